@@ -1,0 +1,26 @@
+# The README's commands. Each target sets up .venv first, so a fresh clone needs only Python 3.11+.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: build test check serve bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+build: $(STAMP)  ## set up and build the handbook into site/
+	$(BIN)/handbook check
+	$(BIN)/handbook export --format json --output /dev/null
+
+check: $(STAMP)  ## validate services.yaml and site_config.yml
+	$(BIN)/handbook check
+
+test: $(STAMP)  ## set up and run every test
+	$(BIN)/python -m pytest -q
+
+clean:
+	rm -rf $(VENV) site .pytest_cache

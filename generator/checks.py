@@ -1,0 +1,295 @@
+"""Validation of the data: field by field against the JSON Schema, then across items.
+
+Each check takes plain data (and the node tree for positions) and returns problems; none raises, so
+one run reports everything that is wrong.
+"""
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator, Sequence
+from importlib import resources
+from typing import Any
+
+from jsonschema import Draft202012Validator, ValidationError
+from jsonschema.validators import extend
+
+from .errors import Problem
+from .yamlnodes import Node, find
+
+Path = tuple[Any, ...]
+HAN = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
+
+
+def load_schema(name: str) -> dict[str, Any]:
+    """Schema file name → the JSON Schema shipped with the package."""
+    text = resources.files("generator.schema").joinpath(name).read_text(encoding="utf-8")
+    schema: dict[str, Any] = json.loads(text)
+    return schema
+
+
+def format_path(path: Path) -> str:
+    """('services', 3, 'name', 'en') → 'services[3].name.en'."""
+    out = ""
+    for step in path:
+        out += f"[{step}]" if isinstance(step, int) else (f".{step}" if out else str(step))
+    return out
+
+
+def describe(value: object) -> str:
+    """A value as an editor would recognise it in a message."""
+    if isinstance(value, str):
+        shown = value if len(value) <= 40 else value[:37] + "..."
+        return repr(shown)
+    if isinstance(value, bool) or value is None:
+        return {True: "true", False: "false", None: "nothing"}[value]
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    return "a list" if isinstance(value, list) else "a mapping"
+
+
+def problem_at(root: Node, path: Path, message: str) -> Problem:
+    """A problem at the deepest node of `path` that exists."""
+    _, pos = find(root, path)
+    return Problem(pos, format_path(path), message)
+
+
+# --- phase 1: each field against the schema -------------------------------------------------------
+
+TYPE_NAMES = {"string": "text", "integer": "a whole number", "number": "a number", "array": "a list",
+              "object": "a mapping", "boolean": "true or false"}
+
+
+def text_errors(languages: Sequence[tuple[str, str]]) -> Any:
+    """Languages (code, script) → the "x-text" keyword: every language present, non-empty, in its script."""
+    codes = [code for code, _ in languages]
+
+    def check(validator: Any, enabled: bool, instance: Any, schema: dict[str, Any]) -> Iterator[ValidationError]:
+        if not (enabled and isinstance(instance, dict)):
+            return
+        for code in instance:
+            if code not in codes:
+                yield ValidationError(f"unknown language '{code}'; expected one of {', '.join(codes)}", path=[code])
+        for code, script in languages:
+            value = instance.get(code)
+            if code not in instance:
+                yield ValidationError(f"missing; expected text in language '{code}'", path=[code])
+            elif isinstance(value, str) and not value.strip():
+                yield ValidationError(f"expected non-empty text, got {describe(value)}", path=[code])
+            elif isinstance(value, str) and script == "Latn" and (m := HAN.search(value)):
+                yield ValidationError(f"expected text in Latin script, got Chinese character '{m.group()}' at character {m.start() + 1}", path=[code])
+            elif not isinstance(value, str):
+                yield ValidationError(f"expected text, got {describe(value)}", path=[code])
+    return check
+
+
+def word_errors(codes: Sequence[str]) -> Any:
+    """Language codes → the "x-words" keyword: lists of words per language ('all' = each language)."""
+    def check(validator: Any, mode: str, instance: Any, schema: dict[str, Any]) -> Iterator[ValidationError]:
+        if not isinstance(instance, dict):
+            return
+        for code in instance:
+            if code not in codes:
+                yield ValidationError(f"unknown language '{code}'; expected one of {', '.join(codes)}", path=[code])
+        for code in codes if mode == "all" else ():
+            if not instance.get(code):
+                yield ValidationError(f"missing; expected at least one word in language '{code}'", path=[code])
+    return check
+
+
+def schema_message(error: ValidationError) -> str:
+    """A jsonschema error → an editor's message: what was expected, what was found."""
+    kind, found, schema = error.validator, error.instance, error.schema
+    if kind in ("x-text", "x-words"):
+        return error.message
+    if kind == "type":
+        expected = TYPE_NAMES.get(str(error.validator_value), str(error.validator_value))
+        return f"expected {expected}, got {describe(found)}"
+    if kind == "required":
+        missing = re.search(r"'([^']+)'", error.message)
+        return f"missing required field '{missing.group(1) if missing else error.message}'"
+    if kind == "additionalProperties":
+        extra = sorted(set(found) - set(schema.get("properties", {})))
+        return f"unknown field '{extra[0]}'" + (f" (and {len(extra) - 1} more)" if len(extra) > 1 else "")
+    if kind in ("pattern", "enum", "maxLength") and "x-expected" in schema:
+        return f"expected {schema['x-expected']}, got {describe(found)}"
+    if kind == "minLength" or (kind == "pattern" and isinstance(found, str) and not found.strip()):
+        return f"expected non-empty text, got {describe(found)}"
+    if kind == "minItems":
+        return f"expected at least {error.validator_value} item(s), got {len(found)}"
+    if kind == "minimum":
+        return f"expected a number of at least {error.validator_value}, got {describe(found)}"
+    return error.message
+
+
+def error_path(error: ValidationError) -> Path:
+    """Where a schema error points: into a mapping for a missing or unknown key."""
+    path = tuple(error.absolute_path)
+    if error.validator == "required":
+        missing = re.search(r"'([^']+)'", error.message)
+        return path + ((missing.group(1),) if missing else ())
+    if error.validator == "additionalProperties":
+        extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
+        return path + (extra[0],)
+    return path
+
+
+def check_schema(data: object, root: Node, schema: dict[str, Any], languages: Sequence[tuple[str, str]]) -> list[Problem]:
+    """Plain data → one problem per schema violation, at the offending value."""
+    validator_class = extend(Draft202012Validator, {
+        "x-text": text_errors(languages), "x-words": word_errors([c for c, _ in languages])})
+    validator = validator_class(schema)
+    problems = []
+    for error in validator.iter_errors(data):
+        for leaf in leaf_errors(error):
+            path = error_path(leaf)
+            _, pos = find(root, path)
+            problems.append(Problem(pos, format_path(path), schema_message(leaf)))
+    return sorted(set(problems))
+
+
+def leaf_errors(error: ValidationError) -> list[ValidationError]:
+    """Errors under anyOf/oneOf → their most specific causes."""
+    return [leaf for sub in error.context for leaf in leaf_errors(sub)] if error.context else [error]
+
+
+# --- phase 2: across items ------------------------------------------------------------------------
+
+def items(data: dict[str, Any], key: str) -> list[tuple[int, dict[str, Any]]]:
+    """(index, item) for each well-formed mapping in a top-level list."""
+    value = data.get(key)
+    return [(i, x) for i, x in enumerate(value) if isinstance(x, dict)] if isinstance(value, list) else []
+
+
+def check_unique(data: dict[str, Any], root: Node, key: str, field: str) -> list[Problem]:
+    """Items of `key` must not share a value of `field`."""
+    seen: dict[object, int] = {}
+    problems = []
+    for i, item in items(data, key):
+        value = item.get(field)
+        if not isinstance(value, (str, int)) or isinstance(value, bool):
+            continue
+        if value in seen:
+            first = find(root, (key, seen[value], field))[1]
+            problems.append(problem_at(root, (key, i, field), f"duplicate {field} {describe(value) if isinstance(value, str) else value}; already used by {key}[{seen[value]}] at line {first.line}"))
+        else:
+            seen[value] = i
+    return problems
+
+
+def check_contiguous(data: dict[str, Any], root: Node, key: str) -> list[Problem]:
+    """Numbers of `key` must run 1, 2, … N with no gaps."""
+    numbers = {item["number"] for _, item in items(data, key) if isinstance(item.get("number"), int) and not isinstance(item.get("number"), bool)}
+    if not numbers:
+        return []
+    missing = sorted(set(range(1, max(numbers) + 1)) - numbers)
+    if not missing:
+        return []
+    listed = ", ".join(str(n) for n in missing[:10]) + (" …" if len(missing) > 10 else "")
+    return [problem_at(root, (key,), f"numbers must run from 1 to {max(numbers)} without gaps; missing {listed}")]
+
+
+def department_names(data: dict[str, Any]) -> dict[str, str]:
+    """Every id and alias of every department → the department id."""
+    names = {}
+    for _, dept in items(data, "departments"):
+        if isinstance(dept.get("id"), str):
+            names[dept["id"]] = dept["id"]
+            names.update({alias: dept["id"] for alias in dept.get("aliases") or [] if isinstance(alias, str)})
+    return names
+
+
+def check_aliases(data: dict[str, Any], root: Node) -> list[Problem]:
+    """No alias may name two departments."""
+    owner: dict[str, str] = {}
+    problems = []
+    for i, dept in items(data, "departments"):
+        for j, alias in enumerate(dept.get("aliases") or []):
+            if isinstance(alias, str) and owner.get(alias, dept.get("id")) != dept.get("id"):
+                problems.append(problem_at(root, ("departments", i, "aliases", j), f"alias {describe(alias)} already names department '{owner[alias]}'"))
+            elif isinstance(alias, str):
+                owner[alias] = str(dept.get("id"))
+    return problems
+
+
+def check_refs(data: dict[str, Any], root: Node, key: str, field: str, known: dict[str, str], what: str) -> list[Problem]:
+    """Every reference in `key[*].field` (a name or a list of names) must be a known `what`."""
+    problems = []
+    for i, item in items(data, key):
+        value = item.get(field)
+        refs = [(None, value)] if isinstance(value, str) else list(enumerate(value)) if isinstance(value, list) else []
+        for j, ref in refs:
+            if isinstance(ref, str) and ref not in known:
+                path = (key, i, field) if j is None else (key, i, field, j)
+                problems.append(problem_at(root, path, f"unknown {what} {describe(ref)}"))
+    return problems
+
+
+def ids(data: dict[str, Any], key: str) -> dict[str, str]:
+    """Ids of a top-level list, each mapped to itself."""
+    return {item["id"]: item["id"] for _, item in items(data, key) if isinstance(item.get("id"), str)}
+
+
+def check_glossary(data: dict[str, Any], root: Node, codes: Sequence[str]) -> list[Problem]:
+    """Where a source-language text uses a glossary term, every other language must use its rendering."""
+    terms = [term_forms(term, codes) for _, term in items(data, "glossary")]
+    problems = []
+    for path, text in text_fields(data):
+        for forms in terms:
+            source = forms[codes[0]]
+            if not any(f in text.get(codes[0], "") for f in source):
+                continue
+            for code in codes[1:]:
+                target = text.get(code)
+                if isinstance(target, str) and forms[code] and not any(f.lower() in target.lower() for f in forms[code]):
+                    quoted = " or ".join(f"'{f}'" for f in forms[code][:3])
+                    problems.append(problem_at(root, path + (code,), f"the {codes[0]} text uses glossary term '{source[0]}', so this text must use {quoted}"))
+    return problems
+
+
+def term_forms(term: dict[str, Any], codes: Sequence[str]) -> dict[str, list[str]]:
+    """A glossary entry → every accepted spelling per language."""
+    names = term.get("term") if isinstance(term.get("term"), dict) else {}
+    forms = term.get("forms") if isinstance(term.get("forms"), dict) else {}
+    result = {}
+    for code in codes:
+        main = [names[code]] if isinstance(names.get(code), str) and names[code] else []
+        result[code] = main + [f for f in forms.get(code) or [] if isinstance(f, str) and f]
+    return result
+
+
+def text_fields(data: object, path: Path = ()) -> Iterator[tuple[Path, dict[str, Any]]]:
+    """Every localized text in services and chapters, with its path."""
+    if path == ():
+        for key in ("chapters", "services"):
+            for i, item in items(data if isinstance(data, dict) else {}, key):
+                yield from text_fields(item, (key, i))
+        return
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if key in ("keywords",):
+                continue
+            if isinstance(value, dict) and value and all(isinstance(v, str) for v in value.values()):
+                yield path + (key,), value
+            elif isinstance(value, (dict, list)):
+                yield from text_fields(value, path + (key,))
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            yield from text_fields(value, path + (i,))
+
+
+def check_across(data: object, root: Node, codes: Sequence[str]) -> list[Problem]:
+    """Plain data → problems that involve more than one item."""
+    if not isinstance(data, dict):
+        return []
+    depts, chapters, audiences = department_names(data), ids(data, "chapters"), ids(data, "audiences")
+    problems = [p for key in ("chapters", "departments", "audiences", "services")
+                for p in check_unique(data, root, key, "id")]
+    problems += check_unique(data, root, "chapters", "number") + check_unique(data, root, "services", "number")
+    problems += check_contiguous(data, root, "chapters") + check_contiguous(data, root, "services")
+    problems += check_aliases(data, root)
+    problems += check_refs(data, root, "chapters", "lead_departments", depts, "department")
+    problems += check_refs(data, root, "services", "departments", depts, "department")
+    problems += check_refs(data, root, "services", "chapter", chapters, "chapter")
+    problems += check_refs(data, root, "services", "audiences", audiences, "audience")
+    return problems + check_glossary(data, root, codes)

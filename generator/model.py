@@ -1,0 +1,161 @@
+"""The handbook's data as frozen dataclasses: what the renderers receive, already validated."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Mapping
+
+
+@dataclass(frozen=True)
+class Text:
+    """A localized text: one string per configured language."""
+
+    values: Mapping[str, str]  # language code → text
+
+    def __getitem__(self, lang: str) -> str:
+        return self.values[lang]
+
+    @classmethod
+    def of(cls, data: Mapping[str, str]) -> Text:
+        """Plain mapping → read-only Text."""
+        return cls(MappingProxyType(dict(data)))
+
+
+@dataclass(frozen=True)
+class Language:
+    """A language the handbook is published in."""
+
+    code: str  # short code used in data and URLs, e.g. "en"
+    name: str  # the language's own name, e.g. "English"
+    html_lang: str  # BCP 47 tag for <html lang>, e.g. "zh-Hans"
+    script: str  # "Hans" or "Latn": Latin-script text may not contain Chinese characters
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    """Handbook settings from site_config.yml."""
+
+    languages: tuple[Language, ...]  # the first is the source language, served at the site root
+    site_url: str  # absolute URL of the published site, ending in '/'
+    title: Text  # the handbook's title
+    strings: Mapping[str, Mapping[str, str]]  # language → interface string key → text
+    editions: Mapping[str, object]  # booklet edition settings
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        """Language codes, source language first."""
+        return tuple(lang.code for lang in self.languages)
+
+
+@dataclass(frozen=True)
+class Source:
+    """The official document the handbook reproduces."""
+
+    title: Text  # document title
+    issuer: Text  # issuing authority
+    number: str  # document number, e.g. 盐边府发〔2018〕104号
+    date: str  # date of issue, YYYY-MM-DD
+    note: Text | None  # editor's note on the source as a whole
+
+
+@dataclass(frozen=True)
+class Target:
+    """A numeric 2020 target stated in the plan for a chapter."""
+
+    label: Text  # what is measured
+    value: float  # the target value
+    unit: Text  # unit, e.g. "%"
+    qualifier: Text | None  # e.g. "at least"
+
+
+@dataclass(frozen=True)
+class Chapter:
+    """One of the appendix's chapters of services."""
+
+    id: str  # URL slug
+    number: int  # 1-based chapter number in the appendix
+    title: Text  # chapter title
+    lead_departments: tuple[str, ...]  # ids of the lead departments
+    intro: Text  # opening paragraph of the matching plan chapter
+    targets: tuple[Target, ...]  # numeric 2020 targets
+    services: tuple[int, ...]  # numbers of the chapter's services, in order
+
+
+@dataclass(frozen=True)
+class Department:
+    """A county department responsible for services."""
+
+    id: str  # URL slug
+    name: Text  # full official name
+    short_name: Text  # name as written in the appendix
+    aliases: tuple[str, ...]  # every spelling the appendix uses
+
+
+@dataclass(frozen=True)
+class Audience:
+    """A "who you are" group residents recognise."""
+
+    id: str  # URL slug
+    name: Text  # group name
+    description: Text  # one sentence on who belongs
+
+
+@dataclass(frozen=True)
+class Provision:
+    """One row of a service: who gets what, paid by whom."""
+
+    recipients: Text  # 服务对象: who it is for
+    standard: Text  # 服务内容和保障标准: what you get, and the standard
+    funding: Text  # 支出责任: who pays
+
+
+@dataclass(frozen=True)
+class Service:
+    """One of the basic public services."""
+
+    id: str  # stable URL slug
+    number: int  # official number, 1–85
+    chapter: str  # chapter id
+    name: Text  # service name
+    provisions: tuple[Provision, ...]  # usually one; No. 73 has two
+    departments: tuple[str, ...]  # department ids, primary first
+    audiences: tuple[str, ...]  # audience ids
+    keywords: Mapping[str, tuple[str, ...]]  # language → words residents use
+    note: Text | None  # editor's note, if any
+
+
+@dataclass(frozen=True)
+class Term:
+    """A glossary entry: a recurring term and its consistent translations."""
+
+    term: Text  # the term in each language
+    pinyin: str | None  # romanisation of the Chinese term
+    forms: Mapping[str, tuple[str, ...]]  # language → other spellings that count as this term
+
+
+@dataclass(frozen=True)
+class Handbook:
+    """Everything services.yaml holds, validated and cross-referenced."""
+
+    source: Source  # the official document
+    chapters: tuple[Chapter, ...]  # in number order
+    departments: tuple[Department, ...]  # in file order
+    audiences: tuple[Audience, ...]  # in file order
+    services: tuple[Service, ...]  # in number order
+    glossary: tuple[Term, ...]  # in file order
+
+    def service(self, number: int) -> Service:
+        """Official number → service."""
+        return self.services[number - 1]
+
+    def chapter(self, chapter_id: str) -> Chapter:
+        """Chapter id → chapter."""
+        return next(c for c in self.chapters if c.id == chapter_id)
+
+    def department(self, department_id: str) -> Department:
+        """Department id → department."""
+        return next(d for d in self.departments if d.id == department_id)
+
+    def audience(self, audience_id: str) -> Audience:
+        """Audience id → audience."""
+        return next(a for a in self.audiences if a.id == audience_id)

@@ -1,0 +1,212 @@
+"""YAML text → position-keeping nodes, refusing what an editor's file never needs.
+
+The parser reads events one at a time and builds the tree with an explicit stack, so deep nesting,
+huge files and alias bombs fail fast with a positioned message instead of exhausting memory.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Union
+
+from ruamel.yaml import YAML
+from ruamel.yaml import events as ev
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+from .errors import DataError, Position, Problem
+
+MAX_BYTES = 5 * 1024 * 1024  # services.yaml is ~200 KB; anything this big is a mistake
+MAX_DEPTH = 64  # the handbook's data nests 6 levels deep
+MAX_NODES = 1_000_000  # bounds memory whatever the file holds
+
+Scalar = Union[str, int, float, bool, None]
+
+
+@dataclass
+class ScalarNode:
+    """A scalar value and where it stands."""
+
+    value: Scalar  # the resolved value (YAML 1.2 core schema)
+    pos: Position  # where the value starts
+
+
+@dataclass
+class SeqNode:
+    """A sequence and where it stands."""
+
+    pos: Position  # where the sequence starts
+    items: list[Node] = field(default_factory=list)  # the items, in order
+
+
+@dataclass
+class MapNode:
+    """A mapping with string keys, in file order, and where each key stands."""
+
+    pos: Position  # where the mapping starts
+    items: dict[str, Node] = field(default_factory=dict)  # key → value node
+    key_pos: dict[str, Position] = field(default_factory=dict)  # key → where the key stands
+
+
+Node = Union[ScalarNode, SeqNode, MapNode]
+
+_INT = re.compile(r"[-+]?[0-9]+\Z")
+_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?\Z")
+
+
+def resolve_plain(text: str) -> Scalar:
+    """Plain (unquoted) scalar text → Python value, YAML 1.2 core schema."""
+    if text in ("", "~", "null", "Null", "NULL"):
+        return None
+    if text in ("true", "True", "TRUE"):
+        return True
+    if text in ("false", "False", "FALSE"):
+        return False
+    if _INT.match(text):
+        return int(text)
+    if _FLOAT.match(text):
+        return float(text)
+    return text
+
+
+def decode_source(data: bytes, name: str) -> str:
+    """Raw file bytes → text, or a DataError for the size, a BOM, bad UTF-8, tabs or emptiness."""
+    whole = Position(name, 1, 1)
+    if len(data) > MAX_BYTES:
+        raise DataError([Problem(whole, "", f"file is {len(data):,} bytes; the limit is {MAX_BYTES:,} bytes")])
+    if data.startswith(b"\xef\xbb\xbf"):
+        raise DataError([Problem(whole, "", "file starts with a byte-order mark (BOM); save it as UTF-8 without BOM")])
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise DataError([Problem(Position(name, line, col), "", f"invalid UTF-8 byte 0x{data[exc.start]:02x}; save the file as UTF-8")]) from None
+    if not text.strip():
+        raise DataError([Problem(whole, "", "file is empty; expected a YAML mapping")])
+    tabs = [Problem(Position(name, n, m.start(1) + 1), "", "tab character in indentation; indent with spaces")
+            for n, line in enumerate(text.split("\n"), 1) if (m := re.match(r"[ ]*(\t)", line))]
+    if tabs:
+        raise DataError(tabs)
+    return text
+
+
+def load_nodes(path: Path, name: str) -> Node:
+    """A YAML file → its root node, or a DataError with every position it can name."""
+    text = decode_source(path.read_bytes(), name)
+    return parse_nodes(text, name)
+
+
+def parse_nodes(text: str, name: str) -> Node:
+    """YAML text → its root node (one document, no aliases, no tags, unique keys)."""
+    builder = _Builder(name)
+    try:
+        for event in YAML(typ="rt").parse(text):
+            builder.feed(event)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problem = (exc.problem or exc.context or "invalid YAML").strip()
+        raise DataError([Problem(Position(name, line, col), "", f"invalid YAML: {problem}")]) from None
+    except YAMLError as exc:
+        raise DataError([Problem(Position(name, 1, 1), "", f"invalid YAML: {exc}")]) from None
+    return builder.root()
+
+
+class _Builder:
+    """Turns parser events into nodes with an explicit stack."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.stack: list[tuple[Node, list[ScalarNode]]] = []  # open collections, each with a pending key
+        self.roots: list[Node] = []
+        self.count = 0
+
+    def pos(self, event: ev.Event) -> Position:
+        return Position(self.name, event.start_mark.line + 1, event.start_mark.column + 1)
+
+    def fail(self, event: ev.Event, message: str) -> None:
+        raise DataError([Problem(self.pos(event), "", message)])
+
+    def feed(self, event: ev.Event) -> None:
+        if isinstance(event, ev.AliasEvent):
+            self.fail(event, "anchors and aliases (&name, *name) are not allowed; write the value out")
+        if isinstance(event, (ev.ScalarEvent, ev.MappingStartEvent, ev.SequenceStartEvent)):
+            self.check_node_event(event)
+        if isinstance(event, ev.ScalarEvent):
+            value = resolve_plain(event.value) if event.style is None else event.value
+            self.add(ScalarNode(value, self.pos(event)), event)
+        elif isinstance(event, ev.MappingStartEvent):
+            self.open(MapNode(self.pos(event)), event)
+        elif isinstance(event, ev.SequenceStartEvent):
+            self.open(SeqNode(self.pos(event)), event)
+        elif isinstance(event, (ev.MappingEndEvent, ev.SequenceEndEvent)):
+            node, _ = self.stack.pop()
+            self.add(node, event, opened=True)
+        elif isinstance(event, ev.DocumentStartEvent) and self.roots:
+            self.fail(event, "more than one YAML document ('---'); keep everything in one document")
+
+    def check_node_event(self, event: ev.NodeEvent) -> None:
+        self.count += 1
+        if self.count > MAX_NODES:
+            self.fail(event, f"more than {MAX_NODES:,} values; the file is too large")
+        if event.anchor:
+            self.fail(event, "anchors and aliases (&name, *name) are not allowed; write the value out")
+        tag = getattr(event, "tag", None)
+        if tag:
+            self.fail(event, f"YAML tags such as {tag} are not allowed")
+
+    def open(self, node: Node, event: ev.Event) -> None:
+        if len(self.stack) >= MAX_DEPTH:
+            self.fail(event, f"nested more than {MAX_DEPTH} levels deep")
+        self.stack.append((node, []))
+
+    def add(self, node: Node, event: ev.Event, opened: bool = False) -> None:
+        if not self.stack:
+            self.roots.append(node)
+            return
+        parent, pending = self.stack[-1]
+        if isinstance(parent, SeqNode):
+            parent.items.append(node)
+        elif not pending:
+            self.add_key(parent, pending, node, event)
+        else:
+            key = pending.pop()
+            parent.items[str(key.value)] = node
+            parent.key_pos[str(key.value)] = key.pos
+
+    def add_key(self, parent: MapNode, pending: list[ScalarNode], node: Node, event: ev.Event) -> None:
+        if not isinstance(node, ScalarNode):
+            raise DataError([Problem(node.pos, "", "mapping keys must be plain text")])
+        key = str(node.value)
+        if key in parent.items or any(k == key for k in parent.key_pos):
+            first = parent.key_pos[key]
+            raise DataError([Problem(node.pos, "", f"duplicate key '{key}' (first defined at line {first.line})")])
+        pending.append(node)
+
+    def root(self) -> Node:
+        if not self.roots:
+            raise DataError([Problem(Position(self.name, 1, 1), "", "file is empty; expected a YAML mapping")])
+        return self.roots[0]
+
+
+def to_plain(node: Node) -> object:
+    """Node tree → plain Python data (dicts, lists, scalars) for schema validation and export."""
+    if isinstance(node, ScalarNode):
+        return node.value
+    if isinstance(node, SeqNode):
+        return [to_plain(item) for item in node.items]
+    return {key: to_plain(value) for key, value in node.items.items()}
+
+
+def find(node: Node, path: tuple[object, ...]) -> tuple[Node, Position]:
+    """The deepest node along a path (keys and indexes) and the best position to report for it."""
+    pos = node.pos
+    for step in path:
+        if isinstance(node, MapNode) and isinstance(step, str) and step in node.items:
+            pos, node = node.items[step].pos, node.items[step]
+        elif isinstance(node, SeqNode) and isinstance(step, int) and step < len(node.items):
+            pos, node = node.items[step].pos, node.items[step]
+        else:
+            break
+    return node, pos

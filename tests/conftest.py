@@ -1,0 +1,100 @@
+"""Shared fixtures: the real project, and a tiny two-service bilingual project written from strings."""
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from generator.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT.parent / "shared" / "seed" / "000_de69f0f244192326.txt"
+
+TINY_CONFIG = """\
+languages:
+  - {code: zh, name: 简体中文, html_lang: zh-Hans, script: Hans}
+  - {code: en, name: English, html_lang: en, script: Latn}
+site_url: https://example.org/handbook/
+title: {zh: 测试手册, en: Test handbook}
+strings:
+  zh: {recipients: 服务对象}
+  en: {recipients: Who it is for}
+"""
+
+TINY_SERVICES = """\
+source:
+  title: {zh: 测试规划, en: Test plan}
+  issuer: {zh: 测试县人民政府, en: Test County Government}
+  number: 测府发〔2018〕1号
+  date: "2018-12-29"
+chapters:
+  - id: education
+    number: 1
+    title: {zh: 基本公共教育服务, en: Basic public education services}
+    lead_departments: [education-sports]
+    intro: {zh: 教育导言。, en: Education introduction.}
+departments:
+  - id: education-sports
+    name: {zh: 测试县教育体育局, en: Education and Sports Bureau}
+    short_name: {zh: 县教育体育局, en: Education Bureau}
+    aliases: [县教育体育局, 县教体局]
+  - id: finance
+    name: {zh: 测试县财政局, en: Finance Bureau}
+    short_name: {zh: 县财政局, en: Finance Bureau}
+    aliases: [县财政局]
+audiences:
+  - id: children-students
+    name: {zh: 儿童和学生, en: Children and students}
+    description: {zh: 在校学生。, en: Pupils and students.}
+services:
+  - id: school-meals
+    number: 1
+    chapter: education
+    name: {zh: 营养改善, en: School meals}
+    provisions:
+      - recipients: {zh: 义务教育学生, en: Students in compulsory education}
+        standard: {zh: 每生每天4元。, en: CNY 4 per student per day.}
+        funding: {zh: 中央承担。, en: Paid by central government.}
+    departments: [education-sports, 县财政局]
+    audiences: [children-students]
+    keywords: {zh: [营养餐], en: [school meals]}
+  - id: fee-exemptions
+    number: 2
+    chapter: education
+    name: {zh: 免学费, en: Free tuition}
+    provisions:
+      - recipients: {zh: 学生, en: Students}
+        standard: {zh: 免除学费。, en: No tuition fees.}
+        funding: {zh: 县承担。, en: Paid by the county.}
+    departments: [县教体局]
+    audiences: [children-students]
+    keywords: {zh: [免学费], en: [free school]}
+glossary:
+  - term: {zh: 义务教育, en: compulsory education}
+"""
+
+
+def write_project(root: Path, services: str = TINY_SERVICES, config: str = TINY_CONFIG) -> Path:
+    """Write a project (services.yaml + site_config.yml) into root and return root."""
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "services.yaml").write_text(textwrap.dedent(services), encoding="utf-8")
+    (root / "site_config.yml").write_text(textwrap.dedent(config), encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def tiny_handbook(tmp_path: Path) -> Path:
+    """A valid two-service bilingual project in a temporary directory."""
+    return write_project(tmp_path / "tiny")
+
+
+@pytest.fixture
+def run_cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., tuple[int, str, str]]:
+    """Run `handbook ARGS…` in-process → (exit code, stdout, stderr)."""
+    def run(*args: str) -> tuple[int, str, str]:
+        code = main(list(args))
+        out, err = capsys.readouterr()
+        return code, out, err
+    return run
