@@ -5,6 +5,7 @@ one run reports everything that is wrong.
 """
 from __future__ import annotations
 
+import difflib
 import json
 import re
 from collections.abc import Iterator, Sequence
@@ -14,11 +15,12 @@ from typing import Any
 from jsonschema import Draft202012Validator, ValidationError
 from jsonschema.validators import extend
 
-from .errors import Problem
-from .yamlnodes import Node, find
+from .errors import Position, Problem
+from .yamlnodes import MapNode, Node, find
 
 Path = tuple[Any, ...]
-HAN = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
+HAN = re.compile(r"[\u3000-\u303f\u3100-\u312f\u31a0-\u31bf\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
+                 r"\U00020000-\U0003134f]")
 
 
 def load_schema(name: str) -> dict[str, Any]:
@@ -46,6 +48,12 @@ def describe(value: object) -> str:
     if isinstance(value, (int, float)):
         return f"the number {value}"
     return "a list" if isinstance(value, list) else "a mapping"
+
+
+def key_position(root: Node, path: Path) -> Position:
+    """Where the last key of `path` is written (for unknown fields, the key is what is wrong)."""
+    parent, pos = find(root, path[:-1])
+    return parent.key_pos.get(path[-1], pos) if isinstance(parent, MapNode) else pos
 
 
 def problem_at(root: Node, path: Path, message: str) -> Problem:
@@ -104,13 +112,15 @@ def schema_message(error: ValidationError) -> str:
         return error.message
     if kind == "type":
         expected = TYPE_NAMES.get(str(error.validator_value), str(error.validator_value))
-        return f"expected {expected}, got {describe(found)}"
+        hint = " (remove the quotes)" if isinstance(found, str) and resolves_to_number(found) else ""
+        return f"expected {expected}, got {describe(found)}{hint}"
     if kind == "required":
         missing = re.search(r"'([^']+)'", error.message)
         return f"missing required field '{missing.group(1) if missing else error.message}'"
     if kind == "additionalProperties":
-        extra = sorted(set(found) - set(schema.get("properties", {})))
-        return f"unknown field '{extra[0]}'" + (f" (and {len(extra) - 1} more)" if len(extra) > 1 else "")
+        known = list(schema.get("properties", {}))
+        guess = difflib.get_close_matches(error.path_key, known, n=1)  # type: ignore[attr-defined]
+        return f"unknown field '{error.path_key}'" + (f" (did you mean '{guess[0]}'?)" if guess else "")  # type: ignore[attr-defined]
     if kind in ("pattern", "enum", "maxLength") and "x-expected" in schema:
         return f"expected {schema['x-expected']}, got {describe(found)}"
     if kind == "minLength" or (kind == "pattern" and isinstance(found, str) and not found.strip()):
@@ -122,6 +132,24 @@ def schema_message(error: ValidationError) -> str:
     return error.message
 
 
+def resolves_to_number(text: str) -> bool:
+    """Whether quoted text would be a number without its quotes."""
+    return re.fullmatch(r"[-+]?[0-9]+(\.[0-9]+)?", text.strip()) is not None
+
+
+def split_errors(error: ValidationError) -> list[ValidationError]:
+    """An unknown-fields error → one error per unknown field (each remembers its key)."""
+    if error.validator != "additionalProperties" or not isinstance(error.instance, dict):
+        return [error]
+    out = []
+    for key in sorted(set(error.instance) - set(error.schema.get("properties", {}))):
+        single = ValidationError(error.message, validator=error.validator, path=error.absolute_path,
+                                 instance=error.instance, schema=error.schema)
+        single.path_key = key  # type: ignore[attr-defined]
+        out.append(single)
+    return out
+
+
 def error_path(error: ValidationError) -> Path:
     """Where a schema error points: into a mapping for a missing or unknown key."""
     path = tuple(error.absolute_path)
@@ -129,8 +157,7 @@ def error_path(error: ValidationError) -> Path:
         missing = re.search(r"'([^']+)'", error.message)
         return path + ((missing.group(1),) if missing else ())
     if error.validator == "additionalProperties":
-        extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
-        return path + (extra[0],)
+        return path + (error.path_key,)  # type: ignore[attr-defined]
     return path
 
 
@@ -139,12 +166,16 @@ def check_schema(data: object, root: Node, schema: dict[str, Any], languages: Se
     validator_class = extend(Draft202012Validator, {
         "x-text": text_errors(languages), "x-words": word_errors([c for c, _ in languages])})
     validator = validator_class(schema)
+    leaves = [single for error in validator.iter_errors(data) for leaf in leaf_errors(error) for single in split_errors(leaf)]
+    misspelt = {error_path(e)[:-1] + (guess,) for e in leaves if e.validator == "additionalProperties"
+                for guess in difflib.get_close_matches(e.path_key, list(e.schema.get("properties", {})), n=1)}  # type: ignore[attr-defined]
     problems = []
-    for error in validator.iter_errors(data):
-        for leaf in leaf_errors(error):
-            path = error_path(leaf)
-            _, pos = find(root, path)
-            problems.append(Problem(pos, format_path(path), schema_message(leaf)))
+    for leaf in leaves:
+        path = error_path(leaf)
+        if leaf.validator == "required" and path in misspelt:
+            continue  # already reported as "unknown field … (did you mean …?)"
+        pos = key_position(root, path) if leaf.validator == "additionalProperties" else find(root, path)[1]
+        problems.append(Problem(pos, format_path(path), schema_message(leaf)))
     return sorted(set(problems))
 
 
@@ -178,15 +209,12 @@ def check_unique(data: dict[str, Any], root: Node, key: str, field: str) -> list
 
 
 def check_contiguous(data: dict[str, Any], root: Node, key: str) -> list[Problem]:
-    """Numbers of `key` must run 1, 2, … N with no gaps."""
-    numbers = {item["number"] for _, item in items(data, key) if isinstance(item.get("number"), int) and not isinstance(item.get("number"), bool)}
-    if not numbers:
-        return []
-    missing = sorted(set(range(1, max(numbers) + 1)) - numbers)
-    if not missing:
-        return []
-    listed = ", ".join(str(n) for n in missing[:10]) + (" …" if len(missing) > 10 else "")
-    return [problem_at(root, (key,), f"numbers must run from 1 to {max(numbers)} without gaps; missing {listed}")]
+    """Numbers of `key` must run 1, 2, … N (N items) with no gaps: point at each number out of range."""
+    numbered = [(i, item["number"]) for i, item in items(data, key)
+                if isinstance(item.get("number"), int) and not isinstance(item.get("number"), bool)]
+    count = len(numbered)
+    return [problem_at(root, (key, i, "number"), f"expected a number from 1 to {count} (numbers run from 1 without gaps), got {n}")
+            for i, n in numbered if n > count]
 
 
 def department_names(data: dict[str, Any]) -> dict[str, str]:
@@ -200,15 +228,15 @@ def department_names(data: dict[str, Any]) -> dict[str, str]:
 
 
 def check_aliases(data: dict[str, Any], root: Node) -> list[Problem]:
-    """No alias may name two departments."""
-    owner: dict[str, str] = {}
+    """No id or alias may name two departments."""
+    owner: dict[str, str] = {d["id"]: d["id"] for _, d in items(data, "departments") if isinstance(d.get("id"), str)}
     problems = []
     for i, dept in items(data, "departments"):
         for j, alias in enumerate(dept.get("aliases") or []):
-            if isinstance(alias, str) and owner.get(alias, dept.get("id")) != dept.get("id"):
+            if not isinstance(alias, str):
+                continue
+            if owner.setdefault(alias, str(dept.get("id"))) != dept.get("id"):
                 problems.append(problem_at(root, ("departments", i, "aliases", j), f"alias {describe(alias)} already names department '{owner[alias]}'"))
-            elif isinstance(alias, str):
-                owner[alias] = str(dept.get("id"))
     return problems
 
 

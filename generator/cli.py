@@ -5,6 +5,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from .build import build
 from .errors import DataError, HandbookError
 from .export import render_csv, render_json
 from .load import load_project
@@ -19,15 +20,17 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     export = commands.add_parser("export", help="write the validated data as JSON or CSV")
     export.add_argument("--format", choices=("json", "csv"), required=True)
     export.add_argument("--output", "-o", type=Path, help="file to write (default: standard output)")
+    build = commands.add_parser("build", help="build the website into site/")
+    build.add_argument("--site-dir", type=Path, help="where to write the site (default: ROOT/site)")
     return parser.parse_args(argv)
 
 
 def run_check(args: argparse.Namespace) -> None:
     """Validate the project and say so."""
     config, handbook = load_project(args.root)
-    print(f"ok: {len(handbook.services)} services in {len(handbook.chapters)} chapters, "
-          f"{len(handbook.departments)} departments, {len(handbook.audiences)} audiences, "
-          f"{len(handbook.glossary)} glossary terms; languages {', '.join(config.codes)}")
+    counts = [(len(handbook.services), "service"), (len(handbook.chapters), "chapter"), (len(handbook.departments), "department"),
+              (len(handbook.audiences), "audience"), (len(handbook.glossary), "glossary term")]
+    print("ok: " + ", ".join(f"{n} {word}{'' if n == 1 else 's'}" for n, word in counts) + f"; languages {', '.join(config.codes)}")
 
 
 def run_export(args: argparse.Namespace) -> None:
@@ -35,12 +38,23 @@ def run_export(args: argparse.Namespace) -> None:
     config, handbook = load_project(args.root)
     text = render_json(handbook) if args.format == "json" else render_csv(handbook, config)
     if args.output:
-        args.output.write_text(text, encoding="utf-8")
+        args.output.write_text(text, encoding="utf-8", newline="")
     else:
-        sys.stdout.write(text)
+        sys.stdout.buffer.write(text.encode("utf-8"))
 
 
-COMMANDS = {"check": run_check, "export": run_export}
+def run_build(args: argparse.Namespace) -> None:
+    """Build the site and report each stage."""
+    site_dir = args.site_dir or args.root / "site"
+
+    def report(stage: str, seconds: float) -> None:
+        print(f"{stage:<24} {seconds:6.2f} s", flush=True)
+
+    timings = build(args.root, site_dir, report)
+    print(f"{'total':<24} {sum(s for _, s in timings.stages):6.2f} s -> {site_dir}")
+
+
+COMMANDS = {"check": run_check, "export": run_export, "build": run_build}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -57,8 +71,8 @@ def main(argv: list[str] | None = None) -> int:
     except HandbookError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    except FileNotFoundError as exc:
-        print(f"error: {exc.filename}: file not found", file=sys.stderr)
+    except OSError as exc:
+        print(f"error: {exc.filename}: {exc.strerror}", file=sys.stderr)
         return 1
     return 0
 

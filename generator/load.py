@@ -73,7 +73,8 @@ def optional_text(data: dict[str, Any], key: str) -> Text | None:
 
 def build_handbook(data: dict[str, Any]) -> Handbook:
     """Validated plain data → Handbook."""
-    aliases = {alias: d["id"] for d in data["departments"] for alias in [d["id"], *d["aliases"]]}
+    aliases = {alias: d["id"] for d in data["departments"] for alias in d["aliases"]}
+    aliases.update({d["id"]: d["id"] for d in data["departments"]})  # an id always names its own department
     services = tuple(sorted((build_service(s, aliases) for s in data["services"]), key=lambda s: s.number))
     return Handbook(
         source=build_source(data["source"]),

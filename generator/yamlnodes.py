@@ -80,7 +80,8 @@ def decode_source(data: bytes, name: str) -> str:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        line_start = data.rfind(b"\n", 0, exc.start) + 1
+        col = len(data[line_start:exc.start].decode("utf-8", errors="replace")) + 1  # characters, not bytes
         raise DataError([Problem(Position(name, line, col), "", f"invalid UTF-8 byte 0x{data[exc.start]:02x}; save the file as UTF-8")]) from None
     if not text.strip():
         raise DataError([Problem(whole, "", "file is empty; expected a YAML mapping")])
@@ -93,6 +94,9 @@ def decode_source(data: bytes, name: str) -> str:
 
 def load_nodes(path: Path, name: str) -> Node:
     """A YAML file → its root node, or a DataError with every position it can name."""
+    size = path.stat().st_size
+    if size > MAX_BYTES:  # refuse before reading it into memory
+        raise DataError([Problem(Position(name, 1, 1), "", f"file is {size:,} bytes; the limit is {MAX_BYTES:,} bytes")])
     text = decode_source(path.read_bytes(), name)
     return parse_nodes(text, name)
 
@@ -154,7 +158,8 @@ class _Builder:
             self.fail(event, "anchors and aliases (&name, *name) are not allowed; write the value out")
         tag = getattr(event, "tag", None)
         if tag:
-            self.fail(event, f"YAML tags such as {tag} are not allowed")
+            shown = str(tag).replace("tag:yaml.org,2002:", "!!")  # as the editor wrote it
+            self.fail(event, f"YAML tags such as {shown} are not allowed")
 
     def open(self, node: Node, event: ev.Event) -> None:
         if len(self.stack) >= MAX_DEPTH:

@@ -1,0 +1,125 @@
+"""The build, stage by stage: load → validate → render pages → MkDocs → search, data, offline copy → publish."""
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import BuildError
+from .export import render_csv, render_json
+from .filters import markdown_environment
+from .load import load_project
+from .mkdocs_config import lang_root, mkdocs_config, theme_overlay
+from .model import Handbook, SiteConfig
+from .offline import render_offline_zip
+from .publish import replace_site, staging_dir, write_files
+from .search import render_index
+from .site import read_content, render_pages
+from .sitemap import render_sitemap
+
+Report = Callable[[str, float], None]
+UNUSED_THEME_FILES = ("assets/javascripts/lunr", "assets/javascripts/workers", "sitemap.xml", "sitemap.xml.gz")
+
+
+@dataclass
+class Timings:
+    """How long each stage took, in order."""
+
+    stages: list[tuple[str, float]] = field(default_factory=list)  # (stage name, seconds)
+
+    def run(self, name: str, report: Report | None = None) -> _Stage:
+        return _Stage(self, name, report)
+
+
+class _Stage:
+    def __init__(self, timings: Timings, name: str, report: Report | None) -> None:
+        self.timings, self.name, self.report = timings, name, report
+
+    def __enter__(self) -> None:
+        self.start = time.perf_counter()
+
+    def __exit__(self, *exc: object) -> None:
+        seconds = time.perf_counter() - self.start
+        self.timings.stages.append((self.name, seconds))
+        if self.report and exc[0] is None:
+            self.report(self.name, seconds)
+
+
+def build(root: Path, site_dir: Path, report: Report | None = None) -> Timings:
+    """Project folder → a complete site/ (or an error, leaving the previous site/ untouched)."""
+    timings = Timings()
+    with timings.run("load and validate", report):
+        config, handbook = load_project(root)
+    with timings.run("render pages", report):
+        pages = {lang: render_language(root, handbook, config, lang) for lang in config.codes}
+    staging = staging_dir(site_dir)
+    try:
+        with timings.run("mkdocs", report):
+            run_mkdocs(root, handbook, config, pages, staging)
+        with timings.run("search, data, sitemap", report):
+            tidy_theme_files(staging / "site", config)
+            write_files(staging / "site", extra_files(handbook, config, pages))
+        with timings.run("offline copy", report):
+            write_files(staging / "site", {"downloads/handbook-offline.zip": render_offline_zip(staging / "site")})
+        with timings.run("publish", report):
+            replace_site(staging / "site", site_dir)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return timings
+
+
+def render_language(root: Path, handbook: Handbook, config: SiteConfig, lang: str) -> dict[str, str]:
+    """One language → its Markdown pages (generated and hand-written)."""
+    env = markdown_environment(root / "templates" / "site")
+    return render_pages(handbook, config, lang, env, read_content(root, lang), {})
+
+
+def run_mkdocs(root: Path, handbook: Handbook, config: SiteConfig, pages: dict[str, dict[str, str]], staging: Path) -> None:
+    """Each language's pages → HTML under staging/site, the MkDocs builds running side by side."""
+    jobs = []
+    for lang in config.codes:
+        work = staging / f"work-{lang}"
+        write_files(work / "docs", dict(pages[lang]))
+        theme = theme_overlay(root / "templates", config, lang, work / "theme")
+        cfg = mkdocs_config(handbook, config, lang, pages[lang], work / "docs", staging / "site" / lang_root(config, lang), theme)
+        (work / "mkdocs.yml").write_text(json.dumps(cfg, ensure_ascii=False), encoding="utf-8")
+        jobs.append((lang, subprocess.Popen([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(work / "mkdocs.yml")],
+                                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)))
+    failures = []
+    for lang, job in jobs:
+        output, _ = job.communicate()
+        if job.returncode != 0:
+            failures.append(f"MkDocs failed for language '{lang}':\n{output.strip()}")
+    if failures:
+        raise BuildError("\n".join(failures))
+
+
+def extra_files(handbook: Handbook, config: SiteConfig, pages: dict[str, dict[str, str]]) -> dict[str, str | bytes]:
+    """Search indexes, open data and the sitemap."""
+    files: dict[str, str | bytes] = {
+        "data/services.json": render_json(handbook),
+        "data/services.csv": render_csv(handbook, config),
+        "sitemap.xml": render_sitemap(config, pages),
+    }
+    for lang in config.codes:
+        files[f"{lang_root(config, lang)}search/index.{lang}.js"] = render_index(handbook, config, lang)
+    return files
+
+
+def tidy_theme_files(site: Path, config: SiteConfig) -> None:
+    """Remove what MkDocs writes but the handbook never loads (Material's search, source maps; sitemaps are ours)."""
+    for lang in config.codes:
+        base = site / lang_root(config, lang)
+        for rel in UNUSED_THEME_FILES:
+            target = base / rel
+            if target.is_dir():
+                shutil.rmtree(target)
+            elif target.exists():
+                target.unlink()
+        for source_map in base.glob("assets/**/*.map"):
+            source_map.unlink()

@@ -1,0 +1,38 @@
+"""Jinja environments and filters, created per build (no module-level environment)."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup, escape
+
+MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!])")  # Python-Markdown's backslash escapes
+
+
+def md(value: Any) -> Markup:
+    """Data → Markdown that shows it literally: HTML escaped, Markdown punctuation backslash-escaped."""
+    if isinstance(value, Markup):
+        return value
+    text = str(escape(str(value)))
+    text = MARKDOWN_SPECIALS.sub(r"\\\1", text).replace("|", "&#124;")  # '|' would split table cells
+    return Markup(re.sub(r"\s*\n\s*", " ", text))
+
+
+def paras(value: Any) -> Markup:
+    """Multi-line data → escaped Markdown paragraphs, one per line."""
+    return Markup("\n\n".join(md(line) for line in str(value).split("\n") if line.strip()))
+
+
+def finalize_markdown(value: Any) -> Any:
+    """Every {{ expression }} in a Markdown template is escaped unless already Markup."""
+    return md(value) if isinstance(value, str) and not isinstance(value, Markup) else value
+
+
+def markdown_environment(template_dir: Path) -> Environment:
+    """A Jinja environment for Markdown page templates: strict, data escaped for Markdown by default."""
+    env = Environment(loader=FileSystemLoader(template_dir), undefined=StrictUndefined, autoescape=False,
+                      finalize=finalize_markdown, keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
+    env.filters.update(md=md, paras=paras, url=Markup)
+    return env

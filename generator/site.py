@@ -1,0 +1,139 @@
+"""Model → the Markdown pages and MkDocs configuration of each language's site."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, TemplateError as JinjaError
+
+from .errors import BuildError, TemplateError
+from .model import Handbook, SiteConfig
+from .views import Link, PageViews, link, page_path
+
+
+@dataclass(frozen=True)
+class Strings:
+    """Interface strings of one language, for templates: `t.key` or `t.fmt('key', n=1)`."""
+
+    values: dict[str, str]  # key → text
+
+    def __getattr__(self, key: str) -> str:
+        try:
+            return self.values[key]
+        except KeyError:
+            raise AttributeError(f"interface string '{key}' is missing from site_config.yml") from None
+
+    def fmt(self, key: str, **values: object) -> str:
+        """Key and placeholder values → text."""
+        return self.values[key].format(**values)
+
+
+def render(env: Environment, template: str, **context: Any) -> str:
+    """Template name and context → text, or TemplateError naming template and line."""
+    try:
+        return env.get_template(template).render(**context)
+    except JinjaError as exc:
+        line = getattr(exc, "lineno", None)
+        where = f"templates/site/{template}" + (f":{line}" if line else "")
+        raise TemplateError(f"{where}: {exc.message if hasattr(exc, 'message') else exc}") from None
+    except AttributeError as exc:
+        raise TemplateError(f"templates/site/{template}: {exc}") from None
+
+
+def add(pages: dict[str, str], path: str, text: str) -> None:
+    """Add a page, refusing to write one path twice (two ids or a content file colliding)."""
+    if path in pages:
+        raise BuildError(f"two pages would be written to {path}")
+    pages[path] = text
+
+
+def render_pages(handbook: Handbook, config: SiteConfig, lang: str, env: Environment,
+                 content: dict[str, str], booklets: dict[str, list[Link]]) -> dict[str, str]:
+    """One language → {docs path: Markdown} for every page of its site."""
+    views = PageViews(handbook, config, lang, booklets)
+    t = Strings(dict(config.strings[lang]))
+    source_tag = config.languages[0].html_lang
+    pages: dict[str, str] = {}
+    for path, text in content.items():
+        add(pages, path, text)
+    for s in handbook.services:
+        add(pages, page_path("services", s.id), render(env, "service.md.j2", s=views.service(s), t=t, lang_attr=source_tag))
+    for c in handbook.chapters:
+        add(pages, page_path("chapters", c.id), render(env, "chapter.md.j2", c=views.chapter_view(c.id, set(content)), t=t))
+    for d in handbook.departments:
+        add(pages, page_path("departments", d.id), render(env, "department.md.j2", d=views.department_view(d.id), t=t))
+    for a in handbook.audiences:
+        add(pages, page_path("audiences", a.id), render(env, "audience.md.j2", a=views.audience_view(a.id), t=t))
+    for kind, path, text in index_pages(handbook, views, t, env):
+        add(pages, path, text)
+    return pages
+
+
+def listing(kind: str, items: list[tuple[str, str]]) -> list[Link]:
+    """(slug, text) pairs → links from the kind's index page."""
+    here = page_path(kind)
+    return [Link(text, link(here, page_path(kind, slug))) for slug, text in items]
+
+
+def index_pages(handbook: Handbook, views: PageViews, t: Strings, env: Environment) -> list[tuple[str, str, str]]:
+    """The home page and the index pages of chapters, departments, audiences, services and glossary."""
+    lang = views.lang
+    script = next(x.script for x in views.config.languages if x.code == lang)
+    chapters = [(c.id, c.title[lang]) for c in handbook.chapters]
+    departments = [(d.id, d.name[lang]) for d in handbook.departments]
+    audiences = [(a.id, a.name[lang]) for a in handbook.audiences]
+    glossary = [(g.term[views.source_lang], g.term[lang] if lang != views.source_lang else next(
+        (g.term[x] for x in views.config.codes if x != lang), ""), g.pinyin or "") for g in handbook.glossary]
+    pages = [
+        ("chapters", page_path("chapters"), render(env, "list.md.j2", title=t.chapters, lead="", items=listing("chapters", chapters), t=t)),
+        ("departments", page_path("departments"), render(env, "list.md.j2", title=t.departments_title, lead="", items=listing("departments", departments), t=t)),
+        ("audiences", page_path("audiences"), render(env, "list.md.j2", title=t.audiences, lead=t.audience_lead, items=listing("audiences", audiences), t=t)),
+        ("services", page_path("services"), render(env, "services_index.md.j2", by_number=views.services_of(range(1, len(handbook.services) + 1), page_path("services")),
+                                                   sorted_title=t.by_pinyin if script == "Hans" else t.by_alpha, sorted_groups=views.sorted_groups(), t=t)),
+        ("glossary", page_path("glossary"), render(env, "glossary.md.j2", terms=glossary, t=t)),
+        ("downloads", page_path("downloads"), render(env, "downloads.md.j2", files=download_links(t, "../" + views.site_root), booklets=[], t=t)),
+    ]
+    home = HomeView(views.config.title[lang], listing_from_home("chapters", chapters), listing_from_home("audiences", audiences),
+                    listing_from_home("departments", departments),
+                    [Link(t.all_services, "services/index.md"), Link(t.plan, "plan/index.md"), Link(t.glossary, "glossary/index.md"),
+                     Link(t.downloads, "downloads/index.md"), Link(t.about, "about/index.md")])
+    pages.append(("home", page_path("home"), render(env, "home.md.j2", h=home, t=t)))
+    return pages
+
+
+@dataclass(frozen=True)
+class HomeView:
+    """Everything the home page shows."""
+
+    title: str  # handbook title
+    chapters: list[Link]  # browse by chapter
+    audiences: list[Link]  # browse by who you are
+    departments: list[Link]  # browse by department
+    more: list[Link]  # other pages
+
+
+def listing_from_home(kind: str, items: list[tuple[str, str]]) -> list[Link]:
+    """(slug, text) pairs → links from the home page."""
+    return [Link(text, page_path(kind, slug)) for slug, text in items]
+
+
+def download_links(t: Strings, to_site_root: str) -> list[Link]:
+    """The data files, linked from downloads/ (raw links: MkDocs does not check non-page files)."""
+    return [Link(t.data_json, f"{to_site_root}data/services.json"), Link(t.data_csv, f"{to_site_root}data/services.csv"),
+            Link(t.offline, f"{to_site_root}downloads/handbook-offline.zip")]
+
+
+def read_content(root: Path, lang: str) -> dict[str, str]:
+    """content/<lang>/**.md → {docs path: Markdown}; name.md becomes name/index.md (directory URLs)."""
+    base = root / "content" / lang
+    pages = {}
+    for file in sorted(base.rglob("*.md")):
+        rel = file.relative_to(base).with_suffix("")
+        path = f"{rel.as_posix()}.md" if rel.name == "index" else f"{rel.as_posix()}/index.md"
+        pages[path] = file.read_text(encoding="utf-8")
+    return pages
+
+
+RenderFn = Callable[..., str]

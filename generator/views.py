@@ -1,0 +1,259 @@
+"""Model → per-language view objects: everything a page template shows, already looked up and localized.
+
+Templates receive these and only lay them out; every lookup, link and language choice happens here.
+"""
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass
+
+from pypinyin import Style, lazy_pinyin
+
+from .model import Handbook, Service, SiteConfig
+
+
+def page_path(kind: str, slug: str | None = None) -> str:
+    """Page kind and slug → its Markdown source path, e.g. ('services', 'x') → 'services/x/index.md'."""
+    if kind == "home":
+        return "index.md"
+    return f"{kind}/{slug}/index.md" if slug else f"{kind}/index.md"
+
+
+def link(from_path: str, to_path: str) -> str:
+    """Relative link between two Markdown sources (MkDocs checks and rewrites it)."""
+    return posixpath.relpath(to_path, posixpath.dirname(from_path) or ".")
+
+
+@dataclass(frozen=True)
+class Link:
+    """A link with its text."""
+
+    text: str  # what the reader sees
+    href: str  # relative URL or Markdown path
+
+
+@dataclass(frozen=True)
+class ServiceLink:
+    """A service as listed on other pages."""
+
+    number: int  # official number
+    name: str  # localized name
+    href: str  # link to the service page
+    summary: str  # one line: who it is for
+
+
+@dataclass(frozen=True)
+class FieldView:
+    """One labelled field of a provision, with the official Chinese for the counter."""
+
+    label: str  # localized label, e.g. "Who it is for"
+    text: str  # localized text
+    official_label: str  # source-language label, e.g. 服务对象
+    official: str  # source-language text (shown collapsed on non-source pages)
+
+
+@dataclass(frozen=True)
+class ServiceView:
+    """Everything a service page shows."""
+
+    number: int  # official number
+    name: str  # localized name
+    official_name: str  # source-language name
+    chapter: Link  # the chapter it belongs to
+    provisions: tuple[tuple[FieldView, ...], ...]  # per provision: recipients, standard, funding
+    departments: tuple[Link, ...]  # primary first
+    note: str | None  # editor's note
+    related: tuple[ServiceLink, ...]  # services sharing chapter or audience
+    keywords: tuple[str, ...]  # also known as
+    audiences: tuple[Link, ...]  # who it is for, as groups
+    citation: str  # source citation sentence
+    booklets: tuple[Link, ...]  # PDFs that contain it
+    show_official: bool  # whether to add the collapsed official text
+
+
+def first_line(text: str, limit: int = 80) -> str:
+    """A text → its first line, cut at `limit` characters."""
+    line = text.split("\n")[0].strip()
+    return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
+
+
+class Views:
+    """Builds view objects for one language."""
+
+    def __init__(self, handbook: Handbook, config: SiteConfig, lang: str, booklets: dict[str, list[Link]] | None = None):
+        self.handbook, self.config, self.lang = handbook, config, lang
+        self.strings = config.strings[lang]
+        self.source_lang = config.codes[0]
+        self.booklets = booklets or {}
+        self.site_root = "" if lang == self.source_lang else "../"  # this language's root → the site root
+
+    def t(self, key: str, **values: object) -> str:
+        """Interface string key → localized text with {placeholders} filled."""
+        return self.strings[key].format(**values) if values else self.strings[key]
+
+    def service_link(self, service: Service, from_path: str) -> ServiceLink:
+        """A service → how it is listed from the page at `from_path`."""
+        return ServiceLink(service.number, service.name[self.lang], link(from_path, page_path("services", service.id)),
+                           first_line(service.provisions[0].recipients[self.lang]))
+
+    def department_links(self, ids: tuple[str, ...], from_path: str) -> tuple[Link, ...]:
+        """Department ids → links to their pages."""
+        return tuple(Link(self.handbook.department(d).name[self.lang], link(from_path, page_path("departments", d)))
+                     for d in ids)
+
+    def related(self, service: Service, limit: int = 6) -> list[Service]:
+        """Services that share the chapter or an audience, closest first."""
+        def closeness(other: Service) -> tuple[int, int]:
+            shared = len(set(other.audiences) & set(service.audiences)) + 2 * (other.chapter == service.chapter)
+            return (-shared, abs(other.number - service.number))
+        others = [s for s in self.handbook.services if s.number != service.number]
+        return sorted((s for s in others if closeness(s)[0] < 0), key=closeness)[:limit]
+
+    def service(self, service: Service) -> ServiceView:
+        """A service → its page view."""
+        here = page_path("services", service.id)
+        chapter = self.handbook.chapter(service.chapter)
+        keys = ("recipients", "standard", "funding")
+        official = self.config.strings[self.source_lang]
+        provisions = tuple(
+            tuple(FieldView(self.t(key), getattr(p, key)[self.lang], official[key], getattr(p, key)[self.source_lang])
+                  for key in keys)
+            for p in service.provisions)
+        source = self.handbook.source
+        return ServiceView(
+            number=service.number,
+            name=service.name[self.lang],
+            official_name=service.name[self.source_lang],
+            chapter=Link(chapter.title[self.lang], link(here, page_path("chapters", chapter.id))),
+            provisions=provisions,
+            departments=self.department_links(service.departments, here),
+            note=service.note[self.lang] if service.note else None,
+            related=tuple(self.service_link(s, here) for s in self.related(service)),
+            keywords=service.keywords.get(self.lang, ()),
+            audiences=tuple(Link(self.handbook.audience(a).name[self.lang], link(here, page_path("audiences", a)))
+                            for a in service.audiences),
+            citation=self.t("source_citation", title=source.title[self.lang], number=source.number,
+                            date=source.date, service=service.number),
+            booklets=tuple(self.booklets.get(f"service:{service.id}", [])),
+            show_official=self.lang != self.source_lang,
+        )
+
+    def services_of(self, numbers: list[int] | tuple[int, ...], from_path: str) -> list[ServiceLink]:
+        """Service numbers → their listings."""
+        return [self.service_link(self.handbook.service(n), from_path) for n in numbers]
+
+    def sort_key(self, service: Service) -> str:
+        """A service → its place in the A–Z (or pinyin) index."""
+        name = service.name[self.lang]
+        script = next(lang.script for lang in self.config.languages if lang.code == self.lang)
+        return " ".join(lazy_pinyin(name, style=Style.NORMAL)) if script == "Hans" else name.lower()
+
+
+@dataclass(frozen=True)
+class TargetView:
+    """A 2020 target as a table row."""
+
+    label: str  # what is measured
+    value: str  # e.g. "at least 90%"
+
+
+@dataclass(frozen=True)
+class ChapterView:
+    """Everything a chapter page shows."""
+
+    title: str  # chapter title
+    intro: str  # opening paragraph of the plan chapter
+    leads: tuple[Link, ...]  # lead departments
+    services: tuple[ServiceLink, ...]  # its services in order
+    targets: tuple[TargetView, ...]  # 2020 targets
+    plan: Link | None  # the plan chapter it summarises
+    booklets: tuple[Link, ...]  # its PDFs
+
+
+@dataclass(frozen=True)
+class DepartmentView:
+    """Everything a department page shows."""
+
+    name: str  # full name
+    aliases: tuple[str, ...]  # spellings used in the appendix
+    primary: tuple[ServiceLink, ...]  # services it is listed first for
+    shared: tuple[ServiceLink, ...]  # services it helps deliver
+    booklets: tuple[Link, ...]  # its PDFs
+
+
+@dataclass(frozen=True)
+class ChapterGroup:
+    """Services of one chapter, under a heading."""
+
+    chapter: Link  # the chapter
+    services: tuple[ServiceLink, ...]  # its services
+
+
+@dataclass(frozen=True)
+class AudienceView:
+    """Everything an audience page shows."""
+
+    name: str  # group name
+    description: str  # who belongs
+    groups: tuple[ChapterGroup, ...]  # its services, by chapter
+
+
+def format_number(value: float) -> str:
+    """12.0 → '12', 0.8 → '0.8'."""
+    return f"{value:g}"
+
+
+class PageViews(Views):
+    """View builders for chapter, department, audience and index pages."""
+
+    def chapter_view(self, chapter_id: str, plan_pages: set[str]) -> ChapterView:
+        """A chapter id → its page view."""
+        c = self.handbook.chapter(chapter_id)
+        here = page_path("chapters", c.id)
+        targets = tuple(TargetView(g.label[self.lang], self.target_value(g)) for g in c.targets)
+        plan_path = page_path("plan", c.id)
+        return ChapterView(c.title[self.lang], c.intro[self.lang], self.department_links(c.lead_departments, here),
+                           tuple(self.services_of(c.services, here)), targets,
+                           Link(self.t("plan"), link(here, plan_path)) if plan_path in plan_pages else None,
+                           tuple(self.booklets.get(f"chapter:{c.id}", [])))
+
+    def target_value(self, target: object) -> str:
+        """A target → its value as a phrase, e.g. 'at least 90%' / '90%以上'."""
+        g = target  # Target
+        qualifier = g.qualifier[self.lang] if g.qualifier else ""  # type: ignore[attr-defined]
+        amount = f"{format_number(g.value)}{g.unit[self.lang]}" if self.lang == self.source_lang or g.unit[self.lang] == "%" \
+            else f"{format_number(g.value)} {g.unit[self.lang]}"  # type: ignore[attr-defined]
+        if not qualifier:
+            return amount
+        after = qualifier in ("以上", "以内", "以下")
+        return f"{amount}{qualifier}" if after else f"{qualifier} {amount}" if self.lang != self.source_lang else f"{qualifier}{amount}"
+
+    def department_view(self, dept_id: str) -> DepartmentView:
+        """A department id → its page view."""
+        d = self.handbook.department(dept_id)
+        here = page_path("departments", d.id)
+        primary = [s.number for s in self.handbook.services if s.departments[0] == d.id]
+        shared = [s.number for s in self.handbook.services if d.id in s.departments[1:]]
+        return DepartmentView(d.name[self.lang], d.aliases, tuple(self.services_of(primary, here)),
+                              tuple(self.services_of(shared, here)), tuple(self.booklets.get(f"department:{d.id}", [])))
+
+    def audience_view(self, audience_id: str) -> AudienceView:
+        """An audience id → its page view, services grouped by chapter."""
+        a = self.handbook.audience(audience_id)
+        here = page_path("audiences", a.id)
+        groups = []
+        for c in self.handbook.chapters:
+            numbers = [n for n in c.services if audience_id in self.handbook.service(n).audiences]
+            if numbers:
+                groups.append(ChapterGroup(Link(c.title[self.lang], link(here, page_path("chapters", c.id))),
+                                           tuple(self.services_of(numbers, here))))
+        return AudienceView(a.name[self.lang], a.description[self.lang], tuple(groups))
+
+    def sorted_groups(self) -> list[tuple[str, list[ServiceLink]]]:
+        """Services grouped by the first letter of their (pinyin or English) name."""
+        here = page_path("services")
+        groups: dict[str, list[ServiceLink]] = {}
+        for s in sorted(self.handbook.services, key=self.sort_key):
+            letter = self.sort_key(s)[:1].upper()
+            groups.setdefault(letter, []).append(self.service_link(s, here))
+        return list(groups.items())
