@@ -13,8 +13,10 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 build: $(STAMP)  ## set up and build the handbook into site/
-	$(BIN)/handbook check
-	$(BIN)/handbook export --format json --output /dev/null
+	$(BIN)/handbook build
+
+serve: $(STAMP)  ## preview on http://127.0.0.1:8000, rebuilding on changes
+	$(BIN)/handbook serve
 
 check: $(STAMP)  ## validate services.yaml and site_config.yml
 	$(BIN)/handbook check

@@ -9,6 +9,7 @@ from .build import build
 from .errors import DataError, HandbookError
 from .export import render_csv, render_json
 from .load import load_project
+from .serve import start_server, watch
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -22,6 +23,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     export.add_argument("--output", "-o", type=Path, help="file to write (default: standard output)")
     build = commands.add_parser("build", help="build the website into site/")
     build.add_argument("--site-dir", type=Path, help="where to write the site (default: ROOT/site)")
+    serve = commands.add_parser("serve", help="preview on http://127.0.0.1:8000, rebuilding on changes")
+    serve.add_argument("--port", type=int, default=8000, help="port (0 picks a free one)")
     return parser.parse_args(argv)
 
 
@@ -54,7 +57,37 @@ def run_build(args: argparse.Namespace) -> None:
     print(f"{'total':<24} {sum(s for _, s in timings.stages):6.2f} s -> {site_dir}")
 
 
-COMMANDS = {"check": run_check, "export": run_export, "build": run_build}
+def run_serve(args: argparse.Namespace) -> None:
+    """Build, serve on 127.0.0.1, rebuild on changes; errors are printed and the last good site stays up."""
+    site_dir = args.root / "site"
+
+    def rebuild() -> None:
+        try:
+            timings = build(args.root, site_dir)
+            print(f"rebuilt in {sum(s for _, s in timings.stages):.2f} s", flush=True)
+        except DataError as exc:
+            print_problems(exc)
+        except HandbookError as exc:
+            print(f"error: {exc}", file=sys.stderr, flush=True)
+
+    rebuild()
+    server = start_server(site_dir, "127.0.0.1", args.port)
+    print(f"serving http://127.0.0.1:{server.server_address[1]}/ (Ctrl+C to stop)", flush=True)
+    try:
+        watch(args.root, rebuild)
+    except KeyboardInterrupt:
+        server.shutdown()
+
+
+def print_problems(exc: DataError) -> None:
+    """Every data problem, one per line, then a count."""
+    for problem in exc.problems:
+        print(problem, file=sys.stderr)
+    count = len(exc.problems)
+    print(f"{count} problem{'s' if count != 1 else ''} found; nothing was written.", file=sys.stderr, flush=True)
+
+
+COMMANDS = {"check": run_check, "export": run_export, "build": run_build, "serve": run_serve}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -63,10 +96,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         COMMANDS[args.command](args)
     except DataError as exc:
-        for problem in exc.problems:
-            print(problem, file=sys.stderr)
-        count = len(exc.problems)
-        print(f"{count} problem{'s' if count != 1 else ''} found; nothing was written.", file=sys.stderr)
+        print_problems(exc)
         return 1
     except HandbookError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -77,11 +77,7 @@ def mkdocs_config(handbook: Handbook, config: SiteConfig, lang: str, pages: dict
         "strict": True,
         "theme": {"name": "material", "custom_dir": str(theme_dir), "language": "handbook", "font": False,
                   "features": ["navigation.sections", "navigation.top", "content.tooltips"],
-                  "palette": [
-                      {"media": "(prefers-color-scheme: light)", "scheme": "default", "primary": "indigo", "accent": "indigo",
-                       "toggle": {"icon": "material/brightness-7", "name": config.strings[lang]["dark_mode"]}},
-                      {"media": "(prefers-color-scheme: dark)", "scheme": "slate", "primary": "indigo", "accent": "indigo",
-                       "toggle": {"icon": "material/brightness-4", "name": config.strings[lang]["light_mode"]}}]},
+                  "palette": {"scheme": "default", "primary": "indigo", "accent": "indigo"}},
         "markdown_extensions": MARKDOWN_EXTENSIONS,
         "plugins": [],
         "nav": nav(handbook, config, lang, pages),

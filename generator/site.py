@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, TemplateError as JinjaError
+from markupsafe import Markup
 
 from .errors import BuildError, TemplateError
 from .model import Handbook, SiteConfig
@@ -57,7 +58,8 @@ def render_pages(handbook: Handbook, config: SiteConfig, lang: str, env: Environ
     source_tag = config.languages[0].html_lang
     pages: dict[str, str] = {}
     for path, text in content.items():
-        add(pages, path, text)
+        if path != page_path("home"):  # content/<lang>/index.md is the home page's introduction
+            add(pages, path, text)
     for s in handbook.services:
         add(pages, page_path("services", s.id), render(env, "service.md.j2", s=views.service(s), t=t, lang_attr=source_tag))
     for c in handbook.chapters:
@@ -66,7 +68,7 @@ def render_pages(handbook: Handbook, config: SiteConfig, lang: str, env: Environ
         add(pages, page_path("departments", d.id), render(env, "department.md.j2", d=views.department_view(d.id), t=t))
     for a in handbook.audiences:
         add(pages, page_path("audiences", a.id), render(env, "audience.md.j2", a=views.audience_view(a.id), t=t))
-    for kind, path, text in index_pages(handbook, views, t, env):
+    for kind, path, text in index_pages(handbook, views, t, env, content):
         add(pages, path, text)
     return pages
 
@@ -77,7 +79,8 @@ def listing(kind: str, items: list[tuple[str, str]]) -> list[Link]:
     return [Link(text, link(here, page_path(kind, slug))) for slug, text in items]
 
 
-def index_pages(handbook: Handbook, views: PageViews, t: Strings, env: Environment) -> list[tuple[str, str, str]]:
+def index_pages(handbook: Handbook, views: PageViews, t: Strings, env: Environment,
+                content_text: dict[str, str]) -> list[tuple[str, str, str]]:
     """The home page and the index pages of chapters, departments, audiences, services and glossary."""
     lang = views.lang
     script = next(x.script for x in views.config.languages if x.code == lang)
@@ -95,10 +98,12 @@ def index_pages(handbook: Handbook, views: PageViews, t: Strings, env: Environme
         ("glossary", page_path("glossary"), render(env, "glossary.md.j2", terms=glossary, t=t)),
         ("downloads", page_path("downloads"), render(env, "downloads.md.j2", files=download_links(t, "../" + views.site_root), booklets=[], t=t)),
     ]
-    home = HomeView(views.config.title[lang], listing_from_home("chapters", chapters), listing_from_home("audiences", audiences),
+    home = HomeView(views.config.title[lang], Markup(content_text.get(page_path("home"), "")), listing_from_home("chapters", chapters), listing_from_home("audiences", audiences),
                     listing_from_home("departments", departments),
-                    [Link(t.all_services, "services/index.md"), Link(t.plan, "plan/index.md"), Link(t.glossary, "glossary/index.md"),
-                     Link(t.downloads, "downloads/index.md"), Link(t.about, "about/index.md")])
+                    [Link(t.all_services, "services/index.md"), Link(t.glossary, "glossary/index.md"), Link(t.downloads, "downloads/index.md"),
+                     *(Link(text, path) for text, path in ((t.plan, "plan/index.md"), (t.about, "about/index.md"),
+                                                            (t.how_to_use, "how-to-use/index.md"),
+                                                            (t.accessibility, "accessibility/index.md")) if path in content_text)])
     pages.append(("home", page_path("home"), render(env, "home.md.j2", h=home, t=t)))
     return pages
 
@@ -108,6 +113,7 @@ class HomeView:
     """Everything the home page shows."""
 
     title: str  # handbook title
+    intro: Markup  # hand-written introduction (content/<lang>/index.md), trusted Markdown
     chapters: list[Link]  # browse by chapter
     audiences: list[Link]  # browse by who you are
     departments: list[Link]  # browse by department

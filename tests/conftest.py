@@ -98,3 +98,13 @@ def run_cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., tuple[int, str,
         out, err = capsys.readouterr()
         return code, out, err
     return run
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real handbook built once per test session into a temporary site/."""
+    from generator.build import build
+
+    site = tmp_path_factory.mktemp("build") / "site"
+    build(ROOT, site)
+    return site

@@ -18,6 +18,19 @@
   });
   setLarge(root.classList.contains("hb-large"));
 
+  /* ---- colour scheme (light / dark), remembered across pages ---- */
+  function setScheme(dark, save) {
+    document.body.setAttribute("data-md-color-scheme", dark ? "slate" : "default");
+    if (save) { try { localStorage.setItem("hb-scheme", dark ? "slate" : "default"); } catch (e) { /* private mode */ } }
+    document.querySelectorAll(".hb-scheme").forEach(function (b) { b.setAttribute("aria-pressed", dark ? "true" : "false"); });
+  }
+  document.querySelectorAll(".hb-scheme").forEach(function (b) {
+    b.addEventListener("click", function () {
+      setScheme(document.body.getAttribute("data-md-color-scheme") !== "slate", true);
+    });
+  });
+  setScheme(document.body.getAttribute("data-md-color-scheme") === "slate", false);
+
   /* ---- search: the same rules as generator/search.py ---- */
   var CJK_RUN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+/g;
   var LATIN_RUN = /[a-z0-9]+/g;
