@@ -9,8 +9,10 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .errors import BuildError
+from .booklets import render_booklets
 from .export import render_csv, render_json
 from .filters import markdown_environment
 from .load import load_project
@@ -55,8 +57,10 @@ def build(root: Path, site_dir: Path, report: Report | None = None) -> Timings:
     timings = Timings()
     with timings.run("load and validate", report):
         config, handbook = load_project(root)
+    with timings.run("booklets", report):
+        booklets, manifest = render_booklets(handbook, config, root / "templates")
     with timings.run("render pages", report):
-        pages = {lang: render_language(root, handbook, config, lang) for lang in config.codes}
+        pages = {lang: render_language(root, handbook, config, lang, manifest) for lang in config.codes}
     staging = staging_dir(site_dir)
     try:
         with timings.run("mkdocs", report):
@@ -64,6 +68,7 @@ def build(root: Path, site_dir: Path, report: Report | None = None) -> Timings:
         with timings.run("search, data, sitemap", report):
             tidy_theme_files(staging / "site", config)
             write_files(staging / "site", extra_files(handbook, config, pages))
+            write_files(staging / "site", {**booklets, "booklets/index.json": json.dumps(manifest, ensure_ascii=False, indent=1)})
         with timings.run("offline copy", report):
             write_files(staging / "site", {"downloads/handbook-offline.zip": render_offline_zip(staging / "site")})
         with timings.run("publish", report):
@@ -73,10 +78,10 @@ def build(root: Path, site_dir: Path, report: Report | None = None) -> Timings:
     return timings
 
 
-def render_language(root: Path, handbook: Handbook, config: SiteConfig, lang: str) -> dict[str, str]:
+def render_language(root: Path, handbook: Handbook, config: SiteConfig, lang: str, manifest: list[dict[str, Any]]) -> dict[str, str]:
     """One language → its Markdown pages (generated and hand-written)."""
     env = markdown_environment(root / "templates" / "site")
-    return render_pages(handbook, config, lang, env, read_content(root, lang), {})
+    return render_pages(handbook, config, lang, env, read_content(root, lang), manifest)
 
 
 def run_mkdocs(root: Path, handbook: Handbook, config: SiteConfig, pages: dict[str, dict[str, str]], staging: Path) -> None:

@@ -29,7 +29,7 @@ def render_offline_zip(site: Path) -> bytes:
             if rel.endswith(".html"):
                 data = offline_html(data.decode("utf-8")).encode("utf-8")
             info = zipfile.ZipInfo(f"handbook/{rel}", FIXED_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
+            info.compress_type = zipfile.ZIP_STORED if rel.endswith(".pdf") else zipfile.ZIP_DEFLATED  # PDFs are compressed already
             info.external_attr = 0o644 << 16
             archive.writestr(info, data)
     return out.getvalue()

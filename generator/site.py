@@ -51,9 +51,9 @@ def add(pages: dict[str, str], path: str, text: str) -> None:
 
 
 def render_pages(handbook: Handbook, config: SiteConfig, lang: str, env: Environment,
-                 content: dict[str, str], booklets: dict[str, list[Link]]) -> dict[str, str]:
+                 content: dict[str, str], manifest: list[dict[str, Any]]) -> dict[str, str]:
     """One language → {docs path: Markdown} for every page of its site."""
-    views = PageViews(handbook, config, lang, booklets)
+    views = PageViews(handbook, config, lang, manifest)
     t = Strings(dict(config.strings[lang]))
     source_tag = config.languages[0].html_lang
     pages: dict[str, str] = {}
@@ -96,7 +96,8 @@ def index_pages(handbook: Handbook, views: PageViews, t: Strings, env: Environme
         ("services", page_path("services"), render(env, "services_index.md.j2", by_number=views.services_of(range(1, len(handbook.services) + 1), page_path("services")),
                                                    sorted_title=t.by_pinyin if script == "Hans" else t.by_alpha, sorted_groups=views.sorted_groups(), t=t)),
         ("glossary", page_path("glossary"), render(env, "glossary.md.j2", terms=glossary, t=t)),
-        ("downloads", page_path("downloads"), render(env, "downloads.md.j2", files=download_links(t, "../" + views.site_root), booklets=[], t=t)),
+        ("downloads", page_path("downloads"), render(env, "downloads.md.j2", files=download_links(t, "../" + views.site_root),
+                                                     booklets=views.booklet_links(page_path("downloads"), lambda b: True), t=t)),
     ]
     home = HomeView(views.config.title[lang], Markup(content_text.get(page_path("home"), "")), listing_from_home("chapters", chapters), listing_from_home("audiences", audiences),
                     listing_from_home("departments", departments),

@@ -5,7 +5,9 @@ Templates receive these and only lay them out; every lookup, link and language c
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from pypinyin import Style, lazy_pinyin
 
@@ -80,16 +82,32 @@ def first_line(text: str, limit: int = 80) -> str:
 class Views:
     """Builds view objects for one language."""
 
-    def __init__(self, handbook: Handbook, config: SiteConfig, lang: str, booklets: dict[str, list[Link]] | None = None):
+    def __init__(self, handbook: Handbook, config: SiteConfig, lang: str, manifest: list[dict[str, Any]] | None = None):
         self.handbook, self.config, self.lang = handbook, config, lang
         self.strings = config.strings[lang]
         self.source_lang = config.codes[0]
-        self.booklets = booklets or {}
+        self.manifest = manifest or []  # booklets/index.json entries
         self.site_root = "" if lang == self.source_lang else "../"  # this language's root → the site root
 
     def t(self, key: str, **values: object) -> str:
         """Interface string key → localized text with {placeholders} filled."""
         return self.strings[key].format(**values) if values else self.strings[key]
+
+    def booklet_links(self, from_path: str, wanted: Callable[[dict[str, Any]], bool]) -> tuple[Link, ...]:
+        """Booklets of this language (and bilingual ones) that `wanted` accepts → links from a page, with size."""
+        depth = from_path.count("/") + (0 if self.lang == self.source_lang else 1)
+        return tuple(Link(self.booklet_label(b), "../" * depth + b["file"]) for b in self.manifest
+                     if b["language"] in (self.lang, "bilingual") and wanted(b))
+
+    def booklet_label(self, booklet: dict[str, Any]) -> str:
+        """A manifest entry → 'title · edition (PDF, N pages, 1.2 MB)'."""
+        parts = [booklet["title"]]
+        if booklet["language"] == "bilingual":
+            parts.append(self.t("edition_bilingual"))
+        if booklet["imposed"]:
+            parts.append(self.t("edition_imposed"))
+        size = f"{booklet['bytes'] / 1_000_000:.1f} MB" if booklet["bytes"] >= 100_000 else f"{booklet['bytes'] // 1000} KB"
+        return f"{' · '.join(parts)} (PDF, {self.t('booklet_pages', pages=booklet['pages'])}, {size})"
 
     def service_link(self, service: Service, from_path: str) -> ServiceLink:
         """A service → how it is listed from the page at `from_path`."""
@@ -134,7 +152,7 @@ class Views:
                             for a in service.audiences),
             citation=self.t("source_citation", title=source.title[self.lang], number=source.number,
                             date=source.date, service=service.number),
-            booklets=tuple(self.booklets.get(f"service:{service.id}", [])),
+            booklets=self.booklet_links(here, lambda b: service.number in b["services"] and not b["imposed"]),
             show_official=self.lang != self.source_lang,
         )
 
@@ -215,7 +233,7 @@ class PageViews(Views):
         return ChapterView(c.title[self.lang], c.intro[self.lang], self.department_links(c.lead_departments, here),
                            tuple(self.services_of(c.services, here)), targets,
                            Link(self.t("plan"), link(here, plan_path)) if plan_path in plan_pages else None,
-                           tuple(self.booklets.get(f"chapter:{c.id}", [])))
+                           self.booklet_links(here, lambda b: b["kind"] == "chapter" and b["id"] == c.id))
 
     def target_value(self, target: object) -> str:
         """A target → its value as a phrase, e.g. 'at least 90%' / '90%以上'."""
@@ -235,7 +253,7 @@ class PageViews(Views):
         primary = [s.number for s in self.handbook.services if s.departments[0] == d.id]
         shared = [s.number for s in self.handbook.services if d.id in s.departments[1:]]
         return DepartmentView(d.name[self.lang], d.aliases, tuple(self.services_of(primary, here)),
-                              tuple(self.services_of(shared, here)), tuple(self.booklets.get(f"department:{d.id}", [])))
+                              tuple(self.services_of(shared, here)), self.booklet_links(here, lambda b: b["kind"] == "department" and b["id"] == d.id))
 
     def audience_view(self, audience_id: str) -> AudienceView:
         """An audience id → its page view, services grouped by chapter."""

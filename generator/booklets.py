@@ -1,0 +1,218 @@
+"""Model → printable PDF booklets (Typst): per language the full handbook, each chapter and department,
+large-print chapters, a bilingual full edition, and for each an imposed saddle-stitch print file."""
+from __future__ import annotations
+
+import functools
+import io
+import json
+import os
+import shutil
+import tempfile
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import segno
+from pypdf import PdfReader
+
+from .errors import BuildError
+from .model import Handbook, Service, SiteConfig
+from .impose import booklet_order
+from .mkdocs_config import lang_root
+
+STANDARD_SIZE, LARGE_SIZE = 11, 16  # body text in points; large print is at least 16 pt
+BILINGUAL = "bilingual"
+
+
+@dataclass(frozen=True)
+class Booklet:
+    """One PDF to produce, as listed in booklets/index.json."""
+
+    file: str  # path relative to site/, e.g. "booklets/en/chapter-health.pdf"
+    language: str  # a language code, or "bilingual"
+    kind: str  # "full", "chapter" or "department"
+    id: str | None  # chapter or department id; None for the full handbook
+    edition: str  # "standard" or "large-print"
+    imposed: bool  # True for the saddle-stitch print file
+    title: str  # what the downloads page shows
+    services: tuple[int, ...]  # service numbers, in booklet order
+
+
+def booklet_file(language: str, kind: str, item: str | None, edition: str, imposed: bool) -> str:
+    """Booklet coordinates → its file name under site/."""
+    name = kind if item is None else f"{kind}-{item}"
+    name += "-large-print" if edition == "large-print" else ""
+    name += "-imposed" if imposed else ""
+    return f"booklets/{language}/{name}.pdf"
+
+
+def department_services(handbook: Handbook, dept_id: str) -> tuple[int, ...]:
+    """Services a department leads or co-delivers, grouped by chapter (chapter order, then number)."""
+    return tuple(n for c in handbook.chapters for n in c.services if dept_id in handbook.service(n).departments)
+
+
+def plan_booklets(handbook: Handbook, config: SiteConfig) -> list[Booklet]:
+    """Every booklet of every edition, each followed by its imposed print file."""
+    everything = tuple(s.number for s in handbook.services)
+    plans: list[tuple[str, str, str | None, str, str, tuple[int, ...]]] = []
+    for lang in config.codes:
+        t = config.strings[lang]
+        plans.append((lang, "full", None, "standard", t["edition_full"], everything))
+        for c in handbook.chapters:
+            plans.append((lang, "chapter", c.id, "standard", t["edition_chapter"].format(title=c.title[lang]), c.services))
+            plans.append((lang, "chapter", c.id, "large-print", f"{t['edition_chapter'].format(title=c.title[lang])} · {t['edition_large']}", c.services))
+        for d in handbook.departments:
+            plans.append((lang, "department", d.id, "standard", t["edition_department"].format(title=d.name[lang]),
+                          department_services(handbook, d.id)))
+    if len(config.codes) > 1:
+        plans.append((BILINGUAL, "full", None, "standard", " / ".join(config.strings[c]["edition_bilingual"] for c in config.codes[:1]), everything))
+    return [Booklet(booklet_file(lang, kind, item, edition, imposed), lang, kind, item, edition, imposed, title, services)
+            for lang, kind, item, edition, title, services in plans for imposed in (False, True)]
+
+
+@functools.lru_cache(maxsize=4096)
+def qr_svg(url: str) -> str:
+    """A URL → an SVG QR code with a quiet zone of 2 modules."""
+    buffer = io.BytesIO()
+    segno.make(url, error="m").save(buffer, kind="svg", border=2, scale=4, xmldecl=False)
+    return buffer.getvalue().decode("utf-8")
+
+
+def service_url(config: SiteConfig, service: Service, lang: str) -> str:
+    """A service → its page on the published website, in a language."""
+    return f"{config.site_url}{lang_root(config, lang)}services/{service.id}/"
+
+
+def service_data(handbook: Handbook, config: SiteConfig, service: Service, langs: list[str]) -> dict[str, Any]:
+    """A service → what the template shows of it, in one or more languages."""
+    main = langs[0]
+    t = config.strings[main]
+    versions = []
+    for lang in langs:
+        strings = config.strings[lang]
+        fields = [{"label": strings[key] + (f" ({i})" if len(service.provisions) > 1 else ""), "text": getattr(p, key)[lang]}
+                  for i, p in enumerate(service.provisions, 1) for key in ("recipients", "standard", "funding")]
+        versions.append({"lang": lang, "name": service.name[lang], "fields": fields, "departments_label": strings["departments"],
+                         "departments": [handbook.department(d).name[lang] for d in service.departments],
+                         "separator": strings["list_separator"], "note_label": strings["note"],
+                         "note": service.note[lang] if service.note else None})
+    url = service_url(config, service, main)
+    heading = " / ".join(f"{config.strings[lang]['service_label'].format(number=service.number)} {service.name[lang]}" for lang in langs[:1])
+    if len(langs) > 1:
+        heading += f" · {service.name[langs[1]]}"
+    return {"heading": heading, "versions": versions, "url": url, "qr": qr_svg(url),
+            "qr_alt": t["qr_alt"].format(number=service.number), "qr_caption": f"{t['qr_caption']} {url}"}
+
+
+def target_value(config: SiteConfig, lang: str, target: Any) -> str:
+    """A target → its value as a phrase."""
+    from .views import PageViews  # the website's wording, reused so booklet and site agree
+    views = PageViews.__new__(PageViews)
+    views.lang, views.source_lang = lang, config.codes[0]
+    return views.target_value(target)
+
+
+def booklet_data(booklet: Booklet, handbook: Handbook, config: SiteConfig) -> dict[str, Any]:
+    """A booklet → the JSON its Typst template receives."""
+    langs = list(config.codes) if booklet.language == BILINGUAL else [booklet.language]
+    main = langs[0]
+    t = config.strings[main]
+    numbers = set(booklet.services)
+    chapters = []
+    for c in handbook.chapters:
+        members = [n for n in c.services if n in numbers]
+        if not members:
+            continue
+        chapters.append({
+            "title": " / ".join(c.title[lang] for lang in langs),
+            "intro": [{"lang": lang, "text": c.intro[lang]} for lang in langs] if booklet.kind != "department" else [],
+            "targets": [{"label": g.label[main], "value": target_value(config, main, g)} for g in c.targets] if booklet.kind == "chapter" else [],
+            "services": [service_data(handbook, config, handbook.service(n), langs) for n in members]})
+    edition = [config.strings[main]["edition_bilingual"] if booklet.language == BILINGUAL else t["edition_language"]]
+    if booklet.edition == "large-print":
+        edition.append(t["edition_large"])
+    year, month, day = (int(x) for x in handbook.source.date.split("-"))
+    home = f"{config.site_url}{lang_root(config, main)}"
+    return {
+        "lang": main, "region": "cn" if main == "zh" else "gb", "title": f"{config.title[main]}", "short_title": t["short_title"],
+        "edition": f"{booklet.title} · {' · '.join(edition)}", "county": t["county"], "issuer": handbook.source.issuer[main],
+        "source_line": t["source_line"], "date": [year, month, day], "strings": {"contents": t["contents"], "targets": t["targets"]},
+        "body_size": LARGE_SIZE if booklet.edition == "large-print" else STANDARD_SIZE,
+        "chapters": chapters, "back_text": t["back_text"], "site_url": home, "site_qr": qr_svg(home),
+        "site_qr_alt": t["site_qr_alt"],
+    }
+
+
+def font_dir() -> Path:
+    """The folder of the CJK font shipped by the manimgx-fonts-cjk package (Noto Sans CJK, OFL-1.1)."""
+    import manimgx_fonts_cjk
+    return Path(manimgx_fonts_cjk.__file__).parent
+
+
+_COMPILERS: dict[tuple[str, str], Any] = {}
+
+
+def _compile(template: str, root: str, data: dict[str, str], standards: tuple[str, ...] | None) -> bytes:
+    """Worker: template + data → PDF bytes, reusing one compiler per template in each process."""
+    import typst
+    # One compiler per worker process and template: the CJK font is loaded once, which saves most of the time.
+    compiler = _COMPILERS.get((template, root))
+    if compiler is None:
+        compiler = _COMPILERS[(template, root)] = typst.Compiler(template, root=root, font_paths=[str(font_dir())],
+                                                                 ignore_system_fonts=True)
+    if standards is None:  # a print-shop file: untagged (tagging is most of the export time)
+        return bytes(compiler.compile(sys_inputs=data, pdf_tags=False))
+    pdf: bytes = compiler.compile(sys_inputs=data, pdf_standards=list(standards))
+    return pdf
+
+
+def compile_all(pool: ProcessPoolExecutor, template: Path, root: Path, inputs: list[dict[str, str]],
+                standards: tuple[str, ...] | None) -> list[bytes]:
+    """Many inputs to one template → their PDFs, in order; a Typst error names the template."""
+    try:
+        return list(pool.map(_compile, [str(template)] * len(inputs), [str(root)] * len(inputs), inputs,
+                             [standards] * len(inputs)))
+    except RuntimeError as exc:
+        raise BuildError(f"templates/booklets/{template.name}: {exc}") from None
+
+
+def page_count(pdf: bytes) -> int:
+    """PDF bytes → number of pages."""
+    return len(PdfReader(io.BytesIO(pdf)).pages)
+
+
+def render_booklets(handbook: Handbook, config: SiteConfig, template_dir: Path,
+                    workers: int | None = None) -> tuple[dict[str, bytes], list[dict[str, Any]]]:
+    """All booklets → ({file: PDF bytes}, manifest entries), compiled in parallel on every core."""
+    booklets = plan_booklets(handbook, config)
+    standard = [b for b in booklets if not b.imposed]
+    imposed = {b.file: b for b in booklets if b.imposed}
+    inputs = [{"data": json.dumps(booklet_data(b, handbook, config), ensure_ascii=False)} for b in standard]
+    with ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 1) as pool, tempfile.TemporaryDirectory() as tmp:
+        pdfs = compile_all(pool, template_dir / "booklets" / "booklet.typ", template_dir / "booklets", inputs, ("ua-1", "a-2a"))
+        # imposition reads each A5 PDF as an image, so the PDFs and the imposition template share a folder
+        work = Path(tmp)
+        shutil.copy(template_dir / "booklets" / "impose.typ", work / "impose.typ")
+        specs = []
+        for i, (booklet, pdf) in enumerate(zip(standard, pdfs, strict=True)):
+            (work / f"{i}.pdf").write_bytes(pdf)
+            specs.append({"spec": json.dumps({"title": f"{booklet.title} (imposed)", "file": f"{i}.pdf",
+                                              "sides": booklet_order(page_count(pdf))})})
+        imposed_pdfs = compile_all(pool, work / "impose.typ", work, specs, None)
+    files: dict[str, bytes] = {}
+    manifest = []
+    for booklet, pdf, print_file in zip(standard, pdfs, imposed_pdfs, strict=True):
+        twin = imposed[booklet_file(booklet.language, booklet.kind, booklet.id, booklet.edition, True)]
+        for entry, data in ((booklet, pdf), (twin, print_file)):
+            files[entry.file] = data
+            manifest.append(manifest_entry(entry, page_count(data), len(data)))
+    return files, manifest
+
+
+def manifest_entry(booklet: Booklet, pages: int, size: int) -> dict[str, Any]:
+    """A booklet and its PDF's page count and size → its booklets/index.json entry."""
+    entry = asdict(booklet)
+    entry["services"] = list(booklet.services)
+    entry.update(pages=pages, bytes=size)
+    return entry
