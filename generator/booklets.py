@@ -66,7 +66,7 @@ def plan_booklets(handbook: Handbook, config: SiteConfig) -> list[Booklet]:
             plans.append((lang, "department", d.id, "standard", t["edition_department"].format(title=d.name[lang]),
                           department_services(handbook, d.id)))
     if len(config.codes) > 1:
-        plans.append((BILINGUAL, "full", None, "standard", " / ".join(config.strings[c]["edition_bilingual"] for c in config.codes[:1]), everything))
+        plans.append((BILINGUAL, "full", None, "standard", config.strings[config.codes[0]]["edition_full"], everything))
     return [Booklet(booklet_file(lang, kind, item, edition, imposed), lang, kind, item, edition, imposed, title, services)
             for lang, kind, item, edition, title, services in plans for imposed in (False, True)]
 
@@ -113,9 +113,19 @@ def target_value(config: SiteConfig, lang: str, target: Any) -> str:
     return views.target_value(target)
 
 
+def booklet_langs(booklet: Booklet, config: SiteConfig) -> list[str]:
+    """A booklet → the languages it is written in, main language first."""
+    return list(config.codes) if booklet.language == BILINGUAL else [booklet.language]
+
+
+def source_date(handbook: Handbook) -> list[int]:
+    """The source document's date as [year, month, day]: every PDF carries it, so builds are reproducible."""
+    return [int(x) for x in handbook.source.date.split("-")]
+
+
 def booklet_data(booklet: Booklet, handbook: Handbook, config: SiteConfig) -> dict[str, Any]:
     """A booklet → the JSON its Typst template receives."""
-    langs = list(config.codes) if booklet.language == BILINGUAL else [booklet.language]
+    langs = booklet_langs(booklet, config)
     main = langs[0]
     t = config.strings[main]
     numbers = set(booklet.services)
@@ -132,12 +142,11 @@ def booklet_data(booklet: Booklet, handbook: Handbook, config: SiteConfig) -> di
     edition = [config.strings[main]["edition_bilingual"] if booklet.language == BILINGUAL else t["edition_language"]]
     if booklet.edition == "large-print":
         edition.append(t["edition_large"])
-    year, month, day = (int(x) for x in handbook.source.date.split("-"))
     home = f"{config.site_url}{lang_root(config, main)}"
     return {
         "lang": main, "region": "cn" if main == "zh" else "gb", "title": f"{config.title[main]}", "short_title": t["short_title"],
         "edition": f"{booklet.title} · {' · '.join(edition)}", "county": t["county"], "issuer": handbook.source.issuer[main],
-        "source_line": t["source_line"], "date": [year, month, day], "strings": {"contents": t["contents"], "targets": t["targets"]},
+        "source_line": t["source_line"], "date": source_date(handbook), "strings": {"contents": t["contents"], "targets": t["targets"]},
         "body_size": LARGE_SIZE if booklet.edition == "large-print" else STANDARD_SIZE,
         "chapters": chapters, "back_text": t["back_text"], "site_url": home, "site_qr": qr_svg(home),
         "site_qr_alt": t["site_qr_alt"],
@@ -197,8 +206,8 @@ def render_booklets(handbook: Handbook, config: SiteConfig, template_dir: Path,
         specs = []
         for i, (booklet, pdf) in enumerate(zip(standard, pdfs, strict=True)):
             (work / f"{i}.pdf").write_bytes(pdf)
-            specs.append({"spec": json.dumps({"title": f"{booklet.title} (imposed)", "file": f"{i}.pdf",
-                                              "sides": booklet_order(page_count(pdf))})})
+            specs.append({"spec": json.dumps({"title": f"{booklet.title} (imposed)", "file": f"{i}.pdf", "date": source_date(handbook),
+                                              "lang": booklet_langs(booklet, config)[0], "sides": booklet_order(page_count(pdf))})})
         imposed_pdfs = compile_all(pool, work / "impose.typ", work, specs, None)
     files: dict[str, bytes] = {}
     manifest = []
