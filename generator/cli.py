@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
+import threading
 from pathlib import Path
 
 from .build import build
@@ -90,9 +92,18 @@ def print_problems(exc: DataError) -> None:
 COMMANDS = {"check": run_check, "export": run_export, "build": run_build, "serve": run_serve}
 
 
+def stop_on_sigterm() -> None:
+    """SIGTERM → KeyboardInterrupt, so an interrupted build cleans up like one stopped with Ctrl+C."""
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, interrupt)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `handbook` command; returns the exit code."""
     args = parse_args(argv)
+    stop_on_sigterm()
     try:
         COMMANDS[args.command](args)
     except DataError as exc:
@@ -104,6 +115,9 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as exc:
         print(f"error: {exc.filename}: {exc.strerror}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        print("interrupted; site/ was left as it was.", file=sys.stderr)
+        return 130
     return 0
 
 
