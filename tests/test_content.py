@@ -1,0 +1,216 @@
+"""Hand-written pages (content/<lang>/): both languages alike, the plan verbatim, English without Chinese, built and linked."""
+from __future__ import annotations
+
+import os
+import posixpath
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+
+from generator.load import load_project
+
+from .conftest import ROOT, SEED
+
+CONTENT = ROOT / "content"
+LANGS = ("zh", "en")
+LANG_ROOTS = {"zh": "", "en": "en/"}
+HANDBOOK = load_project(ROOT)[1]
+CHAPTER_IDS = [c.id for c in HANDBOOK.chapters]
+PLAN_PAGES = ["index", "goals", *CHAPTER_IDS, "safeguards"]  # the plan's order: notice and foreword, chapters 1-10
+HAND_WRITTEN = ["index", "about", "how-to-use", "accessibility"]
+EXPECTED_PAGES = {f"{name}.md" for name in HAND_WRITTEN} | {f"plan/{name}.md" for name in PLAN_PAGES}
+
+FENCE = re.compile(r"^(```|~~~)")
+HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+BACK_LINK = re.compile(r"^\[[^\]]+\]\(\.\./\.\./chapters/([a-z0-9-]+)/index\.md\)$")  # plan page → its chapter page
+CJK = re.compile("[\u2e80-\u2fdf\u3000-\u303f\u3040-\u30ff\u3100-\u312f\u3190-\u31ff\u3400-\u4dbf\u4e00-\u9fff"
+                 "\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]")
+
+
+def pages(lang: str) -> dict[str, str]:
+    """content/<lang>/**.md → {relative path: text}."""
+    base = CONTENT / lang
+    return {p.relative_to(base).as_posix(): p.read_text(encoding="utf-8") for p in sorted(base.rglob("*.md"))}
+
+
+def headings(text: str) -> list[tuple[int, str]]:
+    """Markdown → its ATX headings as (level, text), skipping fenced code."""
+    out, fenced = [], False
+    for line in text.split("\n"):
+        if FENCE.match(line):
+            fenced = not fenced
+        elif not fenced and (m := HEADING.match(line)):
+            out.append((len(m.group(1)), m.group(2)))
+    return out
+
+
+# ---- (a) both languages have the same pages with the same heading structure ----
+
+def test_every_page_exists_in_both_languages() -> None:
+    zh, en = set(pages("zh")), set(pages("en"))
+    assert zh == en, f"only in zh: {sorted(zh - en)}; only in en: {sorted(en - zh)}"
+    assert EXPECTED_PAGES <= zh, f"missing: {sorted(EXPECTED_PAGES - zh)}"
+
+
+@pytest.mark.parametrize("path", sorted(EXPECTED_PAGES | set(pages("zh"))))
+def test_same_heading_structure_in_both_languages(path: str) -> None:
+    zh, en = (headings((CONTENT / lang / path).read_text(encoding="utf-8")) for lang in LANGS)
+    assert [level for level, _ in zh] == [level for level, _ in en], path
+    assert zh, f"{path} has no headings"
+
+
+def test_pages_have_one_h1_except_the_home_introduction() -> None:
+    for lang in LANGS:
+        for path, text in pages(lang).items():
+            levels = [level for level, _ in headings(text)]
+            if path == "index.md":  # inserted into the home page below its own H1
+                assert 1 not in levels, f"{lang}/{path}"
+            else:
+                assert levels.count(1) == 1 and levels[0] == 1, f"{lang}/{path}"
+
+
+# ---- (b) the Chinese plan pages reproduce the official text ----
+
+def strip_markdown(text: str) -> str:
+    """A plan page → its text: heading markers and the links back to chapter pages removed."""
+    lines = [line for line in text.split("\n") if not BACK_LINK.match(line.strip())]
+    return "\n".join(HEADING.sub(r"\2", line) for line in lines)
+
+
+def front_matter_in_seed_order(text: str) -> str:
+    """plan/index.md → its text in the order the document prints it.
+
+    The page puts the plan's title first (as its H1) and the notice's title before the document number, and adds
+    a 前言 (Foreword) heading the document does not print. The document's order is: number, notice title, notice,
+    signature and date, plan title, foreword.
+    """
+    blocks = [b.strip() for b in text.split("\n\n") if b.strip()]
+    title, notice_title, number, *rest = blocks
+    assert title.startswith("# ") and notice_title.startswith("## ") and "〔2018〕104号" in number
+    assert rest.count("## 前言") == 1, "plan/index.md: the Foreword heading is the one heading the document lacks"
+    i = rest.index("## 前言")
+    return "\n\n".join([number, notice_title, *rest[:i], title, *rest[i + 1:]])
+
+
+def squeeze(text: str) -> str:
+    """Text → without any whitespace (so line breaks and '第一章  ' spacing do not matter)."""
+    return re.sub(r"\s+", "", text.replace("\ufeff", ""))
+
+
+@pytest.fixture(scope="module")
+def seed_body() -> str:
+    if not SEED.exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"seed file not found at {SEED} (it must exist in CI)")
+        pytest.skip(f"seed file not found at {SEED}")
+    text = SEED.read_text(encoding="utf-8")
+    lines = text.split("\n")
+    end = next(i for i, line in enumerate(lines) if line.startswith("附件："))
+    return "\n".join(lines[:end])
+
+
+def first_difference(expected: str, actual: str) -> str:
+    pairs = enumerate(zip(expected, actual, strict=False))
+    i = next((i for i, (a, b) in pairs if a != b), min(len(expected), len(actual)))
+    start = max(0, i - 20)
+    return f"first difference at character {i}: seed …{expected[start:i + 30]}… / pages …{actual[start:i + 30]}…"
+
+
+def test_zh_plan_pages_reproduce_the_source(seed_body: str) -> None:
+    texts = []
+    for name in PLAN_PAGES:
+        text = (CONTENT / "zh" / "plan" / f"{name}.md").read_text(encoding="utf-8")
+        texts.append(strip_markdown(front_matter_in_seed_order(text) if name == "index" else text))
+    expected, actual = squeeze(seed_body), squeeze("\n".join(texts))
+    assert actual == expected, first_difference(expected, actual)
+
+
+def test_plan_chapter_headings_follow_the_source(seed_body: str) -> None:
+    numbered = [squeeze(line) for line in seed_body.split("\n")
+                if re.match(r"^第[一二三四五六七八九十]+[章节]\s", line)]
+    ours = [squeeze(text) for name in PLAN_PAGES[1:]
+            for _, text in headings((CONTENT / "zh" / "plan" / f"{name}.md").read_text(encoding="utf-8"))]
+    assert ours == numbered
+
+
+def test_chapter_plan_pages_link_back_once() -> None:
+    for lang in LANGS:
+        for chapter in CHAPTER_IDS:
+            text = (CONTENT / lang / "plan" / f"{chapter}.md").read_text(encoding="utf-8")
+            targets = [m.group(1) for line in text.split("\n") if (m := BACK_LINK.match(line.strip()))]
+            assert targets == [chapter], f"{lang}/plan/{chapter}.md"
+        for other in ("index", "goals", "safeguards"):
+            text = (CONTENT / lang / "plan" / f"{other}.md").read_text(encoding="utf-8")
+            assert not any(BACK_LINK.match(line.strip()) for line in text.split("\n")), f"{lang}/plan/{other}.md"
+
+
+# ---- (c) English pages are free of Chinese characters ----
+
+def test_no_chinese_characters_in_english_pages() -> None:
+    found = []
+    for path, text in pages("en").items():
+        for number, line in enumerate(text.split("\n"), 1):
+            if m := CJK.search(line):
+                found.append(f"content/en/{path}:{number}: {m.group()!r}")
+    assert found == []
+
+
+# ---- (d) the built site ----
+
+class Links(HTMLParser):
+    """The href of every <a> in a page."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.hrefs: list[str] = []
+        self.feed(text)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        href = dict(attrs).get("href")
+        if tag == "a" and href:
+            self.hrefs.append(href)
+
+
+def targets(site: Path, rel: str) -> set[str]:
+    """The site paths the links of one page point at, e.g. 'en/chapters/health/'."""
+    out = set()
+    for href in Links((site / rel).read_text(encoding="utf-8")).hrefs:
+        parts = urlsplit(href)
+        if not parts.scheme and not href.startswith("//"):
+            out.add(urlsplit(urljoin(f"http://x/{rel}", href)).path.lstrip("/"))
+    return out
+
+
+@pytest.mark.slow
+def test_built_site_has_the_hand_written_and_plan_pages(built_site: Path) -> None:
+    for prefix in LANG_ROOTS.values():
+        for name in ("about", "how-to-use", "accessibility", "plan", *(f"plan/{p}" for p in PLAN_PAGES[1:])):
+            assert (built_site / prefix / name / "index.html").is_file(), f"{prefix}{name}/"
+        home = targets(built_site, f"{prefix}index.html")
+        for name in ("about", "how-to-use", "accessibility", "chapters", "audiences", "departments", "downloads"):
+            assert f"{prefix}{name}/" in home, f"home page of '{prefix}' does not link to {name}/"
+
+
+@pytest.mark.slow
+def test_chapter_and_plan_pages_link_to_each_other(built_site: Path) -> None:
+    for prefix in LANG_ROOTS.values():
+        for chapter in CHAPTER_IDS:
+            chapter_page, plan_page = f"{prefix}chapters/{chapter}/", f"{prefix}plan/{chapter}/"
+            assert plan_page in targets(built_site, f"{chapter_page}index.html"), chapter_page
+            assert chapter_page in targets(built_site, f"{plan_page}index.html"), plan_page
+
+
+@pytest.mark.slow
+def test_about_page_data_links_stay_inside_the_site(built_site: Path) -> None:
+    """Raw HTML links are not checked by MkDocs; they must resolve without leaving site/ (the offline copy)."""
+    for prefix in LANG_ROOTS.values():
+        rel = f"{prefix}about/index.html"
+        hrefs = [h for h in Links((built_site / rel).read_text(encoding="utf-8")).hrefs if "data/services." in h]
+        assert len(hrefs) == 2, rel
+        for href in hrefs:
+            target = posixpath.normpath(posixpath.join(posixpath.dirname(rel), href))
+            assert not target.startswith(".."), (rel, href)
+            assert (built_site / target).is_file(), (rel, href)
