@@ -8,7 +8,8 @@ import json
 import os
 import shutil
 import tempfile
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ from .model import Handbook, Service, SiteConfig
 from .impose import booklet_order
 from .mkdocs_config import lang_root
 
+Progress = Callable[[int, int], None]  # (done, total)
 STANDARD_SIZE, LARGE_SIZE = 11, 16  # body text in points; large print is at least 16 pt
 BILINGUAL = "bilingual"
 
@@ -177,12 +179,17 @@ def _compile(template: str, root: str, data: dict[str, str], standards: tuple[st
 
 
 def compile_all(pool: ProcessPoolExecutor, template: Path, root: Path, inputs: list[dict[str, str]],
-                standards: tuple[str, ...] | None) -> list[bytes]:
+                standards: tuple[str, ...] | None, progress: Progress | None = None) -> list[bytes]:
     """Many inputs to one template → their PDFs, in order; a Typst error names the template."""
+    futures = [pool.submit(_compile, str(template), str(root), data, standards) for data in inputs]
     try:
-        return list(pool.map(_compile, [str(template)] * len(inputs), [str(root)] * len(inputs), inputs,
-                             [standards] * len(inputs)))
+        for done, _ in enumerate(as_completed(futures), 1):
+            if progress:
+                progress(done, len(futures))
+        return [f.result() for f in futures]
     except RuntimeError as exc:
+        for f in futures:
+            f.cancel()
         raise BuildError(f"templates/booklets/{template.name}: {exc}") from None
 
 
@@ -191,15 +198,17 @@ def page_count(pdf: bytes) -> int:
     return len(PdfReader(io.BytesIO(pdf)).pages)
 
 
-def render_booklets(handbook: Handbook, config: SiteConfig, template_dir: Path,
-                    workers: int | None = None) -> tuple[dict[str, bytes], list[dict[str, Any]]]:
+def render_booklets(handbook: Handbook, config: SiteConfig, template_dir: Path, workers: int | None = None,
+                    progress: Progress | None = None) -> tuple[dict[str, bytes], list[dict[str, Any]]]:
     """All booklets → ({file: PDF bytes}, manifest entries), compiled in parallel on every core."""
     booklets = plan_booklets(handbook, config)
     standard = [b for b in booklets if not b.imposed]
     imposed = {b.file: b for b in booklets if b.imposed}
     inputs = [{"data": json.dumps(booklet_data(b, handbook, config), ensure_ascii=False)} for b in standard]
     with ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 1) as pool, tempfile.TemporaryDirectory() as tmp:
-        pdfs = compile_all(pool, template_dir / "booklets" / "booklet.typ", template_dir / "booklets", inputs, ("ua-1", "a-2a"))
+        both = len(inputs) * 2  # booklets, then their imposed print files
+        pdfs = compile_all(pool, template_dir / "booklets" / "booklet.typ", template_dir / "booklets", inputs, ("ua-1", "a-2a"),
+                           progress and (lambda done, _: progress(done, both)))
         # imposition reads each A5 PDF as an image, so the PDFs and the imposition template share a folder
         work = Path(tmp)
         shutil.copy(template_dir / "booklets" / "impose.typ", work / "impose.typ")
@@ -208,7 +217,8 @@ def render_booklets(handbook: Handbook, config: SiteConfig, template_dir: Path,
             (work / f"{i}.pdf").write_bytes(pdf)
             specs.append({"spec": json.dumps({"title": f"{booklet.title} (imposed)", "file": f"{i}.pdf", "date": source_date(handbook),
                                               "lang": booklet_langs(booklet, config)[0], "sides": booklet_order(page_count(pdf))})})
-        imposed_pdfs = compile_all(pool, work / "impose.typ", work, specs, None)
+        imposed_pdfs = compile_all(pool, work / "impose.typ", work, specs, None,
+                                   progress and (lambda done, _: progress(len(inputs) + done, both)))
     files: dict[str, bytes] = {}
     manifest = []
     for booklet, pdf, print_file in zip(standard, pdfs, imposed_pdfs, strict=True):

@@ -52,13 +52,14 @@ class _Stage:
             self.report(self.name, seconds)
 
 
-def build(root: Path, site_dir: Path, report: Report | None = None) -> Timings:
+def build(root: Path, site_dir: Path, report: Report | None = None, progress: Callable[[str, int, int], None] | None = None) -> Timings:
     """Project folder → a complete site/ (or an error, leaving the previous site/ untouched)."""
     timings = Timings()
     with timings.run("load and validate", report):
         config, handbook = load_project(root)
     with timings.run("booklets", report):
-        booklets, manifest = render_booklets(handbook, config, root / "templates")
+        booklets, manifest = render_booklets(handbook, config, root / "templates",
+                                             progress=progress and (lambda done, total: progress("booklets", done, total)))
     with timings.run("render pages", report):
         pages = {lang: render_language(root, handbook, config, lang, manifest) for lang in config.codes}
     staging = staging_dir(site_dir)

@@ -53,10 +53,19 @@ def run_build(args: argparse.Namespace) -> None:
     site_dir = args.site_dir or args.root / "site"
 
     def report(stage: str, seconds: float) -> None:
+        if sys.stderr.isatty():
+            sys.stderr.write("\r\033[K")
         print(f"{stage:<24} {seconds:6.2f} s", flush=True)
 
-    timings = build(args.root, site_dir, report)
+    timings = build(args.root, site_dir, report, progress_bar if sys.stderr.isatty() else None)
     print(f"{'total':<24} {sum(s for _, s in timings.stages):6.2f} s -> {site_dir}")
+
+
+def progress_bar(stage: str, done: int, total: int) -> None:
+    """A one-line progress bar on the terminal, redrawn in place."""
+    filled = 30 * done // max(total, 1)
+    sys.stderr.write(f"\r{stage:<24} [{'#' * filled}{' ' * (30 - filled)}] {done}/{total}")
+    sys.stderr.flush()
 
 
 def run_serve(args: argparse.Namespace) -> None:
