@@ -7,16 +7,18 @@ import zipfile
 from pathlib import Path
 
 FIXED_TIME = (2018, 12, 29, 0, 0, 0)  # the source document's date: identical input, identical zip
-RELATIVE_DIR_LINK = re.compile(r'(\s(?:href|src)=")((?![a-z][a-z0-9+.-]*:|#|/)[^"#?]*/|\.\.?)(["#?])', re.IGNORECASE)
+RELATIVE_LINK = re.compile(r'(\s(?:href|src)=")((?![a-z][a-z0-9+.-]*:|#|/)[^"#?]+)(["#?])', re.IGNORECASE)
 
 
 def offline_html(html: str) -> str:
     """Relative links to folders → links to their index.html (browsers do not do this on file://)."""
     def fix(m: re.Match[str]) -> str:
         target = m.group(2)
-        target = target + "/" if target in (".", "..") else target
-        return f"{m.group(1)}{target}index.html{m.group(3)}"
-    return RELATIVE_DIR_LINK.sub(fix, html)
+        last = target.rsplit("/", 1)[-1]
+        if last not in ("", ".", ".."):
+            return m.group(0)  # a file
+        return f"{m.group(1)}{target if target.endswith('/') else target + '/'}index.html{m.group(3)}"
+    return RELATIVE_LINK.sub(fix, html)
 
 
 def render_offline_zip(site: Path) -> bytes:

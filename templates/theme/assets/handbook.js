@@ -37,7 +37,7 @@
   var QUESTION_WORDS = /怎么|怎样|如何|哪里|哪儿|什么|请问|我想|我要|可以|能不能|吗|呢|的|了/g;
   var SUFFIXES = [["ations", ""], ["ation", ""], ["ings", ""], ["ing", ""], ["ies", "y"], ["ied", "y"], ["sses", "ss"],
                   ["es", ""], ["ed", ""], ["ly", ""], ["s", ""], ["e", ""]];
-  var STOP = {};
+  var STOP = Object.create(null);
   "a an and are at be by can do for from get how i in is it me my of on or the to want what where who with need"
     .split(" ").forEach(function (w) { STOP[w] = true; });
 
@@ -53,7 +53,7 @@
   }
 
   function unique(list) {
-    var seen = {}, out = [];
+    var seen = Object.create(null), out = [];
     list.forEach(function (x) { if (!seen[x]) { seen[x] = true; out.push(x); } });
     return out;
   }
@@ -124,7 +124,7 @@
           index.keys = Object.keys(index.terms).sort();
           resolve(index);
         };
-        s.onerror = reject;
+        s.onerror = function (e) { delete loading[url]; reject(e); };  /* try again on the next keystroke */
         document.head.appendChild(s);
       });
     }
