@@ -1,0 +1,678 @@
+"""Printable booklets: the manifest, each PDF's services, QR codes, fonts, page sizes, imposition, large print,
+accessibility metadata, that services.yaml text cannot inject Typst code, and that builds are reproducible.
+
+The real booklets come from the session's `built_site`; the tiny project is compiled directly with
+render_booklets. The expectations come from services.yaml and site_config.yml, not from generator.booklets."""
+from __future__ import annotations
+
+import functools
+import io
+import json
+import math
+import re
+import shutil
+import subprocess
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import segno
+from pypdf import PdfReader
+from ruamel.yaml import YAML
+
+from generator.booklets import qr_svg, render_booklets
+from generator.impose import booklet_order
+from generator.load import load_project
+
+from .conftest import ROOT, TINY_CONFIG, TINY_SERVICES, write_project
+
+CONFIG, HANDBOOK = load_project(ROOT)
+LANG_ROOTS = {"zh": "", "en": "en/"}  # where each language lives under site_url
+LANGS = ("zh", "en")
+A5 = (419.53, 595.28)  # points, portrait
+A4_LANDSCAPE = (841.89, 595.28)
+LEADER = ". . . . ."  # the dot leaders of the contents pages
+QR_BORDER = 2  # modules of quiet zone the booklets promise
+
+
+# ---- what the data says the booklets are ----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Coords:
+    """A standard booklet by what it is, not by its file name."""
+
+    language: str  # zh, en or bilingual
+    kind: str  # full, chapter or department
+    id: str | None  # chapter or department id
+    edition: str  # standard or large-print
+
+    def __str__(self) -> str:
+        return "-".join(x for x in (self.language, self.kind, self.id, self.edition) if x)
+
+    @property
+    def langs(self) -> tuple[str, ...]:
+        """The languages whose text the booklet holds, main language first."""
+        return LANGS if self.language == "bilingual" else (self.language,)
+
+
+def expected_booklets() -> list[Coords]:
+    """Per language: the full handbook, each chapter (standard and large print), each department; and a bilingual full one."""
+    out = []
+    for lang in LANGS:
+        out.append(Coords(lang, "full", None, "standard"))
+        for chapter in HANDBOOK.chapters:
+            out += [Coords(lang, "chapter", chapter.id, "standard"), Coords(lang, "chapter", chapter.id, "large-print")]
+        out += [Coords(lang, "department", d.id, "standard") for d in HANDBOOK.departments]
+    out.append(Coords("bilingual", "full", None, "standard"))
+    return out
+
+
+BOOKLETS = expected_booklets()
+STANDARD_EDITION = [c for c in BOOKLETS if c.edition == "standard"]
+LARGE_PRINT = [c for c in BOOKLETS if c.edition == "large-print"]
+
+
+def expected_services(c: Coords) -> list[int]:
+    """The services a booklet holds, in booklet order, from services.yaml."""
+    if c.kind == "full":
+        return [s.number for s in HANDBOOK.services]
+    if c.kind == "chapter":
+        return [s.number for s in HANDBOOK.services if s.chapter == c.id]
+    # a department's services: those naming it, grouped by chapter in chapter order
+    return [s.number for chapter in HANDBOOK.chapters for s in HANDBOOK.services
+            if s.chapter == chapter.id and c.id in s.departments]
+
+
+def service_url(number: int, lang: str) -> str:
+    return f"{CONFIG.site_url}{LANG_ROOTS[lang]}services/{HANDBOOK.service(number).id}/"
+
+
+def url_lang(c: Coords) -> str:
+    """The language of a booklet's links: its own, or the source language (zh) for the bilingual one."""
+    return c.langs[0]
+
+
+# ---- reading PDFs ---------------------------------------------------------------------------------------
+
+def norm(text: str) -> str:
+    """Text without whitespace and hyphens (Typst justifies and hyphenates; pypdf shows breaks as '-', U+00AD)."""
+    return re.sub(r"[\s\u00ad\u2010\u2011-]+", "", text)
+
+
+def no_space(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+@dataclass(frozen=True)
+class Extract:
+    pages: tuple[str, ...]  # extracted text per page
+    sizes: Counter[float]  # effective font size (pt, rounded to 0.1) → characters set in it
+
+
+@functools.cache
+def extract(path: Path) -> Extract:
+    """A PDF → its text per page and how many characters are set in each effective font size."""
+    sizes: Counter[float] = Counter()
+
+    def visit(text: str, cm: list[float], tm: list[float], font: Any, font_size: float) -> None:
+        chars = len(text.strip())
+        if chars:  # effective size: Tf size × the text matrix's and the CTM's vertical scale
+            sizes[round(font_size * math.hypot(tm[2], tm[3]) * math.hypot(cm[2], cm[3]), 1)] += chars
+
+    reader = PdfReader(path)
+    return Extract(tuple(page.extract_text(visitor_text=visit) for page in reader.pages), sizes)
+
+
+def split_pages(pages: tuple[str, ...]) -> tuple[str, str]:
+    """A booklet's pages → (contents text, body text): the contents are the pages with dot leaders after the cover."""
+    contents = [i for i, text in enumerate(pages) if LEADER in text]
+    assert contents, "no contents page (dot leaders) found"
+    assert contents == list(range(1, 1 + len(contents))), f"contents pages {contents} do not directly follow the cover"
+    return "\n".join(pages[i] for i in contents), "\n".join(pages[contents[-1] + 1:])
+
+
+def link_uris(reader: PdfReader) -> list[tuple[int, str, list[float]]]:
+    """Every URI link annotation → (page index, URI, rect)."""
+    out = []
+    for index, page in enumerate(reader.pages):
+        for annot in page.get("/Annots") or []:
+            annot = annot.get_object()
+            action = annot.get("/A")
+            if annot.get("/Subtype") == "/Link" and action is not None and action.get("/S") == "/URI":
+                out.append((index, str(action["/URI"]), [float(x) for x in annot["/Rect"]]))
+    return out
+
+
+@pytest.fixture(scope="module")
+def manifest(built_site: Path) -> list[dict[str, Any]]:
+    return json.loads((built_site / "booklets" / "index.json").read_text(encoding="utf-8"))
+
+
+def entry_for(manifest: list[dict[str, Any]], c: Coords, imposed: bool = False) -> dict[str, Any]:
+    found = [e for e in manifest if (e["language"], e["kind"], e["id"], e["edition"], e["imposed"])
+             == (c.language, c.kind, c.id, c.edition, imposed)]
+    assert len(found) == 1, f"{c} (imposed={imposed}): {len(found)} manifest entries"
+    return found[0]
+
+
+def by_coords(booklets: list[Coords]) -> Any:
+    return pytest.mark.parametrize("c", booklets, ids=str)
+
+
+# ---- 1. the manifest --------------------------------------------------------------------------------------
+
+MANIFEST_FIELDS = {"file", "language", "kind", "id", "edition", "imposed", "title", "pages", "services", "bytes"}
+
+
+def test_the_data_has_eight_chapters_and_85_services() -> None:
+    """The counts the booklet plan below relies on."""
+    assert len(HANDBOOK.chapters) == 8
+    assert [s.number for s in HANDBOOK.services] == list(range(1, 86))
+    assert all(expected_services(Coords("zh", "department", d.id, "standard")) for d in HANDBOOK.departments), \
+        "a department without services would get an empty booklet"
+
+
+@pytest.mark.slow
+def test_manifest_lists_each_pdf_in_site_booklets_once(built_site: Path, manifest: list[dict[str, Any]]) -> None:
+    listed = [e["file"] for e in manifest]
+    on_disk = sorted(p.relative_to(built_site).as_posix() for p in (built_site / "booklets").rglob("*.pdf"))
+    assert len(listed) == len(set(listed)), [f for f, n in Counter(listed).items() if n > 1]
+    assert sorted(listed) == on_disk
+
+
+@pytest.mark.slow
+def test_manifest_entries_have_the_documented_fields(manifest: list[dict[str, Any]]) -> None:
+    for e in manifest:
+        assert MANIFEST_FIELDS <= e.keys(), (e["file"], MANIFEST_FIELDS - e.keys())
+        assert e["language"] in ("zh", "en", "bilingual"), e
+        assert e["kind"] in ("full", "chapter", "department"), e
+        assert e["edition"] in ("standard", "large-print"), e
+        assert isinstance(e["imposed"], bool), e
+        assert isinstance(e["title"], str) and e["title"].strip(), e
+        assert isinstance(e["pages"], int) and e["pages"] > 0, e
+        assert e["file"].startswith(f"booklets/{e['language']}/") and e["file"].endswith(".pdf"), e
+        if e["kind"] == "full":
+            assert e["id"] is None, e
+        elif e["kind"] == "chapter":
+            assert e["id"] in {c.id for c in HANDBOOK.chapters}, e
+        else:
+            assert e["id"] in {d.id for d in HANDBOOK.departments}, e
+
+
+@pytest.mark.slow
+def test_manifest_has_every_booklet_each_with_an_imposed_twin(manifest: list[dict[str, Any]]) -> None:
+    have = Counter((e["language"], e["kind"], e["id"], e["edition"], e["imposed"]) for e in manifest)
+    want = Counter((c.language, c.kind, c.id, c.edition, imposed) for c in BOOKLETS for imposed in (False, True))
+    assert have == want, {"missing": sorted(map(str, want - have)), "unexpected": sorted(map(str, have - want))}
+    per_language = Counter((e["language"], e["kind"], e["edition"]) for e in manifest if not e["imposed"])
+    for lang in LANGS:
+        assert per_language[(lang, "full", "standard")] == 1
+        assert per_language[(lang, "chapter", "standard")] == 8
+        assert per_language[(lang, "chapter", "large-print")] == 8
+        assert per_language[(lang, "department", "standard")] == len(HANDBOOK.departments)
+    assert per_language[("bilingual", "full", "standard")] == 1
+    for c in BOOKLETS:
+        booklet, twin = entry_for(manifest, c), entry_for(manifest, c, imposed=True)
+        assert twin["file"] == booklet["file"].removesuffix(".pdf") + "-imposed.pdf", (booklet["file"], twin["file"])
+        assert (twin["title"], twin["services"]) == (booklet["title"], booklet["services"]), c
+
+
+@pytest.mark.slow
+def test_manifest_titles_name_the_chapter_department_and_edition(manifest: list[dict[str, Any]]) -> None:
+    for e in manifest:
+        if e["language"] == "bilingual":
+            continue
+        lang = e["language"]
+        if e["kind"] == "chapter":
+            assert next(c for c in HANDBOOK.chapters if c.id == e["id"]).title[lang] in e["title"], e
+        if e["kind"] == "department":
+            assert HANDBOOK.department(e["id"]).name[lang] in e["title"], e
+        assert (CONFIG.strings[lang]["edition_large"] in e["title"]) == (e["edition"] == "large-print"), e
+
+
+@pytest.mark.slow
+def test_manifest_services_come_from_the_data(manifest: list[dict[str, Any]]) -> None:
+    for c in BOOKLETS:
+        assert entry_for(manifest, c)["services"] == expected_services(c), c
+
+
+@pytest.mark.slow
+def test_manifest_page_counts_and_sizes_are_real(built_site: Path, manifest: list[dict[str, Any]]) -> None:
+    for e in manifest:
+        path = built_site / e["file"]
+        assert e["pages"] == len(PdfReader(path).pages), e["file"]
+        assert e["bytes"] == path.stat().st_size, e["file"]
+
+
+# ---- 2. the text: exactly the booklet's services, in order -----------------------------------------------
+
+def heading(number: int, lang: str) -> str:
+    """How the data says service No. N is headed in a booklet of that main language: '第N项 name' / 'No. N name'."""
+    return CONFIG.strings[lang]["service_label"].format(number=number) + " " + HANDBOOK.service(number).name[lang]
+
+
+def assert_in_order(text: str, c: Coords, numbers: list[int], where: str) -> None:
+    """Each service's heading in the main language (then, in the bilingual booklet, its other name) follows the previous one."""
+    text, pos = norm(text), 0
+    for n in numbers:
+        needles = [heading(n, c.langs[0])] + [HANDBOOK.service(n).name[lang] for lang in c.langs[1:]]
+        for needle in needles:
+            found = text.find(norm(needle), pos)
+            assert found >= 0, f"{c} {where}: {needle!r} missing, or not after the previous service"
+            pos = found + len(norm(needle))
+
+
+def service_numbers_in_headings(text: str) -> set[int]:
+    """Numbers in anything that looks like a service heading: '第N项' or 'No. N '."""
+    numbers = {int(n) for n in re.findall(r"第(\d+)项", no_space(text))}
+    numbers |= {int(n) for n in re.findall(r"\bNo\. (\d+) ", re.sub(r"\s+", " ", text))}
+    return numbers & {s.number for s in HANDBOOK.services}
+
+
+@pytest.mark.slow
+@by_coords(STANDARD_EDITION + LARGE_PRINT)
+def test_booklet_text_has_exactly_its_services_in_order(built_site: Path, manifest: list[dict[str, Any]], c: Coords) -> None:
+    entry = entry_for(manifest, c)
+    numbers = expected_services(c)
+    assert entry["services"] == numbers
+    pages = extract(built_site / entry["file"]).pages
+    contents, body = split_pages(pages)
+    assert_in_order(contents, c, numbers, "contents")
+    assert_in_order(body, c, numbers, "body")
+    everything = "\n".join(pages)
+    absent = {s.number for s in HANDBOOK.services} - set(numbers)
+    assert service_numbers_in_headings(everything) == set(numbers), \
+        f"headings of absent services: {sorted(service_numbers_in_headings(everything) & absent)}"
+    for n in sorted(absent):
+        assert norm(heading(n, c.langs[0])) not in norm(everything), f"{c}: absent service No. {n} is in the text"
+
+
+@pytest.mark.slow
+@by_coords([c for c in STANDARD_EDITION if c.kind == "chapter"])
+def test_chapter_booklet_opens_with_its_intro(built_site: Path, manifest: list[dict[str, Any]], c: Coords) -> None:
+    chapter = next(ch for ch in HANDBOOK.chapters if ch.id == c.id)
+    _, body = split_pages(extract(built_site / entry_for(manifest, c)["file"]).pages)
+    assert norm(body).startswith(norm(chapter.title[c.language])), body[:200]
+    assert norm(chapter.intro[c.language]) in norm(body)
+
+
+@pytest.mark.slow
+def test_bilingual_cover_names_its_edition_once(built_site: Path, manifest: list[dict[str, Any]]) -> None:
+    """Regression: the bilingual cover once read '中英对照版 · 中英对照版'."""
+    cover = norm(extract(built_site / entry_for(manifest, Coords("bilingual", "full", None, "standard"))["file"]).pages[0])
+    assert cover.count(norm(CONFIG.strings["zh"]["edition_bilingual"])) == 1, cover
+    assert norm(CONFIG.title["zh"]) in cover
+
+
+# ---- 3. QR codes -------------------------------------------------------------------------------------------
+
+@pytest.mark.slow
+@by_coords(STANDARD_EDITION + LARGE_PRINT)
+def test_each_service_has_a_qr_link_to_its_page_and_the_back_cover_links_home(
+        built_site: Path, manifest: list[dict[str, Any]], c: Coords) -> None:
+    entry = entry_for(manifest, c)
+    reader = PdfReader(built_site / entry["file"])
+    links = link_uris(reader)
+    lang = url_lang(c)
+    home = f"{CONFIG.site_url}{LANG_ROOTS[lang]}"
+    expected = [service_url(n, lang) for n in expected_services(c)]
+    services = [(page, uri, rect) for page, uri, rect in links if uri != home]
+    assert [uri for _, uri, _ in services] == expected, "one QR link per service, in booklet order"
+    for _, uri, rect in services:  # the link is the QR image itself: a 20 mm square
+        width, height = rect[2] - rect[0], rect[3] - rect[1]
+        assert abs(width - height) < 1 and abs(width - 20 / 25.4 * 72) < 1, (uri, rect)
+    homes = [page for page, uri, _ in links if uri == home]
+    assert homes == [len(reader.pages) - 1], f"the site-home link belongs on the back cover: pages {homes}"
+    # the printed URL beside each QR is exact: no hyphen or soft hyphen inserted by justification
+    text = no_space("".join(extract(built_site / entry["file"]).pages))
+    for url in expected + [home]:
+        assert url in text, f"{c}: printed URL {url!r} not found verbatim"
+
+
+def svg_modules(svg: str) -> tuple[int, set[tuple[int, int]]]:
+    """A segno SVG → (width in modules including the quiet zone, dark modules as (x, y))."""
+    width = float(re.search(r'<svg[^>]*\swidth="([\d.]+)"', svg).group(1))
+    height = float(re.search(r'<svg[^>]*\sheight="([\d.]+)"', svg).group(1))
+    scale = float(re.search(r'transform="scale\(([\d.]+)\)"', svg).group(1))
+    assert width == height
+    path = re.search(r'\sd="([^"]+)"', svg).group(1)
+    x = y = 0.0
+    dark: set[tuple[int, int]] = set()
+    for command, args in re.findall(r"([A-Za-z])([^A-Za-z]*)", path):
+        values = [float(v) for v in re.findall(r"-?[\d.]+", args)]
+        if command == "M":
+            x, y = values
+        elif command == "m":
+            x, y = x + values[0], y + values[1]
+        elif command == "h":
+            row = math.floor(y)  # segno strokes each row at its centre, y + 0.5
+            dark |= {(col, row) for col in range(round(x), round(x + values[0]))}
+            x += values[0]
+        else:
+            raise AssertionError(f"unexpected SVG path command {command!r}")
+    return round(width / scale), dark
+
+
+def test_qr_svg_has_a_quiet_zone_of_two_modules_and_encodes_the_url() -> None:
+    url = service_url(73, "en")
+    size, dark = svg_modules(qr_svg(url))
+    xs, ys = {x for x, _ in dark}, {y for _, y in dark}
+    # the finder patterns sit in three corners, so the outermost dark modules mark the symbol's edges
+    left, top, right, bottom = min(xs), min(ys), size - 1 - max(xs), size - 1 - max(ys)
+    assert min(left, top, right, bottom) >= QR_BORDER, (left, top, right, bottom)
+    assert left == top == right == bottom
+    symbol = {(x - left, y - top) for x, y in dark}
+    candidates = [segno.make(url, error=level, micro=False) for level in "lmqh"]
+    matrices = [{(x, y) for y, row in enumerate(q.matrix) for x, v in enumerate(row) if v} for q in candidates]
+    assert symbol in matrices, "the SVG is not a QR code of the URL"
+
+
+@dataclass(frozen=True)
+class Raster:
+    """A rendered page, grey levels 0 (black) to 255 (white)."""
+
+    width: int
+    height: int
+    pixels: bytes
+    scale: float  # pixels per point
+
+    @classmethod
+    def of_pgm(cls, path: Path, dpi: int) -> Raster:
+        data = path.read_bytes()
+        match = re.match(rb"P5\s+(\d+)\s+(\d+)\s+(\d+)\s", data)
+        assert match and match.group(3) == b"255"
+        width, height = int(match.group(1)), int(match.group(2))
+        return cls(width, height, data[match.end():match.end() + width * height], dpi / 72)
+
+    def qr_sampler(self, rect: list[float], page_height: float, size: int) -> Callable[[float, float], int]:
+        """A QR image's link rect (points) and width in modules → grey level at (x, y) in modules from its top left."""
+        left, top = rect[0] * self.scale, (page_height - rect[3]) * self.scale
+        module = (rect[2] - rect[0]) * self.scale / size
+        return lambda mx, my: self.pixels[int(top + my * module) * self.width + int(left + mx * module)]
+
+
+def render_first_qr_page(built_site: Path, manifest: list[dict[str, Any]], tmp_path: Path, dpi: int = 300) \
+        -> tuple[Path, list[tuple[str, list[float]]], float]:
+    """The English education booklet's first page with QR codes, rendered → (PGM, its (URI, rect)s, page height)."""
+    if not shutil.which("pdftoppm"):
+        pytest.skip("pdftoppm is missing (apt-get install poppler-utils)")
+    pdf = built_site / entry_for(manifest, Coords("en", "chapter", "education", "standard"))["file"]
+    links = link_uris(PdfReader(pdf))
+    page = links[0][0]
+    subprocess.run(["pdftoppm", "-r", str(dpi), "-gray", "-f", str(page + 1), "-l", str(page + 1), "-singlefile",
+                    str(pdf), str(tmp_path / "page")], check=True)
+    height = float(PdfReader(pdf).pages[page].mediabox.height)
+    return tmp_path / "page.pgm", [(uri, rect) for p, uri, rect in links if p == page], height
+
+
+@pytest.mark.slow
+def test_printed_qr_codes_have_a_white_quiet_zone(built_site: Path, manifest: list[dict[str, Any]], tmp_path: Path) -> None:
+    pgm, on_page, page_height = render_first_qr_page(built_site, manifest, tmp_path, dpi=300)
+    raster = Raster.of_pgm(pgm, 300)
+    assert on_page
+    for uri, rect in on_page:
+        size, dark = svg_modules(qr_svg(uri))
+        value = raster.qr_sampler(rect, page_height, size)
+        # the quiet zone is white: sampled from a quarter module inside the image edge to a quarter module off the symbol
+        steps = [QR_BORDER * i / 8 for i in range(1, 8)]
+        band = [(a, b) for a in steps for b in [i * size / 64 for i in range(2, 63)]]
+        quiet = [value(a, b) for a, b in band] + [value(size - a, b) for a, b in band] \
+            + [value(b, a) for a, b in band] + [value(b, size - a) for a, b in band]
+        assert min(quiet) > 200, f"dark pixels in the quiet zone of the QR for {uri}"
+        # and the symbol is where the SVG says: each module's centre is dark or light as the SVG has it
+        wrong = sum((value(x + 0.5, y + 0.5) < 128) != ((x, y) in dark) for x in range(size) for y in range(size))
+        assert wrong == 0, f"{wrong} modules of the printed QR for {uri} differ from the SVG"
+
+
+@pytest.mark.slow
+def test_printed_qr_codes_decode_to_their_links(built_site: Path, manifest: list[dict[str, Any]], tmp_path: Path) -> None:
+    if not shutil.which("zbarimg"):
+        pytest.skip("zbarimg is missing (apt-get install zbar-tools): printed QR codes not decoded")
+    pgm, on_page, _ = render_first_qr_page(built_site, manifest, tmp_path)
+    result = subprocess.run(["zbarimg", "--quiet", "--raw", str(pgm)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert sorted(result.stdout.split()) == sorted(uri for uri, _ in on_page)
+
+
+# ---- 4. fonts --------------------------------------------------------------------------------------------
+
+def fonts_without_file(resources: Any, seen: set[int]) -> list[str]:
+    """Walk resources (fonts, form XObjects, Type3 glyph resources) → names of fonts that are not embedded."""
+    missing: list[str] = []
+    if resources is None:
+        return missing
+    resources = resources.get_object()
+    for name, ref in (resources.get("/Font") or {}).items():
+        font = ref.get_object()
+        if id(font) in seen:
+            continue
+        seen.add(id(font))
+        if font.get("/Subtype") == "/Type3":  # glyphs are content streams in the PDF itself
+            missing += fonts_without_file(font.get("/Resources"), seen)
+            continue
+        described = font["/DescendantFonts"][0].get_object() if font.get("/Subtype") == "/Type0" else font
+        descriptor = described.get("/FontDescriptor")
+        descriptor = descriptor.get_object() if descriptor is not None else {}
+        if not any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")):
+            missing.append(f"{name} {font.get('/BaseFont')}")
+    for ref in (resources.get("/XObject") or {}).values():
+        xobject = ref.get_object()
+        if xobject.get("/Subtype") == "/Form" and id(xobject) not in seen:
+            seen.add(id(xobject))
+            missing += fonts_without_file(xobject.get("/Resources"), seen)
+    return missing
+
+
+@pytest.mark.slow
+@by_coords(STANDARD_EDITION + LARGE_PRINT)
+def test_every_font_is_embedded(built_site: Path, manifest: list[dict[str, Any]], c: Coords) -> None:
+    reader = PdfReader(built_site / entry_for(manifest, c)["file"])
+    seen: set[int] = set()
+    missing, fonts = [], 0
+    for page in reader.pages:
+        fonts += len(page.get("/Resources", {}).get("/Font") or {})
+        missing += fonts_without_file(page.get("/Resources"), seen)
+        for annot in page.get("/Annots") or []:
+            appearance = annot.get_object().get("/AP")
+            if appearance is not None and "/N" in appearance:
+                missing += fonts_without_file(appearance["/N"].get_object().get("/Resources"), seen)
+    assert fonts > 0
+    assert missing == []
+
+
+# ---- 5. page sizes and imposition -------------------------------------------------------------------------
+
+def test_booklet_order_by_hand() -> None:
+    assert booklet_order(8) == [(7, 0), (1, 6), (5, 2), (3, 4)]
+    assert booklet_order(4) == [(3, 0), (1, 2)]
+    # 6 pages: two blanks, placed before the back cover (page 5), which stays the outside of the booklet
+    assert booklet_order(6) == [(5, 0), (1, None), (None, 2), (3, 4)]
+    assert booklet_order(5) == [(4, 0), (1, None), (None, 2), (3, None)]
+    assert booklet_order(1) == [(0, None), (None, None)]
+
+
+@pytest.mark.parametrize("pages", range(1, 42))
+def test_booklet_order_folds_into_reading_order(pages: int) -> None:
+    """Stacking the sheets and folding them gives pages 0, 1, … with blanks only just before the back cover."""
+    sides = booklet_order(pages)
+    total = math.ceil(pages / 4) * 4
+    assert len(sides) == total // 2
+    reading: list[int | None] = [None] * total  # booklet position → page
+    for sheet in range(total // 4):
+        (front_left, front_right), (back_left, back_right) = sides[2 * sheet], sides[2 * sheet + 1]
+        reading[2 * sheet], reading[total - 1 - 2 * sheet] = front_right, front_left
+        reading[2 * sheet + 1], reading[total - 2 - 2 * sheet] = back_left, back_right
+    assert reading == list(range(pages - 1)) + [None] * (total - pages) + [pages - 1]
+
+
+@pytest.mark.slow
+def test_page_sizes_and_imposed_page_counts(built_site: Path, manifest: list[dict[str, Any]]) -> None:
+    for c in BOOKLETS:
+        booklet, twin = entry_for(manifest, c), entry_for(manifest, c, imposed=True)
+        for entry, (width, height) in ((booklet, A5), (twin, A4_LANDSCAPE)):
+            for index, page in enumerate(PdfReader(built_site / entry["file"]).pages):
+                box = page.mediabox
+                assert abs(float(box.width) - width) < 1 and abs(float(box.height) - height) < 1, \
+                    (entry["file"], index, box)
+                assert page.get("/Rotate", 0) == 0, (entry["file"], index)
+        assert twin["pages"] == math.ceil(booklet["pages"] / 4) * 2, c
+        assert twin["pages"] == len(booklet_order(booklet["pages"])), c
+
+
+def slot_texts(page: Any) -> dict[str, str]:
+    """An imposed page → the text of its left and right A5 slot (each slot is one form XObject)."""
+    names = set((page.get("/Resources", {}).get("/XObject") or {}).keys())
+    half = float(page.mediabox.width) / 2
+    texts = {"left": [], "right": []}
+    slot: list[str | None] = [None]
+
+    def before(op: bytes, args: list[Any], cm: list[float], tm: list[float]) -> None:
+        if op == b"Do" and args and args[0] in names:
+            slot[0] = "left" if cm[4] < half - 1 else "right"
+
+    def visit(text: str, cm: list[float], tm: list[float], font: Any, size: float) -> None:
+        if text.strip():
+            assert slot[0] is not None, f"text {text!r} outside the A5 slots"
+            texts[slot[0]].append(text)
+
+    page.extract_text(visitor_text=visit, visitor_operand_before=before)
+    return {key: norm("".join(value)) for key, value in texts.items()}
+
+
+@pytest.mark.slow
+def test_imposed_first_side_has_back_cover_left_and_cover_right(built_site: Path, manifest: list[dict[str, Any]]) -> None:
+    c = Coords("en", "chapter", "education", "standard")
+    slots = slot_texts(PdfReader(built_site / entry_for(manifest, c, imposed=True)["file"]).pages[0])
+    assert norm(CONFIG.strings["en"]["back_text"]) in slots["left"]
+    assert norm(CONFIG.title["en"]) in slots["right"]
+    assert norm(CONFIG.strings["en"]["back_text"]) not in slots["right"]
+
+
+@pytest.mark.slow
+@by_coords([Coords("en", "chapter", "education", "standard"), Coords("zh", "department", "finance", "standard"),
+            Coords("zh", "chapter", "disability", "large-print"), Coords("bilingual", "full", None, "standard")])
+def test_imposed_sides_show_the_pages_booklet_order_names(built_site: Path, manifest: list[dict[str, Any]], c: Coords) -> None:
+    pages = [norm(text) for text in extract(built_site / entry_for(manifest, c)["file"]).pages]
+    imposed = PdfReader(built_site / entry_for(manifest, c, imposed=True)["file"]).pages
+    sides = booklet_order(len(pages))
+    assert len(imposed) == len(sides)
+    for index, (side, page) in enumerate(zip(sides, imposed, strict=True)):
+        slots = slot_texts(page)
+        for where, number in zip(("left", "right"), side, strict=True):
+            assert slots[where] == ("" if number is None else pages[number]), (c, index, where, number)
+
+
+# ---- 6. large print ------------------------------------------------------------------------------------------
+
+@pytest.mark.slow
+@by_coords(STANDARD_EDITION + LARGE_PRINT)
+def test_body_text_size(built_site: Path, manifest: list[dict[str, Any]], c: Coords) -> None:
+    sizes = extract(built_site / entry_for(manifest, c)["file"]).sizes
+    body, _ = sizes.most_common(1)[0]
+    if c.edition == "large-print":
+        assert body >= 16, sizes.most_common(5)
+    else:
+        assert abs(body - 11) <= 0.5, sizes.most_common(5)
+
+
+@pytest.mark.slow
+@by_coords(LARGE_PRINT)
+def test_large_print_has_the_same_services_on_more_pages(manifest: list[dict[str, Any]], c: Coords) -> None:
+    large, standard = entry_for(manifest, c), entry_for(manifest, Coords(c.language, c.kind, c.id, "standard"))
+    assert large["services"] == standard["services"]
+    assert large["pages"] > standard["pages"]
+
+
+# ---- 7. accessibility metadata -------------------------------------------------------------------------------
+
+@pytest.mark.slow
+@by_coords(STANDARD_EDITION + LARGE_PRINT)
+def test_tagged_pdf_ua_and_pdf_a_metadata(built_site: Path, manifest: list[dict[str, Any]], c: Coords) -> None:
+    reader = PdfReader(built_site / entry_for(manifest, c)["file"])
+    catalog = reader.trailer["/Root"]
+    main = c.langs[0]
+    assert re.fullmatch(rf"{main}(-[A-Za-z]+)*", str(catalog.get("/Lang", ""))), catalog.get("/Lang")
+    assert bool(catalog.get("/MarkInfo", {}).get("/Marked", False))
+    assert catalog.get("/StructTreeRoot") is not None
+    assert bool(catalog.get("/ViewerPreferences", {}).get("/DisplayDocTitle", False))  # PDF/UA: show the title, not the file name
+    assert reader.metadata is not None and reader.metadata.title == CONFIG.title[main]
+    xmp = catalog["/Metadata"].get_object().get_data().decode("utf-8")
+    assert re.search(r"pdfuaid:part(>|=[\"'])\s*1", xmp), "XMP lacks pdfuaid:part 1 (PDF/UA-1)"
+    assert re.search(r"pdfaid:part(>|=[\"'])\s*2", xmp), "XMP lacks pdfaid:part 2 (PDF/A-2)"
+    assert re.search(r"pdfaid:conformance(>|=[\"'])\s*A", xmp), "XMP lacks pdfaid:conformance A"
+    assert CONFIG.title[main] in xmp  # dc:title
+
+
+# ---- 8, 9. the tiny project: injection, reproducibility --------------------------------------------------------
+
+INJECTION = r'#read("/etc/passwd") #set text(red) $x^2$ *bold* [link] @ref <label> \\ {{ 7*7 }} {% raw %}'
+
+
+def tiny_config() -> str:
+    """TINY_CONFIG with every interface string of the real site_config.yml (the booklets need many)."""
+    strings = YAML(typ="safe").load((ROOT / "site_config.yml").read_text(encoding="utf-8"))["strings"]
+    head, _ = TINY_CONFIG.split("strings:")
+    return head + "strings: " + json.dumps({lang: strings[lang] for lang in LANGS}, ensure_ascii=False) + "\n"
+
+
+def injected_services() -> str:
+    """TINY_SERVICES with Typst, Jinja and markup syntax in service 1's standard and service 2's English name."""
+    original_standard = "standard: {zh: 每生每天4元。, en: CNY 4 per student per day.}"
+    original_name = "name: {zh: 免学费, en: Free tuition}"
+    assert original_standard in TINY_SERVICES and original_name in TINY_SERVICES
+    standard = {"zh": "每生每天4元。" + INJECTION, "en": "CNY 4 per student per day. " + INJECTION}
+    name = {"zh": "免学费", "en": "Free tuition " + INJECTION}
+    return (TINY_SERVICES.replace(original_standard, "standard: " + json.dumps(standard, ensure_ascii=False))
+            .replace(original_name, "name: " + json.dumps(name, ensure_ascii=False)))
+
+
+@pytest.fixture(scope="module")
+def tiny_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_project(tmp_path_factory.mktemp("booklets") / "tiny", injected_services(), tiny_config())
+
+
+@pytest.fixture(scope="module")
+def tiny_booklets(tiny_project: Path) -> tuple[dict[str, bytes], list[dict[str, Any]]]:
+    config, handbook = load_project(tiny_project)
+    return render_booklets(handbook, config, ROOT / "templates", workers=1)
+
+
+def pdf_text(pdf: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+@pytest.mark.slow
+def test_service_text_is_printed_literally_never_run(tiny_booklets: tuple[dict[str, bytes], list[dict[str, Any]]]) -> None:
+    files, manifest = tiny_booklets
+    standard = [e for e in manifest if not e["imposed"]]
+    assert {e["language"] for e in standard} == {"zh", "en", "bilingual"}
+    for e in standard:
+        text = pdf_text(files[e["file"]])
+        assert "root:" not in text, e["file"]
+        if 1 in e["services"]:
+            assert norm(INJECTION) in norm(text), (e["file"], text)
+        if 2 in e["services"] and e["language"] != "zh":  # the English name, in heading and contents
+            assert norm(text).count(norm("Free tuition " + INJECTION)) >= 2, (e["file"], text)
+
+
+@pytest.mark.slow
+def test_tiny_booklets_link_to_the_tiny_site(tiny_booklets: tuple[dict[str, bytes], list[dict[str, Any]]]) -> None:
+    files, _ = tiny_booklets
+    uris = [uri for _, uri, _ in link_uris(PdfReader(io.BytesIO(files["booklets/en/full.pdf"])))]
+    assert uris == ["https://example.org/handbook/en/services/school-meals/",
+                    "https://example.org/handbook/en/services/fee-exemptions/", "https://example.org/handbook/en/"]
+
+
+@pytest.mark.slow
+def test_booklets_are_reproducible(tiny_project: Path, tiny_booklets: tuple[dict[str, bytes], list[dict[str, Any]]]) -> None:
+    first_files, first_manifest = tiny_booklets
+    config, handbook = load_project(tiny_project)
+    again_files, again_manifest = render_booklets(handbook, config, ROOT / "templates", workers=1)
+    assert again_manifest == first_manifest
+    assert sorted(again_files) == sorted(first_files)
+    assert any(name.endswith("-imposed.pdf") for name in first_files)
+    different = [name for name in first_files if again_files[name] != first_files[name]]
+    assert different == []
