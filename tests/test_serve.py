@@ -1,0 +1,85 @@
+"""`handbook serve`: serves on 127.0.0.1, rebuilds on edits, and keeps the last good site when the data breaks."""
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from .conftest import ROOT
+
+pytestmark = pytest.mark.slow
+HANDBOOK = [sys.executable, "-m", "generator"]
+
+
+def copy_project(target: Path) -> Path:
+    """The real project's sources (not site/) in a temporary folder."""
+    target.mkdir()
+    for name in ("services.yaml", "site_config.yml"):
+        shutil.copy(ROOT / name, target / name)
+    for name in ("content", "templates"):
+        shutil.copytree(ROOT / name, target / name)
+    return target
+
+
+def fetch(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=5) as response:
+        return response.read().decode("utf-8")
+
+
+def wait_for(condition, seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"condition not met within {seconds} s")
+        time.sleep(0.1)
+
+
+class Lines:
+    """Collects a process's output lines in the background."""
+
+    def __init__(self, stream) -> None:
+        self.lines: list[str] = []
+        threading.Thread(target=lambda: [self.lines.append(line) for line in stream], daemon=True).start()
+
+    def text(self) -> str:
+        return "".join(self.lines)
+
+
+def test_serve_rebuilds_and_survives_bad_data(tmp_path: Path) -> None:
+    root = copy_project(tmp_path / "project")
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    proc = subprocess.Popen([*HANDBOOK, "--root", str(root), "serve", "--port", "0"], cwd=ROOT, env=env, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    out = Lines(proc.stdout)
+    try:
+        wait_for(lambda: "serving http://127.0.0.1:" in out.text(), 120)
+        url = out.text().split("serving ", 1)[1].split()[0]
+        assert url.startswith("http://127.0.0.1:")
+        page = url + "en/services/legal-aid/"
+        assert "Legal aid" in fetch(page)
+
+        services = root / "services.yaml"
+        services.write_text(services.read_text(encoding="utf-8").replace('en: "Legal aid"', 'en: "Legal aid MARKER-1"', 1), encoding="utf-8")
+        wait_for(lambda: "MARKER-1" in fetch(page), 60)
+
+        broken = services.read_text(encoding="utf-8").replace("departments: [justice, finance]", "departments: [justice, no-such-department]", 1)
+        assert broken != services.read_text(encoding="utf-8")
+        services.write_text(broken, encoding="utf-8")
+        wait_for(lambda: "unknown department 'no-such-department'" in out.text(), 60)
+        assert "services.yaml:" in out.text() and "Traceback" not in out.text()
+        assert "MARKER-1" in fetch(page)  # the last good site stays up
+    finally:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            raise
