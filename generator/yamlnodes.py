@@ -50,6 +50,7 @@ class MapNode:
 
 Node = Union[ScalarNode, SeqNode, MapNode]
 
+DEEP_FLOW = re.compile(r"[\[{](?:[ \t\r\n]*[\[{]){%d}" % MAX_DEPTH)  # more than MAX_DEPTH brackets opened in a row
 _INT = re.compile(r"[-+]?[0-9]+\Z")
 _FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?\Z")
 
@@ -89,6 +90,10 @@ def decode_source(data: bytes, name: str) -> str:
             for n, line in enumerate(text.split("\n"), 1) if (m := re.match(r"[ ]*(\t)", line))]
     if tabs:
         raise DataError(tabs)
+    if deep := DEEP_FLOW.search(text):  # caught here in one pass; the YAML scanner is slow on such input
+        at = deep.end() - 1
+        line = text.count("\n", 0, at) + 1
+        raise DataError([Problem(Position(name, line, at - text.rfind("\n", 0, at)), "", f"nested more than {MAX_DEPTH} levels deep")])
     return text
 
 
