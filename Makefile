@@ -18,6 +18,9 @@ build: $(STAMP)  ## set up and build the handbook into site/
 serve: $(STAMP)  ## preview on http://127.0.0.1:8000, rebuilding on changes
 	$(BIN)/handbook serve
 
+bench: $(STAMP)  ## benchmark build, preview, page weight and scale (BENCH_ARGS="--quick" skips the 100x build)
+	$(BIN)/python bench/bench.py $(BENCH_ARGS)
+
 check: $(STAMP)  ## validate services.yaml and site_config.yml
 	$(BIN)/handbook check
 

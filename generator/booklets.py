@@ -6,7 +6,9 @@ import functools
 import io
 import json
 import os
+import re
 import shutil
+import signal
 import tempfile
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -187,10 +189,28 @@ def compile_all(pool: ProcessPoolExecutor, template: Path, root: Path, inputs: l
             if progress:
                 progress(done, len(futures))
         return [f.result() for f in futures]
-    except RuntimeError as exc:
+    except BaseException as exc:  # a Typst error, or Ctrl+C / SIGTERM: drop the queued jobs at once
         for f in futures:
             f.cancel()
-        raise BuildError(f"templates/booklets/{template.name}: {exc}") from None
+        if isinstance(exc, Exception) and not isinstance(exc, BuildError):
+            raise BuildError(typst_message(template, exc)) from None
+        raise
+
+
+def typst_message(template: Path, exc: BaseException) -> str:
+    """A Typst error → one line: 'templates/booklets/NAME.typ:LINE:COL: message'."""
+    diagnostic = str(getattr(exc, "diagnostic", "") or "")
+    where = re.search(r"┌─ \S*?([^/\s]+\.typ):(\d+):(\d+)", diagnostic)
+    message = str(getattr(exc, "message", "") or exc).strip().splitlines()[0]
+    position = f":{where.group(2)}:{where.group(3)}" if where and where.group(1) == template.name else ""
+    return f"templates/booklets/{template.name}{position}: {message}"
+
+
+def _quiet_worker() -> None:
+    """Worker start: the parent handles Ctrl+C and SIGTERM; workers just stop with the pool."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
 
 
 def page_count(pdf: bytes) -> int:
@@ -205,7 +225,24 @@ def render_booklets(handbook: Handbook, config: SiteConfig, template_dir: Path, 
     standard = [b for b in booklets if not b.imposed]
     imposed = {b.file: b for b in booklets if b.imposed}
     inputs = [{"data": json.dumps(booklet_data(b, handbook, config), ensure_ascii=False)} for b in standard]
-    with ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 1) as pool, tempfile.TemporaryDirectory() as tmp:
+    # Signals wait while the workers start (a signal in the middle of a fork leaves the pool half made);
+    # they are delivered, as KeyboardInterrupt, as soon as the first jobs are queued.
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    pool = ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 1, initializer=_quiet_worker)
+    try:
+        return compile_booklets(pool, standard, imposed, inputs, handbook, config, template_dir, blocked, progress)
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def compile_booklets(pool: ProcessPoolExecutor, standard: list[Booklet], imposed: dict[str, Booklet], inputs: list[dict[str, str]],
+                     handbook: Handbook, config: SiteConfig, template_dir: Path, blocked: set[signal.Signals],
+                     progress: Progress | None) -> tuple[dict[str, bytes], list[dict[str, Any]]]:
+    """Booklet data → standard and imposed PDFs and their manifest entries."""
+    pool.submit(int).result()  # start the workers while signals are blocked
+    signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+    with tempfile.TemporaryDirectory() as tmp:
         both = len(inputs) * 2  # booklets, then their imposed print files
         pdfs = compile_all(pool, template_dir / "booklets" / "booklet.typ", template_dir / "booklets", inputs, ("ua-1", "a-2a"),
                            progress and (lambda done, _: progress(done, both)))

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import json
+import os
+import re
 import shutil
 import subprocess
 import sys
@@ -86,23 +88,46 @@ def render_language(root: Path, handbook: Handbook, config: SiteConfig, lang: st
 
 
 def run_mkdocs(root: Path, handbook: Handbook, config: SiteConfig, pages: dict[str, dict[str, str]], staging: Path) -> None:
-    """Each language's pages → HTML under staging/site, the MkDocs builds running side by side."""
+    """Each language's pages → HTML under staging/site, the MkDocs builds running side by side.
+
+    Each build writes its own folder (MkDocs empties its output folder first, so one language's build must
+    never contain another's); the other languages are then moved under the source language's."""
     jobs = []
     for lang in config.codes:
         work = staging / f"work-{lang}"
         write_files(work / "docs", dict(pages[lang]))
         theme = theme_overlay(root / "templates", config, lang, work / "theme")
-        cfg = mkdocs_config(handbook, config, lang, pages[lang], work / "docs", staging / "site" / lang_root(config, lang), theme)
+        cfg = mkdocs_config(handbook, config, lang, pages[lang], work / "docs", work / "out", theme)
         (work / "mkdocs.yml").write_text(json.dumps(cfg, ensure_ascii=False), encoding="utf-8")
-        jobs.append((lang, subprocess.Popen([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(work / "mkdocs.yml")],
-                                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)))
-    failures = []
-    for lang, job in jobs:
-        output, _ = job.communicate()
-        if job.returncode != 0:
-            failures.append(f"MkDocs failed for language '{lang}':\n{output.strip()}")
-    if failures:
-        raise BuildError("\n".join(failures))
+        jobs.append((lang, subprocess.Popen([sys.executable, "-m", "mkdocs", "build", "-f", str(work / "mkdocs.yml")],
+                                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                                            env={**os.environ, "NO_COLOR": "1", "NO_MKDOCS_2_WARNING": "1"})))
+    try:
+        failures = [mkdocs_failure(lang, job, staging) for lang, job in jobs]
+    except BaseException:  # interrupted: stop the builds before their folder is removed
+        for _, job in jobs:
+            job.terminate()
+            job.wait()
+        raise
+    if any(failures):
+        raise BuildError(next(f for f in failures if f))  # one line: the first language's failure
+    for lang in config.codes:
+        os.rename(staging / f"work-{lang}" / "out", staging / "site" / lang_root(config, lang))
+
+
+def mkdocs_failure(lang: str, job: subprocess.Popen[str], staging: Path) -> str:
+    """A finished MkDocs run → '' if it succeeded, else one line saying what failed, with paths as the editor knows them."""
+    output, _ = job.communicate()
+    if job.returncode == 0:
+        return ""
+    theme = str(staging / f"work-{lang}" / "theme") + "/"
+    frames = re.findall(r'File "' + re.escape(theme) + r'([^"]+)", line (\d+)', output)
+    error = re.findall(r"^(?:[\w.]+(?:Error|Exception)): (.+)$", output, re.MULTILINE)
+    warnings = [line.split(" - ", 1)[-1].strip() for line in output.splitlines() if line.startswith(("WARNING", "ERROR"))]
+    if frames and error:
+        return f"templates/theme/{frames[-1][0]}:{frames[-1][1]}: {error[-1].strip()} (MkDocs, language '{lang}')"
+    detail = warnings[0] if warnings else (error[-1] if error else output.strip().splitlines()[-1])
+    return f"MkDocs failed for language '{lang}': {detail}"
 
 
 def extra_files(handbook: Handbook, config: SiteConfig, pages: dict[str, dict[str, str]]) -> dict[str, str | bytes]:

@@ -19,6 +19,8 @@ from .errors import Position, Problem
 from .yamlnodes import MapNode, Node, find
 
 Path = tuple[Any, ...]
+MAX_WORD = 200  # the longest English word in the data has 20 letters; PDF text runs stop at ~16,000
+LONG_WORD = re.compile(r"\S{%d,}" % (MAX_WORD + 1))
 HAN = re.compile(r"[\u3000-\u303f\u3100-\u312f\u31a0-\u31bf\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
                  r"\U00020000-\U0003134f]")
 
@@ -86,6 +88,9 @@ def text_errors(languages: Sequence[tuple[str, str]]) -> Any:
                 yield ValidationError(f"expected non-empty text, got {describe(value)}", path=[code])
             elif isinstance(value, str) and script == "Latn" and (m := HAN.search(value)):
                 yield ValidationError(f"expected text in Latin script, got Chinese character '{m.group()}' at character {m.start() + 1}", path=[code])
+            elif isinstance(value, str) and script == "Latn" and (m := LONG_WORD.search(value)):
+                yield ValidationError(f"expected words of at most {MAX_WORD} letters, got one of {len(m.group()):,} at character "
+                                      f"{m.start() + 1} (it cannot be laid out on a page)", path=[code])
             elif not isinstance(value, str):
                 yield ValidationError(f"expected text, got {describe(value)}", path=[code])
     return check

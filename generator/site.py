@@ -1,6 +1,7 @@
 """Model → the Markdown pages and MkDocs configuration of each language's site."""
 from __future__ import annotations
 
+import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,11 +37,17 @@ def render(env: Environment, template: str, **context: Any) -> str:
     try:
         return env.get_template(template).render(**context)
     except JinjaError as exc:
-        line = getattr(exc, "lineno", None)
+        line = getattr(exc, "lineno", None) or template_line(exc, template)
         where = f"templates/site/{template}" + (f":{line}" if line else "")
         raise TemplateError(f"{where}: {exc.message if hasattr(exc, 'message') else exc}") from None
     except AttributeError as exc:
         raise TemplateError(f"templates/site/{template}: {exc}") from None
+
+
+def template_line(exc: BaseException, template: str) -> int | None:
+    """The template line an error happened on (Jinja maps its frames back to template lines)."""
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith(template)]
+    return frames[-1].lineno if frames else None
 
 
 def add(pages: dict[str, str], path: str, text: str) -> None:

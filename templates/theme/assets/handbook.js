@@ -31,6 +31,64 @@
   });
   setScheme(document.body.getAttribute("data-md-color-scheme") === "slate", false);
 
+  /* ---- the navigation drawer (narrower screens): the header's menu button opens it, Escape closes it ---- */
+  var drawer = document.getElementById("__drawer"), sidebar = document.querySelector(".md-sidebar--primary");
+  var menus = document.querySelectorAll(".hb-menu");
+  function focusFirstLink(container) {  /* at the top of a panel still sliding in: scrolling to it would push it aside */
+    var first = container && container.querySelector("a[href]");
+    if (first) first.focus({ preventScroll: true });
+  }
+  function setDrawer(open, focus) {
+    drawer.checked = open;
+    menus.forEach(function (b) { b.setAttribute("aria-expanded", open ? "true" : "false"); });
+    if (open && focus) focusFirstLink(sidebar);
+  }
+  if (drawer && sidebar) {
+    sidebar.id = sidebar.id || "hb-drawer";
+    menus.forEach(function (b) {
+      b.setAttribute("aria-controls", sidebar.id);
+      b.addEventListener("click", function () { setDrawer(!drawer.checked, true); });
+    });
+    drawer.addEventListener("change", function () { setDrawer(drawer.checked, false); });  /* the overlay closes it */
+    document.addEventListener("keydown", function (e) {
+      if (e.key === "Escape" && drawer.checked) { setDrawer(false, false); if (menus[0]) menus[0].focus(); }
+    });
+
+    /* The drawer's sections open and close from labels (Material's drill-down): there, they take focus and work with
+       Enter or Space like buttons. On wide screens the sections are always open, and the labels are headings. */
+    var narrow = matchMedia("(max-width: 76.234375em)");
+    var labels = sidebar.querySelectorAll('label[for^="__nav_"]');
+    var syncLabels = function () {
+      labels.forEach(function (label) {
+        var toggle = document.getElementById(label.htmlFor);
+        if (narrow.matches && toggle) {
+          label.tabIndex = 0;
+          label.setAttribute("role", "button");
+          if (label.id) label.setAttribute("aria-expanded", toggle.checked ? "true" : "false");
+        } else {
+          label.removeAttribute("tabindex"); label.removeAttribute("role"); label.removeAttribute("aria-expanded");
+        }
+      });
+    };
+    labels.forEach(function (label) {
+      var toggle = document.getElementById(label.htmlFor);
+      if (!toggle) return;
+      toggle.addEventListener("change", syncLabels);
+      label.addEventListener("keydown", function (e) {
+        if (!narrow.matches || (e.key !== "Enter" && e.key !== " ")) return;
+        e.preventDefault();
+        toggle.checked = !toggle.checked;
+        syncLabels();
+        if (toggle.checked) focusFirstLink(toggle.parentNode.querySelector(".md-nav"));
+        else { var opener = document.getElementById(toggle.id + "_label"); if (opener) opener.focus(); }
+      });
+    });
+    syncLabels();
+    narrow.addEventListener("change", syncLabels);
+  } else {
+    menus.forEach(function (b) { b.hidden = true; });
+  }
+
   /* ---- search: the same rules as generator/search.py ---- */
   var CJK_RUN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+/g;
   var LATIN_RUN = /[a-z0-9]+/g;
@@ -147,6 +205,10 @@
     var list = document.createElement("ol");
     panel.appendChild(status); panel.appendChild(list);
     form.appendChild(panel);
+    /* a combobox: the input shows and hides a panel of results (aria-expanded is not allowed on a plain searchbox) */
+    input.setAttribute("role", "combobox");
+    input.setAttribute("aria-autocomplete", "list");
+    input.setAttribute("aria-expanded", "false");
     input.setAttribute("aria-controls", id);
     var timer = null;
 
