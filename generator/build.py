@@ -54,14 +54,20 @@ class _Stage:
             self.report(self.name, seconds)
 
 
-def build(root: Path, site_dir: Path, report: Report | None = None, progress: Callable[[str, int, int], None] | None = None) -> Timings:
-    """Project folder → a complete site/ (or an error, leaving the previous site/ untouched)."""
+def build(root: Path, site_dir: Path, report: Report | None = None, progress: Callable[[str, int, int], None] | None = None,
+          preview: bool = False) -> Timings:
+    """Project folder → a complete site/ (or an error, leaving the previous site/ untouched).
+
+    A preview build (`handbook serve`) leaves out the booklets and the offline copy."""
     timings = Timings()
     with timings.run("load and validate", report):
         config, handbook = load_project(root)
-    with timings.run("booklets", report):
-        booklets, manifest = render_booklets(handbook, config, root / "templates",
-                                             progress=progress and (lambda done, total: progress("booklets", done, total)))
+    booklets: dict[str, bytes] = {}
+    manifest: list[dict[str, Any]] = []
+    if not preview:
+        with timings.run("booklets", report):
+            booklets, manifest = render_booklets(handbook, config, root / "templates",
+                                                 progress=progress and (lambda done, total: progress("booklets", done, total)))
     with timings.run("render pages", report):
         pages = {lang: render_language(root, handbook, config, lang, manifest) for lang in config.codes}
     staging = staging_dir(site_dir)
@@ -72,8 +78,9 @@ def build(root: Path, site_dir: Path, report: Report | None = None, progress: Ca
             tidy_theme_files(staging / "site", config)
             write_files(staging / "site", extra_files(handbook, config, pages))
             write_files(staging / "site", {**booklets, "booklets/index.json": json.dumps(manifest, ensure_ascii=False, indent=1)})
-        with timings.run("offline copy", report):
-            write_files(staging / "site", {"downloads/handbook-offline.zip": render_offline_zip(staging / "site")})
+        if not preview:
+            with timings.run("offline copy", report):
+                write_files(staging / "site", {"downloads/handbook-offline.zip": render_offline_zip(staging / "site")})
         with timings.run("publish", report):
             replace_site(staging / "site", site_dir)
     finally:

@@ -7,11 +7,9 @@ import sys
 import threading
 from pathlib import Path
 
-from .build import build
 from .errors import DataError, HandbookError
 from .export import render_csv, render_json
 from .load import load_project
-from .serve import start_server, watch
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -50,6 +48,7 @@ def run_export(args: argparse.Namespace) -> None:
 
 def run_build(args: argparse.Namespace) -> None:
     """Build the site and report each stage."""
+    from .build import build  # imported here: `check` and `export` start faster without MkDocs, Typst and pypinyin
     site_dir = args.site_dir or args.root / "site"
 
     def report(stage: str, seconds: float) -> None:
@@ -69,12 +68,17 @@ def progress_bar(stage: str, done: int, total: int) -> None:
 
 
 def run_serve(args: argparse.Namespace) -> None:
-    """Build, serve on 127.0.0.1, rebuild on changes; errors are printed and the last good site stays up."""
+    """Build, serve on 127.0.0.1, rebuild on changes; errors are printed and the last good site stays up.
+
+    The preview leaves out the booklets and the offline copy (the slow part of a build): `make build` makes them."""
+    from .build import build
+    from .serve import start_server, watch
+
     site_dir = args.root / "site"
 
     def rebuild() -> None:
         try:
-            timings = build(args.root, site_dir)
+            timings = build(args.root, site_dir, preview=True)
             print(f"rebuilt in {sum(s for _, s in timings.stages):.2f} s", flush=True)
         except DataError as exc:
             print_problems(exc)

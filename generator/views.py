@@ -4,6 +4,7 @@ Templates receive these and only lay them out; every lookup, link and language c
 """
 from __future__ import annotations
 
+import heapq
 import posixpath
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -73,6 +74,9 @@ class ServiceView:
     show_official: bool  # whether to add the collapsed official text
 
 
+NEARBY = 100  # how far (in official numbers) related services are looked for outside the chapter
+
+
 def first_line(text: str, limit: int = 80) -> str:
     """A text → its first line, cut at `limit` characters."""
     line = text.split("\n")[0].strip()
@@ -120,12 +124,16 @@ class Views:
                      for d in ids)
 
     def related(self, service: Service, limit: int = 6) -> list[Service]:
-        """Services that share the chapter or an audience, closest first."""
+        """Services that share the chapter or an audience, closest first (same chapter counts double)."""
         def closeness(other: Service) -> tuple[int, int]:
             shared = len(set(other.audiences) & set(service.audiences)) + 2 * (other.chapter == service.chapter)
             return (-shared, abs(other.number - service.number))
-        others = [s for s in self.handbook.services if s.number != service.number]
-        return sorted((s for s in others if closeness(s)[0] < 0), key=closeness)[:limit]
+        # candidates: the chapter, and services within NEARBY numbers (all of them in the real handbook), so the
+        # cost per page stays flat however many services there are
+        near = self.handbook.services[max(service.number - NEARBY, 1) - 1:service.number + NEARBY]
+        chapter = [self.handbook.service(n) for n in self.handbook.chapter(service.chapter).services]
+        others = {s.number: s for s in (*chapter, *near) if s.number != service.number}
+        return heapq.nsmallest(limit, (s for s in others.values() if closeness(s)[0] < 0), key=closeness)
 
     def service(self, service: Service) -> ServiceView:
         """A service → its page view."""
