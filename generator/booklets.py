@@ -20,9 +20,9 @@ import segno
 from pypdf import PdfReader
 
 from .errors import BuildError
-from .model import Handbook, Service, SiteConfig
 from .impose import booklet_order
 from .mkdocs_config import lang_root
+from .model import Handbook, Service, SiteConfig
 
 Progress = Callable[[int, int], None]  # (done, total)
 STANDARD_SIZE, LARGE_SIZE = 11, 16  # body text in points; large print is at least 16 pt

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import BuildError
 from .booklets import render_booklets
+from .errors import BuildError
 from .export import render_csv, render_json
 from .filters import markdown_environment
 from .load import load_project

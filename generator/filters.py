@@ -15,8 +15,8 @@ def md(value: Any) -> Markup:
     """Data → Markdown that shows it literally: HTML escaped, Markdown punctuation backslash-escaped."""
     if isinstance(value, Markup):
         return value
-    text = str(escape(str(value)))
-    text = MARKDOWN_SPECIALS.sub(r"\\\1", text).replace("|", "&#124;")  # '|' would split table cells
+    text = MARKDOWN_SPECIALS.sub(r"\\\1", str(value))  # Markdown first, so the entities HTML escaping adds stay intact
+    text = str(escape(text)).replace("|", "&#124;")  # '|' would split table cells
     return Markup(re.sub(r"\s*\n\s*", " ", text))
 
 

@@ -6,8 +6,7 @@ from typing import Any
 
 from .checks import check_across, check_schema, load_schema
 from .errors import DataError
-from .model import (Audience, Chapter, Department, Handbook, Language, Provision, Service, SiteConfig,
-                    Source, Target, Term, Text)
+from .model import Audience, Chapter, Department, Handbook, Language, Provision, Service, SiteConfig, Source, Target, Term, Text
 from .yamlnodes import load_nodes, to_plain
 
 SERVICES_FILE = "services.yaml"

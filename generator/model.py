@@ -1,9 +1,9 @@
 """The handbook's data as frozen dataclasses: what the renderers receive, already validated."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Mapping
 
 
 @dataclass(frozen=True)

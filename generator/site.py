@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, TemplateError as JinjaError
+from jinja2 import Environment
+from jinja2 import TemplateError as JinjaError
 from markupsafe import Markup
 
 from .errors import BuildError, TemplateError

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from xml.sax.saxutils import quoteattr
 
-from .model import SiteConfig
 from .mkdocs_config import lang_root
+from .model import SiteConfig
 
 
 def page_url(path: str) -> str:

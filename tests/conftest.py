@@ -6,7 +6,9 @@ import http.server
 import os
 import textwrap
 import threading
+import zipfile
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -135,17 +137,17 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, object]) -> dic
     }
 
 
-@pytest.fixture(scope="session")
-def served_site(built_site: Path) -> Iterator[str]:
-    """The built site on a free local port → its base URL, e.g. http://127.0.0.1:41234/ (closed after the session)."""
+@contextmanager
+def serve(directory: Path) -> Iterator[str]:
+    """A folder on a free local port → its base URL, e.g. http://127.0.0.1:41234/; the server stops when the block ends."""
 
     class QuietHandler(http.server.SimpleHTTPRequestHandler):
         def log_message(self, format: str, *args: object) -> None:
             pass
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(built_site)))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(directory)))
     server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, name="served_site", daemon=True)
+    thread = threading.Thread(target=server.serve_forever, name=f"serve {directory.name}", daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}/"
@@ -153,3 +155,19 @@ def served_site(built_site: Path) -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def served_site(built_site: Path) -> Iterator[str]:
+    """The built site on a free local port → its base URL (closed after the session)."""
+    with serve(built_site) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def offline_copy(built_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """downloads/handbook-offline.zip unzipped, as a village office would → its handbook/ folder."""
+    folder = tmp_path_factory.mktemp("offline")
+    with zipfile.ZipFile(built_site / "downloads/handbook-offline.zip") as z:
+        z.extractall(folder)
+    return folder / "handbook"

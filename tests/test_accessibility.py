@@ -8,7 +8,6 @@ Fixtures in conftest.py: `built_site` (the real site, built once), `served_site`
 from __future__ import annotations
 
 import re
-import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -338,15 +337,6 @@ def test_larger_text_enlarges_text_site_wide_and_is_remembered(page: Page, serve
     page.goto(base + pages[0])
     expect(page.locator("html")).not_to_have_class(LARGE)
     assert font_size(page, BODY_TEXT) == normal[pages[0]]
-
-
-@pytest.fixture(scope="module")
-def offline_copy(built_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """downloads/handbook-offline.zip unzipped, as a village office would → its handbook/ folder."""
-    folder = tmp_path_factory.mktemp("offline")
-    with zipfile.ZipFile(built_site / "downloads/handbook-offline.zip") as z:
-        z.extractall(folder)
-    return folder / "handbook"
 
 
 def test_larger_text_is_remembered_in_the_offline_copy(page: Page, offline_copy: Path) -> None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import re
-import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -253,15 +252,6 @@ def expect_real_page(page: Page) -> None:
     assert file_of(page.url).is_file(), page.url
     expect(page.locator("form.hb-search #hb-q")).to_be_attached()
     expect(page.locator("h1").first).to_be_visible()
-
-
-@pytest.fixture(scope="module")
-def offline_copy(built_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """downloads/handbook-offline.zip unzipped, as a village office would → its handbook/ folder."""
-    folder = tmp_path_factory.mktemp("offline")
-    with zipfile.ZipFile(built_site / "downloads/handbook-offline.zip") as z:
-        z.extractall(folder)
-    return folder / "handbook"
 
 
 def test_offline_copy_works_from_files_without_the_network(page: Page, offline_copy: Path) -> None:

@@ -7,9 +7,7 @@ templates/ and site_config.yml plus a services.yaml written here. Tests that bui
 """
 from __future__ import annotations
 
-import functools
 import hashlib
-import http.server
 import io
 import json
 import os
@@ -19,7 +17,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -32,7 +29,7 @@ import pytest
 from playwright.sync_api import Dialog, Page, expect
 from pypdf import PdfReader
 
-from .conftest import ROOT, TINY_SERVICES
+from .conftest import ROOT, TINY_SERVICES, serve
 
 # ---- hostile text ----------------------------------------------------------------------------------------------
 
@@ -210,26 +207,6 @@ def pdf_text(path: Path) -> str:
     """A PDF's text with line breaks, hyphenation and spaces removed (Typst breaks long lines anywhere)."""
     raw = "".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(path.read_bytes())).pages)
     return re.sub(r"[\s\u00ad]+", "", raw)
-
-
-@contextmanager
-def serve(directory: Path) -> Iterator[str]:
-    """A folder on a free local port → its base URL; the server stops when the block ends."""
-
-    class QuietHandler(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(directory)))
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, name=f"serve {directory.name}", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
 
 
 # ==== A. hostile data ===========================================================================================

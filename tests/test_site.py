@@ -165,3 +165,16 @@ def test_offline_zip_links_to_index_files(built_site: Path) -> None:
         html = z.read("handbook/en/services/legal-aid/index.html").decode("utf-8")
     assert 'href="../../departments/justice/index.html"' in html
     assert not re.search(r'href="(?![a-z]+:|#)[^"]*/"', html)
+
+
+def test_both_languages_have_the_same_pages(built_site: Path) -> None:
+    english = {p.relative_to(built_site / "en").as_posix() for p in (built_site / "en").rglob("*.html")}
+    chinese = {p.relative_to(built_site).as_posix() for p in built_site.rglob("*.html") if not p.is_relative_to(built_site / "en")}
+    assert chinese == english
+    assert len(chinese) > 140
+
+
+def test_not_found_page_speaks_the_language(built_site: Path) -> None:
+    for prefix, lang in (("", "zh"), ("en/", "en")):
+        text = "".join(read(built_site, f"{prefix}404.html").text)
+        assert CONFIG.strings[lang]["not_found_title"] in text
