@@ -1,4 +1,4 @@
-"""The build, stage by stage: load → validate → render pages → MkDocs → search, data, offline copy → publish."""
+"""The build, stage by stage: load and validate → booklets → render pages → MkDocs → search, data, sitemap → offline copy → publish."""
 from __future__ import annotations
 
 import json
