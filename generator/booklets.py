@@ -22,6 +22,7 @@ from pypdf import PdfReader
 from .errors import BuildError
 from .impose import booklet_order
 from .mkdocs_config import lang_root
+from .views import format_target
 from .model import Handbook, Service, SiteConfig
 
 Progress = Callable[[int, int], None]  # (done, total)
@@ -109,12 +110,6 @@ def service_data(handbook: Handbook, config: SiteConfig, service: Service, langs
             "qr_alt": t["qr_alt"].format(number=service.number), "qr_caption": f"{t['qr_caption']} {url}"}
 
 
-def target_value(config: SiteConfig, lang: str, target: Any) -> str:
-    """A target → its value as a phrase."""
-    from .views import PageViews  # the website's wording, reused so booklet and site agree
-    views = PageViews.__new__(PageViews)
-    views.lang, views.source_lang = lang, config.codes[0]
-    return views.target_value(target)
 
 
 def booklet_langs(booklet: Booklet, config: SiteConfig) -> list[str]:
@@ -141,7 +136,7 @@ def booklet_data(booklet: Booklet, handbook: Handbook, config: SiteConfig) -> di
         chapters.append({
             "title": " / ".join(c.title[lang] for lang in langs),
             "intro": [{"lang": lang, "text": c.intro[lang]} for lang in langs] if booklet.kind != "department" else [],
-            "targets": [{"label": g.label[main], "value": target_value(config, main, g)} for g in c.targets] if booklet.kind == "chapter" else [],
+            "targets": [{"label": g.label[main], "value": format_target(g, main, config.codes[0])} for g in c.targets] if booklet.kind == "chapter" else [],
             "services": [service_data(handbook, config, handbook.service(n), langs) for n in members]})
     edition = [config.strings[main]["edition_bilingual"] if booklet.language == BILINGUAL else t["edition_language"]]
     if booklet.edition == "large-print":
@@ -176,8 +171,7 @@ def _compile(template: str, root: str, data: dict[str, str], standards: tuple[st
                                                                  ignore_system_fonts=True)
     if standards is None:  # a print-shop file: untagged (tagging is most of the export time)
         return bytes(compiler.compile(sys_inputs=data, pdf_tags=False))
-    pdf: bytes = compiler.compile(sys_inputs=data, pdf_standards=list(standards))
-    return pdf
+    return bytes(compiler.compile(sys_inputs=data, pdf_standards=list(standards)))
 
 
 def compile_all(pool: ProcessPoolExecutor, template: Path, root: Path, inputs: list[dict[str, str]],

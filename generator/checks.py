@@ -124,8 +124,8 @@ def schema_message(error: ValidationError) -> str:
         return f"missing required field '{missing.group(1) if missing else error.message}'"
     if kind == "additionalProperties":
         known = list(schema.get("properties", {}))
-        guess = difflib.get_close_matches(error.path_key, known, n=1)  # type: ignore[attr-defined]
-        return f"unknown field '{error.path_key}'" + (f" (did you mean '{guess[0]}'?)" if guess else "")  # type: ignore[attr-defined]
+        guess = difflib.get_close_matches(error.path_key, known, n=1)
+        return f"unknown field '{error.path_key}'" + (f" (did you mean '{guess[0]}'?)" if guess else "")
     if kind in ("pattern", "enum", "maxLength") and "x-expected" in schema:
         return f"expected {schema['x-expected']}, got {describe(found)}"
     if kind == "minLength" or (kind == "pattern" and isinstance(found, str) and not found.strip()):
@@ -150,7 +150,7 @@ def split_errors(error: ValidationError) -> list[ValidationError]:
     for key in sorted(set(error.instance) - set(error.schema.get("properties", {}))):
         single = ValidationError(error.message, validator=error.validator, path=error.absolute_path,
                                  instance=error.instance, schema=error.schema)
-        single.path_key = key  # type: ignore[attr-defined]
+        single.path_key = key
         out.append(single)
     return out
 
@@ -162,7 +162,7 @@ def error_path(error: ValidationError) -> Path:
         missing = re.search(r"'([^']+)'", error.message)
         return path + ((missing.group(1),) if missing else ())
     if error.validator == "additionalProperties":
-        return path + (error.path_key,)  # type: ignore[attr-defined]
+        return path + (error.path_key,)
     return path
 
 
@@ -173,7 +173,7 @@ def check_schema(data: object, root: Node, schema: dict[str, Any], languages: Se
     validator = validator_class(schema)
     leaves = [single for error in validator.iter_errors(data) for leaf in leaf_errors(error) for single in split_errors(leaf)]
     misspelt = {error_path(e)[:-1] + (guess,) for e in leaves if e.validator == "additionalProperties"
-                for guess in difflib.get_close_matches(e.path_key, list(e.schema.get("properties", {})), n=1)}  # type: ignore[attr-defined]
+                for guess in difflib.get_close_matches(e.path_key, list(e.schema.get("properties", {})), n=1)}
     problems = []
     for leaf in leaves:
         path = error_path(leaf)

@@ -8,6 +8,7 @@ queries with the same rules; tests/test_search.py keeps the two in step.
 """
 from __future__ import annotations
 
+import bisect
 import json
 import math
 import re
@@ -133,11 +134,11 @@ def build_index(docs: Iterable[Document], with_pinyin: bool) -> dict[str, object
     docs = list(docs)
     weights = [field_terms(d, with_pinyin) for d in docs]
     postings: dict[str, list[list[float]]] = defaultdict(list)
-    for i, terms in enumerate(weights):
-        for term, weight in terms.items():
+    for i, doc_terms in enumerate(weights):
+        for term, weight in doc_terms.items():
             postings[term].append([i, weight])
     n = len(docs)
-    terms = {}
+    terms: dict[str, list[list[float]]] = {}
     for term in sorted(postings):
         idf = math.log(1 + n / len(postings[term]))
         terms[term] = [[int(i), round(w * idf, 1)] for i, w in postings[term]]
@@ -175,13 +176,13 @@ def search(index: dict[str, object], text: str, limit: int = 10) -> list[str]:
     postings: dict[str, list[list[float]]] = index["terms"]  # type: ignore[assignment]
     keys = sorted(postings)
     score: dict[int, float] = defaultdict(float)
-    hits: dict[int, float] = defaultdict(float)
+    hits: dict[int, float] = defaultdict(float)  # query terms matched (CJK characters count a fraction)
     for term in terms:
         for doc, value in term_matches(postings, keys, term).items():
             score[doc] += value
             hits[doc] += 1
     for char in chars:
-        for doc, value in postings.get(char, []):
+        for doc, value in ((int(d), v) for d, v in postings.get(char, [])):
             score[doc] += 0.2 * value
             hits[doc] += 0.25 / max(len(chars), 1)
     wanted = len(terms) or 1
@@ -195,7 +196,6 @@ def term_matches(postings: dict[str, list[list[float]]], keys: list[str], term: 
     found: dict[int, float] = {int(d): v for d, v in postings.get(term, [])}
     if not term.isascii() or len(term) < 2:
         return found
-    import bisect
     i = bisect.bisect_left(keys, term)
     expansions = 0
     while i < len(keys) and keys[i].startswith(term) and expansions < 40:

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import heapq
 import posixpath
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from pypinyin import Style, lazy_pinyin
 
-from .model import Handbook, Service, SiteConfig
+from .model import Handbook, Service, SiteConfig, Target
 
 
 def page_path(kind: str, slug: str | None = None) -> str:
@@ -164,7 +164,7 @@ class Views:
             show_official=self.lang != self.source_lang,
         )
 
-    def services_of(self, numbers: list[int] | tuple[int, ...], from_path: str) -> list[ServiceLink]:
+    def services_of(self, numbers: Sequence[int], from_path: str) -> list[ServiceLink]:
         """Service numbers → their listings."""
         return [self.service_link(self.handbook.service(n), from_path) for n in numbers]
 
@@ -229,6 +229,19 @@ def format_number(value: float) -> str:
     return f"{value:g}"
 
 
+def format_target(target: Target, lang: str, source_lang: str) -> str:
+    """A target → its value as a phrase in a language, e.g. 'at least 90%' / '90%以上' (website and booklets)."""
+    qualifier = target.qualifier[lang] if target.qualifier else ""
+    unit = target.unit[lang]
+    spaced = lang != source_lang and unit != "%"  # "12 years", but "90%" and "12年"
+    amount = f"{format_number(target.value)}{' ' if spaced else ''}{unit}"
+    if not qualifier:
+        return amount
+    if qualifier in ("以上", "以内", "以下"):  # Chinese qualifiers that follow the amount
+        return f"{amount}{qualifier}"
+    return f"{qualifier} {amount}" if lang != source_lang else f"{qualifier}{amount}"
+
+
 class PageViews(Views):
     """View builders for chapter, department, audience and index pages."""
 
@@ -243,16 +256,9 @@ class PageViews(Views):
                            Link(self.t("plan"), link(here, plan_path)) if plan_path in plan_pages else None,
                            self.booklet_links(here, lambda b: b["kind"] == "chapter" and b["id"] == c.id))
 
-    def target_value(self, target: object) -> str:
+    def target_value(self, target: Target) -> str:
         """A target → its value as a phrase, e.g. 'at least 90%' / '90%以上'."""
-        g = target  # Target
-        qualifier = g.qualifier[self.lang] if g.qualifier else ""  # type: ignore[attr-defined]
-        amount = f"{format_number(g.value)}{g.unit[self.lang]}" if self.lang == self.source_lang or g.unit[self.lang] == "%" \
-            else f"{format_number(g.value)} {g.unit[self.lang]}"  # type: ignore[attr-defined]
-        if not qualifier:
-            return amount
-        after = qualifier in ("以上", "以内", "以下")
-        return f"{amount}{qualifier}" if after else f"{qualifier} {amount}" if self.lang != self.source_lang else f"{qualifier}{amount}"
+        return format_target(target, self.lang, self.source_lang)
 
     def department_view(self, dept_id: str) -> DepartmentView:
         """A department id → its page view."""

@@ -181,8 +181,8 @@ class _Builder:
         if isinstance(parent, SeqNode):
             parent.items.append(node)
         elif not pending:
-            self.add_key(parent, pending, node, event)
-        else:
+            self.add_key(parent, pending, node, event)  # type: ignore[arg-type]  # a MapNode (sequences handled above)
+        elif isinstance(parent, MapNode):
             key = pending.pop()
             parent.items[str(key.value)] = node
             parent.key_pos[str(key.value)] = key.pos
