@@ -4,7 +4,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from dataclasses import asdict, fields, is_dataclass
+from dataclasses import fields, is_dataclass
 from typing import Any
 
 from .model import Handbook, Service, SiteConfig, Text
@@ -73,5 +73,3 @@ def render_csv(handbook: Handbook, config: SiteConfig) -> str:
         writer.writerow(csv_row(service, handbook, config.codes))
     return "\ufeff" + out.getvalue()
 
-
-__all__ = ["asdict", "render_csv", "render_json", "export_data"]

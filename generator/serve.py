@@ -4,7 +4,6 @@ from __future__ import annotations
 import functools
 import http.server
 import threading
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -46,5 +45,3 @@ def watch(root: Path, rebuild: Callable[[], None], interval: float = 0.3, stop: 
             seen = now
             rebuild()
 
-
-__all__ = ["start_server", "watch", "time"]
