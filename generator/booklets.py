@@ -103,7 +103,7 @@ def service_data(handbook: Handbook, config: SiteConfig, service: Service, langs
                          "separator": strings["list_separator"], "note_label": strings["note"],
                          "note": service.note[lang] if service.note else None})
     url = service_url(config, service, main)
-    heading = " / ".join(f"{config.strings[lang]['service_label'].format(number=service.number)} {service.name[lang]}" for lang in langs[:1])
+    heading = f"{t['service_label'].format(number=service.number)} {service.name[main]}"
     if len(langs) > 1:
         heading += f" · {service.name[langs[1]]}"
     return {"heading": heading, "versions": versions, "url": url, "qr": qr_svg(url),

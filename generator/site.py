@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import traceback
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -76,7 +75,7 @@ def render_pages(handbook: Handbook, config: SiteConfig, lang: str, env: Environ
         add(pages, page_path("departments", d.id), render(env, "department.md.j2", d=views.department_view(d.id), t=t))
     for a in handbook.audiences:
         add(pages, page_path("audiences", a.id), render(env, "audience.md.j2", a=views.audience_view(a.id), t=t))
-    for kind, path, text in index_pages(handbook, views, t, env, content):
+    for _, path, text in index_pages(handbook, views, t, env, content):
         add(pages, path, text)
     return pages
 
@@ -150,5 +149,3 @@ def read_content(root: Path, lang: str) -> dict[str, str]:
         pages[path] = file.read_text(encoding="utf-8")
     return pages
 
-
-RenderFn = Callable[..., str]
