@@ -200,3 +200,21 @@ def test_alias_equal_to_another_department_id_is_rejected(tiny_handbook: Path, r
 def test_invalid_utf8_column_counts_characters(tiny_handbook: Path, run_cli) -> None:
     apply_edit(tiny_handbook, raw(TINY_SERVICES.encode().replace(b"en: School meals", b"en: \xffSchool meals")))
     check_broken(tiny_handbook, run_cli, "services.yaml:29:26: invalid UTF-8 byte 0xff; save the file as UTF-8")
+
+
+@pytest.mark.parametrize("name", ["services.yaml", "site_config.yml", "tiny"])
+def test_fast_and_careful_yaml_readers_give_the_same_tree(name: str) -> None:
+    """libyaml reads good files; ruamel.yaml words the errors: both must see the same values at the same places."""
+    from generator.yamlnodes import parse_nodes, parse_nodes_slowly
+    text = TINY_SERVICES if name == "tiny" else (ROOT / name).read_text(encoding="utf-8")
+    assert parse_nodes(text, name) == parse_nodes_slowly(text, name)
+
+
+def test_yaml_1_1_line_breaks_are_read_as_yaml_1_2() -> None:
+    """U+2028 is a line break to libyaml (YAML 1.1) but text in YAML 1.2: the value keeps it."""
+    from generator.yamlnodes import MapNode, ScalarNode, parse_nodes
+    root = parse_nodes("a: x\u2028y\nb: 1\n", "t.yaml")
+    assert isinstance(root, MapNode)
+    value, b = root.items["a"], root.items["b"]
+    assert isinstance(value, ScalarNode) and value.value == "x\u2028y"
+    assert b.pos.line == 2
