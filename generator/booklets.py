@@ -3,6 +3,7 @@ large-print chapters, a bilingual full edition, and for each an imposed saddle-s
 from __future__ import annotations
 
 import functools
+import hashlib
 import io
 import json
 import os
@@ -106,7 +107,7 @@ def service_data(handbook: Handbook, config: SiteConfig, service: Service, langs
     heading = f"{t['service_label'].format(number=service.number)} {service.name[main]}"
     if len(langs) > 1:
         heading += f" · {service.name[langs[1]]}"
-    return {"heading": heading, "versions": versions, "url": url, "qr": qr_svg(url),
+    return {"heading": heading, "versions": versions, "url": url, "qr": None,  # drawn by the worker: add_qr_codes
             "qr_alt": t["qr_alt"].format(number=service.number), "qr_caption": f"{t['qr_caption']} {url}"}
 
 
@@ -147,7 +148,7 @@ def booklet_data(booklet: Booklet, handbook: Handbook, config: SiteConfig) -> di
         "edition": f"{booklet.title} · {' · '.join(edition)}", "county": t["county"], "issuer": handbook.source.issuer[main],
         "source_line": t["source_line"], "date": source_date(handbook), "strings": {"contents": t["contents"], "targets": t["targets"]},
         "body_size": LARGE_SIZE if booklet.edition == "large-print" else STANDARD_SIZE,
-        "chapters": chapters, "back_text": t["back_text"], "site_url": home, "site_qr": qr_svg(home),
+        "chapters": chapters, "back_text": t["back_text"], "site_url": home, "site_qr": None,
         "site_qr_alt": t["site_qr_alt"],
     }
 
@@ -161,9 +162,21 @@ def font_dir() -> Path:
 _COMPILERS: dict[tuple[str, str], Any] = {}
 
 
+def add_qr_codes(data: str) -> str:
+    """A booklet's JSON → the same with the QR code of every link drawn in (in the worker: it is the slow part)."""
+    booklet = json.loads(data)
+    for chapter in booklet["chapters"]:
+        for service in chapter["services"]:
+            service["qr"] = qr_svg(service["url"])
+    booklet["site_qr"] = qr_svg(booklet["site_url"])
+    return json.dumps(booklet, ensure_ascii=False)
+
+
 def _compile(template: str, root: str, data: dict[str, str], standards: tuple[str, ...] | None) -> bytes:
     """Worker: template + data → PDF bytes, reusing one compiler per template in each process."""
     import typst
+    if "data" in data:
+        data = {**data, "data": add_qr_codes(data["data"])}
     # One compiler per worker process and template: the CJK font is loaded once, which saves most of the time.
     compiler = _COMPILERS.get((template, root))
     if compiler is None:
@@ -212,57 +225,125 @@ def page_count(pdf: bytes) -> int:
     return len(PdfReader(io.BytesIO(pdf)).pages)
 
 
+def sha256(data: bytes | str) -> str:
+    """Bytes or text → hex SHA-256."""
+    return hashlib.sha256(data.encode("utf-8") if isinstance(data, str) else data).hexdigest()
+
+
+def engine_key(template_dir: Path) -> str:
+    """Everything besides a booklet's data that shapes its PDF: this module, the Typst and font packages, the templates."""
+    from importlib.metadata import version
+    parts = [Path(__file__).read_bytes(), version("typst").encode(), version("manimgx-fonts-cjk").encode(),
+             version("segno").encode()]
+    parts += [p.name.encode() + b"\0" + p.read_bytes() for p in sorted((template_dir / "booklets").glob("*.typ"))]
+    return sha256(b"\0".join(hashlib.sha256(p).digest() for p in parts))
+
+
+class Reuse:
+    """The PDFs of the previous build, found by the hash of everything that went into them.
+
+    A PDF is reused only if the previous manifest lists the same input hash and the file on disk still has the
+    SHA-256 the manifest recorded; anything else is compiled again. `handbook build --fresh` reuses nothing."""
+
+    def __init__(self, previous_site: Path | None) -> None:
+        self.site = previous_site
+        self.entries: dict[str, dict[str, Any]] = {}
+        self.reused = 0
+        if previous_site is None:
+            return
+        try:
+            listed = json.loads((previous_site / "booklets" / "index.json").read_text(encoding="utf-8"))
+            self.entries = {e["input"]: e for e in listed if isinstance(e, dict) and "input" in e and "sha256" in e}
+        except (OSError, ValueError, TypeError):
+            self.entries = {}  # no previous build, or one this version cannot read: compile everything
+
+    def get(self, key: str) -> tuple[bytes, int] | None:
+        """An input hash → the previous PDF made from exactly that input and its page count, or None."""
+        entry = self.entries.get(key)
+        if entry is None or self.site is None or not isinstance(entry.get("pages"), int):
+            return None
+        try:
+            data = (self.site / str(entry["file"])).read_bytes()
+        except OSError:
+            return None
+        if sha256(data) != entry["sha256"]:
+            return None
+        self.reused += 1
+        return data, entry["pages"]
+
+
 def render_booklets(handbook: Handbook, config: SiteConfig, template_dir: Path, workers: int | None = None,
-                    progress: Progress | None = None) -> tuple[dict[str, bytes], list[dict[str, Any]]]:
-    """All booklets → ({file: PDF bytes}, manifest entries), compiled in parallel on every core."""
+                    progress: Progress | None = None, reuse: Reuse | None = None) -> tuple[dict[str, bytes], list[dict[str, Any]]]:
+    """All booklets → ({file: PDF bytes}, manifest entries), compiled in parallel on every core.
+
+    With `reuse`, PDFs whose inputs are unchanged since the previous build are taken from it instead of compiled."""
     booklets = plan_booklets(handbook, config)
     standard = [b for b in booklets if not b.imposed]
     imposed = {b.file: b for b in booklets if b.imposed}
     inputs = [{"data": json.dumps(booklet_data(b, handbook, config), ensure_ascii=False)} for b in standard]
+    reuse = reuse or Reuse(None)
+    engine = engine_key(template_dir)
     # Signals wait while the workers start (a signal in the middle of a fork leaves the pool half made);
     # they are delivered, as KeyboardInterrupt, as soon as the first jobs are queued.
     blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
     pool = ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 1, initializer=_quiet_worker)
     try:
-        return compile_booklets(pool, standard, imposed, inputs, handbook, config, template_dir, blocked, progress)
+        return compile_booklets(pool, standard, imposed, inputs, handbook, config, template_dir, blocked, progress, reuse, engine)
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
         pool.shutdown(wait=True, cancel_futures=True)
 
 
+def compile_or_reuse(pool: ProcessPoolExecutor, template: Path, root: Path, inputs: list[dict[str, str]], keys: list[str],
+                     standards: tuple[str, ...] | None, reuse: Reuse, progress: Progress | None) -> list[tuple[bytes, int]]:
+    """Like compile_all, with page counts; a PDF whose input hash the previous build lists is reused, not compiled."""
+    found = [reuse.get(key) for key in keys]
+    missing = [i for i, pdf in enumerate(found) if pdf is None]
+    if progress:
+        progress(len(inputs) - len(missing), len(inputs))
+    compiled = compile_all(pool, template, root, [inputs[i] for i in missing], standards,
+                           progress and (lambda done, _: progress(len(inputs) - len(missing) + done, len(inputs))))
+    for i, pdf in zip(missing, compiled, strict=True):
+        found[i] = (pdf, page_count(pdf))
+    return [pdf for pdf in found if pdf is not None]
+
+
 def compile_booklets(pool: ProcessPoolExecutor, standard: list[Booklet], imposed: dict[str, Booklet], inputs: list[dict[str, str]],
                      handbook: Handbook, config: SiteConfig, template_dir: Path, blocked: set[signal.Signals],
-                     progress: Progress | None) -> tuple[dict[str, bytes], list[dict[str, Any]]]:
+                     progress: Progress | None, reuse: Reuse, engine: str) -> tuple[dict[str, bytes], list[dict[str, Any]]]:
     """Booklet data → standard and imposed PDFs and their manifest entries."""
     pool.submit(int).result()  # start the workers while signals are blocked
     signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
     with tempfile.TemporaryDirectory() as tmp:
         both = len(inputs) * 2  # booklets, then their imposed print files
-        pdfs = compile_all(pool, template_dir / "booklets" / "booklet.typ", template_dir / "booklets", inputs, ("ua-1", "a-2a"),
-                           progress and (lambda done, _: progress(done, both)))
+        keys = [sha256(f"{engine}\0booklet\0{data['data']}") for data in inputs]
+        pdfs = compile_or_reuse(pool, template_dir / "booklets" / "booklet.typ", template_dir / "booklets", inputs, keys,
+                                ("ua-1", "a-2a"), reuse, progress and (lambda done, _: progress(done, both)))
         # imposition reads each A5 PDF as an image, so the PDFs and the imposition template share a folder
         work = Path(tmp)
         shutil.copy(template_dir / "booklets" / "impose.typ", work / "impose.typ")
-        specs = []
-        for i, (booklet, pdf) in enumerate(zip(standard, pdfs, strict=True)):
+        specs, twin_keys = [], []
+        for i, (booklet, (pdf, pages)) in enumerate(zip(standard, pdfs, strict=True)):
             (work / f"{i}.pdf").write_bytes(pdf)
-            specs.append({"spec": json.dumps({"title": f"{booklet.title} (imposed)", "file": f"{i}.pdf", "date": source_date(handbook),
-                                              "lang": booklet_langs(booklet, config)[0], "sides": booklet_order(page_count(pdf))})})
-        imposed_pdfs = compile_all(pool, work / "impose.typ", work, specs, None,
-                                   progress and (lambda done, _: progress(len(inputs) + done, both)))
+            spec = json.dumps({"title": f"{booklet.title} (imposed)", "file": f"{i}.pdf", "date": source_date(handbook),
+                               "lang": booklet_langs(booklet, config)[0], "sides": booklet_order(pages)})
+            specs.append({"spec": spec})
+            twin_keys.append(sha256(f"{engine}\0imposed\0{sha256(pdf)}\0{spec}"))  # the A5 PDF is its input
+        imposed_pdfs = compile_or_reuse(pool, work / "impose.typ", work, specs, twin_keys, None, reuse,
+                                        progress and (lambda done, _: progress(len(inputs) + done, both)))
     files: dict[str, bytes] = {}
     manifest = []
-    for booklet, pdf, print_file in zip(standard, pdfs, imposed_pdfs, strict=True):
+    for booklet, pdf, print_file, key, twin_key in zip(standard, pdfs, imposed_pdfs, keys, twin_keys, strict=True):
         twin = imposed[booklet_file(booklet.language, booklet.kind, booklet.id, booklet.edition, True)]
-        for entry, data in ((booklet, pdf), (twin, print_file)):
+        for entry, (data, pages), input_key in ((booklet, pdf, key), (twin, print_file, twin_key)):
             files[entry.file] = data
-            manifest.append(manifest_entry(entry, page_count(data), len(data)))
+            manifest.append(manifest_entry(entry, data, pages, input_key))
     return files, manifest
 
 
-def manifest_entry(booklet: Booklet, pages: int, size: int) -> dict[str, Any]:
-    """A booklet and its PDF's page count and size → its booklets/index.json entry."""
+def manifest_entry(booklet: Booklet, pdf: bytes, pages: int, input_key: str) -> dict[str, Any]:
+    """A booklet, its PDF and page count, and the hash of what it was made from → its booklets/index.json entry."""
     entry = asdict(booklet)
     entry["services"] = list(booklet.services)
-    entry.update(pages=pages, bytes=size)
+    entry.update(pages=pages, bytes=len(pdf), sha256=sha256(pdf), input=input_key)
     return entry

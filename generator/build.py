@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .booklets import render_booklets
+from .booklets import Reuse, render_booklets
 from .errors import BuildError
 from .export import render_csv, render_json
 from .filters import markdown_environment
@@ -35,6 +35,7 @@ class Timings:
     """How long each stage took, in order."""
 
     stages: list[tuple[str, float]] = field(default_factory=list)  # (stage name, seconds)
+    booklets_reused: int = 0  # PDFs taken unchanged from the previous site/
 
     def run(self, name: str, report: Report | None = None) -> _Stage:
         return _Stage(self, name, report)
@@ -55,19 +56,22 @@ class _Stage:
 
 
 def build(root: Path, site_dir: Path, report: Report | None = None, progress: Callable[[str, int, int], None] | None = None,
-          preview: bool = False) -> Timings:
+          preview: bool = False, fresh: bool = False) -> Timings:
     """Project folder → a complete site/ (or an error, leaving the previous site/ untouched).
 
-    A preview build (`handbook serve`) leaves out the booklets and the offline copy."""
+    A preview build (`handbook serve`) leaves out the booklets and the offline copy. Booklets whose inputs are
+    unchanged are taken from the previous site/ unless `fresh` is set."""
     timings = Timings()
     with timings.run("load and validate", report):
         config, handbook = load_project(root)
     booklets: dict[str, bytes] = {}
     manifest: list[dict[str, Any]] = []
     if not preview:
+        reuse = Reuse(None if fresh else site_dir)
         with timings.run("booklets", report):
-            booklets, manifest = render_booklets(handbook, config, root / "templates",
+            booklets, manifest = render_booklets(handbook, config, root / "templates", reuse=reuse,
                                                  progress=progress and (lambda done, total: progress("booklets", done, total)))
+        timings.booklets_reused = reuse.reused
     with timings.run("render pages", report):
         pages = {lang: render_language(root, handbook, config, lang, manifest) for lang in config.codes}
     staging = staging_dir(site_dir)

@@ -23,6 +23,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     export.add_argument("--output", "-o", type=Path, help="file to write (default: standard output)")
     build = commands.add_parser("build", help="build the website into site/")
     build.add_argument("--site-dir", type=Path, help="where to write the site (default: ROOT/site)")
+    build.add_argument("--fresh", action="store_true",
+                       help="compile every booklet again instead of reusing unchanged ones from the previous site")
     serve = commands.add_parser("serve", help="preview on http://127.0.0.1:8000, rebuilding on changes")
     serve.add_argument("--port", type=int, default=8000, help="port (0 picks a free one)")
     return parser.parse_args(argv)
@@ -56,8 +58,10 @@ def run_build(args: argparse.Namespace) -> None:
             sys.stderr.write("\r\033[K")
         print(f"{stage:<24} {seconds:6.2f} s", flush=True)
 
-    timings = build(args.root, site_dir, report, progress_bar if sys.stderr.isatty() else None)
+    timings = build(args.root, site_dir, report, progress_bar if sys.stderr.isatty() else None, fresh=args.fresh)
     print(f"{'total':<24} {sum(s for _, s in timings.stages):6.2f} s -> {site_dir}")
+    if timings.booklets_reused:
+        print(f"{timings.booklets_reused} unchanged booklets were reused from the previous build (--fresh compiles them all)")
 
 
 def progress_bar(stage: str, done: int, total: int) -> None:

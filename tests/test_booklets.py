@@ -23,7 +23,7 @@ import segno
 from pypdf import PdfReader
 from ruamel.yaml import YAML
 
-from generator.booklets import qr_svg, render_booklets
+from generator.booklets import Reuse, engine_key, qr_svg, render_booklets
 from generator.impose import booklet_order
 from generator.load import load_project
 
@@ -676,3 +676,77 @@ def test_booklets_are_reproducible(tiny_project: Path, tiny_booklets: tuple[dict
     assert any(name.endswith("-imposed.pdf") for name in first_files)
     different = [name for name in first_files if again_files[name] != first_files[name]]
     assert different == []
+
+
+# ---- reusing unchanged booklets from the previous build ---------------------------------------------------
+
+def publish_booklets(site: Path, files: dict[str, bytes], manifest: list[dict[str, Any]]) -> Path:
+    """Booklets and their manifest → a previous site/ folder, as a build leaves it."""
+    for name, data in files.items():
+        (site / name).parent.mkdir(parents=True, exist_ok=True)
+        (site / name).write_bytes(data)
+    (site / "booklets" / "index.json").write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
+    return site
+
+
+@pytest.mark.slow
+def test_unchanged_booklets_are_reused_byte_for_byte(tiny_project: Path, tiny_booklets: tuple[dict[str, bytes], list[dict[str, Any]]],
+                                                     tmp_path: Path) -> None:
+    files, manifest = tiny_booklets
+    reuse = Reuse(publish_booklets(tmp_path / "site", files, manifest))
+    config, handbook = load_project(tiny_project)
+    again_files, again_manifest = render_booklets(handbook, config, ROOT / "templates", workers=1, reuse=reuse)
+    assert reuse.reused == len(files)
+    assert again_manifest == manifest
+    assert again_files == files
+
+
+@pytest.mark.slow
+def test_editing_one_service_compiles_only_the_booklets_that_show_it(
+        tiny_project: Path, tiny_booklets: tuple[dict[str, bytes], list[dict[str, Any]]], tmp_path: Path) -> None:
+    files, manifest = tiny_booklets
+    reuse = Reuse(publish_booklets(tmp_path / "site", files, manifest))
+    edited = shutil.copytree(tiny_project, tmp_path / "edited")
+    services = (edited / "services.yaml").read_text(encoding="utf-8")
+    assert services.count("Paid by central government.") == 1  # service 1's English funding line
+    (edited / "services.yaml").write_text(services.replace("Paid by central government.", "Paid by the central government."),
+                                          encoding="utf-8")
+    config, handbook = load_project(edited)
+    new_files, new_manifest = render_booklets(handbook, config, ROOT / "templates", workers=1, reuse=reuse)
+    changed = {e["file"] for e in manifest if 1 in e["services"] and e["language"] in ("en", "bilingual")}
+    assert {e["file"] for e in new_manifest if e["file"] not in changed} and changed  # some of each
+    assert reuse.reused == len(files) - len(changed)
+    assert {name for name in files if new_files[name] != files[name]} == changed
+    for name in changed - {e["file"] for e in manifest if e["imposed"]}:
+        assert norm("Paid by the central government.") in norm(pdf_text(new_files[name])), name
+
+
+@pytest.mark.slow
+def test_a_previous_pdf_changed_on_disk_is_compiled_again(
+        tiny_project: Path, tiny_booklets: tuple[dict[str, bytes], list[dict[str, Any]]], tmp_path: Path) -> None:
+    files, manifest = tiny_booklets
+    site = publish_booklets(tmp_path / "site", files, manifest)
+    (site / "booklets" / "en" / "full.pdf").write_bytes(files["booklets/en/full.pdf"].replace(b"%%EOF", b"%%EOX"))
+    (site / "booklets" / "zh" / "full.pdf").unlink()
+    reuse = Reuse(site)
+    config, handbook = load_project(tiny_project)
+    again_files, _ = render_booklets(handbook, config, ROOT / "templates", workers=1, reuse=reuse)
+    assert reuse.reused == len(files) - 2
+    assert again_files == files  # compiled again, identically
+
+
+def test_an_unreadable_previous_manifest_means_compiling_everything(tmp_path: Path) -> None:
+    for text in ("{not json", '{"a": 1}', "[1, 2]", '[{"input": "x"}]'):
+        (tmp_path / "booklets").mkdir(exist_ok=True)
+        (tmp_path / "booklets" / "index.json").write_text(text, encoding="utf-8")
+        assert Reuse(tmp_path).get("x") is None, text
+    assert Reuse(None).get("x") is None
+
+
+def test_a_template_change_changes_every_booklet_input(tmp_path: Path) -> None:
+    templates = shutil.copytree(ROOT / "templates", tmp_path / "templates")
+    before = engine_key(templates)
+    assert engine_key(templates) == before
+    with (templates / "booklets" / "impose.typ").open("a", encoding="utf-8") as f:
+        f.write("\n// a comment\n")
+    assert engine_key(templates) != before

@@ -573,8 +573,9 @@ def pristine_real(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[
 
 @contextmanager
 def build_process(root: Path, command: list[str] | None = None) -> Iterator[subprocess.Popen[str]]:
-    """`handbook build` in a session of its own; whatever is left of it is killed afterwards."""
-    child = subprocess.Popen(command or [sys.executable, "-m", "generator", "--root", str(root), "build"], stdout=subprocess.PIPE,
+    """`handbook build --fresh` (every booklet compiled, none reused) in a session of its own; whatever is left of it
+    is killed afterwards."""
+    child = subprocess.Popen(command or [sys.executable, "-m", "generator", "--root", str(root), "build", "--fresh"], stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE, text=True, cwd=root, start_new_session=True)
     try:
         yield child
@@ -652,7 +653,7 @@ def test_an_interrupt_cancels_the_queued_booklets(tmp_path: Path) -> None:
     """Counted, not timed: how many Typst compilations start after the signal (at most the ones already handed out)."""
     root = make_project(tmp_path / "project", many_booklets(100))
     log = tmp_path / "compiles.log"
-    command = [sys.executable, "-c", COUNT_COMPILES, str(log), "--root", str(root), "build"]
+    command = [sys.executable, "-c", COUNT_COMPILES, str(log), "--root", str(root), "build", "--fresh"]
     with build_process(root, command) as child:
         wait_for(lambda: log.exists() and log.read_text().count("\n") >= 1, timeout=60)
         sent = time.time()
@@ -842,3 +843,21 @@ def test_every_page_of_the_real_site_parses_strictly(built_site: Path) -> None:
         except html5lib.html5parser.ParseError as exc:
             failures.append(f"{page.relative_to(built_site)}: {exc}")
     assert failures == []
+
+
+@pytest.mark.slow
+def test_a_rebuild_reuses_unchanged_booklets_and_fresh_compiles_them_all(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "project")
+    first = handbook(root, "build")
+    assert first.returncode == 0, first.stderr
+    assert "reused" not in first.stdout  # nothing to reuse yet
+    booklets = snapshot(root / "site" / "booklets")
+    again = handbook(root, "build")
+    assert again.returncode == 0, again.stderr
+    count = sum(1 for name in booklets if name.endswith(".pdf"))
+    assert f"{count} unchanged booklets were reused from the previous build" in again.stdout
+    assert snapshot(root / "site" / "booklets") == booklets
+    fresh = handbook(root, "build", "--fresh")
+    assert fresh.returncode == 0, fresh.stderr
+    assert "reused" not in fresh.stdout
+    assert snapshot(root / "site" / "booklets") == booklets  # compiled again, byte for byte the same
