@@ -91,16 +91,23 @@ class Views:
         self.strings = config.strings[lang]
         self.source_lang = config.codes[0]
         self.manifest = manifest or []  # booklets/index.json entries
+        self.places = {n: i for c in handbook.chapters for i, n in enumerate(c.services)}  # service → index in its chapter
+        self.containing: dict[int, list[dict[str, Any]]] = {}  # service number → the (not imposed) booklets that print it
+        for entry in self.manifest:
+            if not entry["imposed"]:
+                for number in entry["services"]:
+                    self.containing.setdefault(number, []).append(entry)
         self.site_root = "" if lang == self.source_lang else "../"  # this language's root → the site root
 
     def t(self, key: str, **values: object) -> str:
         """Interface string key → localized text with {placeholders} filled."""
         return self.strings[key].format(**values) if values else self.strings[key]
 
-    def booklet_links(self, from_path: str, wanted: Callable[[dict[str, Any]], bool]) -> tuple[Link, ...]:
+    def booklet_links(self, from_path: str, wanted: Callable[[dict[str, Any]], bool],
+                      among: list[dict[str, Any]] | None = None) -> tuple[Link, ...]:
         """Booklets of this language (and bilingual ones) that `wanted` accepts → links from a page, with size."""
         depth = from_path.count("/") + (0 if self.lang == self.source_lang else 1)
-        return tuple(Link(self.booklet_label(b), "../" * depth + b["file"]) for b in self.manifest
+        return tuple(Link(self.booklet_label(b), "../" * depth + b["file"]) for b in (self.manifest if among is None else among)
                      if b["language"] in (self.lang, "bilingual") and wanted(b))
 
     def booklet_label(self, booklet: dict[str, Any]) -> str:
@@ -128,10 +135,12 @@ class Views:
         def closeness(other: Service) -> tuple[int, int]:
             shared = len(set(other.audiences) & set(service.audiences)) + 2 * (other.chapter == service.chapter)
             return (-shared, abs(other.number - service.number))
-        # candidates: the chapter, and services within NEARBY numbers (all of them in the real handbook), so the
-        # cost per page stays flat however many services there are
+        # candidates: services within NEARBY places in the chapter and NEARBY numbers overall (all of them in the real
+        # handbook), so the cost per page stays flat however many services there are
         near = self.handbook.services[max(service.number - NEARBY, 1) - 1:service.number + NEARBY]
-        chapter = [self.handbook.service(n) for n in self.handbook.chapter(service.chapter).services]
+        members = self.handbook.chapter(service.chapter).services
+        at = self.places[service.number]
+        chapter = [self.handbook.service(n) for n in members[max(at - NEARBY, 0):at + NEARBY + 1]]
         others = {s.number: s for s in (*chapter, *near) if s.number != service.number}
         return heapq.nsmallest(limit, (s for s in others.values() if closeness(s)[0] < 0), key=closeness)
 
@@ -160,7 +169,7 @@ class Views:
                             for a in service.audiences),
             citation=self.t("source_citation", title=source.title[self.lang], number=source.number,
                             date=source.date, service=service.number),
-            booklets=self.booklet_links(here, lambda b: service.number in b["services"] and not b["imposed"]),
+            booklets=self.booklet_links(here, lambda b: True, self.containing.get(service.number, [])),
             show_official=self.lang != self.source_lang,
         )
 
