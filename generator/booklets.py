@@ -43,12 +43,16 @@ class Booklet:
     imposed: bool  # True for the saddle-stitch print file
     title: str  # what the downloads page shows
     services: tuple[int, ...]  # service numbers, in booklet order
+    volume: int | None = None  # 1, 2, … when the booklet is printed in several volumes; else None
+    volumes: int = 1  # how many volumes the booklet is printed in
 
 
-def booklet_file(language: str, kind: str, item: str | None, edition: str, imposed: bool) -> str:
+def booklet_file(language: str, kind: str, item: str | None, edition: str, imposed: bool,
+                 volume: int | None = None, volumes: int = 1) -> str:
     """Booklet coordinates → its file name under site/."""
     name = kind if item is None else f"{kind}-{item}"
     name += "-large-print" if edition == "large-print" else ""
+    name += f"-volume-{volume:0{len(str(volumes))}d}" if volume is not None else ""
     name += "-imposed" if imposed else ""
     return f"booklets/{language}/{name}.pdf"
 
@@ -58,8 +62,20 @@ def department_services(handbook: Handbook, dept_id: str) -> tuple[int, ...]:
     return tuple(n for c in handbook.chapters for n in c.services if dept_id in handbook.service(n).departments)
 
 
+def split_volumes(services: tuple[int, ...], most: int) -> list[tuple[int, ...]]:
+    """A booklet's services → volumes of at most `most` services each, as even as possible, in order."""
+    if len(services) <= most:
+        return [services]
+    count = -(-len(services) // most)  # ceiling division
+    size = -(-len(services) // count)
+    return [services[i:i + size] for i in range(0, len(services), size)]
+
+
 def plan_booklets(handbook: Handbook, config: SiteConfig) -> list[Booklet]:
-    """Every booklet of every edition, each followed by its imposed print file."""
+    """Every booklet of every edition, each followed by its imposed print file.
+
+    A booklet with more services than `editions.volume_services` (site_config.yml) is printed in volumes:
+    a saddle-stitched booklet cannot be thicker than a few dozen sheets, and Typst's memory grows with length."""
     everything = tuple(s.number for s in handbook.services)
     plans: list[tuple[str, str, str | None, str, str, tuple[int, ...]]] = []
     for lang in config.codes:
@@ -73,8 +89,16 @@ def plan_booklets(handbook: Handbook, config: SiteConfig) -> list[Booklet]:
                           department_services(handbook, d.id)))
     if len(config.codes) > 1:
         plans.append((BILINGUAL, "full", None, "standard", config.strings[config.codes[0]]["edition_full"], everything))
-    return [Booklet(booklet_file(lang, kind, item, edition, imposed), lang, kind, item, edition, imposed, title, services)
-            for lang, kind, item, edition, title, services in plans for imposed in (False, True)]
+    booklets = []
+    for lang, kind, item, edition, title, services in plans:
+        parts = split_volumes(services, config.volume_services)
+        t = config.strings[config.codes[0] if lang == BILINGUAL else lang]
+        for number, part in enumerate(parts, 1):
+            volume = number if len(parts) > 1 else None
+            named = f"{title} · {t['edition_volume'].format(number=number, count=len(parts))}" if volume else title
+            booklets += [Booklet(booklet_file(lang, kind, item, edition, imposed, volume, len(parts)), lang, kind, item, edition,
+                                 imposed, named, part, volume, len(parts)) for imposed in (False, True)]
+    return booklets
 
 
 @functools.lru_cache(maxsize=4096)
@@ -172,8 +196,11 @@ def add_qr_codes(data: str) -> str:
     return json.dumps(booklet, ensure_ascii=False)
 
 
-def _compile(template: str, root: str, data: dict[str, str], standards: tuple[str, ...] | None) -> bytes:
-    """Worker: template + data → PDF bytes, reusing one compiler per template in each process."""
+PdfFacts = tuple[int, int, str]  # a written PDF's page count, size in bytes and SHA-256
+
+
+def _compile(template: str, root: str, data: dict[str, str], standards: tuple[str, ...] | None, target: str) -> PdfFacts:
+    """Worker: template + data → a PDF written to `target`; only its facts travel back (PDFs can be large)."""
     import typst
     if "data" in data:
         data = {**data, "data": add_qr_codes(data["data"])}
@@ -183,14 +210,19 @@ def _compile(template: str, root: str, data: dict[str, str], standards: tuple[st
         compiler = _COMPILERS[(template, root)] = typst.Compiler(template, root=root, font_paths=[str(font_dir())],
                                                                  ignore_system_fonts=True)
     if standards is None:  # a print-shop file: untagged (tagging is most of the export time)
-        return bytes(compiler.compile(sys_inputs=data, pdf_tags=False))
-    return bytes(compiler.compile(sys_inputs=data, pdf_standards=list(standards)))
+        pdf = bytes(compiler.compile(sys_inputs=data, pdf_tags=False))
+    else:
+        pdf = bytes(compiler.compile(sys_inputs=data, pdf_standards=list(standards)))
+    Path(target).parent.mkdir(parents=True, exist_ok=True)
+    Path(target).write_bytes(pdf)
+    return page_count(pdf), len(pdf), sha256(pdf)
 
 
-def compile_all(pool: ProcessPoolExecutor, template: Path, root: Path, inputs: list[dict[str, str]],
-                standards: tuple[str, ...] | None, progress: Progress | None = None) -> list[bytes]:
-    """Many inputs to one template → their PDFs, in order; a Typst error names the template."""
-    futures = [pool.submit(_compile, str(template), str(root), data, standards) for data in inputs]
+def compile_all(pool: ProcessPoolExecutor, template: Path, root: Path, jobs: list[tuple[dict[str, str], Path]],
+                standards: tuple[str, ...] | None, progress: Progress | None = None) -> list[PdfFacts]:
+    """Many (input, target file) pairs for one template → PDFs written, their facts in order; a Typst error names
+    the template."""
+    futures = [pool.submit(_compile, str(template), str(root), data, standards, str(target)) for data, target in jobs]
     try:
         for done, _ in enumerate(as_completed(futures), 1):
             if progress:
@@ -230,8 +262,26 @@ def sha256(data: bytes | str) -> str:
     return hashlib.sha256(data.encode("utf-8") if isinstance(data, str) else data).hexdigest()
 
 
+def file_sha256(path: Path) -> str:
+    """A file → hex SHA-256, read in pieces."""
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        while chunk := f.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def link_or_copy(source: Path, target: Path) -> None:
+    """A file → the same file at `target` (a hard link where the file system allows, else a copy)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
+
+
 def engine_key(template_dir: Path) -> str:
-    """Everything besides a booklet's data that shapes its PDF: this module, the Typst and font packages, the templates."""
+    """Everything besides a booklet's data that shapes its PDF: this module, the Typst, font and QR packages, the templates."""
     from importlib.metadata import version
     parts = [Path(__file__).read_bytes(), version("typst").encode(), version("manimgx-fonts-cjk").encode(),
              version("segno").encode()]
@@ -257,24 +307,26 @@ class Reuse:
         except (OSError, ValueError, TypeError):
             self.entries = {}  # no previous build, or one this version cannot read: compile everything
 
-    def get(self, key: str) -> tuple[bytes, int] | None:
-        """An input hash → the previous PDF made from exactly that input and its page count, or None."""
+    def take(self, key: str, target: Path) -> PdfFacts | None:
+        """An input hash → the previous PDF made from exactly that input, placed at `target`; or None."""
         entry = self.entries.get(key)
         if entry is None or self.site is None or not isinstance(entry.get("pages"), int):
             return None
+        source = self.site / str(entry["file"])
         try:
-            data = (self.site / str(entry["file"])).read_bytes()
+            if not source.is_file() or file_sha256(source) != entry["sha256"]:
+                return None
+            link_or_copy(source, target)
         except OSError:
             return None
-        if sha256(data) != entry["sha256"]:
-            return None
         self.reused += 1
-        return data, entry["pages"]
+        return entry["pages"], source.stat().st_size, entry["sha256"]
 
 
-def render_booklets(handbook: Handbook, config: SiteConfig, template_dir: Path, workers: int | None = None,
-                    progress: Progress | None = None, reuse: Reuse | None = None) -> tuple[dict[str, bytes], list[dict[str, Any]]]:
-    """All booklets → ({file: PDF bytes}, manifest entries), compiled in parallel on every core.
+def render_booklets(handbook: Handbook, config: SiteConfig, template_dir: Path, out: Path, workers: int | None = None,
+                    progress: Progress | None = None, reuse: Reuse | None = None) -> list[dict[str, Any]]:
+    """All booklets → PDFs under `out` (at their manifest paths, e.g. out/booklets/en/full.pdf) and their manifest
+    entries, compiled in parallel on every core. The PDFs go straight to disk, so memory does not grow with them.
 
     With `reuse`, PDFs whose inputs are unchanged since the previous build are taken from it instead of compiled."""
     booklets = plan_booklets(handbook, config)
@@ -288,62 +340,61 @@ def render_booklets(handbook: Handbook, config: SiteConfig, template_dir: Path, 
     blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
     pool = ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 1, initializer=_quiet_worker)
     try:
-        return compile_booklets(pool, standard, imposed, inputs, handbook, config, template_dir, blocked, progress, reuse, engine)
+        pool.submit(int).result()  # start the workers while signals are blocked
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+        return compile_booklets(pool, standard, imposed, inputs, handbook, config, template_dir, out, progress, reuse, engine)
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def compile_or_reuse(pool: ProcessPoolExecutor, template: Path, root: Path, inputs: list[dict[str, str]], keys: list[str],
-                     standards: tuple[str, ...] | None, reuse: Reuse, progress: Progress | None) -> list[tuple[bytes, int]]:
-    """Like compile_all, with page counts; a PDF whose input hash the previous build lists is reused, not compiled."""
-    found = [reuse.get(key) for key in keys]
-    missing = [i for i, pdf in enumerate(found) if pdf is None]
+def compile_or_reuse(pool: ProcessPoolExecutor, template: Path, root: Path, jobs: list[tuple[dict[str, str], Path]], keys: list[str],
+                     standards: tuple[str, ...] | None, reuse: Reuse, progress: Progress | None) -> list[PdfFacts]:
+    """Like compile_all, but a PDF whose input hash the previous build lists is reused, not compiled."""
+    found = [reuse.take(key, target) for key, (_, target) in zip(keys, jobs, strict=True)]
+    missing = [i for i, facts in enumerate(found) if facts is None]
     if progress:
-        progress(len(inputs) - len(missing), len(inputs))
-    compiled = compile_all(pool, template, root, [inputs[i] for i in missing], standards,
-                           progress and (lambda done, _: progress(len(inputs) - len(missing) + done, len(inputs))))
-    for i, pdf in zip(missing, compiled, strict=True):
-        found[i] = (pdf, page_count(pdf))
-    return [pdf for pdf in found if pdf is not None]
+        progress(len(jobs) - len(missing), len(jobs))
+    compiled = compile_all(pool, template, root, [jobs[i] for i in missing], standards,
+                           progress and (lambda done, _: progress(len(jobs) - len(missing) + done, len(jobs))))
+    for i, facts in zip(missing, compiled, strict=True):
+        found[i] = facts
+    return [facts for facts in found if facts is not None]
 
 
 def compile_booklets(pool: ProcessPoolExecutor, standard: list[Booklet], imposed: dict[str, Booklet], inputs: list[dict[str, str]],
-                     handbook: Handbook, config: SiteConfig, template_dir: Path, blocked: set[signal.Signals],
-                     progress: Progress | None, reuse: Reuse, engine: str) -> tuple[dict[str, bytes], list[dict[str, Any]]]:
-    """Booklet data → standard and imposed PDFs and their manifest entries."""
-    pool.submit(int).result()  # start the workers while signals are blocked
-    signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+                     handbook: Handbook, config: SiteConfig, template_dir: Path, out: Path, progress: Progress | None,
+                     reuse: Reuse, engine: str) -> list[dict[str, Any]]:
+    """Booklet data → standard and imposed PDFs under `out` and their manifest entries."""
+    twins = [imposed[booklet_file(b.language, b.kind, b.id, b.edition, True, b.volume, b.volumes)] for b in standard]
     with tempfile.TemporaryDirectory() as tmp:
         both = len(inputs) * 2  # booklets, then their imposed print files
         keys = [sha256(f"{engine}\0booklet\0{data['data']}") for data in inputs]
-        pdfs = compile_or_reuse(pool, template_dir / "booklets" / "booklet.typ", template_dir / "booklets", inputs, keys,
-                                ("ua-1", "a-2a"), reuse, progress and (lambda done, _: progress(done, both)))
-        # imposition reads each A5 PDF as an image, so the PDFs and the imposition template share a folder
+        facts = compile_or_reuse(pool, template_dir / "booklets" / "booklet.typ", template_dir / "booklets",
+                                 [(data, out / b.file) for data, b in zip(inputs, standard, strict=True)], keys,
+                                 ("ua-1", "a-2a"), reuse, progress and (lambda done, _: progress(done, both)))
+        # imposition reads each A5 PDF as an image, so the PDFs (linked) and the imposition template share a folder
         work = Path(tmp)
         shutil.copy(template_dir / "booklets" / "impose.typ", work / "impose.typ")
         specs, twin_keys = [], []
-        for i, (booklet, (pdf, pages)) in enumerate(zip(standard, pdfs, strict=True)):
-            (work / f"{i}.pdf").write_bytes(pdf)
+        for i, (booklet, (pages, _, digest)) in enumerate(zip(standard, facts, strict=True)):
+            link_or_copy(out / booklet.file, work / f"{i}.pdf")
             spec = json.dumps({"title": f"{booklet.title} (imposed)", "file": f"{i}.pdf", "date": source_date(handbook),
                                "lang": booklet_langs(booklet, config)[0], "sides": booklet_order(pages)})
             specs.append({"spec": spec})
-            twin_keys.append(sha256(f"{engine}\0imposed\0{sha256(pdf)}\0{spec}"))  # the A5 PDF is its input
-        imposed_pdfs = compile_or_reuse(pool, work / "impose.typ", work, specs, twin_keys, None, reuse,
-                                        progress and (lambda done, _: progress(len(inputs) + done, both)))
-    files: dict[str, bytes] = {}
+            twin_keys.append(sha256(f"{engine}\0imposed\0{digest}\0{spec}"))  # the A5 PDF is its input
+        twin_facts = compile_or_reuse(pool, work / "impose.typ", work, [(spec, out / t.file) for spec, t in zip(specs, twins, strict=True)],
+                                      twin_keys, None, reuse, progress and (lambda done, _: progress(len(inputs) + done, both)))
     manifest = []
-    for booklet, pdf, print_file, key, twin_key in zip(standard, pdfs, imposed_pdfs, keys, twin_keys, strict=True):
-        twin = imposed[booklet_file(booklet.language, booklet.kind, booklet.id, booklet.edition, True)]
-        for entry, (data, pages), input_key in ((booklet, pdf, key), (twin, print_file, twin_key)):
-            files[entry.file] = data
-            manifest.append(manifest_entry(entry, data, pages, input_key))
-    return files, manifest
+    for booklet, twin, made, twin_made, key, twin_key in zip(standard, twins, facts, twin_facts, keys, twin_keys, strict=True):
+        manifest += [manifest_entry(booklet, made, key), manifest_entry(twin, twin_made, twin_key)]
+    return manifest
 
 
-def manifest_entry(booklet: Booklet, pdf: bytes, pages: int, input_key: str) -> dict[str, Any]:
-    """A booklet, its PDF and page count, and the hash of what it was made from → its booklets/index.json entry."""
+def manifest_entry(booklet: Booklet, facts: PdfFacts, input_key: str) -> dict[str, Any]:
+    """A booklet, its PDF's facts, and the hash of what it was made from → its booklets/index.json entry."""
     entry = asdict(booklet)
     entry["services"] = list(booklet.services)
-    entry.update(pages=pages, bytes=len(pdf), sha256=sha256(pdf), input=input_key)
+    pages, size, digest = facts
+    entry.update(pages=pages, bytes=size, sha256=digest, input=input_key)
     return entry

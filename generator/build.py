@@ -20,7 +20,7 @@ from .filters import markdown_environment
 from .load import load_project
 from .mkdocs_config import lang_root, mkdocs_config, theme_overlay
 from .model import Handbook, SiteConfig
-from .offline import render_offline_zip
+from .offline import write_offline_zip
 from .publish import replace_site, staging_dir, write_files
 from .search import render_index
 from .site import read_content, render_pages
@@ -64,29 +64,33 @@ def build(root: Path, site_dir: Path, report: Report | None = None, progress: Ca
     timings = Timings()
     with timings.run("load and validate", report):
         config, handbook = load_project(root)
-    booklets: dict[str, bytes] = {}
-    manifest: list[dict[str, Any]] = []
-    if not preview:
-        reuse = Reuse(None if fresh else site_dir)
-        with timings.run("booklets", report):
-            booklets, manifest = render_booklets(handbook, config, root / "templates", reuse=reuse,
-                                                 progress=progress and (lambda done, total: progress("booklets", done, total)))
-        timings.booklets_reused = reuse.reused
-    with timings.run("render pages", report):
-        pages = {lang: render_language(root, handbook, config, lang, manifest) for lang in config.codes}
     staging = staging_dir(site_dir)
     try:
+        manifest: list[dict[str, Any]] = []
+        if not preview:
+            reuse = Reuse(None if fresh else site_dir)
+            with timings.run("booklets", report):
+                manifest = render_booklets(handbook, config, root / "templates", staging / "booklets",
+                                           reuse=reuse, progress=progress and (lambda done, total: progress("booklets", done, total)))
+            timings.booklets_reused = reuse.reused
+        with timings.run("render pages", report):
+            pages = {lang: render_language(root, handbook, config, lang, manifest) for lang in config.codes}
         with timings.run("mkdocs", report):
             run_mkdocs(root, handbook, config, pages, staging)
         with timings.run("search, data, sitemap", report):
-            tidy_theme_files(staging / "site", config)
-            write_files(staging / "site", extra_files(handbook, config, pages))
-            write_files(staging / "site", {**booklets, "booklets/index.json": json.dumps(manifest, ensure_ascii=False, indent=1)})
+            site = staging / "site"
+            tidy_theme_files(site, config)
+            write_files(site, extra_files(handbook, config, pages))
+            if manifest:
+                os.rename(staging / "booklets" / "booklets", site / "booklets")
+            write_files(site, {"booklets/index.json": json.dumps(manifest, ensure_ascii=False, indent=1)})
         if not preview:
             with timings.run("offline copy", report):
-                write_files(staging / "site", {"downloads/handbook-offline.zip": render_offline_zip(staging / "site")})
+                write_offline_zip(site, staging / "handbook-offline.zip")  # beside site/, not in it, while it is read
+                (site / "downloads").mkdir(exist_ok=True)
+                os.rename(staging / "handbook-offline.zip", site / "downloads" / "handbook-offline.zip")
         with timings.run("publish", report):
-            replace_site(staging / "site", site_dir)
+            replace_site(site, site_dir)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return timings

@@ -126,7 +126,7 @@ def schema_message(error: ValidationError) -> str:
         known = list(schema.get("properties", {}))
         guess = difflib.get_close_matches(error.path_key, known, n=1)
         return f"unknown field '{error.path_key}'" + (f" (did you mean '{guess[0]}'?)" if guess else "")
-    if kind in ("pattern", "enum", "maxLength") and "x-expected" in schema:
+    if kind in ("pattern", "enum", "maxLength", "minimum", "exclusiveMinimum") and "x-expected" in schema:
         return f"expected {schema['x-expected']}, got {describe(found)}"
     if kind == "minLength" or (kind == "pattern" and isinstance(found, str) and not found.strip()):
         return f"expected non-empty text, got {describe(found)}"
@@ -134,6 +134,8 @@ def schema_message(error: ValidationError) -> str:
         return f"expected at least {error.validator_value} item(s), got {len(found)}"
     if kind == "minimum":
         return f"expected a number of at least {error.validator_value}, got {describe(found)}"
+    if kind == "exclusiveMinimum":
+        return f"expected a number more than {error.validator_value}, got {describe(found)}"
     return error.message
 
 

@@ -7,7 +7,7 @@ from typing import Any
 from .checks import check_across, check_schema, load_schema
 from .errors import DataError
 from .model import Audience, Chapter, Department, Handbook, Language, Provision, Service, SiteConfig, Source, Target, Term, Text
-from .yamlnodes import load_nodes, to_plain
+from .yamlnodes import LIMIT_HINT, MAX_BYTES, MAX_NODES, Limits, load_nodes, to_plain
 
 SERVICES_FILE = "services.yaml"
 CONFIG_FILE = "site_config.yml"
@@ -29,12 +29,15 @@ def load_config(root_dir: Path) -> SiteConfig:
     plain = to_plain(load_nodes(path, path.name))
     languages = [(lang["code"], lang["script"]) for lang in plain_languages(plain)]
     data, _ = read_valid(path, "site_config.schema.json", languages)
+    limits = data.get("limits", {})
     return SiteConfig(
         languages=tuple(Language(**lang) for lang in data["languages"]),
         site_url=data["site_url"],
         title=Text.of(data["title"]),
         strings={code: dict(strings) for code, strings in data["strings"].items()},
-        editions=data.get("editions") or {},
+        volume_services=data.get("editions", {}).get("volume_services", SiteConfig.volume_services),
+        max_bytes=round(limits["services_megabytes"] * 1024 * 1024) if "services_megabytes" in limits else MAX_BYTES,
+        max_values=limits.get("services_values", MAX_NODES),
     )
 
 
@@ -48,7 +51,7 @@ def load_handbook(root_dir: Path, config: SiteConfig) -> Handbook:
     """services.yaml → Handbook, or DataError listing every problem."""
     languages = [(lang.code, lang.script) for lang in config.languages]
     path = root_dir / SERVICES_FILE
-    root = load_nodes(path, path.name)
+    root = load_nodes(path, path.name, Limits(config.max_bytes, config.max_values, LIMIT_HINT))
     data = to_plain(root)
     problems = check_schema(data, root, load_schema("services.schema.json"), languages)
     problems += check_across(data, root, config.codes)

@@ -5,6 +5,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
+from .yamlnodes import MAX_BYTES, MAX_NODES
+
 
 @dataclass(frozen=True)
 class Text:
@@ -39,7 +41,9 @@ class SiteConfig:
     site_url: str  # absolute URL of the published site, ending in '/'
     title: Text  # the handbook's title
     strings: Mapping[str, Mapping[str, str]]  # language → interface string key → text
-    editions: Mapping[str, object]  # booklet edition settings
+    volume_services: int = 100  # editions.volume_services: a booklet with more services is printed in volumes
+    max_bytes: int = MAX_BYTES  # limits.services_megabytes: services.yaml larger than this is refused
+    max_values: int = MAX_NODES  # limits.services_values: services.yaml with more values than this is refused
 
     @property
     def codes(self) -> tuple[str, ...]:

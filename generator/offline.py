@@ -1,8 +1,8 @@
 """A built site → a ZIP that works from file:// after unzipping (directory links point at index.html)."""
 from __future__ import annotations
 
-import io
 import re
+import shutil
 import zipfile
 from pathlib import Path
 
@@ -21,17 +21,18 @@ def offline_html(html: str) -> str:
     return RELATIVE_LINK.sub(fix, html)
 
 
-def render_offline_zip(site: Path) -> bytes:
-    """Every file of the site (rewritten where HTML) → deterministic ZIP bytes under handbook/."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+def write_offline_zip(site: Path, target: Path) -> None:
+    """Every file of the site (rewritten where HTML) → a deterministic ZIP at `target` (outside site/), under
+    handbook/. Written as it goes, one file at a time, so memory does not grow with the site."""
+    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
         for file in sorted(p for p in site.rglob("*") if p.is_file()):
             rel = file.relative_to(site).as_posix()
-            data = file.read_bytes()
-            if rel.endswith(".html"):
-                data = offline_html(data.decode("utf-8")).encode("utf-8")
             info = zipfile.ZipInfo(f"handbook/{rel}", FIXED_TIME)
             info.compress_type = zipfile.ZIP_STORED if rel.endswith(".pdf") else zipfile.ZIP_DEFLATED  # PDFs are compressed already
             info.external_attr = 0o644 << 16
-            archive.writestr(info, data)
-    return out.getvalue()
+            info.file_size = file.stat().st_size  # known in advance: large files get ZIP64 headers from the start
+            if rel.endswith(".html"):
+                archive.writestr(info, offline_html(file.read_text(encoding="utf-8")).encode("utf-8"))
+            else:
+                with file.open("rb") as source, archive.open(info, "w") as entry:
+                    shutil.copyfileobj(source, entry, 1 << 20)

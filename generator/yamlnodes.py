@@ -71,11 +71,23 @@ def resolve_plain(text: str) -> Scalar:
     return text
 
 
-def decode_source(data: bytes, name: str) -> str:
+@dataclass(frozen=True)
+class Limits:
+    """How big a file may be before it is refused, and what the message suggests."""
+
+    max_bytes: int = MAX_BYTES
+    max_nodes: int = MAX_NODES
+    hint: str = ""  # appended to a limit's message, e.g. where the limit can be raised
+
+    def too_big(self, size: int) -> str:
+        return f"file is {size:,} bytes; the limit is {self.max_bytes:,} bytes{self.hint}"
+
+
+def decode_source(data: bytes, name: str, limits: Limits = Limits()) -> str:
     """Raw file bytes → text, or a DataError for the size, a BOM, bad UTF-8, tabs or emptiness."""
     whole = Position(name, 1, 1)
-    if len(data) > MAX_BYTES:
-        raise DataError([Problem(whole, "", f"file is {len(data):,} bytes; the limit is {MAX_BYTES:,} bytes")])
+    if len(data) > limits.max_bytes:
+        raise DataError([Problem(whole, "", limits.too_big(len(data)))])
     if data.startswith(b"\xef\xbb\xbf"):
         raise DataError([Problem(whole, "", "file starts with a byte-order mark (BOM); save it as UTF-8 without BOM")])
     try:
@@ -91,8 +103,9 @@ def decode_source(data: bytes, name: str) -> str:
             for n, line in enumerate(text.split("\n"), 1) if (m := re.match(r"[ ]*(\t)", line))]
     if tabs:
         raise DataError(tabs)
-    if (pieces := text.count("\n") + text.count(",")) > MAX_NODES:  # an upper bound on the values, counted in one pass
-        raise DataError([Problem(whole, "", f"more than {MAX_NODES:,} lines and list items ({pieces:,}); the file is too large")])
+    if (pieces := text.count("\n") + text.count(",")) > limits.max_nodes:  # an upper bound on the values, counted in one pass
+        raise DataError([Problem(whole, "", f"more than {limits.max_nodes:,} lines and list items ({pieces:,}); "
+                                            f"the file is too large{limits.hint}")])
     if deep := DEEP_FLOW.search(text):  # caught here in one pass; the YAML scanner is slow on such input
         at = deep.end() - 1
         line = text.count("\n", 0, at) + 1
@@ -100,16 +113,19 @@ def decode_source(data: bytes, name: str) -> str:
     return text
 
 
-def load_nodes(path: Path, name: str) -> Node:
+LIMIT_HINT = " (set under limits: in site_config.yml)"  # where the limits for services.yaml are raised
+
+
+def load_nodes(path: Path, name: str, limits: Limits = Limits()) -> Node:
     """A YAML file → its root node, or a DataError with every position it can name."""
     size = path.stat().st_size
-    if size > MAX_BYTES:  # refuse before reading it into memory
-        raise DataError([Problem(Position(name, 1, 1), "", f"file is {size:,} bytes; the limit is {MAX_BYTES:,} bytes")])
-    text = decode_source(path.read_bytes(), name)
-    return parse_nodes(text, name)
+    if size > limits.max_bytes:  # refuse before reading it into memory
+        raise DataError([Problem(Position(name, 1, 1), "", limits.too_big(size))])
+    text = decode_source(path.read_bytes(), name, limits)
+    return parse_nodes(text, name, limits)
 
 
-def parse_nodes(text: str, name: str) -> Node:
+def parse_nodes(text: str, name: str, limits: Limits = Limits()) -> Node:
     """YAML text → its root node (one document, no aliases, no tags, unique keys).
 
     libyaml (C) reads a good file about 13× faster than ruamel.yaml (pure Python). Its events carry the same
@@ -117,25 +133,25 @@ def parse_nodes(text: str, name: str) -> Node:
     ruamel.yaml, whose messages the editor sees (tests pin them).
     """
     if any(c in text for c in "\x85\u2028\u2029"):  # line breaks in YAML 1.1 (libyaml) but not in 1.2
-        return parse_nodes_slowly(text, name)
+        return parse_nodes_slowly(text, name, limits)
     try:
-        builder = _Builder(name)
+        builder = _Builder(name, limits)
         for event in libyaml.parse(text, Loader=libyaml.CSafeLoader):
             if type(event).__name__ == "ScalarEvent" and event.value == "" and not event.style:
                 raise _Unsure  # an empty value: libyaml places it one column off from ruamel.yaml
             builder.feed(event)
         return builder.root()
     except (libyaml.YAMLError, DataError, _Unsure):
-        return parse_nodes_slowly(text, name)
+        return parse_nodes_slowly(text, name, limits)
 
 
 class _Unsure(Exception):
     """The fast reader met something it might place differently: read the file again carefully."""
 
 
-def parse_nodes_slowly(text: str, name: str) -> Node:
+def parse_nodes_slowly(text: str, name: str, limits: Limits = Limits()) -> Node:
     """YAML text → its root node with ruamel.yaml, whose error messages name the problem best."""
-    builder = _Builder(name)
+    builder = _Builder(name, limits)
     try:
         for event in YAML(typ="rt").parse(text):
             builder.feed(event)
@@ -152,8 +168,9 @@ def parse_nodes_slowly(text: str, name: str) -> Node:
 class _Builder:
     """Turns parser events into nodes with an explicit stack."""
 
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, limits: Limits = Limits()) -> None:
         self.name = name
+        self.limits = limits
         self.stack: list[tuple[Node, list[ScalarNode]]] = []  # open collections, each with a pending key
         self.roots: list[Node] = []
         self.count = 0
@@ -185,8 +202,8 @@ class _Builder:
 
     def check_node_event(self, event: Event) -> None:
         self.count += 1
-        if self.count > MAX_NODES:
-            self.fail(event, f"more than {MAX_NODES:,} values; the file is too large")
+        if self.count > self.limits.max_nodes:
+            self.fail(event, f"more than {self.limits.max_nodes:,} values; the file is too large{self.limits.hint}")
         if event.anchor:
             self.fail(event, "anchors and aliases (&name, *name) are not allowed; write the value out")
         tag = getattr(event, "tag", None)

@@ -634,10 +634,18 @@ def tiny_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return write_project(tmp_path_factory.mktemp("booklets") / "tiny", injected_services(), tiny_config())
 
 
+def make_booklets(project: Path, out: Path, reuse: Reuse | None = None) -> tuple[dict[str, bytes], list[dict[str, Any]]]:
+    """A project's booklets, written under `out` → ({file: PDF bytes}, manifest)."""
+    config, handbook = load_project(project)
+    manifest = render_booklets(handbook, config, ROOT / "templates", out, workers=1, reuse=reuse)
+    files = {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*.pdf"))}
+    assert sorted(files) == sorted(e["file"] for e in manifest)  # exactly the PDFs the manifest lists
+    return files, manifest
+
+
 @pytest.fixture(scope="module")
-def tiny_booklets(tiny_project: Path) -> tuple[dict[str, bytes], list[dict[str, Any]]]:
-    config, handbook = load_project(tiny_project)
-    return render_booklets(handbook, config, ROOT / "templates", workers=1)
+def tiny_booklets(tiny_project: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, bytes], list[dict[str, Any]]]:
+    return make_booklets(tiny_project, tmp_path_factory.mktemp("tiny-booklets"))
 
 
 def pdf_text(pdf: bytes) -> str:
@@ -667,10 +675,10 @@ def test_tiny_booklets_link_to_the_tiny_site(tiny_booklets: tuple[dict[str, byte
 
 
 @pytest.mark.slow
-def test_booklets_are_reproducible(tiny_project: Path, tiny_booklets: tuple[dict[str, bytes], list[dict[str, Any]]]) -> None:
+def test_booklets_are_reproducible(tiny_project: Path, tiny_booklets: tuple[dict[str, bytes], list[dict[str, Any]]],
+                                   tmp_path: Path) -> None:
     first_files, first_manifest = tiny_booklets
-    config, handbook = load_project(tiny_project)
-    again_files, again_manifest = render_booklets(handbook, config, ROOT / "templates", workers=1)
+    again_files, again_manifest = make_booklets(tiny_project, tmp_path / "again")
     assert again_manifest == first_manifest
     assert sorted(again_files) == sorted(first_files)
     assert any(name.endswith("-imposed.pdf") for name in first_files)
@@ -694,8 +702,7 @@ def test_unchanged_booklets_are_reused_byte_for_byte(tiny_project: Path, tiny_bo
                                                      tmp_path: Path) -> None:
     files, manifest = tiny_booklets
     reuse = Reuse(publish_booklets(tmp_path / "site", files, manifest))
-    config, handbook = load_project(tiny_project)
-    again_files, again_manifest = render_booklets(handbook, config, ROOT / "templates", workers=1, reuse=reuse)
+    again_files, again_manifest = make_booklets(tiny_project, tmp_path / "again", reuse)
     assert reuse.reused == len(files)
     assert again_manifest == manifest
     assert again_files == files
@@ -711,8 +718,7 @@ def test_editing_one_service_compiles_only_the_booklets_that_show_it(
     assert services.count("Paid by central government.") == 1  # service 1's English funding line
     (edited / "services.yaml").write_text(services.replace("Paid by central government.", "Paid by the central government."),
                                           encoding="utf-8")
-    config, handbook = load_project(edited)
-    new_files, new_manifest = render_booklets(handbook, config, ROOT / "templates", workers=1, reuse=reuse)
+    new_files, new_manifest = make_booklets(edited, tmp_path / "new", reuse)
     changed = {e["file"] for e in manifest if 1 in e["services"] and e["language"] in ("en", "bilingual")}
     assert {e["file"] for e in new_manifest if e["file"] not in changed} and changed  # some of each
     assert reuse.reused == len(files) - len(changed)
@@ -729,8 +735,7 @@ def test_a_previous_pdf_changed_on_disk_is_compiled_again(
     (site / "booklets" / "en" / "full.pdf").write_bytes(files["booklets/en/full.pdf"].replace(b"%%EOF", b"%%EOX"))
     (site / "booklets" / "zh" / "full.pdf").unlink()
     reuse = Reuse(site)
-    config, handbook = load_project(tiny_project)
-    again_files, _ = render_booklets(handbook, config, ROOT / "templates", workers=1, reuse=reuse)
+    again_files, _ = make_booklets(tiny_project, tmp_path / "again", reuse)
     assert reuse.reused == len(files) - 2
     assert again_files == files  # compiled again, identically
 
@@ -739,8 +744,9 @@ def test_an_unreadable_previous_manifest_means_compiling_everything(tmp_path: Pa
     for text in ("{not json", '{"a": 1}', "[1, 2]", '[{"input": "x"}]'):
         (tmp_path / "booklets").mkdir(exist_ok=True)
         (tmp_path / "booklets" / "index.json").write_text(text, encoding="utf-8")
-        assert Reuse(tmp_path).get("x") is None, text
-    assert Reuse(None).get("x") is None
+        assert Reuse(tmp_path).take("x", tmp_path / "out.pdf") is None, text
+    assert Reuse(None).take("x", tmp_path / "out.pdf") is None
+    assert not (tmp_path / "out.pdf").exists()
 
 
 def test_a_template_change_changes_every_booklet_input(tmp_path: Path) -> None:
@@ -750,3 +756,52 @@ def test_a_template_change_changes_every_booklet_input(tmp_path: Path) -> None:
     with (templates / "booklets" / "impose.typ").open("a", encoding="utf-8") as f:
         f.write("\n// a comment\n")
     assert engine_key(templates) != before
+
+
+# ---- volumes: a booklet with more services than editions.volume_services ---------------------------------
+
+@pytest.fixture(scope="module")
+def volumes(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, bytes], list[dict[str, Any]]]:
+    """The tiny project (2 services) printed with at most 1 service per booklet → (project, files, manifest)."""
+    root = tmp_path_factory.mktemp("volumes")
+    project = write_project(root / "project", TINY_SERVICES, tiny_config() + "editions: {volume_services: 1}\n")
+    files, manifest = make_booklets(project, root / "out")
+    return project, files, manifest
+
+
+@pytest.mark.slow
+def test_a_long_booklet_is_printed_in_volumes(volumes: tuple[Path, dict[str, bytes], list[dict[str, Any]]]) -> None:
+    _, files, manifest = volumes
+    full = [e for e in manifest if e["language"] == "en" and e["kind"] == "full"]
+    assert [(e["file"], e["volume"], e["volumes"], e["services"]) for e in full] == [
+        ("booklets/en/full-volume-1.pdf", 1, 2, [1]), ("booklets/en/full-volume-1-imposed.pdf", 1, 2, [1]),
+        ("booklets/en/full-volume-2.pdf", 2, 2, [2]), ("booklets/en/full-volume-2-imposed.pdf", 2, 2, [2])]
+    assert [e["title"] for e in full if not e["imposed"]] == ["Complete handbook · volume 1 of 2", "Complete handbook · volume 2 of 2"]
+    zh = [e["title"] for e in manifest if e["language"] == "zh" and e["kind"] == "full" and not e["imposed"]]
+    assert zh == ["全本 · 第1册（共2册）", "全本 · 第2册（共2册）"]
+    first, second = (norm(pdf_text(files[f"booklets/en/full-volume-{n}.pdf"])) for n in (1, 2))
+    assert norm("School meals") in first and norm("Free tuition") not in first
+    assert norm("Free tuition") in second and norm("School meals") not in second
+    assert norm("volume 2 of 2") in second  # on the cover
+    # a department with one service is one booklet, as before
+    finance = [e["file"] for e in manifest if e["language"] == "en" and e["id"] == "finance"]
+    assert finance == ["booklets/en/department-finance.pdf", "booklets/en/department-finance-imposed.pdf"]
+
+
+@pytest.mark.slow
+def test_a_service_page_links_to_the_volume_that_prints_it(volumes: tuple[Path, dict[str, bytes], list[dict[str, Any]]]) -> None:
+    from generator.views import Views
+    project, _, manifest = volumes
+    config, handbook = load_project(project)
+    view = Views(handbook, config, "en", manifest).service(handbook.service(2))
+    targets = [link.href.rsplit("/", 1)[-1] for link in view.booklets]
+    assert "full-volume-2.pdf" in targets and "full-volume-1.pdf" not in targets
+    assert all("imposed" not in t for t in targets)
+
+
+def test_volumes_are_as_even_as_possible() -> None:
+    from generator.booklets import split_volumes
+    assert split_volumes(tuple(range(1, 86)), 100) == [tuple(range(1, 86))]
+    assert [len(v) for v in split_volumes(tuple(range(850)), 100)] == [95] * 8 + [90]
+    assert [len(v) for v in split_volumes(tuple(range(201)), 100)] == [67, 67, 67]
+    assert split_volumes((), 100) == [()]

@@ -69,7 +69,7 @@ CASES = [
     ("two-documents", sub("glossary:\n", "---\nglossary:\n"),
      "services.yaml:48:1: more than one YAML document ('---'); keep everything in one document"),
     ("six-megabytes", raw(SIX_MB),
-     f"services.yaml:1:1: file is {len(SIX_MB):,} bytes; the limit is 5,242,880 bytes"),
+     f"services.yaml:1:1: file is {len(SIX_MB):,} bytes; the limit is 5,242,880 bytes (set under limits: in site_config.yml)"),
     ("top-level-list", raw(b"- a\n- b\n"), "services.yaml:1:1: expected a mapping, got a list"),
     ("duplicate-id", sub("  - id: fee-exemptions", "  - id: school-meals"),
      "services.yaml:37:9: services[1].id: duplicate id 'school-meals'; already used by services[0] at line 26"),
@@ -119,6 +119,18 @@ CASES = [
      "services.yaml:20:21: departments[1].aliases[1]: alias '县教体局' already names department 'education-sports'"),
     ("config-bad-script", sub("script: Latn", "script: Latin", file="site_config.yml"),
      "site_config.yml:3:54: languages[1].script: expected Hans (Chinese characters) or Latn (Latin letters only), got 'Latin'"),
+    ("config-limit-zero", sub("site_url:", "limits: {services_megabytes: 0}\nsite_url:", file="site_config.yml"),
+     "site_config.yml:4:30: limits.services_megabytes: expected a size in megabytes, more than 0, got the number 0"),
+    ("config-limit-text", sub("site_url:", "limits: {services_values: many}\nsite_url:", file="site_config.yml"),
+     "site_config.yml:4:27: limits.services_values: expected a whole number, got 'many'"),
+    ("config-unknown-limit", sub("site_url:", "limits: {pages: 3}\nsite_url:", file="site_config.yml"),
+     "site_config.yml:4:10: limits.pages: unknown field 'pages'"),
+    ("config-volume-zero", sub("site_url:", "editions: {volume_services: 0}\nsite_url:", file="site_config.yml"),
+     "site_config.yml:4:29: editions.volume_services: expected a whole number of services, at least 1, got the number 0"),
+    ("services-over-configured-size", sub("site_url:", "limits: {services_megabytes: 0.001}\nsite_url:", file="site_config.yml"),
+     f"services.yaml:1:1: file is {len(TINY_SERVICES.encode()):,} bytes; the limit is 1,049 bytes (set under limits: in site_config.yml)"),
+    ("services-over-configured-values", sub("site_url:", "limits: {services_values: 20}\nsite_url:", file="site_config.yml"),
+     "services.yaml:1:1: more than 20 lines and list items (72); the file is too large (set under limits: in site_config.yml)"),
 ]
 
 

@@ -756,7 +756,7 @@ def write_50mb(path: Path) -> None:
 
 
 LIMITS = [
-    ("50-megabytes", write_50mb, "services.yaml:1:1: file is 52,428,800 bytes; the limit is 5,242,880 bytes"),
+    ("50-megabytes", write_50mb, "services.yaml:1:1: file is 52,428,800 bytes; the limit is 5,242,880 bytes (set under limits: in site_config.yml)"),
     ("alias-bomb", lambda p: p.write_text(BOMB), "services.yaml:1:4: anchors and aliases (&name, *name) are not allowed"),
     ("alias-bomb-inside-data", lambda p: p.write_text(TINY_SERVICES.replace("glossary:\n", "bomb:\n" + "".join(
         "  " + line + "\n" for line in BOMB.splitlines()) + "glossary:\n")), "services.yaml:49:6: anchors and aliases"),
