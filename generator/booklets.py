@@ -131,7 +131,7 @@ def service_data(handbook: Handbook, config: SiteConfig, service: Service, langs
     heading = f"{t['service_label'].format(number=service.number)} {service.name[main]}"
     if len(langs) > 1:
         heading += f" · {service.name[langs[1]]}"
-    return {"heading": heading, "versions": versions, "url": url, "qr": None,  # drawn by the worker: add_qr_codes
+    return {"heading": heading, "versions": versions, "url": url, "qr": None,  # drawn only if the booklet is compiled
             "qr_alt": t["qr_alt"].format(number=service.number), "qr_caption": f"{t['qr_caption']} {url}"}
 
 
@@ -186,14 +186,25 @@ def font_dir() -> Path:
 _COMPILERS: dict[tuple[str, str], Any] = {}
 
 
-def add_qr_codes(data: str) -> str:
-    """A booklet's JSON → the same with the QR code of every link drawn in (in the worker: it is the slow part)."""
-    booklet = json.loads(data)
-    for chapter in booklet["chapters"]:
+def booklet_urls(data: dict[str, Any]) -> list[str]:
+    """A booklet's data → the URLs it shows as QR codes."""
+    return [service["url"] for chapter in data["chapters"] for service in chapter["services"]] + [data["site_url"]]
+
+
+def draw_qr_codes(pool: ProcessPoolExecutor, urls: set[str]) -> dict[str, str]:
+    """URLs → their QR codes as SVG, each drawn once, in parallel (choosing the best mask is slow: ~10 ms each)."""
+    ordered = sorted(urls)
+    chunk = max(1, len(ordered) // (8 * (pool._max_workers or 1)))
+    return dict(zip(ordered, pool.map(qr_svg, ordered, chunksize=chunk), strict=True))
+
+
+def with_qr_codes(data: dict[str, Any], svgs: dict[str, str]) -> str:
+    """A booklet's data and the QR codes of its URLs → the JSON its template receives."""
+    for chapter in data["chapters"]:
         for service in chapter["services"]:
-            service["qr"] = qr_svg(service["url"])
-    booklet["site_qr"] = qr_svg(booklet["site_url"])
-    return json.dumps(booklet, ensure_ascii=False)
+            service["qr"] = svgs[service["url"]]
+    data["site_qr"] = svgs[data["site_url"]]
+    return json.dumps(data, ensure_ascii=False)
 
 
 PdfFacts = tuple[int, int, str]  # a written PDF's page count, size in bytes and SHA-256
@@ -202,8 +213,6 @@ PdfFacts = tuple[int, int, str]  # a written PDF's page count, size in bytes and
 def _compile(template: str, root: str, data: dict[str, str], standards: tuple[str, ...] | None, target: str) -> PdfFacts:
     """Worker: template + data → a PDF written to `target`; only its facts travel back (PDFs can be large)."""
     import typst
-    if "data" in data:
-        data = {**data, "data": add_qr_codes(data["data"])}
     # One compiler per worker process and template: the CJK font is loaded once, which saves most of the time.
     compiler = _COMPILERS.get((template, root))
     if compiler is None:
@@ -332,7 +341,7 @@ def render_booklets(handbook: Handbook, config: SiteConfig, template_dir: Path, 
     booklets = plan_booklets(handbook, config)
     standard = [b for b in booklets if not b.imposed]
     imposed = {b.file: b for b in booklets if b.imposed}
-    inputs = [{"data": json.dumps(booklet_data(b, handbook, config), ensure_ascii=False)} for b in standard]
+    datas = [booklet_data(b, handbook, config) for b in standard]  # without QR codes: they follow from the URLs
     reuse = reuse or Reuse(None)
     engine = engine_key(template_dir)
     # Signals wait while the workers start (a signal in the middle of a fork leaves the pool half made);
@@ -342,37 +351,45 @@ def render_booklets(handbook: Handbook, config: SiteConfig, template_dir: Path, 
     try:
         pool.submit(int).result()  # start the workers while signals are blocked
         signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
-        return compile_booklets(pool, standard, imposed, inputs, handbook, config, template_dir, out, progress, reuse, engine)
+        return compile_booklets(pool, standard, imposed, datas, handbook, config, template_dir, out, progress, reuse, engine)
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def compile_or_reuse(pool: ProcessPoolExecutor, template: Path, root: Path, jobs: list[tuple[dict[str, str], Path]], keys: list[str],
-                     standards: tuple[str, ...] | None, reuse: Reuse, progress: Progress | None) -> list[PdfFacts]:
-    """Like compile_all, but a PDF whose input hash the previous build lists is reused, not compiled."""
-    found = [reuse.take(key, target) for key, (_, target) in zip(keys, jobs, strict=True)]
+def compile_or_reuse(pool: ProcessPoolExecutor, template: Path, root: Path, targets: list[Path], keys: list[str],
+                     make_inputs: Callable[[list[int]], list[dict[str, str]]], standards: tuple[str, ...] | None,
+                     reuse: Reuse, progress: Progress | None) -> list[PdfFacts]:
+    """PDFs to write at `targets`: each whose input hash the previous build lists is reused; the inputs of the
+    others (their indexes) are made by `make_inputs` and compiled, in parallel."""
+    found = [reuse.take(key, target) for key, target in zip(keys, targets, strict=True)]
     missing = [i for i, facts in enumerate(found) if facts is None]
     if progress:
-        progress(len(jobs) - len(missing), len(jobs))
-    compiled = compile_all(pool, template, root, [jobs[i] for i in missing], standards,
-                           progress and (lambda done, _: progress(len(jobs) - len(missing) + done, len(jobs))))
+        progress(len(targets) - len(missing), len(targets))
+    jobs = list(zip(make_inputs(missing), [targets[i] for i in missing], strict=True)) if missing else []
+    compiled = compile_all(pool, template, root, jobs, standards,
+                           progress and (lambda done, _: progress(len(targets) - len(missing) + done, len(targets))))
     for i, facts in zip(missing, compiled, strict=True):
         found[i] = facts
     return [facts for facts in found if facts is not None]
 
 
-def compile_booklets(pool: ProcessPoolExecutor, standard: list[Booklet], imposed: dict[str, Booklet], inputs: list[dict[str, str]],
+def compile_booklets(pool: ProcessPoolExecutor, standard: list[Booklet], imposed: dict[str, Booklet], datas: list[dict[str, Any]],
                      handbook: Handbook, config: SiteConfig, template_dir: Path, out: Path, progress: Progress | None,
                      reuse: Reuse, engine: str) -> list[dict[str, Any]]:
     """Booklet data → standard and imposed PDFs under `out` and their manifest entries."""
     twins = [imposed[booklet_file(b.language, b.kind, b.id, b.edition, True, b.volume, b.volumes)] for b in standard]
+
+    def booklet_inputs(missing: list[int]) -> list[dict[str, str]]:
+        svgs = draw_qr_codes(pool, {url for i in missing for url in booklet_urls(datas[i])})
+        return [{"data": with_qr_codes(datas[i], svgs)} for i in missing]
+
     with tempfile.TemporaryDirectory() as tmp:
-        both = len(inputs) * 2  # booklets, then their imposed print files
-        keys = [sha256(f"{engine}\0booklet\0{data['data']}") for data in inputs]
+        both = len(standard) * 2  # booklets, then their imposed print files
+        keys = [sha256(f"{engine}\0booklet\0{json.dumps(data, ensure_ascii=False)}") for data in datas]
         facts = compile_or_reuse(pool, template_dir / "booklets" / "booklet.typ", template_dir / "booklets",
-                                 [(data, out / b.file) for data, b in zip(inputs, standard, strict=True)], keys,
-                                 ("ua-1", "a-2a"), reuse, progress and (lambda done, _: progress(done, both)))
+                                 [out / b.file for b in standard], keys, booklet_inputs, ("ua-1", "a-2a"), reuse,
+                                 progress and (lambda done, _: progress(done, both)))
         # imposition reads each A5 PDF as an image, so the PDFs (linked) and the imposition template share a folder
         work = Path(tmp)
         shutil.copy(template_dir / "booklets" / "impose.typ", work / "impose.typ")
@@ -383,8 +400,9 @@ def compile_booklets(pool: ProcessPoolExecutor, standard: list[Booklet], imposed
                                "lang": booklet_langs(booklet, config)[0], "sides": booklet_order(pages)})
             specs.append({"spec": spec})
             twin_keys.append(sha256(f"{engine}\0imposed\0{digest}\0{spec}"))  # the A5 PDF is its input
-        twin_facts = compile_or_reuse(pool, work / "impose.typ", work, [(spec, out / t.file) for spec, t in zip(specs, twins, strict=True)],
-                                      twin_keys, None, reuse, progress and (lambda done, _: progress(len(inputs) + done, both)))
+        twin_facts = compile_or_reuse(pool, work / "impose.typ", work, [out / t.file for t in twins], twin_keys,
+                                      lambda missing: [specs[i] for i in missing], None, reuse,
+                                      progress and (lambda done, _: progress(len(standard) + done, both)))
     manifest = []
     for booklet, twin, made, twin_made, key, twin_key in zip(standard, twins, facts, twin_facts, keys, twin_keys, strict=True):
         manifest += [manifest_entry(booklet, made, key), manifest_entry(twin, twin_made, twin_key)]
