@@ -568,8 +568,9 @@ def multiply_services(text: str, factor: int) -> str:
     for k in range(1, factor):
         for block in services:
             block = re.sub(r"(?m)^(  - id: )(\S+)", rf"\g<1>\g<2>-x{k}", block, count=1)
-            block = re.sub(r"(?m)^(    number: )(\d+)", lambda m: f"{m[1]}{int(m[2]) + k * count}", block, count=1)
-            block = re.sub(r"(?m)^(  # ── No\. )(\d+)", lambda m: f"{m[1]}{int(m[2]) + k * count}", block)
+            shift = k * count
+            block = re.sub(r"(?m)^(    number: )(\d+)", lambda m, shift=shift: f"{m[1]}{int(m[2]) + shift}", block, count=1)
+            block = re.sub(r"(?m)^(  # ── No\. )(\d+)", lambda m, shift=shift: f"{m[1]}{int(m[2]) + shift}", block)
             copies.append(block if block.endswith("\n") else block + "\n")
     last = services[-1] if services[-1].endswith("\n") else services[-1] + "\n"
     return head + "\nservices:\n" + intro + "".join(services[:-1]) + last + "".join(copies) + "\nglossary:" + glossary
@@ -687,7 +688,8 @@ def weight_rows(w: dict[str, Any]) -> list[Row]:
                      verdict(first_ok)))
         if not first_ok:
             rows += [(f"    {name}", size(n), "", "") for name, n in [(x["page"], x["html"]), *x["assets"]]]
-        rows.append((f"   next page, cache warm ({lang})", size(x["html"]), f"≤ {size(NEXT_PAGE_MAX)}", verdict(x["html"] <= NEXT_PAGE_MAX)))
+        rows.append((f"   next page, cache warm ({lang})", size(x["html"]), f"≤ {size(NEXT_PAGE_MAX)}",
+                     verdict(x["html"] <= NEXT_PAGE_MAX)))
         index = x["search_index_gz"]
         rows.append((f"   search index {x['search_index']}", size(index) if index else "missing", f"≤ {size(SEARCH_INDEX_MAX)}",
                      verdict(index is not None and index <= SEARCH_INDEX_MAX)))
@@ -734,7 +736,7 @@ def scale_rows(scales: list[dict[str, Any]], one: dict[str, Any]) -> list[Row]:
 def print_table(rows: list[Row]) -> None:
     header: Row = ("measure", "value", "target", "verdict")
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(4)]
-    line = lambda r: " | ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip()  # noqa: E731
+    line = lambda r: " | ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip()  # noqa: E731
     print(line(header))
     print("-+-".join("-" * w for w in widths))
     for r in rows:
@@ -775,9 +777,11 @@ def main(argv: list[str] | None = None) -> int:
              f"< {os.cpu_count()} (else noisy)", ""),
             *build_rows(build, mkdocs, args.runs), *check_rows(booklets, check, args.runs), *preview_rows(preview, build),
             *weight_rows(weight), *scale_rows(scales, build)]
-    results = {"when": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "commit": git_commit(), "machine": {**machine(), "load_avg": load}, "args": vars(args),
+    results = {"when": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "commit": git_commit(), "machine": {**machine(), "load_avg": load},
+               "args": vars(args),
                "build": build, "mkdocs": mkdocs, "booklets": booklets, "check": check, "preview": preview,
-               "page_weight": weight, "scale": scales, "table": [dict(zip(("measure", "value", "target", "verdict"), r)) for r in rows]}
+               "page_weight": weight, "scale": scales,
+               "table": [dict(zip(("measure", "value", "target", "verdict"), r, strict=True)) for r in rows]}
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
     print_table(rows)

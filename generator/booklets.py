@@ -11,11 +11,11 @@ import re
 import shutil
 import signal
 import tempfile
-from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, as_completed, wait
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import segno
 from pypdf import PdfReader
@@ -23,8 +23,8 @@ from pypdf import PdfReader
 from .errors import BuildError
 from .impose import booklet_order
 from .mkdocs_config import lang_root
-from .views import format_target
 from .model import Handbook, Service, SiteConfig
+from .views import format_target
 
 Progress = Callable[[int, int], None]  # (done, total)
 STANDARD_SIZE, LARGE_SIZE = 11, 16  # body text in points; large print is at least 16 pt
@@ -83,7 +83,8 @@ def plan_booklets(handbook: Handbook, config: SiteConfig) -> list[Booklet]:
         plans.append((lang, "full", None, "standard", t["edition_full"], everything))
         for c in handbook.chapters:
             plans.append((lang, "chapter", c.id, "standard", t["edition_chapter"].format(title=c.title[lang]), c.services))
-            plans.append((lang, "chapter", c.id, "large-print", f"{t['edition_chapter'].format(title=c.title[lang])} · {t['edition_large']}", c.services))
+            large = f"{t['edition_chapter'].format(title=c.title[lang])} · {t['edition_large']}"
+            plans.append((lang, "chapter", c.id, "large-print", large, c.services))
         for d in handbook.departments:
             plans.append((lang, "department", d.id, "standard", t["edition_department"].format(title=d.name[lang]),
                           department_services(handbook, d.id)))
@@ -161,16 +162,18 @@ def booklet_data(booklet: Booklet, handbook: Handbook, config: SiteConfig) -> di
         chapters.append({
             "title": " / ".join(c.title[lang] for lang in langs),
             "intro": [{"lang": lang, "text": c.intro[lang]} for lang in langs] if booklet.kind != "department" else [],
-            "targets": [{"label": g.label[main], "value": format_target(g, main, config.codes[0])} for g in c.targets] if booklet.kind == "chapter" else [],
+            "targets": [{"label": g.label[main], "value": format_target(g, main, config.codes[0])} for g in c.targets]
+                       if booklet.kind == "chapter" else [],
             "services": [service_data(handbook, config, handbook.service(n), langs) for n in members]})
     edition = [config.strings[main]["edition_bilingual"] if booklet.language == BILINGUAL else t["edition_language"]]
     if booklet.edition == "large-print":
         edition.append(t["edition_large"])
     home = f"{config.site_url}{lang_root(config, main)}"
     return {
-        "lang": main, "region": "cn" if main == "zh" else "gb", "title": f"{config.title[main]}", "short_title": t["short_title"],
+        "lang": main, "region": "cn" if main == "zh" else "gb", "title": config.title[main], "short_title": t["short_title"],
         "edition": f"{booklet.title} · {' · '.join(edition)}", "county": t["county"], "issuer": handbook.source.issuer[main],
-        "source_line": t["source_line"], "date": source_date(handbook), "strings": {"contents": t["contents"], "targets": t["targets"]},
+        "source_line": t["source_line"], "date": source_date(handbook),
+        "strings": {"contents": t["contents"], "targets": t["targets"]},
         "body_size": LARGE_SIZE if booklet.edition == "large-print" else STANDARD_SIZE,
         "chapters": chapters, "back_text": t["back_text"], "site_url": home, "site_qr": None,
         "site_qr_alt": t["site_qr_alt"],
@@ -194,7 +197,7 @@ def booklet_urls(data: dict[str, Any]) -> list[str]:
 def draw_qr_codes(pool: ProcessPoolExecutor, urls: set[str]) -> dict[str, str]:
     """URLs → their QR codes as SVG, each drawn once, in parallel (choosing the best mask is slow: ~10 ms each)."""
     ordered = sorted(urls)
-    chunk = max(1, len(ordered) // (8 * (pool._max_workers or 1)))
+    chunk = max(1, len(ordered) // (8 * pool_size(pool)))
     return dict(zip(ordered, pool.map(qr_svg, ordered, chunksize=chunk), strict=True))
 
 
@@ -219,30 +222,52 @@ def _compile(template: str, root: str, data: dict[str, str], standards: tuple[st
         compiler = _COMPILERS[(template, root)] = typst.Compiler(template, root=root, font_paths=[str(font_dir())],
                                                                  ignore_system_fonts=True)
     if standards is None:  # a print-shop file: untagged (tagging is most of the export time)
-        pdf = bytes(compiler.compile(sys_inputs=data, pdf_tags=False))
+        made = compiler.compile(sys_inputs=data, pdf_tags=False)
     else:
-        pdf = bytes(compiler.compile(sys_inputs=data, pdf_standards=list(standards)))
+        made = compiler.compile(sys_inputs=data, pdf_standards=cast(Any, list(standards)))
+    assert isinstance(made, bytes), type(made)  # one PDF (a list would mean one image per page)
+    pdf = made
     Path(target).parent.mkdir(parents=True, exist_ok=True)
     Path(target).write_bytes(pdf)
     return page_count(pdf), len(pdf), sha256(pdf)
 
 
-def compile_all(pool: ProcessPoolExecutor, template: Path, root: Path, jobs: list[tuple[dict[str, str], Path]],
+def pool_size(pool: ProcessPoolExecutor) -> int:
+    """How many worker processes a pool has."""
+    return int(getattr(pool, "_max_workers", 1) or 1)
+
+
+def compile_all(pool: ProcessPoolExecutor, template: Path, root: Path, jobs: Iterable[tuple[dict[str, str], Path]], count: int,
                 standards: tuple[str, ...] | None, progress: Progress | None = None) -> list[PdfFacts]:
-    """Many (input, target file) pairs for one template → PDFs written, their facts in order; a Typst error names
-    the template."""
-    futures = [pool.submit(_compile, str(template), str(root), data, standards, str(target)) for data, target in jobs]
-    try:
-        for done, _ in enumerate(as_completed(futures), 1):
+    """`count` (input, target file) pairs for one template → PDFs written, their facts in order; a Typst error names
+    the template. Only a few jobs wait at a time, so each input is made when a worker is about to need it and memory
+    stays flat however many booklets there are."""
+    window = 2 * pool_size(pool) + 2
+    results: list[PdfFacts | None] = [None] * count
+    pending: dict[Future[PdfFacts], int] = {}
+    finished = 0
+
+    def collect(futures: Iterable[Future[PdfFacts]]) -> None:
+        nonlocal finished
+        for future in futures:
+            results[pending.pop(future)] = future.result()
+            finished += 1
             if progress:
-                progress(done, len(futures))
-        return [f.result() for f in futures]
+                progress(finished, count)
+
+    try:
+        for i, (data, target) in enumerate(jobs):
+            if len(pending) >= window:
+                collect(wait(pending, return_when=FIRST_COMPLETED).done)
+            pending[pool.submit(_compile, str(template), str(root), data, standards, str(target))] = i
+        collect(as_completed(list(pending)))
     except BaseException as exc:  # a Typst error, or Ctrl+C / SIGTERM: drop the queued jobs at once
-        for f in futures:
-            f.cancel()
+        for future in pending:
+            future.cancel()
         if isinstance(exc, Exception) and not isinstance(exc, BuildError):
             raise BuildError(typst_message(template, exc)) from None
         raise
+    return [facts for facts in results if facts is not None]
 
 
 def typst_message(template: Path, exc: BaseException) -> str:
@@ -341,7 +366,6 @@ def render_booklets(handbook: Handbook, config: SiteConfig, template_dir: Path, 
     booklets = plan_booklets(handbook, config)
     standard = [b for b in booklets if not b.imposed]
     imposed = {b.file: b for b in booklets if b.imposed}
-    datas = [booklet_data(b, handbook, config) for b in standard]  # without QR codes: they follow from the URLs
     reuse = reuse or Reuse(None)
     engine = engine_key(template_dir)
     # Signals wait while the workers start (a signal in the middle of a fork leaves the pool half made);
@@ -351,14 +375,14 @@ def render_booklets(handbook: Handbook, config: SiteConfig, template_dir: Path, 
     try:
         pool.submit(int).result()  # start the workers while signals are blocked
         signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
-        return compile_booklets(pool, standard, imposed, datas, handbook, config, template_dir, out, progress, reuse, engine)
+        return compile_booklets(pool, standard, imposed, handbook, config, template_dir, out, progress, reuse, engine)
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
         pool.shutdown(wait=True, cancel_futures=True)
 
 
 def compile_or_reuse(pool: ProcessPoolExecutor, template: Path, root: Path, targets: list[Path], keys: list[str],
-                     make_inputs: Callable[[list[int]], list[dict[str, str]]], standards: tuple[str, ...] | None,
+                     make_inputs: Callable[[list[int]], Iterator[dict[str, str]]], standards: tuple[str, ...] | None,
                      reuse: Reuse, progress: Progress | None) -> list[PdfFacts]:
     """PDFs to write at `targets`: each whose input hash the previous build lists is reused; the inputs of the
     others (their indexes) are made by `make_inputs` and compiled, in parallel."""
@@ -366,27 +390,34 @@ def compile_or_reuse(pool: ProcessPoolExecutor, template: Path, root: Path, targ
     missing = [i for i, facts in enumerate(found) if facts is None]
     if progress:
         progress(len(targets) - len(missing), len(targets))
-    jobs = list(zip(make_inputs(missing), [targets[i] for i in missing], strict=True)) if missing else []
-    compiled = compile_all(pool, template, root, jobs, standards,
+    jobs = zip(make_inputs(missing), [targets[i] for i in missing], strict=True)
+    compiled = compile_all(pool, template, root, jobs, len(missing), standards,
                            progress and (lambda done, _: progress(len(targets) - len(missing) + done, len(targets))))
     for i, facts in zip(missing, compiled, strict=True):
         found[i] = facts
     return [facts for facts in found if facts is not None]
 
 
-def compile_booklets(pool: ProcessPoolExecutor, standard: list[Booklet], imposed: dict[str, Booklet], datas: list[dict[str, Any]],
+def compile_booklets(pool: ProcessPoolExecutor, standard: list[Booklet], imposed: dict[str, Booklet],
                      handbook: Handbook, config: SiteConfig, template_dir: Path, out: Path, progress: Progress | None,
                      reuse: Reuse, engine: str) -> list[dict[str, Any]]:
-    """Booklet data → standard and imposed PDFs under `out` and their manifest entries."""
+    """Booklet data → standard and imposed PDFs under `out` and their manifest entries.
+
+    A booklet's data is made again whenever it is needed (it is quick) rather than kept: at 100 times the services,
+    keeping every booklet's data and input at once would take gigabytes."""
     twins = [imposed[booklet_file(b.language, b.kind, b.id, b.edition, True, b.volume, b.volumes)] for b in standard]
 
-    def booklet_inputs(missing: list[int]) -> list[dict[str, str]]:
-        svgs = draw_qr_codes(pool, {url for i in missing for url in booklet_urls(datas[i])})
-        return [{"data": with_qr_codes(datas[i], svgs)} for i in missing]
+    def booklet_inputs(missing: list[int]) -> Iterator[dict[str, str]]:
+        urls = {url for i in missing for url in booklet_urls(booklet_data(standard[i], handbook, config))}
+        svgs = draw_qr_codes(pool, urls)
+        for i in missing:
+            yield {"data": with_qr_codes(booklet_data(standard[i], handbook, config), svgs)}
 
     with tempfile.TemporaryDirectory() as tmp:
         both = len(standard) * 2  # booklets, then their imposed print files
-        keys = [sha256(f"{engine}\0booklet\0{json.dumps(data, ensure_ascii=False)}") for data in datas]
+        # the data has no QR codes yet: they follow from the URLs (and the segno version in the engine key)
+        keys = [sha256(f"{engine}\0booklet\0" + json.dumps(booklet_data(b, handbook, config), ensure_ascii=False))
+                for b in standard]
         facts = compile_or_reuse(pool, template_dir / "booklets" / "booklet.typ", template_dir / "booklets",
                                  [out / b.file for b in standard], keys, booklet_inputs, ("ua-1", "a-2a"), reuse,
                                  progress and (lambda done, _: progress(done, both)))
@@ -401,7 +432,7 @@ def compile_booklets(pool: ProcessPoolExecutor, standard: list[Booklet], imposed
             specs.append({"spec": spec})
             twin_keys.append(sha256(f"{engine}\0imposed\0{digest}\0{spec}"))  # the A5 PDF is its input
         twin_facts = compile_or_reuse(pool, work / "impose.typ", work, [out / t.file for t in twins], twin_keys,
-                                      lambda missing: [specs[i] for i in missing], None, reuse,
+                                      lambda missing: (specs[i] for i in missing), None, reuse,
                                       progress and (lambda done, _: progress(len(standard) + done, both)))
     manifest = []
     for booklet, twin, made, twin_made, key, twin_key in zip(standard, twins, facts, twin_facts, keys, twin_keys, strict=True):

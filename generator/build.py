@@ -1,4 +1,5 @@
-"""The build, stage by stage: load and validate → booklets → render pages → MkDocs → search, data, sitemap → offline copy → publish."""
+"""The build, stage by stage: load and validate → booklets → render pages → MkDocs → search, data, sitemap →
+offline copy → publish."""
 from __future__ import annotations
 
 import json
@@ -70,8 +71,8 @@ def build(root: Path, site_dir: Path, report: Report | None = None, progress: Ca
         if not preview:
             reuse = Reuse(None if fresh else site_dir)
             with timings.run("booklets", report):
-                manifest = render_booklets(handbook, config, root / "templates", staging / "booklets",
-                                           reuse=reuse, progress=progress and (lambda done, total: progress("booklets", done, total)))
+                manifest = render_booklets(handbook, config, root / "templates", staging / "booklets", reuse=reuse,
+                                           progress=progress and (lambda done, total: progress("booklets", done, total)))
             timings.booklets_reused = reuse.reused
         with timings.run("render pages", report):
             pages = {lang: render_language(root, handbook, config, lang, manifest) for lang in config.codes}
@@ -96,7 +97,8 @@ def build(root: Path, site_dir: Path, report: Report | None = None, progress: Ca
     return timings
 
 
-def render_language(root: Path, handbook: Handbook, config: SiteConfig, lang: str, manifest: list[dict[str, Any]]) -> dict[str, str]:
+def render_language(root: Path, handbook: Handbook, config: SiteConfig, lang: str,
+                    manifest: list[dict[str, Any]]) -> dict[str, str]:
     """One language → its Markdown pages (generated and hand-written)."""
     env = markdown_environment(root / "templates" / "site")
     return render_pages(handbook, config, lang, env, read_content(root, lang), manifest)

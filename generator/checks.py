@@ -20,7 +20,7 @@ from .yamlnodes import MapNode, Node, find
 
 Path = tuple[Any, ...]
 MAX_WORD = 200  # the longest English word in the data has 20 letters; PDF text runs stop at ~16,000
-LONG_WORD = re.compile(r"\S{%d,}" % (MAX_WORD + 1))
+LONG_WORD = re.compile(r"\S{" + str(MAX_WORD + 1) + ",}")
 HAN = re.compile(r"[\u3000-\u303f\u3100-\u312f\u31a0-\u31bf\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
                  r"\U00020000-\U0003134f]")
 
@@ -70,7 +70,7 @@ TYPE_NAMES = {"string": "text", "integer": "a whole number", "number": "a number
               "object": "a mapping", "boolean": "true or false"}
 
 
-def text_errors(languages: Sequence[tuple[str, str]]) -> Any:
+def text_errors(languages: Sequence[tuple[str, str]]) -> Any:  # noqa: C901  (one check per rule, in order)
     """Languages (code, script) → the "x-text" keyword: every language present, non-empty, in its script."""
     codes = [code for code, _ in languages]
 
@@ -87,7 +87,8 @@ def text_errors(languages: Sequence[tuple[str, str]]) -> Any:
             elif isinstance(value, str) and not value.strip():
                 yield ValidationError(f"expected non-empty text, got {describe(value)}", path=[code])
             elif isinstance(value, str) and script == "Latn" and (m := HAN.search(value)):
-                yield ValidationError(f"expected text in Latin script, got Chinese character '{m.group()}' at character {m.start() + 1}", path=[code])
+                yield ValidationError(f"expected text in Latin script, got Chinese character '{m.group()}' "
+                                      f"at character {m.start() + 1}", path=[code])
             elif isinstance(value, str) and script == "Latn" and (m := LONG_WORD.search(value)):
                 yield ValidationError(f"expected words of at most {MAX_WORD} letters, got one of {len(m.group()):,} at character "
                                       f"{m.start() + 1} (it cannot be laid out on a page)", path=[code])
@@ -110,11 +111,11 @@ def word_errors(codes: Sequence[str]) -> Any:
     return check
 
 
-def schema_message(error: ValidationError) -> str:
+def schema_message(error: ValidationError) -> str:  # noqa: PLR0911  (one message per schema keyword)
     """A jsonschema error → an editor's message: what was expected, what was found."""
     kind, found, schema = error.validator, error.instance, error.schema
     if kind in ("x-text", "x-words"):
-        return error.message
+        return str(error.message)
     if kind == "type":
         expected = TYPE_NAMES.get(str(error.validator_value), str(error.validator_value))
         hint = " (remove the quotes)" if isinstance(found, str) and resolves_to_number(found) else ""
@@ -136,7 +137,7 @@ def schema_message(error: ValidationError) -> str:
         return f"expected a number of at least {error.validator_value}, got {describe(found)}"
     if kind == "exclusiveMinimum":
         return f"expected a number more than {error.validator_value}, got {describe(found)}"
-    return error.message
+    return str(error.message)
 
 
 def resolves_to_number(text: str) -> bool:
@@ -209,7 +210,9 @@ def check_unique(data: dict[str, Any], root: Node, key: str, field: str) -> list
             continue
         if value in seen:
             first = find(root, (key, seen[value], field))[1]
-            problems.append(problem_at(root, (key, i, field), f"duplicate {field} {describe(value) if isinstance(value, str) else value}; already used by {key}[{seen[value]}] at line {first.line}"))
+            shown = describe(value) if isinstance(value, str) else value
+            problems.append(problem_at(root, (key, i, field),
+                                       f"duplicate {field} {shown}; already used by {key}[{seen[value]}] at line {first.line}"))
         else:
             seen[value] = i
     return problems
@@ -220,7 +223,8 @@ def check_contiguous(data: dict[str, Any], root: Node, key: str) -> list[Problem
     numbered = [(i, item["number"]) for i, item in items(data, key)
                 if isinstance(item.get("number"), int) and not isinstance(item.get("number"), bool)]
     count = len(numbered)
-    return [problem_at(root, (key, i, "number"), f"expected a number from 1 to {count} (numbers run from 1 without gaps), got {n}")
+    return [problem_at(root, (key, i, "number"),
+                       f"expected a number from 1 to {count} (numbers run from 1 without gaps), got {n}")
             for i, n in numbered if n > count]
 
 
@@ -243,7 +247,8 @@ def check_aliases(data: dict[str, Any], root: Node) -> list[Problem]:
             if not isinstance(alias, str):
                 continue
             if owner.setdefault(alias, str(dept.get("id"))) != dept.get("id"):
-                problems.append(problem_at(root, ("departments", i, "aliases", j), f"alias {describe(alias)} already names department '{owner[alias]}'"))
+                problems.append(problem_at(root, ("departments", i, "aliases", j),
+                                           f"alias {describe(alias)} already names department '{owner[alias]}'"))
     return problems
 
 
@@ -278,14 +283,15 @@ def check_glossary(data: dict[str, Any], root: Node, codes: Sequence[str]) -> li
                 target = text.get(code)
                 if isinstance(target, str) and forms[code] and not any(f.lower() in target.lower() for f in forms[code]):
                     quoted = " or ".join(f"'{f}'" for f in forms[code][:3])
-                    problems.append(problem_at(root, path + (code,), f"the {codes[0]} text uses glossary term '{source[0]}', so this text must use {quoted}"))
+                    message = f"the {codes[0]} text uses glossary term '{source[0]}', so this text must use {quoted}"
+                    problems.append(problem_at(root, path + (code,), message))
     return problems
 
 
 def term_forms(term: dict[str, Any], codes: Sequence[str]) -> dict[str, list[str]]:
     """A glossary entry → every accepted spelling per language."""
-    names = term.get("term") if isinstance(term.get("term"), dict) else {}
-    forms = term.get("forms") if isinstance(term.get("forms"), dict) else {}
+    names: dict[str, Any] = term["term"] if isinstance(term.get("term"), dict) else {}
+    forms: dict[str, Any] = term["forms"] if isinstance(term.get("forms"), dict) else {}
     result = {}
     for code in codes:
         main = [names[code]] if isinstance(names.get(code), str) and names[code] else []
@@ -293,7 +299,7 @@ def term_forms(term: dict[str, Any], codes: Sequence[str]) -> dict[str, list[str
     return result
 
 
-def text_fields(data: object, path: Path = ()) -> Iterator[tuple[Path, dict[str, Any]]]:
+def text_fields(data: object, path: Path = ()) -> Iterator[tuple[Path, dict[str, Any]]]:  # noqa: C901  (a walk over the shapes)
     """Every localized text in services and chapters, with its path."""
     if path == ():
         for key in ("chapters", "services"):

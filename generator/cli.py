@@ -35,7 +35,8 @@ def run_check(args: argparse.Namespace) -> None:
     config, handbook = load_project(args.root)
     counts = [(len(handbook.services), "service"), (len(handbook.chapters), "chapter"), (len(handbook.departments), "department"),
               (len(handbook.audiences), "audience"), (len(handbook.glossary), "glossary term")]
-    print("ok: " + ", ".join(f"{n} {word}{'' if n == 1 else 's'}" for n, word in counts) + f"; languages {', '.join(config.codes)}")
+    summary = ", ".join(f"{n} {word}{'' if n == 1 else 's'}" for n, word in counts)
+    print(f"ok: {summary}; languages {', '.join(config.codes)}")
 
 
 def run_export(args: argparse.Namespace) -> None:

@@ -28,7 +28,8 @@ def write_offline_zip(site: Path, target: Path) -> None:
         for file in sorted(p for p in site.rglob("*") if p.is_file()):
             rel = file.relative_to(site).as_posix()
             info = zipfile.ZipInfo(f"handbook/{rel}", FIXED_TIME)
-            info.compress_type = zipfile.ZIP_STORED if rel.endswith(".pdf") else zipfile.ZIP_DEFLATED  # PDFs are compressed already
+            # PDFs are compressed already
+            info.compress_type = zipfile.ZIP_STORED if rel.endswith(".pdf") else zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             info.file_size = file.stat().st_size  # known in advance: large files get ZIP64 headers from the start
             if rel.endswith(".html"):

@@ -96,22 +96,29 @@ def index_pages(handbook: Handbook, views: PageViews, t: Strings, env: Environme
     audiences = [(a.id, a.name[lang]) for a in handbook.audiences]
     glossary = [(g.term[views.source_lang], g.term[lang] if lang != views.source_lang else next(
         (g.term[x] for x in views.config.codes if x != lang), ""), g.pinyin or "") for g in handbook.glossary]
+    every_service = views.services_of(range(1, len(handbook.services) + 1), page_path("services"))
     pages = [
-        ("chapters", page_path("chapters"), render(env, "list.md.j2", title=t.chapters, lead="", items=listing("chapters", chapters), t=t)),
-        ("departments", page_path("departments"), render(env, "list.md.j2", title=t.departments_title, lead="", items=listing("departments", departments), t=t)),
-        ("audiences", page_path("audiences"), render(env, "list.md.j2", title=t.audiences, lead=t.audience_lead, items=listing("audiences", audiences), t=t)),
-        ("services", page_path("services"), render(env, "services_index.md.j2", by_number=views.services_of(range(1, len(handbook.services) + 1), page_path("services")),
-                                                   sorted_title=t.by_pinyin if script == "Hans" else t.by_alpha, sorted_groups=views.sorted_groups(), t=t)),
+        ("chapters", page_path("chapters"),
+         render(env, "list.md.j2", title=t.chapters, lead="", items=listing("chapters", chapters), t=t)),
+        ("departments", page_path("departments"),
+         render(env, "list.md.j2", title=t.departments_title, lead="", items=listing("departments", departments), t=t)),
+        ("audiences", page_path("audiences"),
+         render(env, "list.md.j2", title=t.audiences, lead=t.audience_lead, items=listing("audiences", audiences), t=t)),
+        ("services", page_path("services"),
+         render(env, "services_index.md.j2", by_number=every_service, sorted_groups=views.sorted_groups(),
+                sorted_title=t.by_pinyin if script == "Hans" else t.by_alpha, t=t)),
         ("glossary", page_path("glossary"), render(env, "glossary.md.j2", terms=glossary, t=t)),
-        ("downloads", page_path("downloads"), render(env, "downloads.md.j2", files=download_links(t, "../" + views.site_root),
-                                                     booklets=views.booklet_links(page_path("downloads"), lambda b: True), t=t)),
+        ("downloads", page_path("downloads"),
+         render(env, "downloads.md.j2", files=download_links(t, "../" + views.site_root),
+                booklets=views.booklet_links(page_path("downloads"), lambda b: True), t=t)),
     ]
-    home = HomeView(views.config.title[lang], Markup(content_text.get(page_path("home"), "")), listing_from_home("chapters", chapters), listing_from_home("audiences", audiences),
+    more = ((t.plan, "plan/index.md"), (t.about, "about/index.md"), (t.how_to_use, "how-to-use/index.md"),
+            (t.accessibility, "accessibility/index.md"))
+    home = HomeView(views.config.title[lang], Markup(content_text.get(page_path("home"), "")),
+                    listing_from_home("chapters", chapters), listing_from_home("audiences", audiences),
                     listing_from_home("departments", departments),
-                    [Link(t.all_services, "services/index.md"), Link(t.glossary, "glossary/index.md"), Link(t.downloads, "downloads/index.md"),
-                     *(Link(text, path) for text, path in ((t.plan, "plan/index.md"), (t.about, "about/index.md"),
-                                                            (t.how_to_use, "how-to-use/index.md"),
-                                                            (t.accessibility, "accessibility/index.md")) if path in content_text)])
+                    [Link(t.all_services, "services/index.md"), Link(t.glossary, "glossary/index.md"),
+                     Link(t.downloads, "downloads/index.md"), *(Link(text, path) for text, path in more if path in content_text)])
     pages.append(("home", page_path("home"), render(env, "home.md.j2", h=home, t=t)))
     return pages
 

@@ -276,7 +276,8 @@ class PageViews(Views):
         primary = [s.number for s in self.handbook.services if s.departments[0] == d.id]
         shared = [s.number for s in self.handbook.services if d.id in s.departments[1:]]
         return DepartmentView(d.name[self.lang], d.aliases, tuple(self.services_of(primary, here)),
-                              tuple(self.services_of(shared, here)), self.booklet_links(here, lambda b: b["kind"] == "department" and b["id"] == d.id))
+                              tuple(self.services_of(shared, here)),
+                              self.booklet_links(here, lambda b: b["kind"] == "department" and b["id"] == d.id))
 
     def audience_view(self, audience_id: str) -> AudienceView:
         """An audience id → its page view, services grouped by chapter."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Union
+from typing import Any
 
 import yaml as libyaml
 from ruamel.yaml import YAML
@@ -20,7 +20,7 @@ MAX_BYTES = 5 * 1024 * 1024  # services.yaml is ~200 KB; anything this big is a 
 MAX_DEPTH = 64  # the handbook's data nests 6 levels deep
 MAX_NODES = 50_000  # the real file has ~9,000 values and 2,400 lines; this bounds time and memory whatever the file holds
 
-Scalar = Union[str, int, float, bool, None]
+Scalar = str | int | float | bool | None
 Event = Any  # a parser event of ruamel.yaml or PyYAML: type name, start_mark, and value/style/anchor/tag where they apply
 
 
@@ -49,9 +49,9 @@ class MapNode:
     key_pos: dict[str, Position] = field(default_factory=dict)  # key → where the key stands
 
 
-Node = Union[ScalarNode, SeqNode, MapNode]
+Node = ScalarNode | SeqNode | MapNode
 
-DEEP_FLOW = re.compile(r"[\[{](?:[ \t\r\n]*[\[{]){%d}" % MAX_DEPTH)  # more than MAX_DEPTH brackets opened in a row
+DEEP_FLOW = re.compile(r"[\[{](?:[ \t\r\n]*[\[{]){" + str(MAX_DEPTH) + "}")  # more than MAX_DEPTH brackets opened in a row
 _INT = re.compile(r"[-+]?[0-9]+\Z")
 _FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?\Z")
 
@@ -96,7 +96,8 @@ def decode_source(data: bytes, name: str, limits: Limits = Limits()) -> str:
         line = data.count(b"\n", 0, exc.start) + 1
         line_start = data.rfind(b"\n", 0, exc.start) + 1
         col = len(data[line_start:exc.start].decode("utf-8", errors="replace")) + 1  # characters, not bytes
-        raise DataError([Problem(Position(name, line, col), "", f"invalid UTF-8 byte 0x{data[exc.start]:02x}; save the file as UTF-8")]) from None
+        message = f"invalid UTF-8 byte 0x{data[exc.start]:02x}; save the file as UTF-8"
+        raise DataError([Problem(Position(name, line, col), "", message)]) from None
     if not text.strip():
         raise DataError([Problem(whole, "", "file is empty; expected a YAML mapping")])
     tabs = [Problem(Position(name, n, m.start(1) + 1), "", "tab character in indentation; indent with spaces")
@@ -109,7 +110,8 @@ def decode_source(data: bytes, name: str, limits: Limits = Limits()) -> str:
     if deep := DEEP_FLOW.search(text):  # caught here in one pass; the YAML scanner is slow on such input
         at = deep.end() - 1
         line = text.count("\n", 0, at) + 1
-        raise DataError([Problem(Position(name, line, at - text.rfind("\n", 0, at)), "", f"nested more than {MAX_DEPTH} levels deep")])
+        col = at - text.rfind("\n", 0, at)
+        raise DataError([Problem(Position(name, line, col), "", f"nested more than {MAX_DEPTH} levels deep")])
     return text
 
 

@@ -698,7 +698,8 @@ def publish_booklets(site: Path, files: dict[str, bytes], manifest: list[dict[st
 
 
 @pytest.mark.slow
-def test_unchanged_booklets_are_reused_byte_for_byte(tiny_project: Path, tiny_booklets: tuple[dict[str, bytes], list[dict[str, Any]]],
+def test_unchanged_booklets_are_reused_byte_for_byte(tiny_project: Path,
+                                                     tiny_booklets: tuple[dict[str, bytes], list[dict[str, Any]]],
                                                      tmp_path: Path) -> None:
     files, manifest = tiny_booklets
     reuse = Reuse(publish_booklets(tmp_path / "site", files, manifest))
@@ -776,7 +777,8 @@ def test_a_long_booklet_is_printed_in_volumes(volumes: tuple[Path, dict[str, byt
     assert [(e["file"], e["volume"], e["volumes"], e["services"]) for e in full] == [
         ("booklets/en/full-volume-1.pdf", 1, 2, [1]), ("booklets/en/full-volume-1-imposed.pdf", 1, 2, [1]),
         ("booklets/en/full-volume-2.pdf", 2, 2, [2]), ("booklets/en/full-volume-2-imposed.pdf", 2, 2, [2])]
-    assert [e["title"] for e in full if not e["imposed"]] == ["Complete handbook · volume 1 of 2", "Complete handbook · volume 2 of 2"]
+    assert [e["title"] for e in full if not e["imposed"]] == ["Complete handbook · volume 1 of 2",
+                                                              "Complete handbook · volume 2 of 2"]
     zh = [e["title"] for e in manifest if e["language"] == "zh" and e["kind"] == "full" and not e["imposed"]]
     assert zh == ["全本 · 第1册（共2册）", "全本 · 第2册（共2册）"]
     first, second = (norm(pdf_text(files[f"booklets/en/full-volume-{n}.pdf"])) for n in (1, 2))

@@ -17,7 +17,7 @@ from .conftest import ROOT, TINY_SERVICES
 
 SLUG = "expected a lowercase slug of a-z, 0-9 and single hyphens (no '/', '..' or spaces)"
 ALIASES = "anchors and aliases (&name, *name) are not allowed; write the value out"
-MAX_SECONDS = 10.0  # every broken input fails within seconds, bombs and deep nesting included (a guard against hangs, not a benchmark)
+MAX_SECONDS = 10.0  # every broken input fails within seconds, bombs and deep nesting included (against hangs, not a benchmark)
 
 
 def sub(old: str, new: str, file: str = "services.yaml") -> tuple[str, str, str | bytes]:
@@ -128,7 +128,8 @@ CASES = [
     ("config-volume-zero", sub("site_url:", "editions: {volume_services: 0}\nsite_url:", file="site_config.yml"),
      "site_config.yml:4:29: editions.volume_services: expected a whole number of services, at least 1, got the number 0"),
     ("services-over-configured-size", sub("site_url:", "limits: {services_megabytes: 0.001}\nsite_url:", file="site_config.yml"),
-     f"services.yaml:1:1: file is {len(TINY_SERVICES.encode()):,} bytes; the limit is 1,049 bytes (set under limits: in site_config.yml)"),
+     f"services.yaml:1:1: file is {len(TINY_SERVICES.encode()):,} bytes; the limit is 1,049 bytes "
+     "(set under limits: in site_config.yml)"),
     ("services-over-configured-values", sub("site_url:", "limits: {services_values: 20}\nsite_url:", file="site_config.yml"),
      "services.yaml:1:1: more than 20 lines and list items (72); the file is too large (set under limits: in site_config.yml)"),
 ]

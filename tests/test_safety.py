@@ -575,7 +575,8 @@ def pristine_real(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[
 def build_process(root: Path, command: list[str] | None = None) -> Iterator[subprocess.Popen[str]]:
     """`handbook build --fresh` (every booklet compiled, none reused) in a session of its own; whatever is left of it
     is killed afterwards."""
-    child = subprocess.Popen(command or [sys.executable, "-m", "generator", "--root", str(root), "build", "--fresh"], stdout=subprocess.PIPE,
+    command = command or [sys.executable, "-m", "generator", "--root", str(root), "build", "--fresh"]
+    child = subprocess.Popen(command, stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE, text=True, cwd=root, start_new_session=True)
     try:
         yield child
@@ -709,7 +710,7 @@ MAX_SECONDS = 3.0
 MAX_RSS_MB = 300
 
 BOMB = "\n".join([f"a: &a [{', '.join(['lol'] * 9)}]"]
-                 + [f"{k}: &{k} [{', '.join([f'*{p}'] * 9)}]" for p, k in zip("abcdefgh", "bcdefghi")]) + "\n"
+                 + [f"{k}: &{k} [{', '.join([f'*{p}'] * 9)}]" for p, k in zip("abcdefgh", "bcdefghi", strict=True)]) + "\n"
 DEEP = 10_000
 TOO_DEEP = "nested more than 64 levels deep"
 
@@ -756,7 +757,8 @@ def write_50mb(path: Path) -> None:
 
 
 LIMITS = [
-    ("50-megabytes", write_50mb, "services.yaml:1:1: file is 52,428,800 bytes; the limit is 5,242,880 bytes (set under limits: in site_config.yml)"),
+    ("50-megabytes", write_50mb,
+     "services.yaml:1:1: file is 52,428,800 bytes; the limit is 5,242,880 bytes (set under limits: in site_config.yml)"),
     ("alias-bomb", lambda p: p.write_text(BOMB), "services.yaml:1:4: anchors and aliases (&name, *name) are not allowed"),
     ("alias-bomb-inside-data", lambda p: p.write_text(TINY_SERVICES.replace("glossary:\n", "bomb:\n" + "".join(
         "  " + line + "\n" for line in BOMB.splitlines()) + "glossary:\n")), "services.yaml:49:6: anchors and aliases"),

@@ -67,10 +67,12 @@ def test_serve_rebuilds_and_survives_bad_data(tmp_path: Path) -> None:
         assert "Legal aid" in fetch(page)
 
         services = root / "services.yaml"
-        services.write_text(services.read_text(encoding="utf-8").replace('en: "Legal aid"', 'en: "Legal aid MARKER-1"', 1), encoding="utf-8")
+        marked = services.read_text(encoding="utf-8").replace('en: "Legal aid"', 'en: "Legal aid MARKER-1"', 1)
+        services.write_text(marked, encoding="utf-8")
         wait_for(lambda: "MARKER-1" in fetch(page), 60)
 
-        broken = services.read_text(encoding="utf-8").replace("departments: [justice, finance]", "departments: [justice, no-such-department]", 1)
+        broken = services.read_text(encoding="utf-8").replace("departments: [justice, finance]",
+                                                               "departments: [justice, no-such-department]", 1)
         assert broken != services.read_text(encoding="utf-8")
         services.write_text(broken, encoding="utf-8")
         wait_for(lambda: "unknown department 'no-such-department'" in out.text(), 60)

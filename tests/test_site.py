@@ -125,7 +125,7 @@ def test_every_internal_link_and_anchor_resolves(built_site: Path) -> None:
     for path in html_pages(built_site):
         rel = path.relative_to(built_site).as_posix()
         page = read(built_site, rel)
-        for tag, url, attrs in page.links:
+        for _, url, _ in page.links:
             parts = urlsplit(url)
             if parts.scheme or url.startswith("//") or url.startswith("mailto:"):
                 continue
@@ -136,7 +136,8 @@ def test_every_internal_link_and_anchor_resolves(built_site: Path) -> None:
                 file = file / "index.html"
             if not file.exists():
                 broken.append((rel, url))
-            elif parts.fragment and file.suffix == ".html" and parts.fragment not in read(built_site, file.relative_to(built_site).as_posix()).ids:
+            elif (parts.fragment and file.suffix == ".html"
+                  and parts.fragment not in read(built_site, file.relative_to(built_site).as_posix()).ids):
                 broken.append((rel, url))
     assert broken == []
 
@@ -169,7 +170,8 @@ def test_offline_zip_links_to_index_files(built_site: Path) -> None:
 
 def test_both_languages_have_the_same_pages(built_site: Path) -> None:
     english = {p.relative_to(built_site / "en").as_posix() for p in (built_site / "en").rglob("*.html")}
-    chinese = {p.relative_to(built_site).as_posix() for p in built_site.rglob("*.html") if not p.is_relative_to(built_site / "en")}
+    chinese = {p.relative_to(built_site).as_posix() for p in built_site.rglob("*.html")
+               if not p.is_relative_to(built_site / "en")}
     assert chinese == english
     assert len(chinese) > 140
 
