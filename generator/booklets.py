@@ -76,7 +76,7 @@ def plan_booklets(handbook: Handbook, config: SiteConfig) -> list[Booklet]:
 
     A booklet with more services than `editions.volume_services` (site_config.yml) is printed in volumes:
     a saddle-stitched booklet cannot be thicker than a few dozen sheets, and Typst's memory grows with length."""
-    everything = tuple(s.number for s in handbook.services)
+    everything = tuple(n for c in handbook.chapters for n in c.services)  # by chapter, so volumes follow chapters
     plans: list[tuple[str, str, str | None, str, str, tuple[int, ...]]] = []
     for lang in config.codes:
         t = config.strings[lang]
@@ -383,11 +383,11 @@ def render_booklets(handbook: Handbook, config: SiteConfig, template_dir: Path, 
 
 def compile_or_reuse(pool: ProcessPoolExecutor, template: Path, root: Path, targets: list[Path], keys: list[str],
                      make_inputs: Callable[[list[int]], Iterator[dict[str, str]]], standards: tuple[str, ...] | None,
-                     reuse: Reuse, progress: Progress | None) -> list[PdfFacts]:
+                     reuse: Reuse, progress: Progress | None, order: Callable[[int], Any] | None = None) -> list[PdfFacts]:
     """PDFs to write at `targets`: each whose input hash the previous build lists is reused; the inputs of the
-    others (their indexes) are made by `make_inputs` and compiled, in parallel."""
+    others (their indexes) are made by `make_inputs` and compiled, in parallel, sorted by `order` if given."""
     found = [reuse.take(key, target) for key, target in zip(keys, targets, strict=True)]
-    missing = [i for i, facts in enumerate(found) if facts is None]
+    missing = sorted((i for i, facts in enumerate(found) if facts is None), key=order)
     if progress:
         progress(len(targets) - len(missing), len(targets))
     jobs = zip(make_inputs(missing), [targets[i] for i in missing], strict=True)
@@ -396,6 +396,18 @@ def compile_or_reuse(pool: ProcessPoolExecutor, template: Path, root: Path, targ
     for i, facts in zip(missing, compiled, strict=True):
         found[i] = facts
     return [facts for facts in found if facts is not None]
+
+
+def locality(handbook: Handbook, standard: list[Booklet]) -> Callable[[int], tuple[str, str, int, str]]:
+    """A compile order in which booklets that print the same services, in the same language and size, come one after
+    another: Typst reuses a service's layout from a recent compile in the same worker, so this makes the second and
+    third printing of a service (full handbook, chapter, department) much cheaper."""
+    place = {n: i for i, n in enumerate(n for c in handbook.chapters for n in c.services)}
+
+    def key(i: int) -> tuple[str, str, int, str]:
+        b = standard[i]
+        return b.language, b.edition, min((place[n] for n in b.services), default=0), b.kind
+    return key
 
 
 def compile_booklets(pool: ProcessPoolExecutor, standard: list[Booklet], imposed: dict[str, Booklet],
@@ -420,7 +432,7 @@ def compile_booklets(pool: ProcessPoolExecutor, standard: list[Booklet], imposed
                 for b in standard]
         facts = compile_or_reuse(pool, template_dir / "booklets" / "booklet.typ", template_dir / "booklets",
                                  [out / b.file for b in standard], keys, booklet_inputs, ("ua-1", "a-2a"), reuse,
-                                 progress and (lambda done, _: progress(done, both)))
+                                 progress and (lambda done, _: progress(done, both)), locality(handbook, standard))
         # imposition reads each A5 PDF as an image, so the PDFs (linked) and the imposition template share a folder
         work = Path(tmp)
         shutil.copy(template_dir / "booklets" / "impose.typ", work / "impose.typ")
