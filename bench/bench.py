@@ -290,12 +290,12 @@ def measure_rebuilds(tmp: Path, project: Path, built: Path, runs: int) -> dict[s
 
 def measure_plain_mkdocs(tmp: Path, runs: int) -> dict[str, Any]:
     """The MkDocs builds alone (both languages side by side, as build.py runs them), median of `runs`."""
-    from generator.build import render_language, run_mkdocs
+    from generator.build import render_languages, run_mkdocs
     from generator.load import load_project
 
     project = copy_project(tmp / "mkdocs-project")
     config, handbook = load_project(project)
-    pages = {lang: render_language(project, handbook, config, lang, []) for lang in config.codes}
+    pages = render_languages(project, handbook, config, [])
     staging = tmp / "mkdocs-staging"
     run_mkdocs(project, handbook, config, pages, staging)  # writes docs, theme overlay, mkdocs.yml; a first (warm-up) build
     configs = sorted(staging.glob("work-*/mkdocs.yml"))  # run_mkdocs's layout: staging/work-<lang>/mkdocs.yml

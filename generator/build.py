@@ -8,6 +8,7 @@ import re
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -27,7 +28,8 @@ from .search import render_index
 from .site import read_content, render_pages
 from .sitemap import render_sitemap
 
-Report = Callable[[str, float], None]
+Report = Callable[[str, float], None]  # (stage, seconds) when a stage ends
+Progress = Callable[[str, int, int], None]  # (stage, done, total) while a long stage runs
 UNUSED_THEME_FILES = ("assets/javascripts/lunr", "assets/javascripts/workers", "sitemap.xml", "sitemap.xml.gz")
 
 
@@ -56,7 +58,7 @@ class _Stage:
             self.report(self.name, seconds)
 
 
-def build(root: Path, site_dir: Path, report: Report | None = None, progress: Callable[[str, int, int], None] | None = None,
+def build(root: Path, site_dir: Path, report: Report | None = None, progress: Progress | None = None,
           preview: bool = False, fresh: bool = False) -> Timings:
     """Project folder → a complete site/ (or an error, leaving the previous site/ untouched).
 
@@ -75,9 +77,9 @@ def build(root: Path, site_dir: Path, report: Report | None = None, progress: Ca
                                            progress=progress and (lambda done, total: progress("booklets", done, total)))
             timings.booklets_reused = reuse.reused
         with timings.run("render pages", report):
-            pages = {lang: render_language(root, handbook, config, lang, manifest) for lang in config.codes}
+            pages = render_languages(root, handbook, config, manifest, progress)
         with timings.run("mkdocs", report):
-            run_mkdocs(root, handbook, config, pages, staging)
+            run_mkdocs(root, handbook, config, pages, staging, progress and (lambda done, total: progress("mkdocs", done, total)))
         with timings.run("search, data, sitemap", report):
             site = staging / "site"
             tidy_theme_files(site, config)
@@ -97,30 +99,41 @@ def build(root: Path, site_dir: Path, report: Report | None = None, progress: Ca
     return timings
 
 
-def render_language(root: Path, handbook: Handbook, config: SiteConfig, lang: str,
-                    manifest: list[dict[str, Any]]) -> dict[str, str]:
-    """One language → its Markdown pages (generated and hand-written)."""
+def render_languages(root: Path, handbook: Handbook, config: SiteConfig, manifest: list[dict[str, Any]],
+                     progress: Progress | None = None) -> dict[str, dict[str, str]]:
+    """Every language → its Markdown pages (generated and hand-written)."""
     env = markdown_environment(root / "templates" / "site")
-    return render_pages(handbook, config, lang, env, read_content(root, lang), manifest)
+    total, done = len(handbook.services) * len(config.codes), 0
+
+    def step(count: int) -> None:
+        nonlocal done
+        done += count
+        if progress:
+            progress("render pages", done, total)
+    return {lang: render_pages(handbook, config, lang, env, read_content(root, lang), manifest, step) for lang in config.codes}
 
 
-def run_mkdocs(root: Path, handbook: Handbook, config: SiteConfig, pages: dict[str, dict[str, str]], staging: Path) -> None:
+def run_mkdocs(root: Path, handbook: Handbook, config: SiteConfig, pages: dict[str, dict[str, str]], staging: Path,
+               progress: Callable[[int, int], None] | None = None) -> None:
     """Each language's pages → HTML under staging/site, the MkDocs builds running side by side.
 
     Each build writes its own folder (MkDocs empties its output folder first, so one language's build must
-    never contain another's); the other languages are then moved under the source language's."""
+    never contain another's); the other languages are then moved under the source language's. With `progress`,
+    MkDocs runs verbose and its per-page lines ('Reading: …', then 'Building page …') are counted."""
     jobs = []
+    verbose = ["--verbose"] if progress else []
     for lang in config.codes:
         work = staging / f"work-{lang}"
         write_files(work / "docs", dict(pages[lang]))
         theme = theme_overlay(root / "templates", config, lang, work / "theme")
         cfg = mkdocs_config(handbook, config, lang, pages[lang], work / "docs", work / "out", theme)
         (work / "mkdocs.yml").write_text(json.dumps(cfg, ensure_ascii=False), encoding="utf-8")
-        jobs.append((lang, subprocess.Popen([sys.executable, "-m", "mkdocs", "build", "-f", str(work / "mkdocs.yml")],
+        jobs.append((lang, subprocess.Popen([sys.executable, "-m", "mkdocs", "build", *verbose, "-f", str(work / "mkdocs.yml")],
                                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                                             env={**os.environ, "NO_COLOR": "1", "NO_MKDOCS_2_WARNING": "1"})))
     try:
-        failures = [mkdocs_failure(lang, job, staging) for lang, job in jobs]
+        outputs = collect_output([job for _, job in jobs], 2 * sum(len(p) for p in pages.values()), progress)
+        failures = [mkdocs_failure(lang, job, output, staging) for (lang, job), output in zip(jobs, outputs, strict=True)]
     except BaseException:  # interrupted: stop the builds before their folder is removed
         for _, job in jobs:
             job.terminate()
@@ -132,9 +145,39 @@ def run_mkdocs(root: Path, handbook: Handbook, config: SiteConfig, pages: dict[s
         os.rename(staging / f"work-{lang}" / "out", staging / "site" / lang_root(config, lang))
 
 
-def mkdocs_failure(lang: str, job: subprocess.Popen[str], staging: Path) -> str:
-    """A finished MkDocs run → '' if it succeeded, else one line saying what failed, with paths as the editor knows them."""
-    output, _ = job.communicate()
+PAGE_STEP = re.compile(r"^DEBUG\s+-\s+(?:Reading: |Building page )")  # MkDocs --verbose, once per page per phase
+
+
+def collect_output(jobs: list[subprocess.Popen[str]], steps: int, progress: Callable[[int, int], None] | None) -> list[str]:
+    """Running processes → their whole output each, once they end; meanwhile `progress` (done, of `steps`) hears
+    of every page step they print."""
+    outputs: list[list[str]] = [[] for _ in jobs]
+    done = 0
+    lock = threading.Lock()
+
+    def read(job: subprocess.Popen[str], lines: list[str]) -> None:
+        nonlocal done
+        assert job.stdout is not None
+        for line in job.stdout:
+            lines.append(line)
+            if progress and PAGE_STEP.match(line):
+                with lock:
+                    done += 1
+                    progress(min(done, steps), steps)
+
+    readers = [threading.Thread(target=read, args=(job, lines), daemon=True) for job, lines in zip(jobs, outputs, strict=True)]
+    for reader in readers:
+        reader.start()
+    for job in jobs:
+        job.wait()
+    for reader in readers:
+        reader.join()
+    return ["".join(lines) for lines in outputs]
+
+
+def mkdocs_failure(lang: str, job: subprocess.Popen[str], output: str, staging: Path) -> str:
+    """A finished MkDocs run and its output → '' if it succeeded, else one line saying what failed, with paths as the
+    editor knows them."""
     if job.returncode == 0:
         return ""
     theme = str(staging / f"work-{lang}" / "theme") + "/"

@@ -5,6 +5,7 @@ import argparse
 import signal
 import sys
 import threading
+import time
 from pathlib import Path
 
 from .errors import DataError, HandbookError
@@ -65,8 +66,15 @@ def run_build(args: argparse.Namespace) -> None:
         print(f"{timings.booklets_reused} unchanged booklets were reused from the previous build (--fresh compiles them all)")
 
 
+_last_draw = [0.0]
+
+
 def progress_bar(stage: str, done: int, total: int) -> None:
-    """A one-line progress bar on the terminal, redrawn in place."""
+    """A one-line progress bar on the terminal, redrawn in place (at most ten times a second)."""
+    now = time.monotonic()
+    if done < total and now - _last_draw[0] < 0.1:
+        return
+    _last_draw[0] = now
     filled = 30 * done // max(total, 1)
     sys.stderr.write(f"\r{stage:<24} [{'#' * filled}{' ' * (30 - filled)}] {done}/{total}")
     sys.stderr.flush()

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -57,9 +58,9 @@ def add(pages: dict[str, str], path: str, text: str) -> None:
     pages[path] = text
 
 
-def render_pages(handbook: Handbook, config: SiteConfig, lang: str, env: Environment,
-                 content: dict[str, str], manifest: list[dict[str, Any]]) -> dict[str, str]:
-    """One language → {docs path: Markdown} for every page of its site."""
+def render_pages(handbook: Handbook, config: SiteConfig, lang: str, env: Environment, content: dict[str, str],
+                 manifest: list[dict[str, Any]], progress: Callable[[int], None] | None = None) -> dict[str, str]:
+    """One language → {docs path: Markdown} for every page of its site; `progress` hears of each service page."""
     views = PageViews(handbook, config, lang, manifest)
     t = Strings(dict(config.strings[lang]))
     source_tag = config.languages[0].html_lang
@@ -67,8 +68,10 @@ def render_pages(handbook: Handbook, config: SiteConfig, lang: str, env: Environ
     for path, text in content.items():
         if path != page_path("home"):  # content/<lang>/index.md is the home page's introduction
             add(pages, path, text)
-    for s in handbook.services:
+    for i, s in enumerate(handbook.services, 1):
         add(pages, page_path("services", s.id), render(env, "service.md.j2", s=views.service(s), t=t, lang_attr=source_tag))
+        if progress:
+            progress(1)
     for c in handbook.chapters:
         add(pages, page_path("chapters", c.id), render(env, "chapter.md.j2", c=views.chapter_view(c.id, set(content)), t=t))
     for d in handbook.departments:

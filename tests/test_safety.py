@@ -863,3 +863,30 @@ def test_a_rebuild_reuses_unchanged_booklets_and_fresh_compiles_them_all(tmp_pat
     assert fresh.returncode == 0, fresh.stderr
     assert "reused" not in fresh.stdout
     assert snapshot(root / "site" / "booklets") == booklets  # compiled again, byte for byte the same
+
+
+@pytest.mark.slow
+def test_on_a_terminal_long_stages_show_a_progress_bar(tmp_path: Path) -> None:
+    """`handbook build` on a terminal draws a bar for booklets, pages and MkDocs, then prints each stage's time."""
+    import pty
+    root = make_project(tmp_path / "project")
+    main, secondary = pty.openpty()
+    child = subprocess.Popen([sys.executable, "-m", "generator", "--root", str(root), "build"],
+                             stdin=secondary, stdout=secondary, stderr=secondary, close_fds=True)
+    os.close(secondary)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(main, 65536)
+        except OSError:  # the child closed the terminal
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(main)
+    assert child.wait(timeout=300) == 0
+    shown = b"".join(chunks).decode("utf-8", errors="replace")
+    for stage in ("booklets", "render pages", "mkdocs"):
+        assert re.search(rf"\r{stage}\s+\[#+ *\] \d+/\d+", shown), (stage, shown)
+    for stage in ("load and validate", "booklets", "render pages", "mkdocs", "offline copy", "publish", "total"):
+        assert re.search(rf"^(\x1b\[K)?{stage}\s+\d+\.\d+ s", shown.replace("\r", "\n"), re.MULTILINE), (stage, shown)
