@@ -68,7 +68,7 @@ def render_pages(handbook: Handbook, config: SiteConfig, lang: str, env: Environ
     for path, text in content.items():
         if path != page_path("home"):  # content/<lang>/index.md is the home page's introduction
             add(pages, path, text)
-    for i, s in enumerate(handbook.services, 1):
+    for s in handbook.services:
         add(pages, page_path("services", s.id), render(env, "service.md.j2", s=views.service(s), t=t, lang_attr=source_tag))
         if progress:
             progress(1)
