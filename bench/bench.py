@@ -579,12 +579,19 @@ def multiply_services(text: str, factor: int) -> str:
 def raise_limits(config_text: str, services_text: str) -> tuple[str, bool]:
     """site_config.yml → the same with limits: that admit `services_text` (twice its size and pieces), and whether
     the project's own limits would have refused it (the real handbook is ~0.2 MB; the limits guard against mistakes)."""
-    from generator.yamlnodes import MAX_BYTES, MAX_NODES
+    from generator.errors import DataError
+    from generator.yamlnodes import decode_source, parse_nodes
+
     size, pieces = len(services_text.encode("utf-8")), services_text.count("\n") + services_text.count(",")
     raised = re.sub(r"(?m)^  services_megabytes: .*$", f"  services_megabytes: {2 * size // 1024 ** 2 + 1}", config_text)
     raised = re.sub(r"(?m)^  services_values: .*$", f"  services_values: {2 * pieces}", raised)
     assert raised != config_text, "site_config.yml has no limits: block to raise"
-    return raised, size > MAX_BYTES or pieces > MAX_NODES
+    try:  # with the default limits (the project's own are the same)
+        parse_nodes(decode_source(services_text.encode("utf-8"), "services.yaml"), "services.yaml")
+        over = False
+    except DataError:
+        over = True
+    return raised, over
 
 
 def measure_scale(tmp: Path, factor: int, timeout: float) -> dict[str, Any]:
