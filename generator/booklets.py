@@ -427,9 +427,7 @@ def compile_booklets(pool: ProcessPoolExecutor, standard: list[Booklet], imposed
 
     with tempfile.TemporaryDirectory() as tmp:
         both = len(standard) * 2  # booklets, then their imposed print files
-        # the data has no QR codes yet: they follow from the URLs (and the segno version in the engine key)
-        keys = [sha256(f"{engine}\0booklet\0" + json.dumps(booklet_data(b, handbook, config), ensure_ascii=False))
-                for b in standard]
+        keys = [booklet_key(engine, b, handbook, config) for b in standard]
         facts = compile_or_reuse(pool, template_dir / "booklets" / "booklet.typ", template_dir / "booklets",
                                  [out / b.file for b in standard], keys, booklet_inputs, ("ua-1", "a-2a"), reuse,
                                  progress and (lambda done, _: progress(done, both)), locality(handbook, standard))
@@ -439,16 +437,57 @@ def compile_booklets(pool: ProcessPoolExecutor, standard: list[Booklet], imposed
         specs, twin_keys = [], []
         for i, (booklet, (pages, _, digest)) in enumerate(zip(standard, facts, strict=True)):
             link_or_copy(out / booklet.file, work / f"{i}.pdf")
-            spec = json.dumps({"title": f"{booklet.title} (imposed)", "file": f"{i}.pdf", "date": source_date(handbook),
-                               "lang": booklet_langs(booklet, config)[0], "sides": booklet_order(pages)})
+            spec = impose_spec(booklet, i, pages, handbook, config)
             specs.append({"spec": spec})
-            twin_keys.append(sha256(f"{engine}\0imposed\0{digest}\0{spec}"))  # the A5 PDF is its input
+            twin_keys.append(twin_key(engine, digest, spec))
         twin_facts = compile_or_reuse(pool, work / "impose.typ", work, [out / t.file for t in twins], twin_keys,
                                       lambda missing: (specs[i] for i in missing), None, reuse,
                                       progress and (lambda done, _: progress(len(standard) + done, both)))
     manifest = []
-    for booklet, twin, made, twin_made, key, twin_key in zip(standard, twins, facts, twin_facts, keys, twin_keys, strict=True):
-        manifest += [manifest_entry(booklet, made, key), manifest_entry(twin, twin_made, twin_key)]
+    for booklet, twin, made, twin_made, key, imposed_key in zip(standard, twins, facts, twin_facts, keys, twin_keys, strict=True):
+        manifest += [manifest_entry(booklet, made, key), manifest_entry(twin, twin_made, imposed_key)]
+    return manifest
+
+
+def booklet_key(engine: str, booklet: Booklet, handbook: Handbook, config: SiteConfig) -> str:
+    """A booklet → the hash of everything its PDF is made from."""
+    # the data has no QR codes yet: they follow from the URLs (and the segno version in the engine key)
+    return sha256(f"{engine}\0booklet\0" + json.dumps(booklet_data(booklet, handbook, config), ensure_ascii=False))
+
+
+def impose_spec(booklet: Booklet, index: int, pages: int, handbook: Handbook, config: SiteConfig) -> str:
+    """A booklet (the index-th in plan order) and its page count → the imposition template's input (its A5 PDF is
+    read from '<index>.pdf')."""
+    return json.dumps({"title": f"{booklet.title} (imposed)", "file": f"{index}.pdf", "date": source_date(handbook),
+                       "lang": booklet_langs(booklet, config)[0], "sides": booklet_order(pages)})
+
+
+def twin_key(engine: str, digest: str, spec: str) -> str:
+    """An A5 PDF's SHA-256 and its imposition input → the hash of everything the imposed PDF is made from."""
+    return sha256(f"{engine}\0imposed\0{digest}\0{spec}")
+
+
+def carry_over_booklets(handbook: Handbook, config: SiteConfig, template_dir: Path, out: Path,
+                        reuse: Reuse) -> list[dict[str, Any]]:
+    """The preview's booklets: those of the previous build whose inputs are unchanged, placed under `out` (linked, not
+    copied) with their manifest entries; nothing is compiled. The preview links to them, and the next full build
+    reuses them rather than compiling everything again."""
+    booklets = plan_booklets(handbook, config)
+    standard = [b for b in booklets if not b.imposed]
+    imposed = {b.file: b for b in booklets if b.imposed}
+    engine = engine_key(template_dir)
+    manifest = []
+    for i, booklet in enumerate(standard):
+        key = booklet_key(engine, booklet, handbook, config)
+        made = reuse.take(key, out / booklet.file)
+        if made is None:
+            continue
+        manifest.append(manifest_entry(booklet, made, key))
+        twin = imposed[booklet_file(booklet.language, booklet.kind, booklet.id, booklet.edition, True, booklet.volume,
+                                    booklet.volumes)]
+        key = twin_key(engine, made[2], impose_spec(booklet, i, made[0], handbook, config))
+        if (twin_made := reuse.take(key, out / twin.file)) is not None:
+            manifest.append(manifest_entry(twin, twin_made, key))
     return manifest
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .booklets import Reuse, render_booklets
+from .booklets import Reuse, carry_over_booklets, render_booklets
 from .errors import BuildError
 from .export import render_csv, render_json
 from .filters import markdown_environment
@@ -62,20 +62,22 @@ def build(root: Path, site_dir: Path, report: Report | None = None, progress: Pr
           preview: bool = False, fresh: bool = False) -> Timings:
     """Project folder → a complete site/ (or an error, leaving the previous site/ untouched).
 
-    A preview build (`handbook serve`) leaves out the booklets and the offline copy. Booklets whose inputs are
-    unchanged are taken from the previous site/ unless `fresh` is set."""
+    A preview build (`handbook serve`) typesets no booklets and leaves out the offline copy; it keeps the previous
+    build's booklets that are still current. Booklets whose inputs are unchanged are taken from the previous site/
+    unless `fresh` is set."""
     timings = Timings()
     with timings.run("load and validate", report):
         config, handbook = load_project(root)
     staging = staging_dir(site_dir)
     try:
-        manifest: list[dict[str, Any]] = []
-        if not preview:
-            reuse = Reuse(None if fresh else site_dir)
-            with timings.run("booklets", report):
+        reuse = Reuse(None if fresh else site_dir)
+        with timings.run("booklets", report):
+            if preview:  # no typesetting: the previous build's booklets that are still current, if any
+                manifest = carry_over_booklets(handbook, config, root / "templates", staging / "booklets", reuse)
+            else:
                 manifest = render_booklets(handbook, config, root / "templates", staging / "booklets", reuse=reuse,
                                            progress=progress and (lambda done, total: progress("booklets", done, total)))
-            timings.booklets_reused = reuse.reused
+        timings.booklets_reused = reuse.reused
         with timings.run("render pages", report):
             pages = render_languages(root, handbook, config, manifest, progress)
         with timings.run("mkdocs", report):

@@ -83,7 +83,8 @@ def progress_bar(stage: str, done: int, total: int) -> None:
 def run_serve(args: argparse.Namespace) -> None:
     """Build, serve on 127.0.0.1, rebuild on changes; errors are printed and the last good site stays up.
 
-    The preview leaves out the booklets and the offline copy (the slow part of a build): `make build` makes them."""
+    The preview typesets no booklets (it keeps the last build's booklets that are still current) and leaves out the
+    offline copy, the slow parts of a build: `make build` makes them."""
     from .build import build
     from .serve import start_server, watch
 

@@ -890,3 +890,29 @@ def test_on_a_terminal_long_stages_show_a_progress_bar(tmp_path: Path) -> None:
         assert re.search(rf"\r{stage}\s+\[#+ *\] \d+/\d+", shown), (stage, shown)
     for stage in ("load and validate", "booklets", "render pages", "mkdocs", "offline copy", "publish", "total"):
         assert re.search(rf"^(\x1b\[K)?{stage}\s+\d+\.\d+ s", shown.replace("\r", "\n"), re.MULTILINE), (stage, shown)
+
+
+@pytest.mark.slow
+def test_a_preview_keeps_the_current_booklets_for_the_next_build(tmp_path: Path) -> None:
+    """`handbook serve` typesets nothing, but keeps the last build's booklets that are still current; the next full
+    build then compiles only the ones the edit changed."""
+    from generator.build import build as build_in_process
+    root = make_project(tmp_path / "project")
+    site = root / "site"
+    build_in_process(root, site)
+    before = snapshot(site / "booklets")
+    manifest = json.loads((site / "booklets" / "index.json").read_text(encoding="utf-8"))
+    build_in_process(root, site, preview=True)
+    assert snapshot(site / "booklets") == before  # unchanged data: every booklet kept, manifest included
+    services = root / "services.yaml"
+    text = services.read_text(encoding="utf-8")
+    assert text.count("Paid by central government.") == 1  # service 1's English funding line
+    services.write_text(text.replace("Paid by central government.", "Paid by the central government."), encoding="utf-8")
+    build_in_process(root, site, preview=True)
+    stale = {e["file"] for e in manifest if 1 in e["services"] and e["language"] in ("en", "bilingual")}
+    kept = {e["file"] for e in json.loads((site / "booklets" / "index.json").read_text(encoding="utf-8"))}
+    assert stale and kept == {e["file"] for e in manifest} - stale
+    assert sorted(p.relative_to(site).as_posix() for p in site.glob("booklets/**/*.pdf")) == sorted(kept)
+    timings = build_in_process(root, site)
+    assert timings.booklets_reused == len(manifest) - len(stale)
+    assert len(json.loads((site / "booklets" / "index.json").read_text(encoding="utf-8"))) == len(manifest)
