@@ -1,5 +1,11 @@
 """Model → printable PDF booklets (Typst): per language the full handbook, each chapter and department,
-large-print chapters, a bilingual full edition, and for each an imposed saddle-stitch print file."""
+large-print chapters, a bilingual full edition, and for each an imposed saddle-stitch print file.
+
+In order: plan_booklets (which PDFs, split into volumes when long) → booklet_data (what each template receives) →
+render_booklets: every PDF whose input hash the previous build lists is reused (Reuse); the rest are compiled
+by a pool of workers, one Typst compiler each, in an order that keeps shared services together (locality), with
+each QR code drawn once (draw_qr_codes) and each PDF written straight to disk; then the imposed twins, the same
+way. carry_over_booklets does the reuse alone, for the preview. manifest_entry → booklets/index.json."""
 from __future__ import annotations
 
 import functools
