@@ -108,6 +108,12 @@ def plan_booklets(handbook: Handbook, config: SiteConfig) -> list[Booklet]:
     return booklets
 
 
+def plan_pairs(handbook: Handbook, config: SiteConfig) -> list[tuple[Booklet, Booklet]]:
+    """Every booklet with its imposed print file: (booklet, twin) in plan order."""
+    booklets = plan_booklets(handbook, config)  # each followed by its twin
+    return list(zip(booklets[0::2], booklets[1::2], strict=True))
+
+
 @functools.lru_cache(maxsize=4096)
 def qr_svg(url: str) -> str:
     """A URL → an SVG QR code with a quiet zone of 2 modules."""
@@ -140,8 +146,6 @@ def service_data(handbook: Handbook, config: SiteConfig, service: Service, langs
         heading += f" · {service.name[langs[1]]}"
     return {"heading": heading, "versions": versions, "url": url, "qr": None,  # drawn only if the booklet is compiled
             "qr_alt": t["qr_alt"].format(number=service.number), "qr_caption": f"{t['qr_caption']} {url}"}
-
-
 
 
 def booklet_langs(booklet: Booklet, config: SiteConfig) -> list[str]:
@@ -232,7 +236,7 @@ def _compile(template: str, root: str, data: dict[str, str], standards: tuple[st
     else:
         made = compiler.compile(sys_inputs=data, pdf_standards=cast(Any, list(standards)))
     assert isinstance(made, bytes), type(made)  # one PDF (a list would mean one image per page)
-    pdf = made
+    pdf: bytes = made
     Path(target).parent.mkdir(parents=True, exist_ok=True)
     Path(target).write_bytes(pdf)
     return page_count(pdf), len(pdf), sha256(pdf)
@@ -337,7 +341,7 @@ class Reuse:
 
     def __init__(self, previous_site: Path | None) -> None:
         self.site = previous_site
-        self.entries: dict[str, dict[str, Any]] = {}
+        self.entries: dict[str, dict[str, Any]] = {}  # input hash → previous manifest entry
         self.reused = 0
         if previous_site is None:
             return
@@ -345,7 +349,7 @@ class Reuse:
             listed = json.loads((previous_site / "booklets" / "index.json").read_text(encoding="utf-8"))
             self.entries = {e["input"]: e for e in listed if isinstance(e, dict) and "input" in e and "sha256" in e}
         except (OSError, ValueError, TypeError):
-            self.entries = {}  # no previous build, or one this version cannot read: compile everything
+            pass  # no previous build, or one this version cannot read: compile everything
 
     def take(self, key: str, target: Path) -> PdfFacts | None:
         """An input hash → the previous PDF made from exactly that input, placed at `target`; or None."""
@@ -369,9 +373,7 @@ def render_booklets(handbook: Handbook, config: SiteConfig, template_dir: Path, 
     entries, compiled in parallel on every core. The PDFs go straight to disk, so memory does not grow with them.
 
     With `reuse`, PDFs whose inputs are unchanged since the previous build are taken from it instead of compiled."""
-    booklets = plan_booklets(handbook, config)
-    standard = [b for b in booklets if not b.imposed]
-    imposed = {b.file: b for b in booklets if b.imposed}
+    pairs = plan_pairs(handbook, config)
     reuse = reuse or Reuse(None)
     engine = engine_key(template_dir)
     # Signals wait while the workers start (a signal in the middle of a fork leaves the pool half made);
@@ -381,7 +383,7 @@ def render_booklets(handbook: Handbook, config: SiteConfig, template_dir: Path, 
     try:
         pool.submit(int).result()  # start the workers while signals are blocked
         signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
-        return compile_booklets(pool, standard, imposed, handbook, config, template_dir, out, progress, reuse, engine)
+        return compile_booklets(pool, pairs, handbook, config, template_dir, out, progress, reuse, engine)
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
         pool.shutdown(wait=True, cancel_futures=True)
@@ -416,14 +418,15 @@ def locality(handbook: Handbook, standard: list[Booklet]) -> Callable[[int], tup
     return key
 
 
-def compile_booklets(pool: ProcessPoolExecutor, standard: list[Booklet], imposed: dict[str, Booklet],
+def compile_booklets(pool: ProcessPoolExecutor, pairs: list[tuple[Booklet, Booklet]],
                      handbook: Handbook, config: SiteConfig, template_dir: Path, out: Path, progress: Progress | None,
                      reuse: Reuse, engine: str) -> list[dict[str, Any]]:
     """Booklet data → standard and imposed PDFs under `out` and their manifest entries.
 
     A booklet's data is made again whenever it is needed (it is quick) rather than kept: at 100 times the services,
     keeping every booklet's data and input at once would take gigabytes."""
-    twins = [imposed[booklet_file(b.language, b.kind, b.id, b.edition, True, b.volume, b.volumes)] for b in standard]
+    standard = [booklet for booklet, _ in pairs]
+    twins = [twin for _, twin in pairs]
 
     def booklet_inputs(missing: list[int]) -> Iterator[dict[str, str]]:
         urls = {url for i in missing for url in booklet_urls(booklet_data(standard[i], handbook, config))}
@@ -478,19 +481,14 @@ def carry_over_booklets(handbook: Handbook, config: SiteConfig, template_dir: Pa
     """The preview's booklets: those of the previous build whose inputs are unchanged, placed under `out` (linked, not
     copied) with their manifest entries; nothing is compiled. The preview links to them, and the next full build
     reuses them rather than compiling everything again."""
-    booklets = plan_booklets(handbook, config)
-    standard = [b for b in booklets if not b.imposed]
-    imposed = {b.file: b for b in booklets if b.imposed}
     engine = engine_key(template_dir)
     manifest = []
-    for i, booklet in enumerate(standard):
+    for i, (booklet, twin) in enumerate(plan_pairs(handbook, config)):
         key = booklet_key(engine, booklet, handbook, config)
         made = reuse.take(key, out / booklet.file)
         if made is None:
             continue
         manifest.append(manifest_entry(booklet, made, key))
-        twin = imposed[booklet_file(booklet.language, booklet.kind, booklet.id, booklet.edition, True, booklet.volume,
-                                    booklet.volumes)]
         key = twin_key(engine, made[2], impose_spec(booklet, i, made[0], handbook, config))
         if (twin_made := reuse.take(key, out / twin.file)) is not None:
             manifest.append(manifest_entry(twin, twin_made, key))

@@ -76,12 +76,12 @@ def build(root: Path, site_dir: Path, report: Report | None = None, progress: Pr
                 manifest = carry_over_booklets(handbook, config, root / "templates", staging / "booklets", reuse)
             else:
                 manifest = render_booklets(handbook, config, root / "templates", staging / "booklets", reuse=reuse,
-                                           progress=progress and (lambda done, total: progress("booklets", done, total)))
+                                           progress=stage_progress(progress, "booklets"))
         timings.booklets_reused = reuse.reused
         with timings.run("render pages", report):
-            pages = render_languages(root, handbook, config, manifest, progress)
+            pages = render_languages(root, handbook, config, manifest, stage_progress(progress, "render pages"))
         with timings.run("mkdocs", report):
-            run_mkdocs(root, handbook, config, pages, staging, progress and (lambda done, total: progress("mkdocs", done, total)))
+            run_mkdocs(root, handbook, config, pages, staging, stage_progress(progress, "mkdocs"))
         with timings.run("search, data, sitemap", report):
             site = staging / "site"
             tidy_theme_files(site, config)
@@ -101,17 +101,22 @@ def build(root: Path, site_dir: Path, report: Report | None = None, progress: Pr
     return timings
 
 
+def stage_progress(progress: Progress | None, stage: str) -> Callable[[int, int], None] | None:
+    """The build's progress callback → one for a stage's (done, total)."""
+    return progress and (lambda done, total: progress(stage, done, total))
+
+
 def render_languages(root: Path, handbook: Handbook, config: SiteConfig, manifest: list[dict[str, Any]],
-                     progress: Progress | None = None) -> dict[str, dict[str, str]]:
-    """Every language → its Markdown pages (generated and hand-written)."""
+                     progress: Callable[[int, int], None] | None = None) -> dict[str, dict[str, str]]:
+    """Every language → its Markdown pages (generated and hand-written); `progress` counts service pages."""
     env = markdown_environment(root / "templates" / "site")
     total, done = len(handbook.services) * len(config.codes), 0
 
-    def step(count: int) -> None:
+    def step() -> None:
         nonlocal done
-        done += count
+        done += 1
         if progress:
-            progress("render pages", done, total)
+            progress(done, total)
     return {lang: render_pages(handbook, config, lang, env, read_content(root, lang), manifest, step) for lang in config.codes}
 
 

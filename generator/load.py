@@ -7,28 +7,22 @@ from typing import Any
 from .checks import check_across, check_schema, load_schema
 from .errors import DataError
 from .model import Audience, Chapter, Department, Handbook, Language, Provision, Service, SiteConfig, Source, Target, Term, Text
-from .yamlnodes import LIMIT_HINT, MAX_BYTES, MAX_NODES, Limits, load_nodes, to_plain
+from .yamlnodes import LIMIT_HINT, Limits, load_nodes, to_plain
 
 SERVICES_FILE = "services.yaml"
 CONFIG_FILE = "site_config.yml"
 
 
-def read_valid(path: Path, schema_name: str, languages: list[tuple[str, str]]) -> tuple[Any, Any]:
-    """A YAML file → (plain data, nodes) after the field checks, or DataError."""
-    root = load_nodes(path, path.name)
-    data = to_plain(root)
-    problems = check_schema(data, root, load_schema(schema_name), languages)
-    if problems:
-        raise DataError(problems)
-    return data, root
-
-
 def load_config(root_dir: Path) -> SiteConfig:
     """site_config.yml → SiteConfig."""
     path = root_dir / CONFIG_FILE
-    plain = to_plain(load_nodes(path, path.name))
-    languages = [(lang["code"], lang["script"]) for lang in plain_languages(plain)]
-    data, _ = read_valid(path, "site_config.schema.json", languages)
+    root = load_nodes(path, path.name)
+    data = to_plain(root)
+    languages = [(lang["code"], lang["script"]) for lang in plain_languages(data)]
+    problems = check_schema(data, root, load_schema("site_config.schema.json"), languages)
+    if problems:
+        raise DataError(problems)
+    assert isinstance(data, dict)  # checked: a mapping of the schema's shape
     limits = data.get("limits", {})
     return SiteConfig(
         languages=tuple(Language(**lang) for lang in data["languages"]),
@@ -36,8 +30,8 @@ def load_config(root_dir: Path) -> SiteConfig:
         title=Text.of(data["title"]),
         strings={code: dict(strings) for code, strings in data["strings"].items()},
         volume_services=data.get("editions", {}).get("volume_services", SiteConfig.volume_services),
-        max_bytes=round(limits["services_megabytes"] * 1024 * 1024) if "services_megabytes" in limits else MAX_BYTES,
-        max_values=limits.get("services_values", MAX_NODES),
+        max_bytes=round(limits["services_megabytes"] * 1024 * 1024) if "services_megabytes" in limits else SiteConfig.max_bytes,
+        max_values=limits.get("services_values", SiteConfig.max_values),
     )
 
 

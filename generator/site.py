@@ -59,7 +59,7 @@ def add(pages: dict[str, str], path: str, text: str) -> None:
 
 
 def render_pages(handbook: Handbook, config: SiteConfig, lang: str, env: Environment, content: dict[str, str],
-                 manifest: list[dict[str, Any]], progress: Callable[[int], None] | None = None) -> dict[str, str]:
+                 manifest: list[dict[str, Any]], progress: Callable[[], None] | None = None) -> dict[str, str]:
     """One language → {docs path: Markdown} for every page of its site; `progress` hears of each service page."""
     views = PageViews(handbook, config, lang, manifest)
     t = Strings(dict(config.strings[lang]))
@@ -71,7 +71,7 @@ def render_pages(handbook: Handbook, config: SiteConfig, lang: str, env: Environ
     for s in handbook.services:
         add(pages, page_path("services", s.id), render(env, "service.md.j2", s=views.service(s), t=t, lang_attr=source_tag))
         if progress:
-            progress(1)
+            progress()
     for c in handbook.chapters:
         add(pages, page_path("chapters", c.id), render(env, "chapter.md.j2", c=views.chapter_view(c.id, set(content)), t=t))
     for d in handbook.departments:
