@@ -6,7 +6,23 @@ from typing import Any
 
 from .checks import check_across, check_schema, load_schema
 from .errors import DataError
-from .model import Audience, Chapter, Department, Handbook, Language, Provision, Service, SiteConfig, Source, Target, Term, Text
+from .model import (
+    Audience,
+    Chapter,
+    Department,
+    Eligibility,
+    Handbook,
+    Language,
+    Provision,
+    RuleSet,
+    Service,
+    SiteConfig,
+    Source,
+    Target,
+    Term,
+    Text,
+    Years,
+)
 from .yamlnodes import LIMIT_HINT, Limits, load_nodes, to_plain
 
 SERVICES_FILE = "services.yaml"
@@ -121,9 +137,38 @@ def build_service(data: dict[str, Any], aliases: dict[str, str]) -> Service:
                          for p in data["provisions"]),
         departments=tuple(dict.fromkeys(aliases[d] for d in data["departments"])),
         audiences=tuple(data["audiences"]),
+        eligibility=build_eligibility(data["eligibility"]) if "eligibility" in data else None,
         keywords={code: tuple(words) for code, words in data["keywords"].items()},
         note=optional_text(data, "note"),
     )
+
+
+def build_eligibility(data: dict[str, Any]) -> Eligibility:
+    """Validated eligibility mapping → Eligibility."""
+    return Eligibility(everyone=data.get("everyone", False), any=tuple(build_ruleset(r) for r in data.get("any", [])))
+
+
+def build_ruleset(data: dict[str, Any]) -> RuleSet:
+    """Validated rule set mapping → RuleSet."""
+    return RuleSet(
+        age=build_years(data.get("age")),
+        sex=data.get("sex"),
+        residence=data.get("residence"),
+        status=tuple(data.get("status", ())),
+        disability=tuple(data.get("disability", ())),
+        pregnant=data.get("pregnant", False),
+        child=build_years(data.get("child")),
+        school=tuple(data.get("school", ())),
+        work=tuple(data.get("work", ())),
+        veteran=data.get("veteran", False),
+        family_planning=tuple(data.get("family-planning", ())),
+        other=optional_text(data, "other"),
+    )
+
+
+def build_years(data: dict[str, int] | None) -> Years | None:
+    """Validated {min, max} mapping (or nothing) → Years (or None)."""
+    return Years(data.get("min"), data.get("max")) if data is not None else None
 
 
 def build_term(data: dict[str, Any]) -> Term:

@@ -135,6 +135,96 @@ CASES = [
 ]
 
 
+def eligibility(value: str) -> tuple[str, str, str]:
+    """Edit: give the second tiny service (line 47) `eligibility: value`; the value starts at column 18."""
+    return sub("    audiences: [children-students]\n    keywords: {zh: [免",
+               f"    audiences: [children-students]\n    eligibility: {value}\n    keywords: {{zh: [免")
+
+
+ELIG = "services.yaml:47:{col}: services[1].eligibility{path}: {message}"
+ELIGIBILITY_CASES = [
+    # id, eligibility value, column, path, message; the value starts at column 18, columns point at the offending key or value
+    ("unknown-criterion", "{any: [{income: low}]}", 26, ".any[0].income", "unknown field 'income'"),
+    ("misspelt-criterion", "{any: [{veterans: true}]}", 26, ".any[0].veterans",
+     "unknown field 'veterans' (did you mean 'veteran'?)"),
+    ("age-min-above-max", "{any: [{age: {min: 70, max: 60}}]}", 37, ".any[0].age.min", "min 70 is more than max 60"),
+    ("child-min-above-max", "{any: [{child: {min: 6, max: 3}}]}", 39, ".any[0].child.min", "min 6 is more than max 3"),
+    ("age-negative", "{any: [{age: {min: -1}}]}", 37, ".any[0].age.min",
+     "expected a whole number of years from 0 to 150, got the number -1"),
+    ("age-as-text", "{any: [{age: {min: sixty}}]}", 37, ".any[0].age.min", "expected a whole number, got 'sixty'"),
+    ("age-empty", "{any: [{age: {}}]}", 31, ".any[0].age", "expected at least 1 field(s), got an empty mapping"),
+    ("unknown-status", "{any: [{status: [poor]}]}", 35, ".any[0].status[0]",
+     "expected one of dibao, tekun, registered-poor, low-income, got 'poor'"),
+    ("status-twice", "{any: [{status: [dibao, dibao]}]}", 34, ".any[0].status", "expected each value once, got 'dibao' twice"),
+    ("status-not-a-list", "{any: [{status: dibao}]}", 34, ".any[0].status", "expected a list, got 'dibao'"),
+    ("disability-grade-5", "{any: [{disability: [5]}]}", 39, ".any[0].disability[0]",
+     "expected a disability certificate grade from 1 to 4, got the number 5"),
+    ("disability-grade-0", "{any: [{disability: [1, 0]}]}", 42, ".any[0].disability[1]",
+     "expected a disability certificate grade from 1 to 4, got the number 0"),
+    ("unknown-sex", "{any: [{sex: man}]}", 31, ".any[0].sex", "expected male or female, got 'man'"),
+    ("unknown-residence", "{any: [{residence: town}]}", 37, ".any[0].residence",
+     "expected urban, rural or ask (urban/rural: household registration; ask: depends on where one lives or works), got 'town'"),
+    ("unknown-school", "{any: [{school: [college]}]}", 35, ".any[0].school[0]",
+     "expected one of preschool, primary, junior, senior, vocational, university, got 'college'"),
+    ("unknown-work", "{any: [{work: [retired]}]}", 33, ".any[0].work[0]",
+     "expected one of unemployed, graduate, employee, flexible, got 'retired'"),
+    ("unknown-family-planning", "{any: [{family-planning: [twins]}]}", 44, ".any[0].family-planning[0]",
+     "expected one of only-child, two-daughters, child-died-or-disabled, got 'twins'"),
+    ("pregnant-false", "{any: [{pregnant: false}]}", 36, ".any[0].pregnant",
+     "expected true (leave 'pregnant' out when it does not matter), got false"),
+    ("veteran-text", "{any: [{veteran: yes}]}", 35, ".any[0].veteran",
+     "expected true (leave 'veteran' out when it does not matter), got 'yes'"),
+    ("everyone-false", "{everyone: false}", 29, ".everyone",
+     "expected true (leave 'everyone' out when the service is not for all residents), got false"),
+    ("everyone-and-any", "{everyone: true, any: [{age: {min: 6}}]}", 40, ".any",
+     "expected either everyone: true or any: [rule sets], not both"),
+    ("neither-everyone-nor-any", "{other: x}", 19, ".other", "unknown field 'other'"),
+    ("empty-eligibility", "{}", 18, "", "expected everyone: true or any: [rule sets], got neither"),
+    ("empty-any", "{any: []}", 24, ".any", "expected at least 1 item(s), got 0"),
+    ("empty-rule-set", "{any: [{}]}", 25, ".any[0]", "expected at least 1 field(s), got an empty mapping"),
+    ("other-without-en", "{any: [{other: {zh: 符合条件的}}]}", 33, ".any[0].other.en", "missing; expected text in language 'en'"),
+]
+
+
+@pytest.mark.parametrize(("value", "col", "path", "message"),
+                         [pytest.param(v, c, p, m, id=i) for i, v, c, p, m in ELIGIBILITY_CASES])
+def test_bad_eligibility_is_reported(tiny_handbook: Path, run_cli, value: str, col: int, path: str, message: str) -> None:
+    apply_edit(tiny_handbook, eligibility(value))
+    check_broken(tiny_handbook, run_cli, ELIG.format(col=col, path=path, message=message))
+
+
+def test_good_eligibility_passes(tiny_handbook: Path, run_cli) -> None:
+    rules = ("{any: [{age: {min: 60}, sex: male, residence: rural, family-planning: [only-child, two-daughters]}, "
+             "{status: [dibao], disability: [1, 2], pregnant: true, child: {max: 3}, school: [primary], work: [unemployed], "
+             "veteran: true, other: {zh: 符合条件的, en: Those who qualify}}]}")
+    apply_edit(tiny_handbook, eligibility(rules))
+    assert run_cli("--root", str(tiny_handbook), "check")[:3:2] == (0, "")
+
+
+EVERYONE_AUDIENCE = sub("audiences:\n  - id: children-students\n", """audiences:
+  - id: everyone
+    name: {zh: 全体居民, en: Everyone}
+    description: {zh: 所有居民。, en: All residents.}
+  - id: children-students
+""")  # three lines added above the services: the second service's audiences are on line 49, its eligibility on 50
+
+
+def test_everyone_audience_on_a_service_not_for_everyone_is_reported(tiny_handbook: Path, run_cli) -> None:
+    apply_edit(tiny_handbook, EVERYONE_AUDIENCE)
+    apply_edit(tiny_handbook, sub("    audiences: [children-students]\n    keywords: {zh: [免",
+                                  "    audiences: [children-students, everyone]\n    eligibility: {any: [{school: [primary]}]}\n"
+                                  "    keywords: {zh: [免"))
+    check_broken(tiny_handbook, run_cli, "services.yaml:49:36: services[1].audiences[1]: "
+                                         "audience 'everyone' is only for services whose eligibility is everyone: true")
+
+
+def test_service_for_everyone_without_the_everyone_audience_is_reported(tiny_handbook: Path, run_cli) -> None:
+    apply_edit(tiny_handbook, EVERYONE_AUDIENCE)
+    apply_edit(tiny_handbook, eligibility("{everyone: true}"))
+    check_broken(tiny_handbook, run_cli, "services.yaml:50:29: services[1].eligibility.everyone: "
+                                         "a service for everyone must list audience 'everyone' in audiences")
+
+
 def apply_edit(root: Path, edit: tuple[str, str | None, str | bytes]) -> None:
     """Apply one table edit to the project in `root`."""
     file, old, new = edit
