@@ -65,6 +65,7 @@ services:
         funding: {zh: 中央承担。, en: Paid by central government.}
     departments: [education-sports, 县财政局]
     audiences: [children-students]
+    eligibility: {any: [{school: [primary, junior]}]}
     keywords: {zh: [营养餐], en: [school meals]}
   - id: fee-exemptions
     number: 2
@@ -76,6 +77,7 @@ services:
         funding: {zh: 县承担。, en: Paid by the county.}
     departments: [县教体局]
     audiences: [children-students]
+    eligibility: {everyone: true}
     keywords: {zh: [免学费], en: [free school]}
 glossary:
   - term: {zh: 义务教育, en: compulsory education}
