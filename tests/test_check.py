@@ -25,6 +25,11 @@ def sub(old: str, new: str, file: str = "services.yaml") -> tuple[str, str, str 
     return file, old, new
 
 
+def summary(flow: str) -> tuple[str, str, str]:
+    """Edit: give service 2 (line 40) the summary `flow`, on a new line 41."""
+    return sub("    name: {zh: 免学费, en: Free tuition}\n", f"    name: {{zh: 免学费, en: Free tuition}}\n    summary: {flow}\n")
+
+
 def raw(data: bytes) -> tuple[str, None, bytes]:
     """Edit: replace services.yaml by these bytes."""
     return "services.yaml", None, data
@@ -115,6 +120,22 @@ CASES = [
     ("glossary", sub("en: Students in compulsory education}", "en: Students in basic schooling}"),
      "services.yaml:31:38: services[0].provisions[0].recipients.en: the zh text uses glossary term '义务教育', "
      "so this text must use 'compulsory education'"),
+    ("summary-empty-en", summary('{zh: 免除学费。, en: ""}'),
+     "services.yaml:41:30: services[1].summary.en: expected non-empty text, got ''"),
+    ("summary-chinese-in-en", summary("{zh: 免除学费。, en: No 学费.}"),
+     "services.yaml:41:30: services[1].summary.en: expected text in Latin script, got Chinese character '学' at character 4"),
+    ("summary-zh-too-long", summary("{zh: " + "免" * 60 + "。, en: No fees.}"),
+     "services.yaml:41:19: services[1].summary.zh: expected at most 60 characters (one line), got 61"),
+    ("summary-en-too-long", summary("{zh: 免除学费。, en: " + "No fees " * 20 + "at all.}"),
+     "services.yaml:41:30: services[1].summary.en: expected at most 160 characters (one line), got 167"),
+    ("summary-zh-cut-off", summary("{zh: 免除义务教育阶段学生的学, en: No fees.}"),
+     "services.yaml:41:19: services[1].summary.zh: expected a full sentence ending with '。', "
+     "got text ending with '免除义务教育阶段学生的学'"),
+    ("summary-en-cut-off", summary("{zh: 免除学费。, en: Students pay no tuition fees for their}"),
+     "services.yaml:41:30: services[1].summary.en: expected a full sentence ending with '.', "
+     "got text ending with 'es for their'"),
+    ("summary-en-two-lines", summary('{zh: 免除学费。, en: "No tuition\\nfees."}'),
+     "services.yaml:41:30: services[1].summary.en: expected one line, got a line break at character 11"),
     ("alias-of-two-departments", sub("    aliases: [县财政局]", "    aliases: [县财政局, 县教体局]"),
      "services.yaml:20:21: departments[1].aliases[1]: alias '县教体局' already names department 'education-sports'"),
     ("config-bad-script", sub("script: Latn", "script: Latin", file="site_config.yml"),
@@ -231,3 +252,12 @@ def test_yaml_1_1_line_breaks_are_read_as_yaml_1_2() -> None:
     value, b = root.items["a"], root.items["b"]
     assert isinstance(value, ScalarNode) and value.value == "x\u2028y"
     assert b.pos.line == 2
+
+
+def test_summary_is_loaded_as_text(tiny_handbook: Path) -> None:
+    from generator.load import load_project
+
+    apply_edit(tiny_handbook, summary("{zh: 学生免学费。, en: Students pay no tuition fees.}"))
+    service = load_project(tiny_handbook)[1].service(2)
+    assert service.summary is not None
+    assert (service.summary["zh"], service.summary["en"]) == ("学生免学费。", "Students pay no tuition fees.")
