@@ -42,7 +42,7 @@ class ServiceLink:
     number: int  # official number
     name: str  # localized name
     href: str  # link to the service page
-    summary: str  # one line: who it is for
+    summary: str  # one line: what you get (the service's reviewed summary)
 
 
 @dataclass(frozen=True)
@@ -123,7 +123,7 @@ class Views:
     def service_link(self, service: Service, from_path: str) -> ServiceLink:
         """A service → how it is listed from the page at `from_path`."""
         return ServiceLink(service.number, service.name[self.lang], link(from_path, page_path("services", service.id)),
-                           first_line(service.provisions[0].recipients[self.lang]))
+                           service.summary[self.lang])
 
     def department_links(self, ids: tuple[str, ...], from_path: str) -> tuple[Link, ...]:
         """Department ids → links to their pages."""

@@ -107,3 +107,25 @@ def test_every_service_has_audiences_and_keywords_in_both_languages(handbook: Ha
 def test_glossary_terms_needing_pinyin(handbook: Handbook) -> None:
     pinyin = {t.term["zh"]: t.pinyin for t in handbook.glossary}
     assert pinyin["低保"] == "dibao" and pinyin["五保"] == "wubao" and pinyin["建档立卡"] == "jiandang lika"
+
+
+def figures(text: str) -> set[str]:
+    """A text → its figures, 万 scaled and thousands separators dropped: '7.5万套' → {'75000'}, 'CNY 1,000' → {'1000'}."""
+    return {f"{float(n) * 10000:g}" if wan else n for n, wan in re.findall(r"(\d+(?:\.\d+)?)(万?)", text.replace(",", ""))}
+
+
+def test_every_summary_states_only_figures_of_its_service(handbook: Handbook) -> None:
+    """A summary adds no number: each figure is in the service's own text, in both languages, and zh and en agree."""
+    for s in handbook.services:
+        for lang in ("zh", "en"):
+            own = " ".join([s.name[lang]] + [getattr(p, f)[lang] for p in s.provisions for f in ("recipients", "standard")])
+            assert figures(s.summary[lang]) <= figures(own), (s.number, lang, figures(s.summary[lang]) - figures(own))
+        assert figures(s.summary["zh"]) <= figures(s.summary["en"]), s.number
+
+
+def test_summaries_are_distinct_from_names_and_recipients(handbook: Handbook) -> None:
+    """A summary says what you get; it is neither the name nor the recipients line again."""
+    summaries = [s.summary["en"] for s in handbook.services]
+    assert len(set(summaries)) == len(summaries)
+    for s in handbook.services:
+        assert s.summary["en"].rstrip(".") not in (s.name["en"], s.provisions[0].recipients["en"].rstrip(".")), s.number
