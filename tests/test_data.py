@@ -129,3 +129,35 @@ def test_summaries_are_distinct_from_names_and_recipients(handbook: Handbook) ->
     assert len(set(summaries)) == len(summaries)
     for s in handbook.services:
         assert s.summary["en"].rstrip(".") not in (s.name["en"], s.provisions[0].recipients["en"].rstrip(".")), s.number
+
+
+def test_shared_funding_reads_the_same_everywhere(handbook: Handbook) -> None:
+    """中央和地方财政 is always 'the central and local government budgets'; 分别负担 says each pays its own share."""
+    shared = re.compile(r"中央(财政)?(和|与)地方财政")
+    fundings = [(s.number, p.funding) for s in handbook.services for p in s.provisions]
+    assert [n for n, f in fundings if shared.search(f["zh"])] == [39, 41, 43, 44, 65, 67, 69]
+    for number, funding in fundings:
+        assert "finances" not in funding["en"], number
+        if shared.search(funding["zh"]):
+            assert "the central and local government budgets" in funding["en"].lower(), number
+        if "分别负担" in funding["zh"]:
+            assert "each pay their own share" in funding["en"], number
+
+
+def test_editors_notes_are_each_about_their_own_service(handbook: Handbook) -> None:
+    """No note is copied from another service (No. 34's once described No. 30's figure)."""
+    notes = [s.note["en"] for s in handbook.services if s.note]
+    assert len(set(notes)) == len(notes)
+    assert "drinking water" in handbook.service(34).note["en"] and "delivery" not in handbook.service(34).note["en"]
+
+
+def test_reviewed_english_sentences(handbook: Handbook) -> None:
+    """The bilingual review's clearer sentences (issue 15, item 12)."""
+    def en(number: int, field: str) -> str:
+        return str(getattr(handbook.service(number).provisions[0], field)["en"])
+    assert "reduced by CNY 600 per child per year for all (100%) enrolled children" in en(4, "standard")
+    assert "The scheme pays back at least 75% of eligible in-patient costs" in en(22, "standard")
+    assert "reporting of unlicensed medical practice and of illegal blood collection" in en(34, "standard")
+    no_44 = handbook.service(44)
+    assert "graded 3 or above" in en(44, "recipients") and no_44.note and "graded 3 or above" in no_44.note["en"]
+    assert "poverty alleviation recipients" not in en(75, "standard")  # who qualifies is said once, under recipients
