@@ -16,6 +16,7 @@ from jsonschema import Draft202012Validator, ValidationError
 from jsonschema.validators import extend
 
 from .errors import Position, Problem
+from .quantities import plain_unit
 from .yamlnodes import MapNode, Node, find
 
 Path = tuple[Any, ...]
@@ -122,6 +123,20 @@ def sentence_problems(value: str, limit: int, end: str, code: str) -> Iterator[V
                               path=[code])
 
 
+def unit_errors(languages: Sequence[tuple[str, str]]) -> Any:
+    """Languages (code, script) → the "x-unit" keyword: Latin-script units in the singular, without a scale word."""
+    def check(validator: Any, enabled: bool, instance: Any, schema: dict[str, Any]) -> Iterator[ValidationError]:
+        if not (enabled and isinstance(instance, dict)):
+            return
+        for code, script in languages:
+            value = instance.get(code)
+            if script == "Latn" and isinstance(value, str) and value.strip() and not plain_unit(value):
+                yield ValidationError(f"expected the unit in the singular and without a scale word, e.g. 'person' "
+                                      f"(numbers are scaled from 万 and made plural when shown), got {describe(value)}",
+                                      path=[code])
+    return check
+
+
 def word_errors(codes: Sequence[str]) -> Any:
     """Language codes → the "x-words" keyword: lists of words per language ('all' = each language)."""
     def check(validator: Any, mode: str, instance: Any, schema: dict[str, Any]) -> Iterator[ValidationError]:
@@ -139,7 +154,7 @@ def word_errors(codes: Sequence[str]) -> Any:
 def schema_message(error: ValidationError) -> str:  # noqa: PLR0911  (one message per schema keyword)
     """A jsonschema error → an editor's message: what was expected, what was found."""
     kind, found, schema = error.validator, error.instance, error.schema
-    if kind in ("x-text", "x-words", "x-sentence"):
+    if kind in ("x-text", "x-words", "x-sentence", "x-unit"):
         return str(error.message)
     if kind == "type":
         expected = TYPE_NAMES.get(str(error.validator_value), str(error.validator_value))
@@ -198,7 +213,7 @@ def check_schema(data: object, root: Node, schema: dict[str, Any], languages: Se
     """Plain data → one problem per schema violation, at the offending value."""
     validator_class = extend(Draft202012Validator, {
         "x-text": text_errors(languages), "x-words": word_errors([c for c, _ in languages]),
-        "x-sentence": sentence_errors(languages)})
+        "x-sentence": sentence_errors(languages), "x-unit": unit_errors(languages)})
     validator = validator_class(schema)
     leaves = [single for error in validator.iter_errors(data) for leaf in leaf_errors(error) for single in split_errors(leaf)]
     misspelt = {error_path(e)[:-1] + (guess,) for e in leaves if e.validator == "additionalProperties"

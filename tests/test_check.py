@@ -120,6 +120,17 @@ CASES = [
     ("glossary", sub("en: Students in compulsory education}", "en: Students in basic schooling}"),
      "services.yaml:31:38: services[0].provisions[0].recipients.en: the zh text uses glossary term '义务教育', "
      "so this text must use 'compulsory education'"),
+    ("target-unit-scaled", sub("    intro: {zh: 教育导言。, en: Education introduction.}\n",
+                               "    intro: {zh: 教育导言。, en: Education introduction.}\n    targets:\n"
+                               "      - {label: {zh: 新增就业, en: New jobs}, value: 0.8, "
+                               "unit: {zh: 万人, en: ten thousand people}}\n"),
+     "services.yaml:13:74: chapters[0].targets[0].unit.en: expected the unit in the singular and without a scale word, "
+     "e.g. 'person' (numbers are scaled from 万 and made plural when shown), got 'ten thousand people'"),
+    ("target-unit-plural", sub("    intro: {zh: 教育导言。, en: Education introduction.}\n",
+                               "    intro: {zh: 教育导言。, en: Education introduction.}\n    targets:\n"
+                               "      - {label: {zh: 面积, en: Area}, value: 1, unit: {zh: 平方米, en: square metres}}\n"),
+     "services.yaml:13:67: chapters[0].targets[0].unit.en: expected the unit in the singular and without a scale word, "
+     "e.g. 'person' (numbers are scaled from 万 and made plural when shown), got 'square metres'"),
     ("summary-missing", sub("    summary: {zh: 学生免学费。, en: Students pay no tuition fees.}\n", ""),
      "services.yaml:38:5: services[1].summary: missing required field 'summary'"),
     ("summary-empty-en", summary('{zh: 免除学费。, en: ""}'),

@@ -161,3 +161,27 @@ def test_reviewed_english_sentences(handbook: Handbook) -> None:
     no_44 = handbook.service(44)
     assert "graded 3 or above" in en(44, "recipients") and no_44.note and "graded 3 or above" in no_44.note["en"]
     assert "poverty alleviation recipients" not in en(75, "standard")  # who qualifies is said once, under recipients
+
+
+def test_targets_read_as_the_plan_states_them(handbook: Handbook) -> None:
+    """Targets shown in English: 万 scaled, units singular or plural by the number; labels say what is measured."""
+    from generator.views import format_target
+
+    shown = {t.label["en"]: format_target(t, "en", "zh") for c in handbook.chapters for t in c.targets}
+    assert shown["New urban jobs in the county, cumulative over five years"] == "8,000 people"
+    assert shown["Sports ground area per person"] == "reach 1 square metre per person"
+    assert shown["Elderly care beds per 1,000 older people"] == "at least 35 beds"
+    assert not [v for v in shown.values() if re.search(r"thousand|\b1 \w+s\b", v)]
+    labels = {t.label["zh"]: t for c in handbook.chapters for t in c.targets}
+    assert "每个乡（镇）公办幼儿园" in labels
+
+
+def test_elderly_care_targets_cover_all_urban_communities(handbook: Handbook) -> None:
+    """The plan: 养老服务设施覆盖所有城区社区、90%以上的乡镇和30%以上的农村社区 — three targets, each saying what is measured."""
+    if SEED.exists():
+        assert "养老服务设施覆盖所有城区社区、90%以上的乡镇和30%以上的农村社区" in SEED.read_text(encoding="utf-8")
+    targets = handbook.chapter("social-services").targets
+    coverage = [(t.label["zh"], t.value) for t in targets if "养老服务设施覆盖" in t.label["zh"]]
+    assert coverage == [("养老服务设施覆盖的城区社区比例", 100), ("养老服务设施覆盖的乡镇比例", 90),
+                        ("养老服务设施覆盖的农村社区比例", 30)]
+    assert all("covered by elderly care service facilities" in t.label["en"] for t in targets if "养老服务设施" in t.label["zh"])
