@@ -67,6 +67,7 @@ services:
     audiences: [children-students]
     eligibility: {any: [{school: [primary, junior]}]}
     keywords: {zh: [营养餐], en: [school meals]}
+    summary: {zh: 义务教育学生每人每天获得4元。, en: Students in compulsory education get CNY 4 a day.}
   - id: fee-exemptions
     number: 2
     chapter: education
@@ -79,6 +80,7 @@ services:
     audiences: [children-students]
     eligibility: {everyone: true}
     keywords: {zh: [免学费], en: [free school]}
+    summary: {zh: 学生免学费。, en: Students pay no tuition fees.}
 glossary:
   - term: {zh: 义务教育, en: compulsory education}
 """
