@@ -168,7 +168,7 @@ class Views:
             keywords=service.keywords.get(self.lang, ()),
             audiences=tuple(Link(self.handbook.audience(a).name[self.lang], link(here, page_path("audiences", a)))
                             for a in service.audiences),
-            citation=self.t("source_citation", title=source.title[self.lang], number=source.number,
+            citation=self.t("source_citation", title=source.title[self.lang], number=source.number[self.lang],
                             date=source.date, service=service.number),
             booklets=self.booklet_links(here, lambda b: True, self.containing.get(service.number, [])),
             show_official=self.lang != self.source_lang,
