@@ -297,3 +297,21 @@ def test_english_interface_strings_date_the_plan_period() -> None:
     undated = [key for key, text in strings.items() if "{title}" not in text
                and (after := first_mentions(text)) is not None and not after.startswith(" (2016–2020)")]
     assert undated == []
+
+
+# ---- (h) How to use speaks to residents; editors' and developers' steps are in README ----
+
+DEVELOPER_WORDS = ("make build", "make check", "make serve", "services.yaml", "site_config", "site_url", "site/", "127.0.0.1",
+                   "handbook check")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_how_to_use_speaks_to_residents(lang: str) -> None:
+    text = (CONTENT / lang / "how-to-use.md").read_text(encoding="utf-8")
+    assert [word for word in DEVELOPER_WORDS if word in text] == []
+
+
+def test_readme_keeps_the_editors_and_publishers_steps() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for step in ("make check", "make serve", "make build", "set `site_url`", "`summary`"):
+        assert step in readme, step
