@@ -6,7 +6,22 @@ from typing import Any
 
 from .checks import check_across, check_schema, load_schema
 from .errors import DataError
-from .model import Audience, Chapter, Department, Handbook, Language, Provision, Service, SiteConfig, Source, Target, Term, Text
+from .model import (
+    Audience,
+    Chapter,
+    Department,
+    Handbook,
+    Language,
+    NameChange,
+    Provision,
+    Service,
+    SiteConfig,
+    Source,
+    Synonym,
+    Target,
+    Term,
+    Text,
+)
 from .yamlnodes import LIMIT_HINT, Limits, load_nodes, to_plain
 
 SERVICES_FILE = "services.yaml"
@@ -79,6 +94,7 @@ def build_handbook(data: dict[str, Any]) -> Handbook:
         audiences=tuple(Audience(a["id"], Text.of(a["name"]), Text.of(a["description"])) for a in data["audiences"]),
         services=services,
         glossary=tuple(build_term(t) for t in data["glossary"]),
+        synonyms=tuple(build_synonym(s) for s in data.get("synonyms") or []),
     )
 
 
@@ -107,7 +123,19 @@ def build_target(data: dict[str, Any]) -> Target:
 
 def build_department(data: dict[str, Any]) -> Department:
     """Validated department mapping → Department."""
-    return Department(data["id"], Text.of(data["name"]), Text.of(data["short_name"]), tuple(data["aliases"]))
+    return Department(data["id"], Text.of(data["name"]), Text.of(data["short_name"]), tuple(data["aliases"]),
+                      formerly=tuple(build_name_change(f, "until") for f in data.get("formerly") or []),
+                      now=build_name_change(data["now"], "since") if "now" in data else None)
+
+
+def build_name_change(data: dict[str, Any], date_key: str) -> NameChange:
+    """Validated formerly/now mapping → NameChange."""
+    return NameChange(Text.of(data["name"]), str(data[date_key]), Text.of(data["source"]))
+
+
+def build_synonym(data: dict[str, Any]) -> Synonym:
+    """Validated synonyms entry → Synonym."""
+    return Synonym(tuple(data["terms"]), tuple(data["means"]), data["lang"], Text.of(data["source"]))
 
 
 def build_service(data: dict[str, Any], aliases: dict[str, str]) -> Service:
