@@ -1,5 +1,5 @@
 /* Handbook client: larger-text control and search (index built by generator/search.py; the
-   tokenising and ranking here mirror search.py's query_terms() and search(), kept in step by tests). */
+   query units and ranking here mirror search.py's query_units() and rank(), kept in step by tests/test_browser.py). */
 (function () {
   "use strict";
   var root = document.documentElement;
