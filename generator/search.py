@@ -43,11 +43,12 @@ SUFFIXES = (("bilities", "bl"), ("bility", "bl"), ("ations", ""), ("ation", ""),
             ("ies", "y"), ("ied", "y"), ("sses", "ss"), ("es", ""), ("ed", ""), ("ly", ""), ("s", ""), ("e", ""))
 # language rules, not per-query lists: English question and filler words, Chinese ones (longest first)
 STOP_WORDS = frozenset("a about am an and any are at be by can could do does for from get got have how i if in is it me "
-                       "my of on or our please s should the there to want we what when where which who will with would "
+                       "my no of on or our please s should the there to want we what when where which who will with would "
                        "you your need".split())
-FILLERS = re.compile("怎么办|怎么样|怎么|怎样|如何|哪里|哪儿|哪些|什么|请问|我想|我要|我家|我们|我的|能不能|有没有|"
+FILLERS = re.compile("第(?=[0-9])|(?<=[0-9])项|"
+                     "怎么办|怎么样|怎么|怎样|如何|哪里|哪儿|哪些|什么|请问|我想|我要|我家|我们|我的|能不能|有没有|"
                      "可不可以|可以|是不是|吗|呢|吧|啊|的|了|我")
-FILLER_CHARACTERS = frozenset(FILLERS.pattern) - set("|")
+FILLER_CHARACTERS = frozenset("".join(CJK_RUN.findall(FILLERS.pattern)))
 
 # field → weight: a match in a name or keyword outranks one in the small print
 WEIGHTS = {"name": 10.0, "keywords": 8.0, "synonyms": 7.0, "number": 10.0, "audiences": 3.0, "recipients": 3.0,
@@ -181,7 +182,7 @@ def field_counts(doc: Document, with_pinyin: bool) -> dict[str, dict[str, int]]:
     counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for field, texts in doc.fields.items():
         for text in texts:
-            for term in tokens(text):
+            for term in (["#" + text] if field == "number" else tokens(text)):  # only a query that is just the number
                 counts[field][term] += 1
             if with_pinyin and field in PINYIN_FIELDS:
                 for pinyin_field, term in pinyin_tokens(text):
@@ -328,26 +329,48 @@ def query_units(index: Mapping[str, Any], text: str, keys: list[str] | None = No
     units: list[Unit] = [(1.0, ((p, 1.0, False),)) for p in dict.fromkeys(pairs)]
     units += latin_units(index, text, keys)
     units += [(0.25 / len(chars), ((c, CHAR_FACTOR, False),)) for c in chars]
-    return units
+    return number_unit(units)
 
 
 def latin_units(index: Mapping[str, Any], text: str, keys: list[str]) -> list[Unit]:
-    """Latin words of a normalized query → units; consecutive pinyin words are read as one (spaces optional)."""
+    """Latin words of a normalized query → units; consecutive pinyin words are read as one (spaces optional), and two
+    words that the index has written together also match that word (wheel chair: wheelchair)."""
     rules = index["rules"]
     syllables = frozenset(rules["syllables"])
     units: list[Unit] = []
     group: list[str] = []
+    previous = ""  # the last word, if it was not pinyin
     words = [rules["spelling"].get(w, w) for w in LATIN_RUN.findall(text) if w not in STOP_WORDS]
     for word in dict.fromkeys(words):
         pinyin = pinyin_of(word, syllables) if rules["pinyin"] else None
         if pinyin:
             group += pinyin
+            previous = ""
             continue
         if group:
             units += pinyin_units(group)
             group = []
-        units.append(word_unit(word, index, keys))
+        unit = word_unit(word, index, keys)
+        joined = stem(previous + word)
+        if previous and joined in index["terms"]:
+            units[-1] = with_alternative(units[-1], joined)
+            unit = with_alternative(unit, joined)
+        units.append(unit)
+        previous = word
     return units + (pinyin_units(group) if group else [])
+
+
+def with_alternative(unit: Unit, term: str) -> Unit:
+    """A unit that also matches `term` exactly."""
+    return unit[0], (*unit[1], (term, 1.0, False))
+
+
+def number_unit(units: list[Unit]) -> list[Unit]:
+    """A query that is only a number also finds the service with that number."""
+    main = [u for u in units if u[0] == 1.0]
+    if len(main) == 1 and len(units) == 1 and main[0][1][0][0].isdigit():
+        return [with_alternative(units[0], "#" + main[0][1][0][0])]
+    return units
 
 
 def unit_matches(postings: Mapping[str, list[list[float]]], keys: list[str], alts: Iterable[tuple[str, float, bool]]

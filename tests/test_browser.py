@@ -298,7 +298,8 @@ TERM_QUERIES = [
     "naïve café", "45", "第45项", "No. 73", "2018年12月", "covid-19", "school-meals", "What can I get for my child?",
     "how do I get free tuition", "classes passes studies applied", "yanglaojin", "ylj", "，。！？…", "", "   ",
     "①②③", "ﬁnance", "㐀㐁", "豈", "医疗保险、生育保险", "yǎnglǎo", "di1bao3", "lü lv", "養老保險", "sholarship",
-    "constructor", "__proto__", "hasOwnProperty toString", "ｙａｎｇｌａｏ", "İstanbul ǅ",
+    "constructor", "__proto__", "hasOwnProperty toString", "ｙａｎｇｌａｏ", "İstanbul ǅ", "wheel chair", "4a", "第4a项",
+    "my mum is 85 does she get money", "check up",
 ]
 RANKING_QUERIES = {
     "zh": ["低保", "医保", "打疫苗", "营养餐", "残疾人补贴", "公租房", "yanglaojin", "ylj", "怎么办理低保", "养老保险",

@@ -114,6 +114,19 @@ def test_word_forms_share_a_stem(typed: str, named: str) -> None:
     assert urls(index, typed) == [f"{named} support"]
 
 
+def test_two_words_match_the_word_they_make_together() -> None:
+    index = build_index([doc("wheelchair repairs"), doc("committee chair", standard=["wheel"]), *filler(5)], False)
+    assert urls(index, "wheel chair")[0] == "wheelchair repairs"
+
+
+@pytest.mark.parametrize("query", ["7", "No. 7", "第7项"])
+def test_a_query_that_is_only_a_number_finds_that_service(query: str) -> None:
+    docs = [doc(f"service{n}", number=[str(n)], standard=["7 days a week"] if n == 1 else []) for n in range(1, 10)]
+    index = build_index(docs, True)
+    assert urls(index, query)[0] == "service7"
+    assert "service7" not in urls(index, "open 7 days")  # a number inside a question is text, not a service number
+
+
 # ---- Chinese: pinyin and traditional characters ----
 
 PINYIN_DOCS = [doc("养老保险", keywords=["养老金"]), doc("法律援助"), doc("低保", keywords=["最低生活保障"]),

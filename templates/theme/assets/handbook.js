@@ -94,13 +94,13 @@
   var LATIN_RUN = /[a-z0-9]+/g;
   var COMBINING = /[\u0300-\u036f]/g;
   var TONE_NUMBER = /([a-z])[1-5](?![0-9])/g;
-  var FILLERS = new RegExp("怎么办|怎么样|怎么|怎样|如何|哪里|哪儿|哪些|什么|请问|我想|我要|我家|我们|我的|能不能|有没有|" +
+  var FILLERS = new RegExp("第(?=[0-9])|(?<=[0-9])项|怎么办|怎么样|怎么|怎样|如何|哪里|哪儿|哪些|什么|请问|我想|我要|我家|我们|我的|能不能|有没有|" +
                            "可不可以|可以|是不是|吗|呢|吧|啊|的|了|我", "g");
   var SUFFIXES = [["bilities", "bl"], ["bility", "bl"], ["ations", ""], ["ation", ""], ["ancies", "ant"], ["ancy", "ant"],
                   ["encies", "ent"], ["ency", "ent"], ["ated", ""], ["ates", ""], ["ate", ""], ["ings", ""], ["ing", ""],
                   ["ies", "y"], ["ied", "y"], ["sses", "ss"], ["es", ""], ["ed", ""], ["ly", ""], ["s", ""], ["e", ""]];
   var STOP = Object.create(null);
-  ("a about am an and any are at be by can could do does for from get got have how i if in is it me my of on or our please " +
+  ("a about am an and any are at be by can could do does for from get got have how i if in is it me my no of on or our please " +
    "s should the there to want we what when where which who will with would you your need").split(" ")
     .forEach(function (w) { STOP[w] = true; });
   var PREFIX = 0.6, TYPO = {1: 0.5, 2: 0.35}, CHAR_FACTOR = 0.2, EXPANSIONS = 40, MAX_SYLLABLE = 6;
@@ -198,16 +198,32 @@
   }
 
   function latinUnits(index, text) {
-    var rules = index.rules, units = [], group = [];
+    var rules = index.rules, units = [], group = [], previous = "";
     var words = (text.match(LATIN_RUN) || []).filter(function (w) { return !STOP[w]; })
       .map(function (w) { return has(rules.spelling, w) ? rules.spelling[w] : w; });
     unique(words).forEach(function (word) {
       var pinyin = rules.pinyin ? pinyinOf(word, index.syllables) : null;
-      if (pinyin) { group = group.concat(pinyin); return; }
+      if (pinyin) { group = group.concat(pinyin); previous = ""; return; }
       if (group.length) { units = units.concat(pinyinUnits(group)); group = []; }
-      units.push(wordUnit(word, index));
+      var unit = wordUnit(word, index), joined = stem(previous + word);
+      if (previous && has(index.terms, joined)) {
+        units[units.length - 1] = withAlternative(units[units.length - 1], joined);
+        unit = withAlternative(unit, joined);
+      }
+      units.push(unit);
+      previous = word;
     });
     return group.length ? units.concat(pinyinUnits(group)) : units;
+  }
+
+  function withAlternative(unit, term) { return [unit[0], unit[1].concat([[term, 1, false]])]; }
+
+  function numberUnit(units) {
+    var main = units.filter(function (u) { return u[0] === 1; });
+    if (main.length === 1 && units.length === 1 && /^[0-9]+$/.test(main[0][1][0][0])) {
+      return [withAlternative(units[0], "#" + main[0][1][0][0])];
+    }
+    return units;
   }
 
   function queryUnits(index, text) {
@@ -221,7 +237,7 @@
     chars = unique(chars);
     var units = unique(pairs).map(function (p) { return [1, [[p, 1, false]]]; });
     units = units.concat(latinUnits(index, text));
-    return units.concat(chars.map(function (c) { return [0.25 / chars.length, [[c, CHAR_FACTOR, false]]]; }));
+    return numberUnit(units.concat(chars.map(function (c) { return [0.25 / chars.length, [[c, CHAR_FACTOR, false]]]; })));
   }
 
   function unitMatches(index, alts) {
