@@ -10,9 +10,10 @@ from .model import (
     Audience,
     Chapter,
     Department,
+    FormerName,
     Handbook,
     Language,
-    NameChange,
+    NewName,
     Provision,
     Service,
     SiteConfig,
@@ -124,13 +125,14 @@ def build_target(data: dict[str, Any]) -> Target:
 def build_department(data: dict[str, Any]) -> Department:
     """Validated department mapping → Department."""
     return Department(data["id"], Text.of(data["name"]), Text.of(data["short_name"]), tuple(data["aliases"]),
-                      formerly=tuple(build_name_change(f, "until") for f in data.get("formerly") or []),
-                      now=build_name_change(data["now"], "since") if "now" in data else None)
+                      formerly=tuple(FormerName(Text.of(f["name"]), str(f["until"]), Text.of(f["source"]))
+                                     for f in data.get("formerly") or []),
+                      now=build_new_name(data["now"]) if "now" in data else None)
 
 
-def build_name_change(data: dict[str, Any], date_key: str) -> NameChange:
-    """Validated formerly/now mapping → NameChange."""
-    return NameChange(Text.of(data["name"]), str(data[date_key]), Text.of(data["source"]))
+def build_new_name(data: dict[str, Any]) -> NewName:
+    """Validated `now` mapping → NewName."""
+    return NewName(Text.of(data["name"]), str(data["since"]), Text.of(data["source"]))
 
 
 def build_synonym(data: dict[str, Any]) -> Synonym:

@@ -86,11 +86,20 @@ class Chapter:
 
 
 @dataclass(frozen=True)
-class NameChange:
-    """A name a department had until a date, or has had since one, and where that is stated."""
+class FormerName:
+    """A name a department had before, until when, and the document that says so."""
 
-    name: Text  # the other name
-    date: str  # `until` (a former name) or `since` (today's name): YYYY or YYYY-MM-DD
+    name: Text  # the old name
+    until: str  # YYYY or YYYY-MM-DD
+    source: Text  # the document that states it
+
+
+@dataclass(frozen=True)
+class NewName:
+    """The name a department has had since the appendix, since when, and the document that says so."""
+
+    name: Text  # today's name
+    since: str  # YYYY or YYYY-MM-DD
     source: Text  # the document that states it
 
 
@@ -102,8 +111,8 @@ class Department:
     name: Text  # full official name
     short_name: Text  # name as written in the appendix
     aliases: tuple[str, ...]  # every spelling the appendix uses
-    formerly: tuple[NameChange, ...] = ()  # names it had before the appendix's, newest first
-    now: NameChange | None = None  # its name since the appendix, if renamed
+    formerly: tuple[FormerName, ...] = ()  # names it had before the appendix's, newest first
+    now: NewName | None = None  # its name since the appendix, if renamed
 
 
 @dataclass(frozen=True)

@@ -224,8 +224,8 @@ def test_former_and_current_department_names_find_the_department(tmp_path: Path,
 def test_former_names_are_read_into_the_model(tmp_path: Path) -> None:
     _, handbook = load_project(write_project(tmp_path, TINY_SERVICES.replace("    aliases: [县财政局]\n", FORMERLY) + SYNONYMS))
     finance = handbook.department("finance")
-    assert (finance.formerly[0].name["zh"], finance.formerly[0].date) == ("测试县财政所", "2010")
-    assert finance.now is not None and (finance.now.date, finance.now.source["en"]) == ("2019-03-01", "Test plan")
+    assert (finance.formerly[0].name["zh"], finance.formerly[0].until) == ("测试县财政所", "2010")
+    assert finance.now is not None and (finance.now.since, finance.now.source["en"]) == ("2019-03-01", "Test plan")
     assert [(s.terms, s.means, s.lang) for s in handbook.synonyms] == [(("午饭钱",), ("营养改善",), "zh"),
                                                                        (("lunch money",), ("school meals",), "en")]
 
