@@ -9,7 +9,8 @@ stem (disabled and disability share one, as do pregnant and pregnancy).
 
 Queries: traditional characters become simplified, tone marks and tone numbers go, question and filler
 words are dropped; a Latin word nothing in the index starts with matches words one or two edits away
-(ranked below exact words). Each query part is a unit; a document scores the sum over units of its best
+(ranked below exact words); a Chinese pair the index lacks also matches its pinyin (a character typed with
+the wrong homophone, 养老宝险), a little. Each query part is a unit; a document scores the sum over units of its best
 match (field weights × BM25 saturation × idf, computed here), times the square of the share of units it
 matches, so long questions rank what covers most of them. The tables the query side needs ship in the
 index (`rules`). The client (templates/theme/assets/handbook.js) implements query_units() and rank()
@@ -30,7 +31,7 @@ from typing import Any
 from pypinyin import Style, lazy_pinyin
 
 from .model import Handbook, SiteConfig, Synonym
-from .searchtables import american, spelling_table, traditional_table
+from .searchtables import american, readings, spelling_table, traditional_table
 from .views import Views, first_line
 
 CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
@@ -59,6 +60,7 @@ LENGTH_NORMALISED = {"recipients": 0.75, "standard": 0.75, "funding": 0.75}  # B
 K1 = 1.2  # BM25 saturation: the 2nd mention of a word adds less than the 1st
 PREFIX = 0.6  # a query word that begins an index word
 TYPO = {1: 0.5, 2: 0.35}  # one or two edits away
+HOMOPHONE = 0.5  # a Chinese pair the index lacks, read as pinyin: a character typed with the wrong homophone
 CHAR_FACTOR = 0.2  # single characters of a longer Chinese query help rank, a little
 EXPANSIONS = 40  # prefix matches looked at per query word
 MAX_SYLLABLE = 6  # letters in the longest pinyin syllable (zhuang)
@@ -238,7 +240,7 @@ def index_rules(docs: list[Document], terms: Mapping[str, object], with_pinyin: 
                         for s in syllables_of(run)}) if with_pinyin else []
     characters = {t for t in terms if len(t) == 1 and CJK_RUN.fullmatch(t)} | FILLER_CHARACTERS
     return {"pinyin": with_pinyin, "syllables": syllables, "words": words, "spelling": spelling_table(raw),
-            "traditional": traditional_table(characters)}
+            "traditional": traditional_table(characters), "readings": readings(characters) if with_pinyin else {}}
 
 
 def render_index(handbook: Handbook, config: SiteConfig, lang: str) -> str:
@@ -326,10 +328,18 @@ def query_units(index: Mapping[str, Any], text: str, keys: list[str] | None = No
     runs = CJK_RUN.findall(text)
     pairs = [run[i:i + 2] for run in runs for i in range(len(run) - 1)] + [run for run in runs if len(run) == 1]
     chars = list(dict.fromkeys(c for run in runs if len(run) > 1 for c in run))
-    units: list[Unit] = [(1.0, ((p, 1.0, False),)) for p in dict.fromkeys(pairs)]
+    reading = {c: syllable for syllable, chars in rules["readings"].items() for c in chars}
+    units: list[Unit] = [pair_unit(p, index["terms"], reading) for p in dict.fromkeys(pairs)]
     units += latin_units(index, text, keys)
     units += [(0.25 / len(chars), ((c, CHAR_FACTOR, False),)) for c in chars]
     return number_unit(units)
+
+
+def pair_unit(pair: str, postings: Mapping[str, object], reading: Mapping[str, str]) -> Unit:
+    """A Chinese pair (or lone character) → its unit; a pair the index lacks also matches its pinyin, a little."""
+    if len(pair) == 2 and pair not in postings and pair[0] in reading and pair[1] in reading:
+        return 1.0, ((pair, 1.0, False), (reading[pair[0]] + reading[pair[1]], HOMOPHONE, False))
+    return 1.0, ((pair, 1.0, False),)
 
 
 def latin_units(index: Mapping[str, Any], text: str, keys: list[str]) -> list[Unit]:

@@ -1,6 +1,7 @@
 """Tables the search ships with each index, generated at build time from maintained libraries and limited to
-what the index holds: traditional → simplified characters (OpenCC's data, via opencc-python-reimplemented) and
-British → American spellings (breame's table)."""
+what the index holds: traditional → simplified characters (OpenCC's data, via opencc-python-reimplemented),
+British → American spellings (breame's table), and the pinyin of common characters (pypinyin), which lets a
+character typed with the wrong homophone still find the word."""
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -9,6 +10,7 @@ from importlib import resources
 
 from breame.data.spelling_constants import AMERICAN_ENGLISH_SPELLINGS, BRITISH_ENGLISH_SPELLINGS
 from opencc import OpenCC
+from pypinyin import Style, lazy_pinyin
 
 
 @cache
@@ -51,3 +53,20 @@ def spelling_table(words: Iterable[str]) -> dict[str, str]:
 def american(word: str) -> str:
     """A word → its American spelling (unchanged when it has no other spelling)."""
     return spelling_pairs().get(word, word)
+
+
+def common_characters() -> list[str]:
+    """The 3,755 most common characters (GB 2312 level 1: rows 16–55 of the code table)."""
+    cells = (bytes([row, cell]) for row in range(0xB0, 0xD8) for cell in range(0xA1, 0xFF) if (row, cell) < (0xD7, 0xFA))
+    return [c.decode("gb2312") for c in cells]
+
+
+def readings(characters: Iterable[str]) -> dict[str, str]:
+    """Characters → {pinyin syllable (ü written u): the characters read so}, for these and the common characters."""
+    table: dict[str, str] = {}
+    for char in sorted(set(characters) | set(common_characters())):
+        syllable = lazy_pinyin(char, style=Style.NORMAL, errors="ignore")
+        if syllable and syllable[0].isalpha():
+            key = syllable[0].replace("v", "u")
+            table[key] = table.get(key, "") + char
+    return dict(sorted(table.items()))

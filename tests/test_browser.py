@@ -299,7 +299,7 @@ TERM_QUERIES = [
     "how do I get free tuition", "classes passes studies applied", "yanglaojin", "ylj", "，。！？…", "", "   ",
     "①②③", "ﬁnance", "㐀㐁", "豈", "医疗保险、生育保险", "yǎnglǎo", "di1bao3", "lü lv", "養老保險", "sholarship",
     "constructor", "__proto__", "hasOwnProperty toString", "ｙａｎｇｌａｏ", "İstanbul ǅ", "wheel chair", "4a", "第4a项",
-    "my mum is 85 does she get money", "check up",
+    "my mum is 85 does she get money", "check up", "残疾人补帖", "养老宝险", "底保",
 ]
 RANKING_QUERIES = {
     "zh": ["低保", "医保", "打疫苗", "营养餐", "残疾人补贴", "公租房", "yanglaojin", "ylj", "怎么办理低保", "养老保险",

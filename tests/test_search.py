@@ -161,6 +161,12 @@ def test_traditional_characters_find_simplified_text() -> None:
     assert index["rules"]["traditional"]["險"] == "险"
 
 
+def test_a_character_typed_with_the_wrong_homophone_still_finds_the_word() -> None:
+    index = build_index([doc("险情"), doc("养老保险"), *filler(5)], True)  # by its characters alone, 宝险 ranks 险情 first
+    assert urls(index, "宝险")[0] == "养老保险"
+    assert max(dict(rank(index, "宝险")).values()) < max(dict(rank(index, "保险")).values()), "below the right word"
+
+
 def test_traditional_table_comes_from_opencc_and_only_for_the_index_characters() -> None:
     table = traditional_table("险医")
     assert table["險"] == "险" and table["醫"] == "医"

@@ -103,7 +103,7 @@
   ("a about am an and any are at be by can could do does for from get got have how i if in is it me my no of on or our please " +
    "s should the there to want we what when where which who will with would you your need").split(" ")
     .forEach(function (w) { STOP[w] = true; });
-  var PREFIX = 0.6, TYPO = {1: 0.5, 2: 0.35}, CHAR_FACTOR = 0.2, EXPANSIONS = 40, MAX_SYLLABLE = 6;
+  var PREFIX = 0.6, TYPO = {1: 0.5, 2: 0.35}, HOMOPHONE = 0.5, CHAR_FACTOR = 0.2, EXPANSIONS = 40, MAX_SYLLABLE = 6;
 
   function normalize(text) {
     return text.normalize("NFKC").toLowerCase().normalize("NFD").replace(COMBINING, "").normalize("NFC");
@@ -197,6 +197,14 @@
     return [1, unique(alts)];
   }
 
+  function pairUnit(pair, index) {
+    var c = Array.from(pair), reading = index.reading;
+    if (c.length === 2 && !has(index.terms, pair) && has(reading, c[0]) && has(reading, c[1])) {
+      return [1, [[pair, 1, false], [reading[c[0]] + reading[c[1]], HOMOPHONE, false]]];
+    }
+    return [1, [[pair, 1, false]]];
+  }
+
   function latinUnits(index, text) {
     var rules = index.rules, units = [], group = [], previous = "";
     var words = (text.match(LATIN_RUN) || []).filter(function (w) { return !STOP[w]; })
@@ -235,7 +243,7 @@
     runs.forEach(function (c) { for (var i = 0; i < c.length - 1; i++) pairs.push(c[i] + c[i + 1]); });
     runs.forEach(function (c) { if (c.length === 1) pairs.push(c[0]); else chars = chars.concat(c); });
     chars = unique(chars);
-    var units = unique(pairs).map(function (p) { return [1, [[p, 1, false]]]; });
+    var units = unique(pairs).map(function (p) { return pairUnit(p, index); });
     units = units.concat(latinUnits(index, text));
     return numberUnit(units.concat(chars.map(function (c) { return [0.25 / chars.length, [[c, CHAR_FACTOR, false]]]; })));
   }
@@ -284,6 +292,10 @@
       index.syllables = Object.create(null);
       index.rules.syllables.forEach(function (s) { index.syllables[s] = true; });
       index.wordStems = index.rules.words.map(stem);
+      index.reading = Object.create(null);
+      Object.keys(index.rules.readings).forEach(function (syllable) {
+        Array.from(index.rules.readings[syllable]).forEach(function (c) { index.reading[c] = syllable; });
+      });
     }
     return index;
   }
