@@ -26,6 +26,7 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from pypinyin import Style, lazy_pinyin
@@ -100,9 +101,10 @@ def tokens(text: str) -> list[str]:
     return out
 
 
-def syllables_of(run: str) -> list[str]:
+@cache
+def syllables_of(run: str) -> tuple[str, ...]:
     """A run of Chinese characters → its pinyin syllables, ü written u."""
-    return [s.replace("v", "u") for s in lazy_pinyin(run, style=Style.NORMAL, errors="ignore") if s.isalpha()]
+    return tuple(s.replace("v", "u") for s in lazy_pinyin(run, style=Style.NORMAL, errors="ignore") if s.isalpha())
 
 
 def pinyin_tokens(text: str) -> list[tuple[str, str]]:

@@ -63,10 +63,10 @@ def common_characters() -> list[str]:
 
 def readings(characters: Iterable[str]) -> dict[str, str]:
     """Characters → {pinyin syllable (ü written u): the characters read so}, for these and the common characters."""
+    chars = sorted(set(characters) | set(common_characters()))
     table: dict[str, str] = {}
-    for char in sorted(set(characters) | set(common_characters())):
-        syllable = lazy_pinyin(char, style=Style.NORMAL, errors="ignore")
-        if syllable and syllable[0].isalpha():
-            key = syllable[0].replace("v", "u")
+    for char, syllable in zip(chars, lazy_pinyin(chars, style=Style.NORMAL, errors=lambda c: "?"), strict=True):
+        if syllable.isalpha():
+            key = syllable.replace("v", "u")
             table[key] = table.get(key, "") + char
     return dict(sorted(table.items()))
