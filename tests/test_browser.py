@@ -309,7 +309,7 @@ RANKING_QUERIES = {
 }
 
 
-def test_set(lang: str) -> list[str]:
+def ranking_test_set(lang: str) -> list[str]:
     """The ranking test set's queries in a language (tests/search_queries.yaml), and the ones above."""
     data = yaml.safe_load((ROOT / "tests" / "search_queries.yaml").read_text(encoding="utf-8"))
     return list(dict.fromkeys([q["q"] for items in data[lang].values() for q in items] + RANKING_QUERIES[lang] + TERM_QUERIES))
@@ -329,7 +329,7 @@ def index_page(page: Page, served_site: str) -> Page:
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_units_scores_and_order_match_the_python_reference_for_every_test_query(index_page: Page, built_site: Path,
                                                                                  lang: str) -> None:
-    queries = test_set(lang)
+    queries = ranking_test_set(lang)
     browser = index_page.evaluate("([lang, qs]) => qs.map(q => [window.handbookUnits(window.handbookSearch[lang], q),"
                                   " window.handbookRank(window.handbookSearch[lang], q, 10)])", [lang, queries])
     index = load_index(built_site, lang)
