@@ -4,7 +4,9 @@ names taken from the data, and the ranking test set (tests/search_queries.yaml) 
 client is compared with this reference in tests/test_browser.py."""
 from __future__ import annotations
 
+import gzip
 import importlib.util
+import json
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -210,7 +212,7 @@ def tiny_index(tmp_path: Path, services: str, lang: str) -> dict[str, Any]:
     """A tiny project's index in a language."""
     config, handbook = load_project(write_project(tmp_path, services, CONFIG))
     text = render_index(handbook, config, lang)
-    index: dict[str, Any] = __import__("json").loads(text[text.index("=", text.index("]")) + 1:].rstrip().rstrip(";"))
+    index: dict[str, Any] = json.loads(text[text.index("=", text.index("]")) + 1:].rstrip().rstrip(";"))
     return index
 
 
@@ -280,6 +282,13 @@ def test_the_test_set_ranks_well(ranking: ModuleType) -> None:
 
 
 def test_indexes_fit_the_budget(ranking: ModuleType) -> None:
-    import gzip
     scripts, _, _ = ranking.indexes(ROOT)
     assert {lang: len(gzip.compress(s.encode())) <= 150 * 1024 for lang, s in scripts.items()} == {"zh": True, "en": True}
+
+
+def test_every_service_is_first_for_its_own_name(ranking: ModuleType) -> None:
+    _, parsed, numbers = ranking.indexes(ROOT)
+    _, handbook = load_project(ROOT)
+    for lang, index in parsed.items():
+        first = {s.number: numbers.get(index["docs"][rank(index, s.name[lang], 1)[0][0]][0]) for s in handbook.services}
+        assert {n: f for n, f in first.items() if n != f} == {}, lang
