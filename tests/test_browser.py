@@ -113,6 +113,11 @@ SEARCH_EXAMPLES = [
     ("en", "en/", "school meals", {2}),
     ("en", "en/", "disability allowance", {73, 75}),
     ("en", "en/", "funeral", {56}),
+    ("zh", "", "養老保險", {18, 19}),  # traditional characters
+    ("zh", "services/", "yǎnglǎo bǎoxiǎn", {18, 19, 76}),  # tone marks, a space
+    ("zh", "", "我家孩子在学校住宿，有没有生活补助？", {3}),  # a whole question
+    ("en", "en/", "vaccinaton", {27}),  # a typo
+    ("en", "en/", "labor dispute", {15, 16}),  # American spelling of British text
 ]
 
 
