@@ -781,17 +781,20 @@ def main(argv: list[str] | None = None) -> int:
         for factor in (10,) if args.quick else (10, 100):
             step(f"6. scale {factor}×")
             scales.append(measure_scale(tmp, factor, SCALE_TIMEOUT))
+        step("7. search ranking and query times")
+        from ranking import ranking_figures, ranking_rows  # bench/ranking.py
+        search = ranking_figures(ROOT)
         step("done")
 
     load = (load_before, os.getloadavg()[0])
     rows = [(f"machine: {os.cpu_count()} CPUs, 1-min load avg start / end", f"{load[0]:.1f} / {load[1]:.1f}",
              f"< {os.cpu_count()} (else noisy)", ""),
             *build_rows(build, mkdocs, args.runs), *check_rows(booklets, check, args.runs), *preview_rows(preview, build, mkdocs),
-            *weight_rows(weight), *scale_rows(scales, build)]
+            *weight_rows(weight), *scale_rows(scales, build), *ranking_rows(search)]
     results = {"when": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "commit": git_commit(), "machine": {**machine(), "load_avg": load},
                "args": vars(args),
                "build": build, "mkdocs": mkdocs, "booklets": booklets, "check": check, "preview": preview,
-               "page_weight": weight, "scale": scales,
+               "page_weight": weight, "scale": scales, "search": search,
                "table": [dict(zip(("measure", "value", "target", "verdict"), r, strict=True)) for r in rows]}
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=1, default=str), encoding="utf-8")

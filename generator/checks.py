@@ -426,4 +426,36 @@ def check_across(data: object, root: Node, codes: Sequence[str]) -> list[Problem
     problems += check_refs(data, root, "services", "chapter", chapters, "chapter")
     problems += check_refs(data, root, "services", "audiences", audiences, "audience")
     problems += check_everyone(data, root)
+    problems += check_synonyms(data, root, codes)
     return problems + check_glossary(data, root, codes)
+
+
+def service_names(data: dict[str, Any], lang: str) -> str:
+    """The names and keywords of the services in one language, one a line (lower case)."""
+    texts: list[str] = []
+    for _, service in items(data, "services"):
+        name, words = service.get("name"), service.get("keywords")
+        texts += [name[lang]] if isinstance(name, dict) and isinstance(name.get(lang), str) else []
+        texts += [w for w in (words.get(lang) or [] if isinstance(words, dict) else []) if isinstance(w, str)]
+    return "\n".join(texts).lower()
+
+
+def check_synonyms(data: dict[str, Any], root: Node, codes: Sequence[str]) -> list[Problem]:
+    """A synonym's language is the handbook's, and each thing it means is in some service's name or keywords in it."""
+    problems = []
+    texts: dict[str, str] = {}
+    for i, synonym in items(data, "synonyms"):
+        lang = synonym.get("lang")
+        if not isinstance(lang, str):
+            continue
+        if lang not in codes:
+            wanted = ", ".join(f"'{c}'" for c in codes)
+            message = f"expected one of the languages {wanted}, got {describe(lang)}"
+            problems.append(problem_at(root, ("synonyms", i, "lang"), message))
+            continue
+        text = texts.setdefault(lang, service_names(data, lang))
+        for j, means in enumerate(synonym.get("means") or []):
+            if isinstance(means, str) and means.strip() and means.lower() not in text:
+                message = f"expected words of a service's name or keywords in '{lang}', got {describe(means)}"
+                problems.append(problem_at(root, ("synonyms", i, "means", j), message))
+    return problems

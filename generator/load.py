@@ -11,13 +11,16 @@ from .model import (
     Chapter,
     Department,
     Eligibility,
+    FormerName,
     Handbook,
     Language,
+    NewName,
     Provision,
     RuleSet,
     Service,
     SiteConfig,
     Source,
+    Synonym,
     Target,
     Term,
     Text,
@@ -95,6 +98,7 @@ def build_handbook(data: dict[str, Any]) -> Handbook:
         audiences=tuple(Audience(a["id"], Text.of(a["name"]), Text.of(a["description"])) for a in data["audiences"]),
         services=services,
         glossary=tuple(build_term(t) for t in data["glossary"]),
+        synonyms=tuple(build_synonym(s) for s in data.get("synonyms") or []),
     )
 
 
@@ -124,7 +128,20 @@ def build_target(data: dict[str, Any]) -> Target:
 
 def build_department(data: dict[str, Any]) -> Department:
     """Validated department mapping → Department."""
-    return Department(data["id"], Text.of(data["name"]), Text.of(data["short_name"]), tuple(data["aliases"]))
+    return Department(data["id"], Text.of(data["name"]), Text.of(data["short_name"]), tuple(data["aliases"]),
+                      formerly=tuple(FormerName(Text.of(f["name"]), str(f["until"]), Text.of(f["source"]))
+                                     for f in data.get("formerly") or []),
+                      now=build_new_name(data["now"]) if "now" in data else None)
+
+
+def build_new_name(data: dict[str, Any]) -> NewName:
+    """Validated `now` mapping → NewName."""
+    return NewName(Text.of(data["name"]), str(data["since"]), Text.of(data["source"]))
+
+
+def build_synonym(data: dict[str, Any]) -> Synonym:
+    """Validated synonyms entry → Synonym."""
+    return Synonym(tuple(data["terms"]), tuple(data["means"]), data["lang"], Text.of(data["source"]))
 
 
 def build_service(data: dict[str, Any], aliases: dict[str, str]) -> Service:

@@ -86,6 +86,24 @@ class Chapter:
 
 
 @dataclass(frozen=True)
+class FormerName:
+    """A name a department had before, until when, and the document that says so."""
+
+    name: Text  # the old name
+    until: str  # YYYY or YYYY-MM-DD
+    source: Text  # the document that states it
+
+
+@dataclass(frozen=True)
+class NewName:
+    """The name a department has had since the appendix, since when, and the document that says so."""
+
+    name: Text  # today's name
+    since: str  # YYYY or YYYY-MM-DD
+    source: Text  # the document that states it
+
+
+@dataclass(frozen=True)
 class Department:
     """A county department responsible for services."""
 
@@ -93,6 +111,18 @@ class Department:
     name: Text  # full official name
     short_name: Text  # name as written in the appendix
     aliases: tuple[str, ...]  # every spelling the appendix uses
+    formerly: tuple[FormerName, ...] = ()  # names it had before the appendix's, newest first
+    now: NewName | None = None  # its name since the appendix, if renamed
+
+
+@dataclass(frozen=True)
+class Synonym:
+    """Words people use for something the handbook names otherwise (read by the search, not by the glossary)."""
+
+    terms: tuple[str, ...]  # what people type, e.g. 新农合
+    means: tuple[str, ...]  # words in the handbook's text it stands for; documents containing one are found by terms
+    lang: str  # language code of both
+    source: Text  # the document that uses or defines the name
 
 
 @dataclass(frozen=True)
@@ -183,6 +213,7 @@ class Handbook:
     audiences: tuple[Audience, ...]  # in file order
     services: tuple[Service, ...]  # in number order
     glossary: tuple[Term, ...]  # in file order
+    synonyms: tuple[Synonym, ...] = ()  # search synonyms, in file order
 
     def service(self, number: int) -> Service:
         """Official number → service."""

@@ -14,10 +14,11 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
+import yaml
 from playwright.sync_api import ConsoleMessage, Page, Request, Response, expect
 
 from generator.load import load_project
-from generator.search import query_terms, search
+from generator.search import query_units, rank, search
 
 from .conftest import ROOT
 
@@ -112,6 +113,11 @@ SEARCH_EXAMPLES = [
     ("en", "en/", "school meals", {2}),
     ("en", "en/", "disability allowance", {73, 75}),
     ("en", "en/", "funeral", {56}),
+    ("zh", "", "養老保險", {18, 19}),  # traditional characters
+    ("zh", "services/", "yǎnglǎo bǎoxiǎn", {18, 19, 76}),  # tone marks, a space
+    ("zh", "", "我家孩子在学校住宿，有没有生活补助？", {3}),  # a whole question
+    ("en", "en/", "vaccinaton", {27}),  # a typo
+    ("en", "en/", "labor dispute", {15, 16}),  # American spelling of British text
 ]
 
 
@@ -296,35 +302,45 @@ TERM_QUERIES = [
     "养老金 pension", "dibao低保", "ＰＥＮＳＩＯＮ", "Ｌｅｇａｌ　ａｉｄ", "legal aid!", "Vaccinations", "ÉCOLE",
     "naïve café", "45", "第45项", "No. 73", "2018年12月", "covid-19", "school-meals", "What can I get for my child?",
     "how do I get free tuition", "classes passes studies applied", "yanglaojin", "ylj", "，。！？…", "", "   ",
-    "①②③", "ﬁnance", "㐀㐁", "豈", "医疗保险、生育保险",
+    "①②③", "ﬁnance", "㐀㐁", "豈", "医疗保险、生育保险", "yǎnglǎo", "di1bao3", "lü lv", "養老保險", "sholarship",
+    "constructor", "__proto__", "hasOwnProperty toString", "ｙａｎｇｌａｏ", "İstanbul ǅ", "wheel chair", "4a", "第4a项",
+    "my mum is 85 does she get money", "check up", "残疾人补帖", "养老宝险", "底保",
 ]
-
-
-@pytest.fixture
-def search_page(page: Page, served_site: str) -> Page:
-    """A handbook page, where handbook.js exposes its tokeniser as window.handbookTerms."""
-    page.goto(served_site)
-    page.wait_for_function("() => typeof window.handbookTerms === 'function'")
-    return page
-
-
-def test_query_terms_match_the_python_tokeniser(search_page: Page) -> None:
-    browser = search_page.evaluate("qs => qs.map(q => window.handbookTerms(q))", TERM_QUERIES)
-    python = [list(query_terms(q)) for q in TERM_QUERIES]
-    assert dict(zip(TERM_QUERIES, browser, strict=True)) == dict(zip(TERM_QUERIES, python, strict=True))
-
-
-def test_query_terms_match_for_words_that_are_object_properties(search_page: Page) -> None:
-    query = "constructor"
-    assert search_page.evaluate("q => window.handbookTerms(q)", query) == list(query_terms(query))
-
-
 RANKING_QUERIES = {
     "zh": ["低保", "医保", "打疫苗", "营养餐", "残疾人补贴", "公租房", "yanglaojin", "ylj", "怎么办理低保", "养老保险",
            "免费", "学生", "45", "dibao", "老年人", "就业 培训", "医疗", "县民政局", "孤儿"],
     "en": ["pension", "vaccination", "legal aid", "school meals", "disability allowance", "funeral", "child",
            "old people", "health insurance", "job training", "45", "free", "stud", "hous", "Civil Affairs Bureau"],
 }
+
+
+def ranking_test_set(lang: str) -> list[str]:
+    """The ranking test set's queries in a language (tests/search_queries.yaml), and the ones above."""
+    data = yaml.safe_load((ROOT / "tests" / "search_queries.yaml").read_text(encoding="utf-8"))
+    return list(dict.fromkeys([q["q"] for items in data[lang].values() for q in items] + RANKING_QUERIES[lang] + TERM_QUERIES))
+
+
+@pytest.fixture
+def index_page(page: Page, served_site: str) -> Page:
+    """The Chinese home page with both languages' indexes loaded (window.handbookSearch[lang])."""
+    page.goto(served_site)
+    page.focus("#hb-q")  # loads the page's own index
+    page.evaluate("() => { var s = document.createElement('script'); s.src = 'en/search/index.en.js';"
+                  " document.head.appendChild(s); }")
+    page.wait_for_function("() => window.handbookSearch && window.handbookSearch.zh && window.handbookSearch.en")
+    return page
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_units_scores_and_order_match_the_python_reference_for_every_test_query(index_page: Page, built_site: Path,
+                                                                                 lang: str) -> None:
+    queries = ranking_test_set(lang)
+    browser = index_page.evaluate("([lang, qs]) => qs.map(q => [window.handbookUnits(window.handbookSearch[lang], q),"
+                                  " window.handbookRank(window.handbookSearch[lang], q, 10)])", [lang, queries])
+    index = load_index(built_site, lang)
+    python = [json.loads(json.dumps([query_units(index, q), rank(index, q, 10)])) for q in queries]
+    assert len(queries) > 100 and sum(bool(ranked) for _, ranked in python) > 100
+    assert dict(zip(queries, browser, strict=True)) == dict(zip(queries, python, strict=True))
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

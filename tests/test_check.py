@@ -47,6 +47,13 @@ h: &h [*g, *g, *g, *g, *g, *g, *g, *g, *g]
 i: &i [*h, *h, *h, *h, *h, *h, *h, *h, *h]
 """  # 9**9 = 387 million strings if expanded
 DEEP = 10_000
+GLOSSARY_END = "  - term: {zh: 义务教育, en: compulsory education}\n"  # the last line of TINY_SERVICES
+PLAN = "source: {zh: 测试规划, en: Test plan}"
+
+
+def synonym(entry: str) -> tuple[str, str, str]:
+    """Edit: a synonyms list with this one entry, after the glossary."""
+    return sub(GLOSSARY_END, f"{GLOSSARY_END}synonyms:\n  - {{{entry}}}\n")
 SIX_MB = TINY_SERVICES.encode() + b"# padding padding padding padding padding padding padding padding\n" * 93_000
 
 CASES = [
@@ -149,6 +156,22 @@ CASES = [
      "got text ending with 'es for their'"),
     ("summary-en-two-lines", summary('{zh: 免除学费。, en: "No tuition\\nfees."}'),
      "services.yaml:51:30: services[1].summary.en: expected one line, got a line break at character 11"),
+    ("synonym-unknown-language",
+     synonym(f"terms: [学校饭], means: [营养改善], lang: fr, {PLAN}"),
+     "services.yaml:55:41: synonyms[0].lang: expected one of the languages 'zh', 'en', got 'fr'"),
+    ("synonym-means-not-a-name",
+     synonym(f"terms: [学校饭], means: [义务教育学生], lang: zh, {PLAN}"),
+     "services.yaml:55:28: synonyms[0].means[0]: expected words of a service's name or keywords in 'zh', got '义务教育学生'"),
+    ("synonym-without-source", synonym("terms: [学校饭], means: [营养改善], lang: zh"),
+     "services.yaml:55:5: synonyms[0].source: missing required field 'source'"),
+    ("department-formerly-bad-date",
+     sub("    aliases: [县财政局]\n", "    aliases: [县财政局]\n    formerly: [{name: {zh: 测试县财政所, en: Finance Office}, "
+         f"until: 2019-3, {PLAN}}}]\n"),
+     "services.yaml:21:64: departments[1].formerly[0].until: expected a year YYYY or a date YYYY-MM-DD, got '2019-3'"),
+    ("department-now-without-source",
+     sub("    aliases: [县财政局]\n", "    aliases: [县财政局]\n    now: {name: {zh: 测试县财政金融局, en: Finance Bureau}, "
+         "since: 2019}\n"),
+     "services.yaml:21:10: departments[1].now.source: missing required field 'source'"),
     ("alias-of-two-departments", sub("    aliases: [县财政局]", "    aliases: [县财政局, 县教体局]"),
      "services.yaml:20:21: departments[1].aliases[1]: alias '县教体局' already names department 'education-sports'"),
     ("config-bad-script", sub("script: Latn", "script: Latin", file="site_config.yml"),

@@ -1,5 +1,5 @@
 /* Handbook client: larger-text control and search (index built by generator/search.py; the
-   tokenising and ranking here mirror search.py's query_terms() and search(), kept in step by tests). */
+   query units and ranking here mirror search.py's query_units() and rank(), kept in step by tests/test_browser.py). */
 (function () {
   "use strict";
   var root = document.documentElement;
@@ -89,15 +89,25 @@
     menus.forEach(function (b) { b.hidden = true; });
   }
 
-  /* ---- search: the same rules as generator/search.py ---- */
+  /* ---- search: the same rules as generator/search.py (query_units, rank); the tables come with the index ---- */
   var CJK_RUN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+/g;
   var LATIN_RUN = /[a-z0-9]+/g;
-  var QUESTION_WORDS = /怎么|怎样|如何|哪里|哪儿|什么|请问|我想|我要|可以|能不能|吗|呢|的|了/g;
-  var SUFFIXES = [["ations", ""], ["ation", ""], ["ings", ""], ["ing", ""], ["ies", "y"], ["ied", "y"], ["sses", "ss"],
-                  ["es", ""], ["ed", ""], ["ly", ""], ["s", ""], ["e", ""]];
+  var COMBINING = /[\u0300-\u036f]/g;
+  var TONE_NUMBER = /([a-z])[1-5](?![0-9])/g;
+  var FILLERS = new RegExp("第(?=[0-9])|(?<=[0-9])项|怎么办|怎么样|怎么|怎样|如何|哪里|哪儿|哪些|什么|请问|我想|我要|我家|我们|我的|能不能|有没有|" +
+                           "可不可以|可以|是不是|吗|呢|吧|啊|的|了|我", "g");
+  var SUFFIXES = [["bilities", "bl"], ["bility", "bl"], ["ations", ""], ["ation", ""], ["ancies", "ant"], ["ancy", "ant"],
+                  ["encies", "ent"], ["ency", "ent"], ["ated", ""], ["ates", ""], ["ate", ""], ["ings", ""], ["ing", ""],
+                  ["ies", "y"], ["ied", "y"], ["sses", "ss"], ["es", ""], ["ed", ""], ["ly", ""], ["s", ""], ["e", ""]];
   var STOP = Object.create(null);
-  "a an and are at be by can do for from get how i in is it me my of on or the to want what where who with need"
-    .split(" ").forEach(function (w) { STOP[w] = true; });
+  ("a about am an and any are at be by can could do does for from get got have how i if in is it me my no of on or our please " +
+   "s should the there to want we what when where which who will with would you your need").split(" ")
+    .forEach(function (w) { STOP[w] = true; });
+  var PREFIX = 0.6, TYPO = {1: 0.5, 2: 0.35}, HOMOPHONE = 0.5, CHAR_FACTOR = 0.2, EXPANSIONS = 40, MAX_SYLLABLE = 6;
+
+  function normalize(text) {
+    return text.normalize("NFKC").toLowerCase().normalize("NFD").replace(COMBINING, "").normalize("NFC");
+  }
 
   function stem(word) {
     if (/^[0-9]+$/.test(word) || (/ss$/.test(word) && !/sses$/.test(word))) return word;
@@ -110,23 +120,57 @@
     return word;
   }
 
+  function has(map, key) { return Object.prototype.hasOwnProperty.call(map, key); }
+
+  /* a list without repeats; units compare by their JSON text, as Python's dict.fromkeys compares tuples */
   function unique(list) {
     var seen = Object.create(null), out = [];
-    list.forEach(function (x) { if (!seen[x]) { seen[x] = true; out.push(x); } });
+    list.forEach(function (x) { var k = JSON.stringify(x); if (!seen[k]) { seen[k] = true; out.push(x); } });
     return out;
   }
 
-  function queryTerms(text) {
-    text = text.normalize("NFKC").toLowerCase().replace(QUESTION_WORDS, " ");
-    var terms = [], chars = [];
-    (text.match(CJK_RUN) || []).forEach(function (run) {
-      var c = Array.from(run);
-      if (c.length === 1) { terms.push(run); return; }
-      for (var i = 0; i < c.length - 1; i++) terms.push(c[i] + c[i + 1]);
-      chars = chars.concat(c);
-    });
-    (text.match(LATIN_RUN) || []).forEach(function (w) { if (!STOP[w]) terms.push(stem(w)); });
-    return [unique(terms), unique(chars)];
+  function segment(word, syllables) {
+    var best = [[]];
+    for (var i = 1; i <= word.length; i++) {
+      best.push(null);
+      for (var j = Math.max(0, i - MAX_SYLLABLE); j < i; j++) {
+        var before = best[j], piece = word.slice(j, i);
+        if (before !== null && syllables[piece] && (best[i] === null || before.length + 1 < best[i].length)) {
+          best[i] = before.concat([piece]);
+        }
+      }
+    }
+    return best[word.length];
+  }
+
+  function pinyinOf(word, syllables) {
+    var plain = word.replace(TONE_NUMBER, "$1").replace(/v/g, "u");
+    return /^[a-z]+$/.test(plain) ? segment(plain, syllables) : null;
+  }
+
+  function pinyinUnits(s) {
+    if (s.length === 1) return [[1, [[s[0], 1, true]]]];
+    var pairs = [];
+    for (var i = 0; i < s.length - 1; i++) pairs.push([1, [[s[i] + s[i + 1], 1, false]]]);
+    return unique(pairs).concat([[0, [[s.join(""), 1, true]]]]);
+  }
+
+  function edits(a, b, limit) {
+    if (Math.abs(a.length - b.length) > limit) return limit + 1;
+    var previous2 = [], previous = [], i, j;
+    for (j = 0; j <= b.length; j++) previous.push(j);
+    for (i = 1; i <= a.length; i++) {
+      var row = [i], low = i;
+      for (j = 1; j <= b.length; j++) {
+        var cost = a[i - 1] === b[j - 1] ? 0 : 1;
+        row[j] = Math.min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + cost);
+        if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) row[j] = Math.min(row[j], previous2[j - 2] + 1);
+        low = Math.min(low, row[j]);
+      }
+      if (low > limit) return limit + 1;
+      previous2 = previous; previous = row;
+    }
+    return previous[b.length];
   }
 
   function lowerBound(keys, term) {
@@ -135,38 +179,125 @@
     return lo;
   }
 
-  function termMatches(index, term) {
-    var found = {}, postings = index.terms;
-    (postings[term] || []).forEach(function (p) { found[p[0]] = p[1]; });
-    if (!/^[\x00-\x7f]*$/.test(term) || term.length < 2) return found;
-    var i = lowerBound(index.keys, term), expansions = 0;
-    while (i < index.keys.length && index.keys[i].indexOf(term) === 0 && expansions < 40) {
-      if (index.keys[i] !== term) {
-        postings[index.keys[i]].forEach(function (p) { found[p[0]] = Math.max(found[p[0]] || 0, 0.6 * p[1]); });
-        expansions++;
-      }
-      i++;
+  function beginsAKey(keys, term) {
+    var i = lowerBound(keys, term);
+    return i < keys.length && keys[i].indexOf(term) === 0;
+  }
+
+  function wordUnit(word, index) {
+    var term = stem(word), alts = [[term, 1, term.length >= 2]];
+    if (word !== term) alts.push([word, 1, false]);
+    var limit = word.length < 5 ? 0 : word.length < 8 ? 1 : 2;
+    if (limit && !beginsAKey(index.keys, term)) {
+      index.rules.words.forEach(function (candidate, i) {
+        var found = index.wordStems[i], distance = Math.min(edits(word, candidate, limit), edits(term, found, limit));
+        if (distance <= limit) alts.push([found, TYPO[distance], false]);
+      });
     }
+    return [1, unique(alts)];
+  }
+
+  function pairUnit(pair, index) {
+    var c = Array.from(pair), reading = index.reading;
+    if (c.length === 2 && !has(index.terms, pair) && has(reading, c[0]) && has(reading, c[1])) {
+      return [1, [[pair, 1, false], [reading[c[0]] + reading[c[1]], HOMOPHONE, false]]];
+    }
+    return [1, [[pair, 1, false]]];
+  }
+
+  function latinUnits(index, text) {
+    var rules = index.rules, units = [], group = [], previous = "";
+    var words = (text.match(LATIN_RUN) || []).filter(function (w) { return !STOP[w]; })
+      .map(function (w) { return has(rules.spelling, w) ? rules.spelling[w] : w; });
+    unique(words).forEach(function (word) {
+      var pinyin = rules.pinyin ? pinyinOf(word, index.syllables) : null;
+      if (pinyin) { group = group.concat(pinyin); previous = ""; return; }
+      if (group.length) { units = units.concat(pinyinUnits(group)); group = []; }
+      var unit = wordUnit(word, index), joined = stem(previous + word);
+      if (previous && has(index.terms, joined)) {
+        units[units.length - 1] = withAlternative(units[units.length - 1], joined);
+        unit = withAlternative(unit, joined);
+      }
+      units.push(unit);
+      previous = word;
+    });
+    return group.length ? units.concat(pinyinUnits(group)) : units;
+  }
+
+  function withAlternative(unit, term) { return [unit[0], unit[1].concat([[term, 1, false]])]; }
+
+  function numberUnit(units) {
+    var main = units.filter(function (u) { return u[0] === 1; });
+    if (main.length === 1 && units.length === 1 && /^[0-9]+$/.test(main[0][1][0][0])) {
+      return [withAlternative(units[0], "#" + main[0][1][0][0])];
+    }
+    return units;
+  }
+
+  function queryUnits(index, text) {
+    var table = index.rules.traditional;
+    text = Array.from(normalize(text)).map(function (c) { return has(table, c) ? table[c] : c; }).join("");
+    text = text.replace(FILLERS, " ");
+    var runs = (text.match(CJK_RUN) || []).map(function (run) { return Array.from(run); });
+    var pairs = [], chars = [];
+    runs.forEach(function (c) { for (var i = 0; i < c.length - 1; i++) pairs.push(c[i] + c[i + 1]); });
+    runs.forEach(function (c) { if (c.length === 1) pairs.push(c[0]); else chars = chars.concat(c); });
+    chars = unique(chars);
+    var units = unique(pairs).map(function (p) { return pairUnit(p, index); });
+    units = units.concat(latinUnits(index, text));
+    return numberUnit(units.concat(chars.map(function (c) { return [0.25 / chars.length, [[c, CHAR_FACTOR, false]]]; })));
+  }
+
+  function unitMatches(index, alts) {
+    var found = {}, postings = index.terms, keys = index.keys;
+    function keep(p, factor) { var v = factor * p[1]; if (!has(found, p[0]) || v > found[p[0]]) found[p[0]] = v; }
+    alts.forEach(function (alt) {
+      var term = alt[0], factor = alt[1];
+      if (has(postings, term)) postings[term].forEach(function (p) { keep(p, factor); });
+      var i = lowerBound(keys, term), expansions = 0;
+      while (alt[2] && i < keys.length && keys[i].indexOf(term) === 0 && expansions < EXPANSIONS) {
+        if (keys[i] !== term) { postings[keys[i]].forEach(function (p) { keep(p, PREFIX * factor); }); expansions++; }
+        i++;
+      }
+    });
     return found;
   }
 
-  function search(index, text, limit) {
-    var q = queryTerms(text), terms = q[0], chars = q[1], score = {}, hits = {};
-    terms.forEach(function (term) {
-      var m = termMatches(index, term);
-      Object.keys(m).forEach(function (d) { score[d] = (score[d] || 0) + m[d]; hits[d] = (hits[d] || 0) + 1; });
-    });
-    chars.forEach(function (c) {
-      (index.terms[c] || []).forEach(function (p) {
-        score[p[0]] = (score[p[0]] || 0) + 0.2 * p[1];
-        hits[p[0]] = (hits[p[0]] || 0) + 0.25 / Math.max(chars.length, 1);
+  function rank(index, text, limit) {
+    var units = queryUnits(index, text), score = {}, hits = {}, wanted = 0, order = [];
+    units.forEach(function (unit) {
+      if (unit[0] === 1) wanted++;
+      var m = unitMatches(index, unit[1]);
+      Object.keys(m).forEach(function (d) {
+        if (!has(score, d)) { score[d] = 0; hits[d] = 0; order.push(d); }
+        score[d] += m[d]; hits[d] += unit[0];
       });
     });
-    var wanted = terms.length || 1;
-    function rank(d) { var h = Math.min(hits[d], wanted) / wanted; return score[d] * h * h; }
-    return Object.keys(score).map(Number)
-      .sort(function (a, b) { return (rank(b) - rank(a)) || (a - b); })
-      .slice(0, limit).map(function (d) { return index.docs[d]; });
+    wanted = wanted || 1;
+    var ranked = [];
+    order.forEach(function (d) {
+      if (hits[d] > 0) { var share = Math.min(hits[d], wanted) / wanted; ranked.push([Number(d), score[d] * share * share]); }
+    });
+    ranked.sort(function (a, b) { return (b[1] - a[1]) || (a[0] - b[0]); });
+    return ranked.slice(0, limit);
+  }
+
+  function search(index, text, limit) {
+    return rank(index, text, limit).map(function (r) { return index.docs[r[0]]; });
+  }
+
+  function prepare(index) {
+    if (!index.keys) {
+      index.keys = Object.keys(index.terms).sort();
+      index.syllables = Object.create(null);
+      index.rules.syllables.forEach(function (s) { index.syllables[s] = true; });
+      index.wordStems = index.rules.words.map(stem);
+      index.reading = Object.create(null);
+      Object.keys(index.rules.readings).forEach(function (syllable) {
+        Array.from(index.rules.readings[syllable]).forEach(function (c) { index.reading[c] = syllable; });
+      });
+    }
+    return index;
   }
 
   /* ---- loading the index on first use, as a script (fetch() is refused from file://) ---- */
@@ -179,7 +310,7 @@
         s.src = url;
         s.onload = function () {
           var index = window.handbookSearch[lang];
-          index.keys = Object.keys(index.terms).sort();
+          prepare(index);
           resolve(index);
         };
         s.onerror = function (e) { delete loading[url]; reject(e); };  /* try again on the next keystroke */
@@ -253,6 +384,7 @@
 
   var header = document.querySelector("form.hb-search[data-hb-search]");
   document.querySelectorAll("form[data-hb-search]").forEach(function (form) { if (header) wire(form, header); });
-  window.handbookQuery = function (index, text, limit) { return search(index, text, limit || 10); };
-  window.handbookTerms = queryTerms;
+  window.handbookQuery = function (index, text, limit) { return search(prepare(index), text, limit || 10); };
+  window.handbookRank = function (index, text, limit) { return rank(prepare(index), text, limit || 10); };
+  window.handbookUnits = function (index, text) { return queryUnits(prepare(index), text); };
 })();
