@@ -16,7 +16,7 @@ import pytest
 from generator.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
-SEED = ROOT.parent / "shared" / "seed" / "000_de69f0f244192326.txt"
+SEED = ROOT / "source" / "plan-2018-104.txt"  # the official plan text, kept in the repository (source/README.md)
 
 TINY_CONFIG = """\
 languages:

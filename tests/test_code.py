@@ -1,12 +1,13 @@
 """The code stays readable and typed: ruff (the rules in pyproject.toml) and mypy --strict on the generator."""
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
 import pytest
 
-from .conftest import ROOT
+from .conftest import ROOT, SEED
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
@@ -22,3 +23,14 @@ def test_ruff_finds_nothing() -> None:
 def test_mypy_strict_finds_nothing_in_the_generator() -> None:
     result = run("mypy", "--no-incremental", "generator")
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_nothing_reads_outside_the_repository() -> None:
+    """The plan text lives in source/; no code, test, bench or Makefile reaches for ../shared (a fresh clone lacks it)."""
+    files = [p for d in ("generator", "tests", "bench") for p in (ROOT / d).rglob("*.py")]
+    files += [ROOT / "Makefile", ROOT / "pyproject.toml"]
+    outside = re.compile(r"\.\./shared|parent\s*/\s*[\"']shared[\"']|/work/shared")
+    found = [f"{p.relative_to(ROOT)}:{n}" for p in files for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
+             if outside.search(line) and p.name != "test_code.py"]
+    assert found == []
+    assert SEED.is_relative_to(ROOT / "source") and SEED.is_file()
