@@ -4,6 +4,9 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+import tomllib
+import zipfile
+from pathlib import Path
 
 import pytest
 
@@ -34,3 +37,25 @@ def test_nothing_reads_outside_the_repository() -> None:
              if outside.search(line) and p.name != "test_code.py"]
     assert found == []
     assert SEED.is_relative_to(ROOT / "source") and SEED.is_file()
+
+
+def test_pyproject_declares_the_license_and_package_data_as_setuptools_expects() -> None:
+    """A table license and an undeclared data folder made `pip install` print deprecation warnings."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert project["project"]["license"] == "MIT"  # an SPDX expression, not {text = ...}
+    setuptools = project["tool"]["setuptools"]
+    folders = {p.parent.relative_to(ROOT).as_posix().replace("/", ".") for p in (ROOT / "generator").rglob("*") if p.is_file()
+               and "__pycache__" not in p.parts}
+    assert folders == set(setuptools["packages"])  # every folder that ships files is a declared package
+    assert setuptools["package-data"] == {"generator.schema": ["*.json"]}
+
+
+@pytest.mark.slow
+def test_building_the_package_prints_no_warning(tmp_path: Path) -> None:
+    result = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", str(tmp_path), str(ROOT)],
+                            capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr
+    warnings = [line for line in result.stderr.splitlines() if "Warning" in line or "deprecated" in line.lower()]
+    assert warnings == []
+    with zipfile.ZipFile(next(tmp_path.glob("*.whl"))) as wheel:
+        assert {"generator/schema/services.schema.json", "generator/schema/site_config.schema.json"} <= set(wheel.namelist())
