@@ -4,7 +4,8 @@ Chinese text is indexed as single characters and overlapping character pairs (as
 CJK analysers do), so any two-character query finds words anywhere inside longer words; Chinese
 names and keywords also get pinyin (full and initials), so `yanglaojin` or `ylj` find 养老金. Latin
 text is indexed as lightly stemmed words. The client (templates/theme/assets/handbook.js) tokenises
-queries with the same rules; tests/test_search.py keeps the two in step.
+queries with the same rules; tests/test_browser.py (test_query_terms_match_the_python_tokeniser) keeps
+the two in step.
 """
 from __future__ import annotations
 
@@ -148,8 +149,8 @@ def build_index(docs: Iterable[Document], with_pinyin: bool) -> dict[str, object
 def render_index(handbook: Handbook, config: SiteConfig, lang: str) -> str:
     """Handbook → the language's index as a script (loadable from file:// where fetch is not)."""
     views = Views(handbook, config, lang)
-    script = next(lang_.script for lang_ in config.languages if lang_.code == lang)
-    index = build_index(service_documents(handbook, views) + other_documents(handbook, views), script == "Hans")
+    with_pinyin = config.language(lang).script == "Hans"
+    index = build_index(service_documents(handbook, views) + other_documents(handbook, views), with_pinyin)
     index["lang"] = lang
     payload = json.dumps(index, ensure_ascii=False, separators=(",", ":"))
     return f"(window.handbookSearch=window.handbookSearch||{{}})[{json.dumps(lang)}]={payload};\n"
