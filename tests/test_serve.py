@@ -78,6 +78,22 @@ def test_serve_rebuilds_and_survives_bad_data(tmp_path: Path) -> None:
         wait_for(lambda: "unknown department 'no-such-department'" in out.text(), 60)
         assert "services.yaml:" in out.text() and "Traceback" not in out.text()
         assert "MARKER-1" in fetch(page)  # the last good site stays up
+        services.write_text(marked, encoding="utf-8")  # fixed again
+        wait_for(lambda: out.text().count("rebuilt in") >= 3, 60)
+
+        edits = [  # each watched source: (file, text replaced, by, page where it shows)
+            ("site_config.yml", "en: Yanbian County Public Services Handbook", "en: Handbook MARKER-2", url + "en/"),
+            ("content/en/about.md", "# About this handbook", "# About MARKER-3", url + "en/about/"),
+            ("templates/site/service.md.j2", "# {{ s.name }}\n", "# {{ s.name }} MARKER-4\n", page),
+        ]
+        for name, old, new, where in edits:
+            path = root / name
+            text = path.read_text(encoding="utf-8")
+            assert text.count(old) == 1, name
+            path.write_text(text.replace(old, new), encoding="utf-8")
+            marker = new.split()[-1]
+            wait_for(lambda: marker in fetch(where), 60)  # noqa: B023  (called before the loop moves on)
+        assert not (root / "site" / "downloads" / "handbook-offline.zip").exists()  # the preview leaves the offline copy out
     finally:
         proc.send_signal(signal.SIGINT)
         try:
