@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import BrowserContext, expect
 
 from generator.cli import main
 from generator.serve import QuietHandler
@@ -120,6 +121,18 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 # ---- browser tests (tests/test_browser.py): Debian's Chromium, and the built site served locally ----
 
 CHROMIUM = Path("/usr/bin/chromium")
+# Playwright's waits (5 s for expect, 30 s for actions) are hang guards here, not speed limits: a page with its search
+# index loads in 1–3 s when idle but took over 5 s on a 2-core machine running other builds; speed is make bench's job.
+BROWSER_HANG_GUARD_MS = 90_000
+expect.set_options(timeout=BROWSER_HANG_GUARD_MS)
+
+
+@pytest.fixture
+def context(context: BrowserContext) -> BrowserContext:
+    """pytest-playwright's browser context, with every action and navigation waiting up to the hang guard."""
+    context.set_default_timeout(BROWSER_HANG_GUARD_MS)
+    context.set_default_navigation_timeout(BROWSER_HANG_GUARD_MS)
+    return context
 
 
 @pytest.fixture(scope="session")

@@ -23,8 +23,8 @@ def test_ruff_finds_nothing() -> None:
 
 
 @pytest.mark.slow
-def test_mypy_strict_finds_nothing_in_the_generator() -> None:
-    result = run("mypy", "--no-incremental", "generator")
+def test_mypy_strict_finds_nothing_in_the_generator_and_the_bench() -> None:
+    result = run("mypy", "--no-incremental", "generator", "bench")
     assert result.returncode == 0, result.stdout + result.stderr
 
 
