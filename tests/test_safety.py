@@ -623,8 +623,9 @@ def test_interrupted_build_leaves_site_as_it_was(pristine_real: tuple[Path, dict
         assert [p.cmdline for p in live_processes() if p.sid == child.pid] == []
     assert leftovers(root) == []
     assert snapshot(root / "site") == pristine_real[1]
-    # booklets: the queued PDFs are compiled before the build stops (test_an_interrupt_cancels_the_queued_booklets)
-    assert elapsed < (5 if stage == "mkdocs" else 60)
+    # A hang guard only (stopping takes about a second): that MkDocs builds are stopped rather than waited for is shown
+    # by no process of the session being left 1 s later; booklets: test_an_interrupt_cancels_the_queued_booklets.
+    assert elapsed < 60
 
 
 COUNT_COMPILES = """\
