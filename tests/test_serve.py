@@ -13,9 +13,10 @@ from pathlib import Path
 
 import pytest
 
+from generator.serve import watch
+
 from .conftest import ROOT
 
-pytestmark = pytest.mark.slow
 HANDBOOK = [sys.executable, "-m", "generator"]
 HANG_GUARD = 300  # seconds; a preview rebuild takes ~2 s idle and took over 60 s on a 2-core machine at load 15
 
@@ -54,6 +55,7 @@ class Lines:
         return "".join(self.lines)
 
 
+@pytest.mark.slow
 def test_serve_rebuilds_and_survives_bad_data(tmp_path: Path) -> None:
     root = copy_project(tmp_path / "project")
     env = dict(os.environ, PYTHONPATH=str(ROOT))
@@ -102,3 +104,24 @@ def test_serve_rebuilds_and_survives_bad_data(tmp_path: Path) -> None:
         except subprocess.TimeoutExpired:
             proc.kill()
             raise
+
+
+@pytest.mark.parametrize("edit", ["services.yaml", "site_config.yml", "content/en/about.md", "content/zh/new.md",
+                                  "templates/site/service.md.j2", "templates/theme/partials/new.html"])
+def test_the_watcher_sees_every_source(tmp_path: Path, edit: str) -> None:
+    """An edit to any watched file, or a new file in a watched folder, triggers one rebuild."""
+    for name in ("services.yaml", "site_config.yml", "content/en/about.md", "templates/site/service.md.j2"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("before\n", encoding="utf-8")
+    rebuilt, stop = threading.Event(), threading.Event()
+    watcher = threading.Thread(target=watch, args=(tmp_path, rebuilt.set, 0.01, stop), daemon=True)
+    watcher.start()
+    try:
+        time.sleep(0.2)  # the watcher has taken its first snapshot
+        path = tmp_path / edit
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("after, and longer\n", encoding="utf-8")
+        assert rebuilt.wait(HANG_GUARD), f"no rebuild after editing {edit}"
+    finally:
+        stop.set()
+        watcher.join(HANG_GUARD)
