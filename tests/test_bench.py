@@ -4,6 +4,7 @@ page's assets, judges targets, names its results file, and sets up its MkDocs ba
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -113,3 +114,15 @@ def test_the_mkdocs_baseline_is_set_up_by_the_bench_itself(tmp_path: Path) -> No
         settings = json.loads(config.read_text(encoding="utf-8"))
         assert Path(settings["docs_dir"]) == config.parent / "docs" and Path(settings["site_dir"]) == config.parent / "out"
         assert len(list((config.parent / "docs").rglob("*.md"))) == pages[config.parent.name]
+
+
+def test_the_readme_quotes_a_committed_results_file() -> None:
+    """README's performance figures come from a results file in the repository, and say what it says."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    cited = set(re.findall(r"\(bench/results/([0-9-]+\.json)\)", readme))
+    assert cited, "README cites no results file"
+    for name in cited:
+        results = json.loads((ROOT / "bench" / "results" / name).read_text(encoding="utf-8"))
+        check = next(row["value"] for row in results["table"] if row["measure"].startswith("   handbook check"))
+        assert f"| {check} |" in readme  # e.g. '| 0.57 s |'
+        assert f"{results['build']['wall']:.1f} s" in readme
