@@ -19,7 +19,7 @@ serve: $(STAMP)  ## preview on http://127.0.0.1:8000, rebuilding on changes
 	$(BIN)/handbook serve
 
 bench: $(STAMP)  ## benchmark build, preview, page weight and scale (BENCH_ARGS="--quick" skips the 100x build)
-	$(BIN)/python bench/bench.py $(BENCH_ARGS)
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 check: $(STAMP)  ## validate services.yaml and site_config.yml
 	$(BIN)/handbook check

@@ -175,7 +175,7 @@ def booklet_data(booklet: Booklet, handbook: Handbook, config: SiteConfig) -> di
         edition.append(t["edition_large"])
     home = f"{config.site_url}{lang_root(config, main)}"
     return {
-        "lang": main, "region": "cn" if main == "zh" else "gb", "title": config.title[main], "short_title": t["short_title"],
+        "lang": main, "region": config.language(main).region, "title": config.title[main], "short_title": t["short_title"],
         "edition": f"{booklet.title} · {' · '.join(edition)}", "county": t["county"], "issuer": handbook.source.issuer[main],
         "source_line": t["source_line"], "date": source_date(handbook),
         "strings": {"contents": t["contents"], "targets": t["targets"]},

@@ -91,7 +91,8 @@ def build(root: Path, site_dir: Path, report: Report | None = None, progress: Pr
             write_files(site, {"booklets/index.json": json.dumps(manifest, ensure_ascii=False, indent=1)})
         if not preview:
             with timings.run("offline copy", report):
-                write_offline_zip(site, staging / "handbook-offline.zip")  # beside site/, not in it, while it is read
+                # beside site/, not in it, while it is read; dated with the source document, so identical input, identical zip
+                write_offline_zip(site, staging / "handbook-offline.zip", handbook.source.date)
                 (site / "downloads").mkdir(exist_ok=True)
                 os.rename(staging / "handbook-offline.zip", site / "downloads" / "handbook-offline.zip")
         with timings.run("publish", report):

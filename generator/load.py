@@ -5,7 +5,7 @@ from pathlib import Path
 from typing import Any
 
 from .checks import check_across, check_schema, load_schema
-from .errors import DataError
+from .errors import DataError, Problem
 from .model import (
     Audience,
     Chapter,
@@ -26,22 +26,38 @@ from .model import (
     Text,
     Years,
 )
-from .yamlnodes import LIMIT_HINT, Limits, load_nodes, to_plain
+from .yamlnodes import LIMIT_HINT, Limits, read_nodes, to_plain
 
 SERVICES_FILE = "services.yaml"
 CONFIG_FILE = "site_config.yml"
 
 
 def load_config(root_dir: Path) -> SiteConfig:
-    """site_config.yml → SiteConfig."""
+    """site_config.yml → SiteConfig, or DataError listing every problem."""
+    config, problems, _ = read_config(root_dir)
+    if config is None:
+        raise DataError(problems)
+    return config
+
+
+def read_config(root_dir: Path) -> tuple[SiteConfig | None, list[Problem], list[tuple[str, str]]]:
+    """site_config.yml → (SiteConfig or None, every problem, the well-formed (code, script) languages): even a bad
+    file tells which languages to check services.yaml in."""
     path = root_dir / CONFIG_FILE
-    root = load_nodes(path, path.name)
+    root, problems = read_nodes(path, path.name)
+    if root is None:
+        return None, problems, []
     data = to_plain(root)
     languages = [(lang["code"], lang["script"]) for lang in plain_languages(data)]
-    problems = check_schema(data, root, load_schema("site_config.schema.json"), languages)
+    problems += check_schema(data, root, load_schema("site_config.schema.json"), languages)
     if problems:
-        raise DataError(problems)
+        return None, problems, languages
     assert isinstance(data, dict)  # checked: a mapping of the schema's shape
+    return build_config(data), [], languages
+
+
+def build_config(data: dict[str, Any]) -> SiteConfig:
+    """Validated site_config.yml data → SiteConfig."""
     limits = data.get("limits", {})
     return SiteConfig(
         languages=tuple(Language(**lang) for lang in data["languages"]),
@@ -62,21 +78,37 @@ def plain_languages(plain: object) -> list[dict[str, str]]:
 
 def load_handbook(root_dir: Path, config: SiteConfig) -> Handbook:
     """services.yaml → Handbook, or DataError listing every problem."""
-    languages = [(lang.code, lang.script) for lang in config.languages]
-    path = root_dir / SERVICES_FILE
-    root = load_nodes(path, path.name, Limits(config.max_bytes, config.max_values, LIMIT_HINT))
-    data = to_plain(root)
-    problems = check_schema(data, root, load_schema("services.schema.json"), languages)
-    problems += check_across(data, root, config.codes)
-    if problems:
+    limits = Limits(config.max_bytes, config.max_values, LIMIT_HINT)
+    handbook, problems = read_handbook(root_dir, [(lang.code, lang.script) for lang in config.languages], limits)
+    if handbook is None:
         raise DataError(problems)
-    return build_handbook(data)  # type: ignore[arg-type]  # checked: a mapping of the schema's shape
+    return handbook
+
+
+def read_handbook(root_dir: Path, languages: list[tuple[str, str]], limits: Limits) -> tuple[Handbook | None, list[Problem]]:
+    """services.yaml → (Handbook or None, every problem): the YAML-level ones (every tab and duplicate key, the
+    first syntax error); unless there was a syntax error, the schema's; and, when the languages are known, the
+    cross-checks'."""
+    path = root_dir / SERVICES_FILE
+    root, problems = read_nodes(path, path.name, limits)
+    if root is None or not languages:  # no tree, or no languages to check its texts in (site_config.yml unreadable)
+        return None, problems
+    data = to_plain(root)
+    problems += check_schema(data, root, load_schema("services.schema.json"), languages)
+    problems += check_across(data, root, [code for code, _ in languages])
+    if problems:
+        return None, problems
+    return build_handbook(data), []  # type: ignore[arg-type]  # checked: a mapping of the schema's shape
 
 
 def load_project(root_dir: Path) -> tuple[SiteConfig, Handbook]:
-    """A project directory → its validated settings and data."""
-    config = load_config(root_dir)
-    return config, load_handbook(root_dir, config)
+    """A project directory → its validated settings and data, or DataError listing every problem in both files."""
+    config, problems, languages = read_config(root_dir)
+    limits = Limits(config.max_bytes, config.max_values, LIMIT_HINT) if config else Limits(hint=LIMIT_HINT)
+    handbook, more = read_handbook(root_dir, languages, limits)
+    if config is None or handbook is None:
+        raise DataError(problems + more)
+    return config, handbook
 
 
 # --- plain data → dataclasses (data already valid) ------------------------------------------------

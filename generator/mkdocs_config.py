@@ -52,7 +52,7 @@ def material_language(code: str) -> str:
 def theme_overlay(template_dir: Path, config: SiteConfig, lang: str, target: Path) -> Path:
     """templates/theme + a generated language partial → a theme folder for this language's build."""
     shutil.copytree(template_dir / "theme", target)
-    language = next(x for x in config.languages if x.code == lang)
+    language = config.language(lang)
     strings = {"language": language.html_lang, "action.skip": config.strings[lang]["skip"]}
     partial = target / "partials" / "languages" / "handbook.html"
     partial.parent.mkdir(parents=True, exist_ok=True)

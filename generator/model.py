@@ -31,6 +31,7 @@ class Language:
     name: str  # the language's own name, e.g. "English"
     html_lang: str  # BCP 47 tag for <html lang>, e.g. "zh-Hans"
     script: str  # "Hans" or "Latn": Latin-script text may not contain Chinese characters
+    region: str  # ISO 3166-1 region the booklets are typeset for, e.g. "cn"
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,13 @@ class SiteConfig:
     def codes(self) -> tuple[str, ...]:
         """Language codes, source language first."""
         return tuple(lang.code for lang in self.languages)
+
+    def language(self, code: str) -> Language:
+        """A language code → its settings (the one lookup; KeyError for a code not configured)."""
+        for lang in self.languages:
+            if lang.code == code:
+                return lang
+        raise KeyError(code)
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,6 @@ import shutil
 import zipfile
 from pathlib import Path
 
-FIXED_TIME = (2018, 12, 29, 0, 0, 0)  # the source document's date: identical input, identical zip
 RELATIVE_LINK = re.compile(r'(\s(?:href|src)=")((?![a-z][a-z0-9+.-]*:|#|/)[^"#?]+)(["#?])', re.IGNORECASE)
 
 
@@ -21,13 +20,15 @@ def offline_html(html: str) -> str:
     return RELATIVE_LINK.sub(fix, html)
 
 
-def write_offline_zip(site: Path, target: Path) -> None:
+def write_offline_zip(site: Path, target: Path, date: str) -> None:
     """Every file of the site (rewritten where HTML) → a deterministic ZIP at `target` (outside site/), under
-    handbook/. Written as it goes, one file at a time, so memory does not grow with the site."""
+    handbook/, every entry dated `date` (YYYY-MM-DD: the source document's, so identical input gives an identical
+    zip). Written as it goes, one file at a time, so memory does not grow with the site."""
+    stamp = (int(date[:4]), int(date[5:7]), int(date[8:10]), 0, 0, 0)
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
         for file in sorted(p for p in site.rglob("*") if p.is_file()):
             rel = file.relative_to(site).as_posix()
-            info = zipfile.ZipInfo(f"handbook/{rel}", FIXED_TIME)
+            info = zipfile.ZipInfo(f"handbook/{rel}", stamp)
             # PDFs are compressed already
             info.compress_type = zipfile.ZIP_STORED if rel.endswith(".pdf") else zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16

@@ -1,12 +1,18 @@
 """The only code that writes site/: a complete new tree replaces the old one, or nothing changes."""
 from __future__ import annotations
 
+import ctypes
+import errno
 import os
 import shutil
+import sys
 import tempfile
 from pathlib import Path
 
 from .errors import BuildError
+
+AT_FDCWD = -100  # <fcntl.h>: paths relative to the working directory
+RENAME_EXCHANGE = 2  # <linux/fs.h>: renameat2 swaps the two paths atomically
 
 
 def staging_dir(site_dir: Path) -> Path:
@@ -29,11 +35,44 @@ def write_files(base: Path, files: dict[str, str | bytes]) -> None:
 
 
 def replace_site(new: Path, site_dir: Path) -> None:
-    """Swap a finished build in for site/: two renames; the old tree is removed only afterwards."""
-    old = None
-    if site_dir.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-old-", dir=site_dir.parent))
-        os.rename(site_dir, old / "site")
-    os.rename(new, site_dir)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+    """Swap a finished build in for site/, so that site/ is always either the old tree or the new one, whole.
+
+    On Linux the two folders are exchanged in one step; elsewhere two renames, the old site put back if the second
+    fails. The old tree is removed only afterwards."""
+    if not site_dir.exists():
+        os.rename(new, site_dir)
+    elif exchange(new, site_dir):
+        shutil.rmtree(new, ignore_errors=True)  # `new` now holds the old tree
+    else:
+        replace_by_renames(new, site_dir)
+
+
+def exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one system call (Linux renameat2 with RENAME_EXCHANGE) → False where that is unavailable."""
+    renameat2 = getattr(ctypes.CDLL(None, use_errno=True), "renameat2", None) if sys.platform == "linux" else None
+    if renameat2 is None:  # not Linux, or a C library older than glibc 2.28
+        return False
+    if renameat2(AT_FDCWD, os.fsencode(a), AT_FDCWD, os.fsencode(b), RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP):  # an old kernel, or a file system that cannot exchange
+        return False
+    raise OSError(code, os.strerror(code), str(a), None, str(b))
+
+
+def replace_by_renames(new: Path, site_dir: Path) -> None:
+    """The portable swap: site/ → a folder beside it, new → site/; on any failure the old site/ is put back."""
+    holder = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-old-", dir=site_dir.parent))
+    old = holder / site_dir.name
+    try:
+        os.rename(site_dir, old)
+    except BaseException:
+        holder.rmdir()
+        raise
+    try:
+        os.rename(new, site_dir)
+    except BaseException:
+        os.rename(old, site_dir)  # should this fail too, the old tree stays in `holder`, never deleted
+        holder.rmdir()
+        raise
+    shutil.rmtree(holder, ignore_errors=True)

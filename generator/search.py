@@ -248,8 +248,8 @@ def index_rules(docs: list[Document], terms: Mapping[str, object], with_pinyin: 
 def render_index(handbook: Handbook, config: SiteConfig, lang: str) -> str:
     """Handbook → the language's index as a script (loadable from file:// where fetch is not)."""
     views = Views(handbook, config, lang)
-    script = next(lang_.script for lang_ in config.languages if lang_.code == lang)
-    index = build_index(service_documents(handbook, views) + other_documents(handbook, views), script == "Hans")
+    with_pinyin = config.language(lang).script == "Hans"
+    index = build_index(service_documents(handbook, views) + other_documents(handbook, views), with_pinyin)
     index["lang"] = lang
     payload = json.dumps(index, ensure_ascii=False, separators=(",", ":"))
     return f"(window.handbookSearch=window.handbookSearch||{{}})[{json.dumps(lang)}]={payload};\n"

@@ -1,7 +1,7 @@
 """Pages → one sitemap.xml for all languages, each URL with its hreflang alternates."""
 from __future__ import annotations
 
-from xml.sax.saxutils import quoteattr
+from xml.sax.saxutils import escape, quoteattr
 
 from .mkdocs_config import lang_root
 from .model import SiteConfig
@@ -19,7 +19,7 @@ def render_sitemap(config: SiteConfig, pages: dict[str, dict[str, str]]) -> str:
              '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">']
     for path in paths:
         for lang in config.codes:
-            lines.append(f"  <url><loc>{config.site_url}{lang_root(config, lang)}{page_url(path)}</loc>")
+            lines.append(f"  <url><loc>{escape(config.site_url + lang_root(config, lang) + page_url(path))}</loc>")
             for alt in config.languages:
                 href = quoteattr(f"{config.site_url}{lang_root(config, alt.code)}{page_url(path)}")
                 lines.append(f'    <xhtml:link rel="alternate" hreflang="{alt.html_lang}" href={href}/>')

@@ -183,8 +183,8 @@ class Views:
     def sort_key(self, service: Service) -> str:
         """A service → its place in the A–Z (or pinyin) index."""
         name = service.name[self.lang]
-        script = next(lang.script for lang in self.config.languages if lang.code == self.lang)
-        return " ".join(lazy_pinyin(name, style=Style.NORMAL)) if script == "Hans" else name.lower()
+        chinese = self.config.language(self.lang).script == "Hans"
+        return " ".join(lazy_pinyin(name, style=Style.NORMAL)) if chinese else name.lower()
 
 
 @dataclass(frozen=True)

@@ -84,7 +84,8 @@ class Limits:
 
 
 def decode_source(data: bytes, name: str, limits: Limits = Limits()) -> str:
-    """Raw file bytes → text, or a DataError for the size, a BOM, bad UTF-8, tabs or emptiness."""
+    """Raw file bytes → text, or a DataError for the size, a BOM, bad UTF-8, emptiness, too many values or too deep
+    nesting (problems that leave nothing worth reading further)."""
     whole = Position(name, 1, 1)
     if len(data) > limits.max_bytes:
         raise DataError([Problem(whole, "", limits.too_big(len(data)))])
@@ -100,10 +101,6 @@ def decode_source(data: bytes, name: str, limits: Limits = Limits()) -> str:
         raise DataError([Problem(Position(name, line, col), "", message)]) from None
     if not text.strip():
         raise DataError([Problem(whole, "", "file is empty; expected a YAML mapping")])
-    tabs = [Problem(Position(name, n, m.start(1) + 1), "", "tab character in indentation; indent with spaces")
-            for n, line in enumerate(text.split("\n"), 1) if (m := re.match(r"[ ]*(\t)", line))]
-    if tabs:
-        raise DataError(tabs)
     if (pieces := text.count("\n") + text.count(",")) > limits.max_nodes:  # an upper bound on the values, counted in one pass
         raise DataError([Problem(whole, "", f"more than {limits.max_nodes:,} lines and list items ({pieces:,}); "
                                             f"the file is too large{limits.hint}")])
@@ -118,33 +115,81 @@ def decode_source(data: bytes, name: str, limits: Limits = Limits()) -> str:
 LIMIT_HINT = " (set under limits: in site_config.yml)"  # where the limits for services.yaml are raised
 
 
-def load_nodes(path: Path, name: str, limits: Limits = Limits()) -> Node:
-    """A YAML file → its root node, or a DataError with every position it can name."""
+TAB_INDENT = re.compile(r"^([ ]*)\t", re.MULTILINE)  # a tab among a line's leading spaces
+
+
+def tab_problems(text: str, name: str) -> list[Problem]:
+    """Every line indented with a tab → one problem each."""
+    return [Problem(Position(name, text.count("\n", 0, m.start()) + 1, len(m.group(1)) + 1), "",
+                    "tab character in indentation; indent with spaces") for m in TAB_INDENT.finditer(text)]
+
+
+def untab(text: str) -> str:
+    """Lines indented with tabs → indented with spaces like the line before (deeper after a 'key:'), a guess that lets
+    the rest of the file be read for more problems. Only the tab lines' columns change, and they are reported anyway."""
+    lines = text.split("\n")
+    for n, line in enumerate(lines):
+        if TAB_INDENT.match(line):
+            before = next((x for x in reversed(lines[:n]) if x.strip() and not x.lstrip().startswith("#")), "")
+            content = re.match(r"[ ]*(?:-[ ]+)*", before)
+            indent = (content.end() if content else 0) + (2 if before.rstrip().endswith(":") else 0)
+            lines[n] = " " * indent + line.lstrip(" \t")
+    return "\n".join(lines)
+
+
+def read_nodes(path: Path, name: str, limits: Limits = Limits()) -> tuple[Node | None, list[Problem]]:
+    """A YAML file → its root node (None if it cannot be read) and every YAML-level problem: all indentation tabs,
+    all duplicate keys, then the first syntax error if there is one."""
     size = path.stat().st_size
     if size > limits.max_bytes:  # refuse before reading it into memory
-        raise DataError([Problem(Position(name, 1, 1), "", limits.too_big(size))])
-    text = decode_source(path.read_bytes(), name, limits)
-    return parse_nodes(text, name, limits)
+        return None, [Problem(Position(name, 1, 1), "", limits.too_big(size))]
+    try:
+        text = decode_source(path.read_bytes(), name, limits)
+    except DataError as exc:
+        return None, exc.problems
+    tabs = tab_problems(text, name)
+    root, problems = read_text(untab(text) if tabs else text, name, limits)
+    tab_lines = {p.position.line for p in tabs}
+    return root, tabs + [p for p in problems if p.position.line not in tab_lines]  # a tab's own syntax error says no more
+
+
+def load_nodes(path: Path, name: str, limits: Limits = Limits()) -> Node:
+    """A YAML file → its root node, or a DataError with every position it can name."""
+    root, problems = read_nodes(path, name, limits)
+    if problems or root is None:
+        raise DataError(problems)
+    return root
 
 
 def parse_nodes(text: str, name: str, limits: Limits = Limits()) -> Node:
-    """YAML text → its root node (one document, no aliases, no tags, unique keys).
+    """YAML text → its root node (one document, no aliases, no tags, unique keys), or a DataError."""
+    root, problems = read_text(text, name, limits)
+    if problems or root is None:
+        raise DataError(problems)
+    return root
+
+
+def read_text(text: str, name: str, limits: Limits = Limits()) -> tuple[Node | None, list[Problem]]:
+    """YAML text → its root node (None after a syntax error) and its problems: every duplicate key, then the first
+    syntax error.
 
     libyaml (C) reads a good file about 13× faster than ruamel.yaml (pure Python). Its events carry the same
     names, values and character positions, so the same builder takes either; any problem is read again with
     ruamel.yaml, whose messages the editor sees (tests pin them).
     """
     if any(c in text for c in "\x85\u2028\u2029"):  # line breaks in YAML 1.1 (libyaml) but not in 1.2
-        return parse_nodes_slowly(text, name, limits)
+        return read_slowly(text, name, limits)
     try:
         builder = _Builder(name, limits)
         for event in libyaml.parse(text, Loader=libyaml.CSafeLoader):
             if type(event).__name__ == "ScalarEvent" and event.value == "" and not event.style:
                 raise _Unsure  # an empty value: libyaml places it one column off from ruamel.yaml
             builder.feed(event)
-        return builder.root()
+        if builder.problems:
+            raise _Unsure
+        return builder.root(), []
     except (libyaml.YAMLError, DataError, _Unsure):
-        return parse_nodes_slowly(text, name, limits)
+        return read_slowly(text, name, limits)
 
 
 class _Unsure(Exception):
@@ -152,19 +197,29 @@ class _Unsure(Exception):
 
 
 def parse_nodes_slowly(text: str, name: str, limits: Limits = Limits()) -> Node:
-    """YAML text → its root node with ruamel.yaml, whose error messages name the problem best."""
+    """YAML text → its root node with ruamel.yaml alone, or a DataError (tests compare it with parse_nodes)."""
+    root, problems = read_slowly(text, name, limits)
+    if problems or root is None:
+        raise DataError(problems)
+    return root
+
+
+def read_slowly(text: str, name: str, limits: Limits = Limits()) -> tuple[Node | None, list[Problem]]:
+    """YAML text → its root node with ruamel.yaml, whose error messages name the problem best, and its problems."""
     builder = _Builder(name, limits)
     try:
         for event in YAML(typ="rt").parse(text):
             builder.feed(event)
+        return builder.root(), builder.problems
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = (exc.problem or exc.context or "invalid YAML").strip()
-        raise DataError([Problem(Position(name, line, col), "", f"invalid YAML: {problem}")]) from None
+        return None, [*builder.problems, Problem(Position(name, line, col), "", f"invalid YAML: {problem}")]
     except YAMLError as exc:
-        raise DataError([Problem(Position(name, 1, 1), "", f"invalid YAML: {exc}")]) from None
-    return builder.root()
+        return None, [*builder.problems, Problem(Position(name, 1, 1), "", f"invalid YAML: {exc}")]
+    except DataError as exc:
+        return None, [*builder.problems, *exc.problems]
 
 
 class _Builder:
@@ -176,6 +231,7 @@ class _Builder:
         self.stack: list[tuple[Node, list[ScalarNode]]] = []  # open collections, each with a pending key
         self.roots: list[Node] = []
         self.count = 0
+        self.problems: list[Problem] = []  # duplicate keys (the first value is kept), reported together
 
     def pos(self, event: Event) -> Position:
         return Position(self.name, event.start_mark.line + 1, event.start_mark.column + 1)
@@ -229,16 +285,17 @@ class _Builder:
             self.add_key(parent, pending, node, event)  # type: ignore[arg-type]  # a MapNode (sequences handled above)
         elif isinstance(parent, MapNode):
             key = pending.pop()
-            parent.items[str(key.value)] = node
-            parent.key_pos[str(key.value)] = key.pos
+            if str(key.value) not in parent.items:  # a duplicate's value is dropped: the first one stands
+                parent.items[str(key.value)] = node
+                parent.key_pos[str(key.value)] = key.pos
 
     def add_key(self, parent: MapNode, pending: list[ScalarNode], node: Node, event: Event) -> None:
         if not isinstance(node, ScalarNode):
             raise DataError([Problem(node.pos, "", "mapping keys must be plain text")])
         key = str(node.value)
-        if key in parent.items or any(k == key for k in parent.key_pos):
+        if key in parent.key_pos:  # a dict lookup: a mapping of n keys is checked in O(n), not O(n²)
             first = parent.key_pos[key]
-            raise DataError([Problem(node.pos, "", f"duplicate key '{key}' (first defined at line {first.line})")])
+            self.problems.append(Problem(node.pos, "", f"duplicate key '{key}' (first defined at line {first.line})"))
         pending.append(node)
 
     def root(self) -> Node:

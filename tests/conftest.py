@@ -12,16 +12,18 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import BrowserContext, expect
 
 from generator.cli import main
+from generator.serve import QuietHandler
 
 ROOT = Path(__file__).resolve().parent.parent
-SEED = ROOT.parent / "shared" / "seed" / "000_de69f0f244192326.txt"
+SEED = ROOT / "source" / "plan-2018-104.txt"  # the official plan text, kept in the repository (source/README.md)
 
 TINY_CONFIG = """\
 languages:
-  - {code: zh, name: 简体中文, html_lang: zh-Hans, script: Hans}
-  - {code: en, name: English, html_lang: en, script: Latn}
+  - {code: zh, name: 简体中文, html_lang: zh-Hans, script: Hans, region: cn}
+  - {code: en, name: English, html_lang: en, script: Latn, region: gb}
 site_url: https://example.org/handbook/
 title: {zh: 测试手册, en: Test handbook}
 strings:
@@ -123,6 +125,18 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 # ---- browser tests (tests/test_browser.py): Debian's Chromium, and the built site served locally ----
 
 CHROMIUM = Path("/usr/bin/chromium")
+# Playwright's waits (5 s for expect, 30 s for actions) are hang guards here, not speed limits: a page with its search
+# index loads in 1–3 s when idle but took over 5 s on a 2-core machine running other builds; speed is make bench's job.
+BROWSER_HANG_GUARD_MS = 90_000
+expect.set_options(timeout=BROWSER_HANG_GUARD_MS)
+
+
+@pytest.fixture
+def context(context: BrowserContext) -> BrowserContext:
+    """pytest-playwright's browser context, with every action and navigation waiting up to the hang guard."""
+    context.set_default_timeout(BROWSER_HANG_GUARD_MS)
+    context.set_default_navigation_timeout(BROWSER_HANG_GUARD_MS)
+    return context
 
 
 @pytest.fixture(scope="session")
@@ -141,14 +155,18 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, object]) -> dic
     }
 
 
+LANG_ROOTS = {"zh": "", "en": "en/"}  # language → folder of its pages in the site
+
+
+def longest_service_page(site: Path, lang: str) -> str:
+    """The service page with the most HTML in the language, as a path inside the site."""
+    pages = (site / LANG_ROOTS[lang] / "services").glob("*/index.html")
+    return max(pages, key=lambda p: p.stat().st_size).parent.relative_to(site).as_posix() + "/"
+
+
 @contextmanager
 def serve(directory: Path) -> Iterator[str]:
     """A folder on a free local port → its base URL, e.g. http://127.0.0.1:41234/; the server stops when the block ends."""
-
-    class QuietHandler(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(directory)))
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, name=f"serve {directory.name}", daemon=True)

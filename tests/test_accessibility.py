@@ -15,9 +15,10 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
+from .conftest import LANG_ROOTS, longest_service_page
+
 pytestmark = pytest.mark.slow
 
-LANG_ROOTS = {"zh": "", "en": "en/"}  # language → folder of its pages in the site
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 AXE = Axe()
 
@@ -73,12 +74,6 @@ def open_results(page: Page, lang: str) -> None:
 
 def font_size(page: Page, selector: str) -> float:
     return float(page.eval_on_selector(selector, "e => parseFloat(getComputedStyle(e).fontSize)"))
-
-
-def longest_service_page(site: Path, lang: str) -> str:
-    """The service page with the most HTML in the language, as a path inside the site."""
-    pages = (site / LANG_ROOTS[lang] / "services").glob("*/index.html")
-    return max(pages, key=lambda p: p.stat().st_size).parent.relative_to(site).as_posix() + "/"
 
 
 # ---- 1. axe-core: WCAG 2.1 A and AA ----

@@ -1,36 +1,31 @@
 """The benchmark's own pieces (make bench is not run by the tests): the synthetic data it builds is valid and as
-large as it says, the limits it raises are needed only where it says so, and it reads the build's stage lines."""
+large as it says, the limits it raises are needed only where it says so, it reads the build's stage lines, finds a
+page's assets, judges targets, names its results file, and sets up its MkDocs baseline itself."""
 from __future__ import annotations
 
-import importlib.util
+import json
+import re
 import shutil
-import sys
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
+from bench import report, synthetic, weight
+from bench.baseline import prepare_mkdocs
+from bench.process import parse_stages
+from bench.scale import STAGE_ORDER
+from bench.timing import REUSED
 from generator.build import build
 from generator.load import load_project
 
 from .conftest import ROOT, TINY_SERVICES
 
 
-@pytest.fixture(scope="module")
-def bench() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("bench", ROOT / "bench" / "bench.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["bench"] = module  # its dataclasses look their module up by name
-    spec.loader.exec_module(module)
-    return module
-
-
-def test_multiplied_services_are_valid_with_new_ids_and_numbers(bench: ModuleType, tmp_path: Path) -> None:
+def test_multiplied_services_are_valid_with_new_ids_and_numbers(tmp_path: Path) -> None:
     text = (ROOT / "services.yaml").read_text(encoding="utf-8")
     project = tmp_path / "project"
     project.mkdir()
-    (project / "services.yaml").write_text(bench.multiply_services(text, 3), encoding="utf-8")
+    (project / "services.yaml").write_text(synthetic.multiply_services(text, 3), encoding="utf-8")
     shutil.copy(ROOT / "site_config.yml", project / "site_config.yml")
     config, handbook = load_project(project)  # every check passes, cross-references included
     _, real = load_project(ROOT)
@@ -42,26 +37,92 @@ def test_multiplied_services_are_valid_with_new_ids_and_numbers(bench: ModuleTyp
     assert sum(len(c.services) for c in handbook.chapters) == len(handbook.services)
 
 
-def test_limits_are_raised_only_for_a_file_the_defaults_refuse(bench: ModuleType) -> None:
+def test_limits_are_raised_only_for_a_file_the_defaults_refuse() -> None:
     text = (ROOT / "services.yaml").read_text(encoding="utf-8")
     config = (ROOT / "site_config.yml").read_text(encoding="utf-8")
-    raised, over = bench.raise_limits(config, text)
+    raised, over = synthetic.raise_limits(config, text)
     assert not over and "services_values:" in raised
-    raised, over = bench.raise_limits(config, bench.multiply_services(text, 10))
+    raised, over = synthetic.raise_limits(config, synthetic.multiply_services(text, 10))
     assert over
     assert raised != config
 
 
 @pytest.mark.slow
-def test_the_bench_knows_the_stages_a_build_reports(bench: ModuleType, tmp_path: Path) -> None:
+def test_the_bench_knows_the_stages_a_build_reports(tmp_path: Path) -> None:
     project = tmp_path / "project"
     shutil.copytree(ROOT / "templates", project / "templates")
     shutil.copy(ROOT / "site_config.yml", project / "site_config.yml")
     (project / "services.yaml").write_text(TINY_SERVICES, encoding="utf-8")
     reported: list[str] = []
     build(project, project / "site", lambda stage, seconds: reported.append(stage))
-    assert tuple(reported) == bench.STAGE_ORDER  # every stage, in order
+    assert tuple(reported) == STAGE_ORDER  # every stage, in order
     output = "".join(f"{name:<24} {i + 0.25:6.2f} s\n" for i, name in enumerate(reported))
     output += f"{'total':<24} {99:6.2f} s -> /tmp/site\n3 unchanged booklets were reused from the previous build\n"
-    assert bench.parse_stages(output) == [(name, i + 0.25) for i, name in enumerate(reported)]
-    assert bench.REUSED.search(output)[1] == "3"
+    assert parse_stages(output) == [(name, i + 0.25) for i, name in enumerate(reported)]
+    assert REUSED.search(output)[1] == "3"
+
+
+def test_marking_a_name_edits_only_that_services_english_name(tmp_path: Path) -> None:
+    services = tmp_path / "services.yaml"
+    shutil.copy(ROOT / "services.yaml", services)
+    first = synthetic.first_service_id(services)
+    synthetic.mark_english_name(services, first, "MARK")
+    _, handbook = load_project(ROOT)
+    (tmp_path / "site_config.yml").write_text((ROOT / "site_config.yml").read_text(encoding="utf-8"), encoding="utf-8")
+    _, marked = load_project(tmp_path)
+    changed = [(a.id, b.name["en"]) for a, b in zip(handbook.services, marked.services, strict=True) if a != b]
+    assert changed == [(first, handbook.services[0].name["en"] + " MARK")] and first == handbook.services[0].id
+
+
+def test_page_weight_follows_stylesheets_and_reports_missing_files(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    (site / "assets").mkdir(parents=True)
+    (site / "index.html").write_text('<link rel="stylesheet" href="assets/a.css"><script src="assets/gone.js"></script>'
+                                     '<img src="https://elsewhere.example/x.png"><script src="search/index.en.js"></script>')
+    (site / "assets" / "a.css").write_text("body { background: url('b.png') }")
+    (site / "assets" / "b.png").write_bytes(b"\0" * 100)
+    assets, missing = weight.page_assets(site, site / "index.html")
+    assert [a.relative_to(site).as_posix() for a in assets] == ["assets/a.css", "assets/b.png"]
+    assert missing == ["assets/gone.js (from index.html)", "search/index.en.js (from index.html)"]
+    assert weight.loads_search_index(site, site / "index.html")
+    assert 0 < weight.gz(site / "assets" / "b.png") < 100  # zeros compress
+
+
+def test_report_rows_judge_each_target(tmp_path: Path) -> None:
+    assert (report.secs(None), report.secs(1.234), report.size(None), report.size(2048), report.size(3 * 1024 ** 3)) == (
+        "—", "1.23 s", "—", "2.0 KB", "3.0 GB")
+    check = {"wall": 1.5, "startup": 0.1, "imports": 0.6, "load_project": 0.5}
+    rows = report.check_rows({"seconds": 4.0, "files": 2, "pages": 10, "bytes": 5000}, check, 3)
+    assert rows[2] == ("   handbook check (median of 5)", "1.50 s", "≤ 1 s", "MISSED")
+    assert [r[0] for r in rows[3:]][0] == "    where: Python start-up (python -c pass)"  # a missed target says where
+    assert report.check_rows({"seconds": 4.0, "files": 2, "pages": 10, "bytes": 5000}, {**check, "wall": 0.5}, 3)[2][3] == "ok"
+
+
+def test_results_are_written_one_file_per_run_by_date(tmp_path: Path) -> None:
+    first = report.write_results({"when": "2026-11-30T12:00:00+0000", "x": 1}, tmp_path)
+    second = report.write_results({"when": "2026-11-30T13:00:00+0000", "x": 2}, tmp_path)
+    assert (first.name, second.name) == ("2026-11-30.json", "2026-11-30-2.json")
+    assert json.loads(first.read_text(encoding="utf-8"))["x"] == 1
+
+
+@pytest.mark.slow
+def test_the_mkdocs_baseline_is_set_up_by_the_bench_itself(tmp_path: Path) -> None:
+    project = synthetic.copy_project(tmp_path / "project")
+    configs, pages = prepare_mkdocs(project, tmp_path / "work")
+    assert [c.relative_to(tmp_path).as_posix() for c in configs] == ["work/zh/mkdocs.yml", "work/en/mkdocs.yml"]
+    for config in configs:
+        settings = json.loads(config.read_text(encoding="utf-8"))
+        assert Path(settings["docs_dir"]) == config.parent / "docs" and Path(settings["site_dir"]) == config.parent / "out"
+        assert len(list((config.parent / "docs").rglob("*.md"))) == pages[config.parent.name]
+
+
+def test_the_readme_quotes_a_committed_results_file() -> None:
+    """README's performance figures come from a results file in the repository, and say what it says."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    cited = set(re.findall(r"\(bench/results/([0-9-]+\.json)\)", readme))
+    assert cited, "README cites no results file"
+    for name in cited:
+        results = json.loads((ROOT / "bench" / "results" / name).read_text(encoding="utf-8"))
+        check = next(row["value"] for row in results["table"] if row["measure"].startswith("   handbook check"))
+        assert f"| {check} |" in readme  # e.g. '| 0.57 s |'
+        assert f"{results['build']['wall']:.1f} s" in readme

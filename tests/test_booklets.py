@@ -6,7 +6,9 @@ render_booklets. The expectations come from services.yaml and site_config.yml, n
 from __future__ import annotations
 
 import functools
+import hashlib
 import io
+import itertools
 import json
 import math
 import re
@@ -164,7 +166,8 @@ def by_coords(booklets: list[Coords]) -> Any:
 
 # ---- 1. the manifest --------------------------------------------------------------------------------------
 
-MANIFEST_FIELDS = {"file", "language", "kind", "id", "edition", "imposed", "title", "pages", "services", "bytes"}
+MANIFEST_FIELDS = {"file", "language", "kind", "id", "edition", "imposed", "title", "pages", "services", "bytes",
+                   "sha256", "input", "volume", "volumes"}
 
 
 def test_the_data_has_eight_chapters_and_85_services() -> None:
@@ -184,7 +187,7 @@ def test_manifest_lists_each_pdf_in_site_booklets_once(built_site: Path, manifes
 
 
 @pytest.mark.slow
-def test_manifest_entries_have_the_documented_fields(manifest: list[dict[str, Any]]) -> None:
+def test_manifest_entries_have_the_documented_fields(built_site: Path, manifest: list[dict[str, Any]]) -> None:
     for e in manifest:
         assert MANIFEST_FIELDS <= e.keys(), (e["file"], MANIFEST_FIELDS - e.keys())
         assert e["language"] in ("zh", "en", "bilingual"), e
@@ -194,6 +197,11 @@ def test_manifest_entries_have_the_documented_fields(manifest: list[dict[str, An
         assert isinstance(e["title"], str) and e["title"].strip(), e
         assert isinstance(e["pages"], int) and e["pages"] > 0, e
         assert e["file"].startswith(f"booklets/{e['language']}/") and e["file"].endswith(".pdf"), e
+        assert isinstance(e["volumes"], int) and e["volumes"] >= 1, e
+        assert e["volume"] is None if e["volumes"] == 1 else e["volume"] in range(1, e["volumes"] + 1), e
+        assert re.fullmatch(r"[0-9a-f]{64}", e["input"]), e  # the hash of what the PDF was made from
+        assert e["sha256"] == hashlib.sha256((built_site / e["file"]).read_bytes()).hexdigest(), e
+        assert e["bytes"] == (built_site / e["file"]).stat().st_size, e
         if e["kind"] == "full":
             assert e["id"] is None, e
         elif e["kind"] == "chapter":
@@ -437,10 +445,41 @@ def test_printed_qr_codes_decode_to_their_links(built_site: Path, manifest: list
     assert sorted(result.stdout.split()) == sorted(uri for uri, _ in on_page)
 
 
+# ---- 3b. running headers and page numbers --------------------------------------------------------------------
+
+def chapter_order(c: Coords) -> list[str]:
+    """A booklet → the titles (main language) of the chapters it holds, in order."""
+    numbers = set(expected_services(c))
+    return [ch.title[c.langs[0]] for ch in HANDBOOK.chapters if numbers & set(ch.services)]
+
+
+@pytest.mark.slow
+@by_coords(STANDARD_EDITION + LARGE_PRINT)
+def test_running_headers_name_the_chapter_and_pages_are_numbered(built_site: Path, manifest: list[dict[str, Any]],
+                                                                 c: Coords) -> None:
+    """Every page between the covers starts with its chapter's title (or the contents' heading) and ends with its
+    number; the covers carry neither."""
+    pages = [p.strip().splitlines() for p in extract(built_site / entry_for(manifest, c)["file"]).pages]
+    titles, contents = chapter_order(c), CONFIG.strings[c.langs[0]]["contents"]
+    headers = []
+    for i, lines in enumerate(pages[1:-1], start=1):
+        assert lines[-1] == str(i + 1), (c, i, lines[-3:])
+        first = no_space("".join(lines[:3]))
+        found = [t for t in [contents, *titles] if first.startswith(no_space(t))]
+        assert found, (c, i, lines[:3])
+        headers.append(found[0])
+    for cover in (pages[0], pages[-1]):
+        assert cover[-1] != str(pages.index(cover) + 1), c
+    body = [h for h in headers if h != contents]
+    assert headers[:len(headers) - len(body)] == [contents] * (len(headers) - len(body))  # contents first
+    assert [title for title, _ in itertools.groupby(body)] == titles, c  # every chapter heads its pages, in order, in one run
+
+
 # ---- 4. fonts --------------------------------------------------------------------------------------------
 
-def fonts_without_file(resources: Any, seen: set[int]) -> list[str]:
-    """Walk resources (fonts, form XObjects, Type3 glyph resources) → names of fonts that are not embedded."""
+def fonts_without_file(resources: Any, seen: set[int], names: set[str] | None = None) -> list[str]:
+    """Walk resources (fonts, form XObjects, Type3 glyph resources) → names of fonts that are not embedded; the
+    embedded fonts' names (without the subset prefix) go into `names`."""
     missing: list[str] = []
     if resources is None:
         return missing
@@ -451,18 +490,20 @@ def fonts_without_file(resources: Any, seen: set[int]) -> list[str]:
             continue
         seen.add(id(font))
         if font.get("/Subtype") == "/Type3":  # glyphs are content streams in the PDF itself
-            missing += fonts_without_file(font.get("/Resources"), seen)
+            missing += fonts_without_file(font.get("/Resources"), seen, names)
             continue
         described = font["/DescendantFonts"][0].get_object() if font.get("/Subtype") == "/Type0" else font
         descriptor = described.get("/FontDescriptor")
         descriptor = descriptor.get_object() if descriptor is not None else {}
         if not any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")):
             missing.append(f"{name} {font.get('/BaseFont')}")
+        elif names is not None:
+            names.add(str(font.get("/BaseFont")).lstrip("/").split("+")[-1])
     for ref in (resources.get("/XObject") or {}).values():
         xobject = ref.get_object()
         if xobject.get("/Subtype") == "/Form" and id(xobject) not in seen:
             seen.add(id(xobject))
-            missing += fonts_without_file(xobject.get("/Resources"), seen)
+            missing += fonts_without_file(xobject.get("/Resources"), seen, names)
     return missing
 
 
@@ -471,16 +512,18 @@ def fonts_without_file(resources: Any, seen: set[int]) -> list[str]:
 def test_every_font_is_embedded(built_site: Path, manifest: list[dict[str, Any]], c: Coords) -> None:
     reader = PdfReader(built_site / entry_for(manifest, c)["file"])
     seen: set[int] = set()
+    names: set[str] = set()
     missing, fonts = [], 0
     for page in reader.pages:
         fonts += len(page.get("/Resources", {}).get("/Font") or {})
-        missing += fonts_without_file(page.get("/Resources"), seen)
+        missing += fonts_without_file(page.get("/Resources"), seen, names)
         for annot in page.get("/Annots") or []:
             appearance = annot.get_object().get("/AP")
             if appearance is not None and "/N" in appearance:
-                missing += fonts_without_file(appearance["/N"].get_object().get("/Resources"), seen)
+                missing += fonts_without_file(appearance["/N"].get_object().get("/Resources"), seen, names)
     assert fonts > 0
     assert missing == []
+    assert names and all(name.startswith("Noto") for name in names), names  # only the Noto fonts we install
 
 
 # ---- 5. page sizes and imposition -------------------------------------------------------------------------

@@ -20,11 +20,10 @@ from playwright.sync_api import ConsoleMessage, Page, Request, Response, expect
 from generator.load import load_project
 from generator.search import query_units, rank, search
 
-from .conftest import ROOT
+from .conftest import LANG_ROOTS, ROOT, longest_service_page
 
 pytestmark = pytest.mark.slow
 CONFIG, HANDBOOK = load_project(ROOT)
-LANG_ROOTS = {"zh": "", "en": "en/"}  # language → folder of its pages in the site
 HTML_LANG = {lang.code: lang.html_lang for lang in CONFIG.languages}
 NUMBER_OF = {s.id: s.number for s in HANDBOOK.services}  # service id → official number
 SERVICE_URL = re.compile(r"/services/([a-z0-9-]+)/")
@@ -198,12 +197,6 @@ def test_language_switch_goes_to_the_same_page_and_back(page: Page, served_site:
 
 
 # ---- 5. phones ----
-
-def longest_service_page(site: Path, lang: str) -> str:
-    """The service page with the most HTML in the language, as a path inside the site."""
-    pages = (site / LANG_ROOTS[lang] / "services").glob("*/index.html")
-    return max(pages, key=lambda p: p.stat().st_size).parent.relative_to(site).as_posix() + "/"
-
 
 @pytest.mark.parametrize("large", [False, True], ids=["normal text", "larger text"])
 @pytest.mark.parametrize("which", ["extreme-poverty-support", "longest"])

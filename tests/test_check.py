@@ -78,6 +78,8 @@ CASES = [
      "services.yaml:5:9: YAML tags such as !!python/object are not allowed"),
     ("deep-nesting", sub("glossary:\n", "deep: " + "[" * DEEP + "]" * DEEP + "\nglossary:\n"),
      "services.yaml:52:71: nested more than 64 levels deep"),
+    ("wide-mapping", sub("glossary:\n", "wide:\n" + "".join(f"  k{i}: {i}\n" for i in range(24_000)) + "glossary:\n"),
+     "services.yaml:52:1: wide: unknown field 'wide'"),  # 24,000 keys, within the limits: 23 s when the key scan was quadratic
     ("two-documents", sub("glossary:\n", "---\nglossary:\n"),
      "services.yaml:52:1: more than one YAML document ('---'); keep everything in one document"),
     ("six-megabytes", raw(SIX_MB),
@@ -176,6 +178,10 @@ CASES = [
      "services.yaml:20:21: departments[1].aliases[1]: alias '县教体局' already names department 'education-sports'"),
     ("config-bad-script", sub("script: Latn", "script: Latin", file="site_config.yml"),
      "site_config.yml:3:54: languages[1].script: expected Hans (Chinese characters) or Latn (Latin letters only), got 'Latin'"),
+    ("config-bad-region", sub("region: gb", "region: GB", file="site_config.yml"),
+     "site_config.yml:3:68: languages[1].region: expected a two-letter region code in lower case such as cn or gb, got 'GB'"),
+    ("config-no-region", sub(", region: gb", "", file="site_config.yml"),
+     "site_config.yml:3:5: languages[1].region: missing required field 'region'"),
     ("config-limit-zero", sub("site_url:", "limits: {services_megabytes: 0}\nsite_url:", file="site_config.yml"),
      "site_config.yml:4:30: limits.services_megabytes: expected a size in megabytes, more than 0, got the number 0"),
     ("config-limit-text", sub("site_url:", "limits: {services_values: many}\nsite_url:", file="site_config.yml"),
@@ -395,3 +401,66 @@ def test_summary_is_loaded_as_text(tiny_handbook: Path) -> None:
     apply_edit(tiny_handbook, summary("{zh: 学生免学费。, en: Students pay no tuition fees.}"))
     service = load_project(tiny_handbook)[1].service(2)
     assert (service.summary["zh"], service.summary["en"]) == ("学生免学费。", "Students pay no tuition fees.")
+SECOND_NUMBER = sub("    chapter: education\n    name: {zh: 免学费",
+                    "    chapter: education\n    number: 2\n    name: {zh: 免学费")
+
+
+def problems_of(root: Path, run_cli) -> list[str]:
+    """`handbook check` on a broken project → its problem lines (the count line checked and dropped)."""
+    code, out, err = run_cli("--root", str(root), "check")
+    lines = err.splitlines()
+    assert (code, out) == (1, ""), err
+    assert lines[-1] == f"{len(lines) - 1} problem{'s' if len(lines) != 2 else ''} found; nothing was written.", err
+    return lines[:-1]
+
+
+def test_every_tab_and_duplicate_key_then_the_first_syntax_error(tiny_handbook: Path, run_cli) -> None:
+    apply_edit(tiny_handbook, sub("    number: 1\n    chapter", "\tnumber: 1\n\tchapter"))
+    apply_edit(tiny_handbook, sub("    name: {zh: 营养改善", "    chapter: education\n    name: {zh: 营养改善"))
+    apply_edit(tiny_handbook, SECOND_NUMBER)
+    apply_edit(tiny_handbook, sub("[education-sports]\n", "[education-sports\n"))  # line 10: unclosed
+    assert problems_of(tiny_handbook, run_cli) == [
+        "services.yaml:11:10: invalid YAML: expected ',' or ']', but got ':'",
+        "services.yaml:27:1: tab character in indentation; indent with spaces",
+        "services.yaml:28:1: tab character in indentation; indent with spaces",
+    ]  # the syntax error stops the reading at line 11: the duplicates below it are not reached
+
+
+def test_every_duplicate_key_and_tab_then_schema_problems(tiny_handbook: Path, run_cli) -> None:
+    apply_edit(tiny_handbook, sub("    number: 1\n    chapter", "\tnumber: 1\n\tchapter"))
+    apply_edit(tiny_handbook, sub("    name: {zh: 营养改善", "    chapter: education\n    name: {zh: 营养改善"))
+    apply_edit(tiny_handbook, SECOND_NUMBER)
+    apply_edit(tiny_handbook, sub("    name: {zh: 免学费, en: Free tuition}", "    name: {zh: 免学费}"))
+    assert problems_of(tiny_handbook, run_cli) == [
+        "services.yaml:27:1: tab character in indentation; indent with spaces",
+        "services.yaml:28:1: tab character in indentation; indent with spaces",
+        "services.yaml:29:5: duplicate key 'chapter' (first defined at line 28)",
+        "services.yaml:43:5: duplicate key 'number' (first defined at line 41)",
+        "services.yaml:44:11: services[1].name.en: missing; expected text in language 'en'",
+    ]
+
+
+def test_a_bad_site_config_hides_no_services_problem(tiny_handbook: Path, run_cli) -> None:
+    apply_edit(tiny_handbook, sub("script: Latn", "script: Latin", file="site_config.yml"))
+    apply_edit(tiny_handbook, sub("site_url:", "site_url: https://example.org/other/\nsite_url:", file="site_config.yml"))
+    apply_edit(tiny_handbook, sub("title: {zh", "\ttitle: {zh", file="site_config.yml"))
+    apply_edit(tiny_handbook, sub("    name: {zh: 免学费, en: Free tuition}", "    name: {zh: 免学费}"))
+    apply_edit(tiny_handbook, sub("    departments: [县教体局]", "    departments: [县教育局]"))
+    assert problems_of(tiny_handbook, run_cli) == [
+        "services.yaml:42:11: services[1].name.en: missing; expected text in language 'en'",
+        "services.yaml:47:19: services[1].departments[0]: unknown department '县教育局'",
+        "site_config.yml:3:54: languages[1].script: expected Hans (Chinese characters) or Latn (Latin letters only), "
+        "got 'Latin'",
+        "site_config.yml:5:1: duplicate key 'site_url' (first defined at line 4)",
+        "site_config.yml:6:1: tab character in indentation; indent with spaces",
+    ]
+
+
+def test_an_unreadable_site_config_still_shows_the_yaml_problems_of_services(tiny_handbook: Path, run_cli) -> None:
+    apply_edit(tiny_handbook, sub("site_url:", "site_url: [\n", file="site_config.yml"))
+    apply_edit(tiny_handbook, sub("    name: {zh: 营养改善", "    chapter: education\n    name: {zh: 营养改善"))
+    apply_edit(tiny_handbook, sub("    name: {zh: 免学费, en: Free tuition}", "    name: {zh: 免学费}"))  # needs the languages
+    assert problems_of(tiny_handbook, run_cli) == [
+        "services.yaml:29:5: duplicate key 'chapter' (first defined at line 28)",
+        "site_config.yml:6:6: invalid YAML: expected ',' or ']', but got ':'",
+    ]

@@ -1,7 +1,6 @@
 """Hand-written pages (content/<lang>/): both languages alike, the plan verbatim, English without Chinese, built and linked."""
 from __future__ import annotations
 
-import os
 import posixpath
 import re
 from html.parser import HTMLParser
@@ -102,10 +101,6 @@ def squeeze(text: str) -> str:
 
 @pytest.fixture(scope="module")
 def seed_body() -> str:
-    if not SEED.exists():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"seed file not found at {SEED} (it must exist in CI)")
-        pytest.skip(f"seed file not found at {SEED}")
     text = SEED.read_text(encoding="utf-8")
     lines = text.split("\n")
     end = next(i for i, line in enumerate(lines) if line.startswith("附件："))

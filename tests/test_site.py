@@ -7,6 +7,7 @@ import zipfile
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
+from xml.etree import ElementTree
 
 import pytest
 
@@ -103,10 +104,42 @@ def test_language_switch_leads_to_the_same_page(built_site: Path) -> None:
         assert target + ("index.html" if target.endswith("/") or target == "" else "") == other, rel
 
 
+def page_path(rel: str) -> str:
+    """A page's file in the site → its URL path without the language root: 'en/services/x/index.html' → 'services/x/';
+    a 404 page → '' (its alternates point at each language's home)."""
+    rel = rel.removeprefix("en/")
+    return "" if rel == "404.html" else rel.removesuffix("index.html")
+
+
+def expected_alternates(path: str) -> dict[str, str]:
+    """A language-neutral URL path → hreflang → absolute URL, one per configured language."""
+    return {lang.html_lang: f"{CONFIG.site_url}{LANG_ROOTS[lang.code]}{path}" for lang in CONFIG.languages}
+
+
 def test_hreflang_alternates_on_every_page(built_site: Path) -> None:
-    html = (built_site / "services/legal-aid/index.html").read_text(encoding="utf-8")
-    assert f'hreflang="zh-Hans" href="{CONFIG.site_url}services/legal-aid/"' in html
-    assert f'hreflang="en" href="{CONFIG.site_url}en/services/legal-aid/"' in html
+    pages = html_pages(built_site)
+    assert len(pages) > 280
+    for path in pages:
+        rel = path.relative_to(built_site).as_posix()
+        links = [a for tag, _, a in read(built_site, rel).links if tag == "link" and a.get("rel") == "alternate"]
+        found = {a["hreflang"]: a["href"] for a in links}
+        assert len(links) == len(found) and found == expected_alternates(page_path(rel)), rel
+
+
+def test_sitemap_lists_every_page_with_its_hreflang_alternates(built_site: Path) -> None:
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
+    root = ElementTree.parse(built_site / "sitemap.xml").getroot()
+    entries = {}
+    for url in root.findall("s:url", ns):
+        loc = url.findtext("s:loc", namespaces=ns)
+        links = [link for link in url.findall("x:link", ns) if link.get("rel") == "alternate"]
+        entries[loc] = {link.get("hreflang"): link.get("href") for link in links}
+    pages = {p.relative_to(built_site).as_posix() for p in html_pages(built_site)} - {"404.html", "en/404.html"}
+    expected = {}
+    for rel in pages:
+        lang = "en" if rel.startswith("en/") else "zh"
+        expected[f"{CONFIG.site_url}{LANG_ROOTS[lang]}{page_path(rel)}"] = expected_alternates(page_path(rel))
+    assert entries == expected
 
 
 def test_nothing_loads_from_another_host(built_site: Path) -> None:

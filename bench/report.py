@@ -1,0 +1,258 @@
+"""The report: every measurement against its target, as one table and one JSON file per run."""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from . import RESULTS, ROOT
+from .baseline import measure_plain_mkdocs
+from .process import MEMORY_MAX, MEMORY_STOP
+from .ranking import ranking_figures, ranking_rows
+from .scale import SCALE_TIMEOUT, measure_scale
+from .timing import measure_booklets, measure_build, measure_check, measure_preview
+from .weight import measure_page_weight
+
+OVERHEAD_MAX = 0.30  # generator overhead ≤ 30 % of the full build
+CHECK_MAX = 1.0  # seconds
+PREVIEW_MAX = 3.0  # seconds from saving services.yaml to the page showing the change
+KB = 1024
+FIRST_VISIT_MAX = 150 * KB  # bytes over the wire (gzip)
+NEXT_PAGE_MAX = 20 * KB
+SEARCH_INDEX_MAX = 150 * KB
+
+
+Row = tuple[str, str, str, str]  # measure, value, target, verdict
+
+
+def secs(x: float | None) -> str:
+    return "—" if x is None else f"{x:.2f} s"
+
+
+def size(n: float | None) -> str:
+    if n is None:
+        return "—"
+    for unit, scale in (("GB", 1024 ** 3), ("MB", 1024 ** 2), ("KB", 1024)):
+        if n >= scale:
+            return f"{n / scale:.1f} {unit}"
+    return f"{n:.0f} B"
+
+
+def verdict(ok: bool) -> str:
+    return "ok" if ok else "MISSED"
+
+
+def stage_rows(stages: list[tuple[str, float]], skip: tuple[str, ...] = ()) -> list[Row]:
+    return [(f"    {name}", secs(s), "", "") for name, s in stages if name not in skip]
+
+
+def build_rows(b: dict[str, Any], m: dict[str, Any], runs: int) -> list[Row]:
+    total, plain = b["wall"], m["wall"]
+    overhead = total - plain
+    share = overhead / total
+    rows: list[Row] = [(f"1. handbook build, wall (median of {runs})", secs(total), "", ""),
+                       *stage_rows(b["stages"]),
+                       ("   peak RSS, process tree", size(b["peak_rss"]), "< 4.0 GB", verdict(b["peak_rss"] < MEMORY_MAX)),
+                       *[(f"   rebuild, {case} (booklets reused: {r['reused']})", secs(r["wall"]), "", "")
+                         for case, r in b.get("rebuilds", {}).items()],
+                       ("   size of site/", size(b["site_bytes"]), "", ""),
+                       (f"2. plain MkDocs zh+en in parallel (median of {runs})", secs(plain), "", ""),
+                       ("   generator overhead (build − MkDocs)", f"{secs(overhead)} = {share:.0%}", f"≤ {OVERHEAD_MAX:.0%}",
+                        verdict(share <= OVERHEAD_MAX))]
+    if share > OVERHEAD_MAX:
+        rows += [(f"    where: {name}", secs(s), "", "") for name, s in b["stages"] if name != "mkdocs"]
+        rows.append(("    where: interpreter start, imports, gaps", secs(total - sum(s for _, s in b["stages"])), "", ""))
+    return rows
+
+
+def check_rows(booklets: dict[str, Any], check: dict[str, Any], runs: int) -> list[Row]:
+    rows: list[Row] = [
+        (f"3. booklets alone (median of {runs})", secs(booklets["seconds"]), "", ""),
+        ("   booklets: files / pages / size", f"{booklets['files']} / {booklets['pages']} / {size(booklets['bytes'])}", "", ""),
+        ("   handbook check (median of 5)", secs(check["wall"]), f"≤ {CHECK_MAX:.0f} s", verdict(check["wall"] <= CHECK_MAX))]
+    if check["wall"] > CHECK_MAX:
+        rest = check["wall"] - check["startup"] - check["imports"] - check["load_project"]
+        rows += [("    where: Python start-up (python -c pass)", secs(check["startup"]), "", ""),
+                 ("    where: imports (generator.cli and its libraries)", secs(check["imports"]), "", ""),
+                 ("    where: load_project (YAML, schema, checks)", secs(check["load_project"]), "", ""),
+                 ("    where: rest (entry point, output, noise)", secs(rest), "", "")]
+    return rows
+
+
+def preview_rows(p: dict[str, Any], build: dict[str, Any], mkdocs: dict[str, Any]) -> list[Row]:
+    latency = p.get("latency")
+    value = secs(latency) if latency is not None else p.get("error", "never appeared")
+    rows: list[Row] = [("4. preview: save → page shows edit", value, f"≤ {PREVIEW_MAX:.0f} s",
+                        verdict(latency is not None and latency <= PREVIEW_MAX))]
+    if p.get("rebuild"):  # the website alone: a preview rebuild typesets no booklets and writes no zip
+        extra = p["rebuild"] - mkdocs["wall"]
+        rows.append(("   overhead without booklets (preview rebuild − MkDocs)", f"{secs(extra)} = {extra / p['rebuild']:.0%}",
+                     "(for information)", ""))
+    if latency is None or latency > PREVIEW_MAX:
+        rows.append(("    server's own 'rebuilt in'", secs(p.get("rebuild")), "", ""))
+        rows += [(f"    where (a full build): {name}", secs(s), "", "") for name, s in build["stages"]]
+    rows.append(("   preview server gone after SIGTERM", f"{'yes' if p['stopped'] else 'NO'} ({secs(p['stop_seconds'])})", "yes",
+                 verdict(p["stopped"])))
+    return rows
+
+
+def weight_rows(w: dict[str, Any]) -> list[Row]:
+    rows: list[Row] = []
+    for lang, x in w["languages"].items():
+        first_ok = x["first_visit"] <= FIRST_VISIT_MAX
+        rows.append((f"5. first visit, service page ({lang}, gzip)", size(x["first_visit"]), f"≤ {size(FIRST_VISIT_MAX)}",
+                     verdict(first_ok)))
+        if not first_ok:
+            rows += [(f"    {name}", size(n), "", "") for name, n in [(x["page"], x["html"]), *x["assets"]]]
+        rows.append((f"   next page, cache warm ({lang})", size(x["html"]), f"≤ {size(NEXT_PAGE_MAX)}",
+                     verdict(x["html"] <= NEXT_PAGE_MAX)))
+        index = x["search_index_gz"]
+        rows.append((f"   search index {x['search_index']}", size(index) if index else "missing", f"≤ {size(SEARCH_INDEX_MAX)}",
+                     verdict(index is not None and index <= SEARCH_INDEX_MAX)))
+        if x["missing"]:
+            rows.append((f"   referenced but missing ({lang})", ", ".join(x["missing"][:3]), "none", "MISSED"))
+    loading = w["pages_loading_index"]
+    rows.append((f"   pages loading a search index ({w['pages_scanned']} scanned)", str(len(loading)), "0", verdict(not loading)))
+    rows.append((f"   largest HTML page: {w['largest_html']['page']}", size(w["largest_html"]["gz"]), "", ""))
+    return rows
+
+
+def scale_rows(scales: list[dict[str, Any]], one: dict[str, Any]) -> list[Row]:
+    rows: list[Row] = []
+    for s in scales:
+        f = s["factor"]
+        stopped = s.get("stopped_for")
+        if stopped == "timeout":
+            time_value = f"timeout (> {SCALE_TIMEOUT / 60:.0f} min, in {s['stopped_in']})"
+        elif stopped == "memory":
+            time_value = f"stopped at {secs(s['wall'])}: RSS > {size(MEMORY_STOP)}, in {s['stopped_in']}"
+        elif s.get("returncode") != 0:
+            time_value = f"failed (exit {s['returncode']})"
+        else:
+            time_value = secs(s["wall"])
+        target, judged = "", ""
+        if f == 100:
+            limit = 100 * one["wall"]
+            target = f"≤ 100 × 1× = {secs(limit)}"
+            judged = "unknown" if stopped and s["wall"] < limit else verdict(s["returncode"] == 0 and s["wall"] <= limit)
+        label = " (median run above)" if f == 1 else " (limits: raised)" if s.get("limits_raised") else ""
+        rows.append((f"6. scale {f}×: build wall{label}", time_value, target, judged))
+        if f > 1:
+            rows.append((f"   scale {f}×: services.yaml", size(s["services_bytes"]), "", ""))
+        if judged in ("MISSED", "unknown"):
+            rows += stage_rows(s["stages"])
+        if s.get("error"):
+            rows.append((f"    {f}×: error", s["error"].splitlines()[-1][:80], "", ""))
+        peak = f"> {size(MEMORY_STOP)} (stopped)" if stopped == "memory" else size(s["peak_rss"])
+        rows.append((f"   scale {f}×: peak RSS", peak, "< 4.0 GB", verdict(s["peak_rss"] < MEMORY_MAX)))
+        rows.append((f"   scale {f}×: size of site/", size(s.get("site_bytes")), "", ""))
+    return rows
+
+
+def print_table(rows: list[Row]) -> None:
+    header: Row = ("measure", "value", "target", "verdict")
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(4)]
+
+    def line(r: Row) -> str:
+        return " | ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip()
+    print(line(header))
+    print("-+-".join("-" * w for w in widths))
+    for r in rows:
+        print(line(r))
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Measure everything, print the table, write bench/results/<date>.json."""
+    parser = argparse.ArgumentParser(description="Benchmarks of the handbook build, preview and output.")
+    parser.add_argument("--quick", action="store_true", help="skip the 100× build")
+    parser.add_argument("--runs", type=int, default=3, help="runs per median (build, MkDocs, booklets; check runs 5)")
+    args = parser.parse_args(argv)
+    sys.path.insert(0, str(ROOT))
+    load_before = os.getloadavg()[0]
+    results = measure_all(args.quick, args.runs, Progress())
+    load = (load_before, os.getloadavg()[0])
+    rows = table(results, args.runs, load)
+    results = {"when": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "commit": git_commit(), "machine": {**machine(), "load_avg": load},
+               "args": vars(args), **results,
+               "table": [dict(zip(("measure", "value", "target", "verdict"), r, strict=True)) for r in rows]}
+    target = write_results(results, RESULTS)
+    print_table(rows)
+    print(f"\n{sum(r[3] == 'MISSED' for r in rows)} target(s) missed; results in {target.relative_to(ROOT)}")
+    return 0
+
+
+class Progress:
+    """Says on stderr which measurement starts, and how long the benchmark has run."""
+
+    def __init__(self) -> None:
+        self.started = time.perf_counter()
+
+    def __call__(self, what: str) -> None:
+        print(f"bench: {what} ({time.perf_counter() - self.started:.0f} s)", file=sys.stderr, flush=True)
+
+
+def measure_all(quick: bool, runs: int, step: Progress) -> dict[str, Any]:
+    """Every measurement, on copies of the project in a temporary folder → {name: result}."""
+    with tempfile.TemporaryDirectory(prefix="handbook-bench-") as name:
+        tmp = Path(name)
+        step(f"1. handbook build × {runs}")
+        build = measure_build(tmp, runs)
+        step(f"2. plain MkDocs × {runs}")
+        mkdocs = measure_plain_mkdocs(tmp, runs)
+        step(f"3. booklets × {runs}, check × 5")
+        booklets, check = measure_booklets(tmp, runs), measure_check(tmp)
+        step("4. preview")
+        preview = measure_preview(tmp)
+        step("5. page weight")
+        weight = measure_page_weight(tmp / "build-project", Path(build["site"]))
+        scales = [{"factor": 1, "wall": build["wall"], "peak_rss": build["peak_rss"], "returncode": 0, "stages": build["stages"],
+                   "site_bytes": build["site_bytes"]}]
+        for factor in (10,) if quick else (10, 100):
+            step(f"6. scale {factor}×")
+            scales.append(measure_scale(tmp, factor, SCALE_TIMEOUT))
+        step("7. search ranking and query times")
+        search = ranking_figures(ROOT)
+        step("done")
+    return {"build": build, "mkdocs": mkdocs, "booklets": booklets, "check": check, "preview": preview,
+            "page_weight": weight, "scale": scales, "search": search}
+
+
+def table(r: dict[str, Any], runs: int, load: tuple[float, float]) -> list[Row]:
+    """The measurements → the rows of the table, each with its target and verdict."""
+    return [(f"machine: {os.cpu_count()} CPUs, 1-min load avg start / end", f"{load[0]:.1f} / {load[1]:.1f}",
+             f"< {os.cpu_count()} (else noisy)", ""),
+            *build_rows(r["build"], r["mkdocs"], runs), *check_rows(r["booklets"], r["check"], runs),
+            *preview_rows(r["preview"], r["build"], r["mkdocs"]), *weight_rows(r["page_weight"]),
+            *scale_rows(r["scale"], r["build"]), *ranking_rows(r["search"])]
+
+
+def write_results(results: dict[str, Any], folder: Path) -> Path:
+    """The results → folder/<date>.json (a second run on the same day gets -2, -3, …); → the file written."""
+    folder.mkdir(parents=True, exist_ok=True)
+    day = str(results["when"])[:10]
+    target, n = folder / f"{day}.json", 1
+    while target.exists():
+        n += 1
+        target = folder / f"{day}-{n}.json"
+    target.write_text(json.dumps(results, ensure_ascii=False, indent=1, default=str) + "\n", encoding="utf-8")
+    return target
+
+
+def git_commit() -> str | None:
+    proc = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
+    return proc.stdout.strip() or None
+
+
+def machine() -> dict[str, Any]:
+    return {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()}
+
+
+if __name__ == "__main__":
+    sys.exit(main())
