@@ -8,9 +8,10 @@ import threading
 import time
 from pathlib import Path
 
-from .errors import DataError, HandbookError
+from .diff import RENDERERS, diff_handbooks
+from .errors import DataError, HandbookError, Problem
 from .export import render_csv, render_json
-from .load import load_project
+from .load import load_config, load_project, load_services
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -26,6 +27,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     build.add_argument("--site-dir", type=Path, help="where to write the site (default: ROOT/site)")
     build.add_argument("--fresh", action="store_true",
                        help="compile every booklet again instead of reusing unchanged ones from the previous site")
+    diff = commands.add_parser("diff", help="show what changed between two versions of services.yaml")
+    diff.add_argument("old", type=Path, help="the older services file")
+    diff.add_argument("new", type=Path, help="the newer services file")
+    diff.add_argument("--format", choices=("text", "markdown", "json"), default="text")
     serve = commands.add_parser("serve", help="preview on http://127.0.0.1:8000, rebuilding on changes")
     serve.add_argument("--port", type=int, default=8000, help="port (0 picks a free one)")
     return parser.parse_args(argv)
@@ -48,6 +53,21 @@ def run_export(args: argparse.Namespace) -> None:
         args.output.write_text(text, encoding="utf-8", newline="")
     else:
         sys.stdout.buffer.write(text.encode("utf-8"))
+
+
+def run_diff(args: argparse.Namespace) -> None:
+    """Validate both files (with the project's site_config.yml) and print their differences; differences are not errors."""
+    config = load_config(args.root)
+    problems: list[Problem] = []
+    handbooks = []
+    for path in (args.old, args.new):
+        try:
+            handbooks.append(load_services(path, str(path), config))
+        except DataError as exc:
+            problems += exc.problems
+    if problems:
+        raise DataError(problems)
+    sys.stdout.buffer.write(RENDERERS[args.format](diff_handbooks(*handbooks)).encode("utf-8"))
 
 
 def run_build(args: argparse.Namespace) -> None:
@@ -116,7 +136,7 @@ def print_problems(exc: DataError) -> None:
     print(f"{count} problem{'s' if count != 1 else ''} found; nothing was written.", file=sys.stderr, flush=True)
 
 
-COMMANDS = {"check": run_check, "export": run_export, "build": run_build, "serve": run_serve}
+COMMANDS = {"check": run_check, "export": run_export, "diff": run_diff, "build": run_build, "serve": run_serve}
 
 
 def stop_on_sigterm() -> None:

@@ -43,9 +43,13 @@ def plain_languages(plain: object) -> list[dict[str, str]]:
 
 def load_handbook(root_dir: Path, config: SiteConfig) -> Handbook:
     """services.yaml → Handbook, or DataError listing every problem."""
+    return load_services(root_dir / SERVICES_FILE, SERVICES_FILE, config)
+
+
+def load_services(path: Path, name: str, config: SiteConfig) -> Handbook:
+    """A services file (shown to the editor as `name`) → Handbook, or DataError listing every problem."""
     languages = [(lang.code, lang.script) for lang in config.languages]
-    path = root_dir / SERVICES_FILE
-    root = load_nodes(path, path.name, Limits(config.max_bytes, config.max_values, LIMIT_HINT))
+    root = load_nodes(path, name, Limits(config.max_bytes, config.max_values, LIMIT_HINT))
     data = to_plain(root)
     problems = check_schema(data, root, load_schema("services.schema.json"), languages)
     problems += check_across(data, root, config.codes)
