@@ -19,10 +19,12 @@ from .booklets import Reuse, carry_over_booklets, render_booklets
 from .errors import BuildError
 from .export import render_csv, render_json
 from .filters import markdown_environment
+from .hsds import render_hsds_languages
 from .load import load_project
 from .mkdocs_config import lang_root, mkdocs_config, theme_overlay
 from .model import Handbook, SiteConfig
 from .offline import write_offline_zip
+from .pagemeta import add_page_metadata
 from .publish import replace_site, staging_dir, write_files
 from .search import render_index
 from .site import read_content, render_pages
@@ -80,6 +82,8 @@ def build(root: Path, site_dir: Path, report: Report | None = None, progress: Pr
         timings.booklets_reused = reuse.reused
         with timings.run("render pages", report):
             pages = render_languages(root, handbook, config, manifest, stage_progress(progress, "render pages"))
+        with timings.run("page metadata", report):
+            pages = add_page_metadata(handbook, config, pages)
         with timings.run("mkdocs", report):
             run_mkdocs(root, handbook, config, pages, staging, stage_progress(progress, "mkdocs"))
         with timings.run("search, data, sitemap", report):
@@ -89,6 +93,8 @@ def build(root: Path, site_dir: Path, report: Report | None = None, progress: Pr
             if manifest:
                 os.rename(staging / "booklets" / "booklets", site / "booklets")
             write_files(site, {"booklets/index.json": json.dumps(manifest, ensure_ascii=False, indent=1)})
+        with timings.run("HSDS open data", report):
+            write_files(site, render_hsds_languages(handbook, config))
         if not preview:
             with timings.run("offline copy", report):
                 write_offline_zip(site, staging / "handbook-offline.zip")  # beside site/, not in it, while it is read

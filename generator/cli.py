@@ -11,6 +11,7 @@ from pathlib import Path
 from .diff import RENDERERS, diff_handbooks
 from .errors import DataError, HandbookError, Problem
 from .export import render_csv, render_json
+from .hsds import render_hsds_languages
 from .load import load_config, load_project, load_services
 
 
@@ -21,8 +22,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("check", help="validate services.yaml and site_config.yml")
     export = commands.add_parser("export", help="write the validated data as JSON or CSV")
-    export.add_argument("--format", choices=("json", "csv"), required=True)
-    export.add_argument("--output", "-o", type=Path, help="file to write (default: standard output)")
+    export.add_argument("--format", choices=("json", "csv", "hsds"), required=True,
+                        help="hsds: an HSDS 3.0 Tabular Data Package per language, written under --output DIR/<lang>/")
+    export.add_argument("--output", "-o", type=Path, help="file to write (default: standard output); for hsds, a folder")
     build = commands.add_parser("build", help="build the website into site/")
     build.add_argument("--site-dir", type=Path, help="where to write the site (default: ROOT/site)")
     build.add_argument("--fresh", action="store_true",
@@ -48,6 +50,14 @@ def run_check(args: argparse.Namespace) -> None:
 def run_export(args: argparse.Namespace) -> None:
     """Validate the project and write its data."""
     config, handbook = load_project(args.root)
+    if args.format == "hsds":
+        if not args.output:
+            raise HandbookError("--format hsds writes a folder: give it with --output DIR")
+        for path, text in render_hsds_languages(handbook, config).items():  # an earlier export's files are replaced
+            target = args.output / path.removeprefix("data/hsds/")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
+        return
     text = render_json(handbook) if args.format == "json" else render_csv(handbook, config)
     if args.output:
         args.output.write_text(text, encoding="utf-8", newline="")
