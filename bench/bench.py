@@ -290,6 +290,7 @@ def measure_rebuilds(tmp: Path, project: Path, built: Path, runs: int) -> dict[s
 
 def measure_plain_mkdocs(tmp: Path, runs: int) -> dict[str, Any]:
     """The MkDocs builds alone (both languages side by side, as build.py runs them), median of `runs`."""
+    from generator.assets import render_assets
     from generator.build import render_languages, run_mkdocs
     from generator.load import load_project
 
@@ -297,7 +298,8 @@ def measure_plain_mkdocs(tmp: Path, runs: int) -> dict[str, Any]:
     config, handbook = load_project(project)
     pages = render_languages(project, handbook, config, [])
     staging = tmp / "mkdocs-staging"
-    run_mkdocs(project, handbook, config, pages, staging)  # writes docs, theme overlay, mkdocs.yml; a first (warm-up) build
+    assets = render_assets(project / "templates" / "theme")
+    run_mkdocs(project, handbook, config, pages, assets, staging)  # writes docs, theme overlay, mkdocs.yml; a warm-up build
     configs = sorted(staging.glob("work-*/mkdocs.yml"))  # run_mkdocs's layout: staging/work-<lang>/mkdocs.yml
     if len(configs) != len(config.codes):
         sys.exit(f"bench: expected one mkdocs.yml per language under {staging}/work-*/, found {len(configs)}"

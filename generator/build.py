@@ -15,7 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .assets import Assets, render_assets
 from .booklets import Reuse, carry_over_booklets, render_booklets
+from .compress import precompress_site
 from .errors import BuildError
 from .export import render_csv, render_json
 from .filters import markdown_environment
@@ -84,8 +86,10 @@ def build(root: Path, site_dir: Path, report: Report | None = None, progress: Pr
             pages = render_languages(root, handbook, config, manifest, stage_progress(progress, "render pages"))
         with timings.run("page metadata", report):
             pages = add_page_metadata(handbook, config, pages)
+        with timings.run("minify assets", report):
+            assets = render_assets(root / "templates" / "theme")
         with timings.run("mkdocs", report):
-            run_mkdocs(root, handbook, config, pages, staging, stage_progress(progress, "mkdocs"))
+            run_mkdocs(root, handbook, config, pages, assets, staging, stage_progress(progress, "mkdocs"))
         with timings.run("search, data, sitemap", report):
             site = staging / "site"
             tidy_theme_files(site, config)
@@ -100,6 +104,8 @@ def build(root: Path, site_dir: Path, report: Report | None = None, progress: Pr
                 write_offline_zip(site, staging / "handbook-offline.zip")  # beside site/, not in it, while it is read
                 (site / "downloads").mkdir(exist_ok=True)
                 os.rename(staging / "handbook-offline.zip", site / "downloads" / "handbook-offline.zip")
+            with timings.run("precompress", report):
+                precompress_site(site)  # after the offline copy, which needs no compressed twins
         with timings.run("publish", report):
             replace_site(site, site_dir)
     finally:
@@ -126,8 +132,8 @@ def render_languages(root: Path, handbook: Handbook, config: SiteConfig, manifes
     return {lang: render_pages(handbook, config, lang, env, read_content(root, lang), manifest, step) for lang in config.codes}
 
 
-def run_mkdocs(root: Path, handbook: Handbook, config: SiteConfig, pages: dict[str, dict[str, str]], staging: Path,
-               progress: Callable[[int, int], None] | None = None) -> None:
+def run_mkdocs(root: Path, handbook: Handbook, config: SiteConfig, pages: dict[str, dict[str, str]], assets: Assets,
+               staging: Path, progress: Callable[[int, int], None] | None = None) -> None:
     """Each language's pages → HTML under staging/site, the MkDocs builds running side by side.
 
     Each build writes its own folder (MkDocs empties its output folder first, so one language's build must
@@ -138,8 +144,8 @@ def run_mkdocs(root: Path, handbook: Handbook, config: SiteConfig, pages: dict[s
     for lang in config.codes:
         work = staging / f"work-{lang}"
         write_files(work / "docs", dict(pages[lang]))
-        theme = theme_overlay(root / "templates", config, lang, work / "theme")
-        cfg = mkdocs_config(handbook, config, lang, pages[lang], work / "docs", work / "out", theme)
+        theme = theme_overlay(root / "templates", config, lang, work / "theme", assets)
+        cfg = mkdocs_config(handbook, config, lang, pages[lang], work / "docs", work / "out", theme, assets)
         (work / "mkdocs.yml").write_text(json.dumps(cfg, ensure_ascii=False), encoding="utf-8")
         jobs.append((lang, subprocess.Popen([sys.executable, "-m", "mkdocs", "build", *verbose, "-f", str(work / "mkdocs.yml")],
                                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,

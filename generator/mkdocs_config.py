@@ -7,6 +7,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from .assets import Assets
 from .model import Handbook, SiteConfig
 from .views import page_path
 
@@ -49,9 +50,13 @@ def material_language(code: str) -> str:
     return code if theme.joinpath(f"{code}.html").is_file() else "en"
 
 
-def theme_overlay(template_dir: Path, config: SiteConfig, lang: str, target: Path) -> Path:
-    """templates/theme + a generated language partial → a theme folder for this language's build."""
+def theme_overlay(template_dir: Path, config: SiteConfig, lang: str, target: Path, assets: Assets) -> Path:
+    """templates/theme + a generated language partial, with the minified assets instead of the readable ones → a theme
+    folder for this language's build."""
     shutil.copytree(template_dir / "theme", target)
+    for readable, hashed in assets.names.items():
+        (target / readable).unlink()
+        (target / hashed).write_text(assets.files[hashed], encoding="utf-8")
     language = next(x for x in config.languages if x.code == lang)
     strings = {"language": language.html_lang, "action.skip": config.strings[lang]["skip"]}
     partial = target / "partials" / "languages" / "handbook.html"
@@ -64,7 +69,7 @@ def theme_overlay(template_dir: Path, config: SiteConfig, lang: str, target: Pat
 
 
 def mkdocs_config(handbook: Handbook, config: SiteConfig, lang: str, pages: dict[str, str],
-                  docs_dir: Path, site_dir: Path, theme_dir: Path) -> dict[str, Any]:
+                  docs_dir: Path, site_dir: Path, theme_dir: Path, assets: Assets) -> dict[str, Any]:
     """Everything MkDocs needs to build one language's site."""
     alternates = [{"code": x.code, "name": x.name, "html_lang": x.html_lang, "prefix": prefix_between(config, lang, x.code),
                    "site_url": config.site_url + lang_root(config, x.code)} for x in config.languages]
@@ -82,8 +87,8 @@ def mkdocs_config(handbook: Handbook, config: SiteConfig, lang: str, pages: dict
         "plugins": [],
         "nav": nav(handbook, config, lang, pages),
         "not_in_nav": "/services/*/\n/departments/*/\n",
-        "extra_css": ["assets/handbook.css"],
-        "extra_javascript": ["assets/handbook.js"],
+        "extra_css": [assets.names["assets/handbook.css"]],
+        "extra_javascript": [assets.names["assets/handbook.js"]],
         "extra": {"generator": False, "handbook": {
             "lang": lang, "alternates": [a for a in alternates if a["code"] != lang], "all_languages": alternates,
             "strings": config.strings[lang], "search_index": f"search/index.{lang}.js"}},

@@ -173,4 +173,4 @@ def test_export_hsds_needs_a_folder(run_cli) -> None:
 def test_build_publishes_the_packages(built_site: Path, packages) -> None:
     for lang, files in packages.items():
         assert {p.name for p in (built_site / "data/hsds" / lang).iterdir()} >= set(files)
-        assert (built_site / "data/hsds" / lang / "services.csv").read_text(encoding="utf-8") == files["services.csv"]
+        assert (built_site / "data/hsds" / lang / "services.csv").read_bytes().decode("utf-8") == files["services.csv"]
