@@ -168,7 +168,7 @@ class Service:
     chapter: str  # chapter id
     name: Text  # service name
     provisions: tuple[Provision, ...]  # usually one; No. 73 has two
-    departments: tuple[str, ...]  # department ids, primary first
+    departments: tuple[str, ...]  # department ids, in the appendix's order (which says nothing about who leads)
     audiences: tuple[str, ...]  # audience ids
     keywords: Mapping[str, tuple[str, ...]]  # language → words residents use
     note: Text | None  # editor's note, if any
