@@ -9,6 +9,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
+
+from generator.load import load_config
 
 from .conftest import ROOT, TEST_SITE_URL
 from .tiny_contacts import ACT_SERVICES
@@ -113,3 +116,30 @@ def test_department_pages_show_contact_services_and_spellings(act_site: Path) ->
     assert "This handbook does not yet have this department's address, phone number or opening hours." in other
     assert in_order(other, "Lead department for these service areas", "Basic public education services",
                     "Services it is responsible for", "No. 1 School meals", "No. 2 Free tuition")
+
+
+def test_with_site_url_pages_have_canonical_links_and_a_sitemap(act_site: Path) -> None:
+    html = (act_site / "en/services/school-meals/index.html").read_text(encoding="utf-8")
+    assert f'<link rel="canonical" href="{TEST_SITE_URL}en/services/school-meals/">' in html
+    assert f'hreflang="zh-Hans" href="{TEST_SITE_URL}services/school-meals/"' in html
+    sitemap = (act_site / "sitemap.xml").read_text(encoding="utf-8")
+    assert f"<loc>{TEST_SITE_URL}en/services/school-meals/</loc>" in sitemap and "hreflang" in sitemap
+
+
+def test_without_site_url_the_build_warns_once_and_leaves_out_what_needs_it(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "project")
+    assert load_config(root).site_url is None
+    done = run_build(root)
+    assert [line for line in done.stderr.splitlines() if line.startswith("warning:")] == [
+        "warning: no site_url in site_config.yml: built without canonical links, sitemap or QR codes "
+        "(set it, or use --site-url, before publishing or printing)"]
+    site = root / "site"
+    assert not (site / "sitemap.xml").exists()
+    for page in site.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        assert 'rel="canonical"' not in html and '<link rel="alternate" hreflang' not in html, page
+    reader = PdfReader(site / "booklets/zh/chapter-education.pdf")
+    text = re.sub(r"\s", "", "".join(p.extract_text() for p in reader.pages))  # Typst spaces digits from CJK
+    assert "第1项·测试县教育体育局、测试县财政局" in text
+    assert not any("/Annots" in p and any(a.get_object().get("/A", {}).get("/URI") for a in p["/Annots"])
+                   for p in reader.pages)
