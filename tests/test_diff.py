@@ -13,12 +13,14 @@ NEW_SERVICE = """\
     number: 2
     chapter: education
     name: {zh: 免费教科书, en: Free textbooks}
+    summary: {zh: 学生免费得到教科书。, en: Students get free textbooks.}
     provisions:
       - recipients: {zh: 学生, en: Students}
         standard: {zh: 免费提供教科书。, en: Textbooks free of charge.}
         funding: {zh: 中央承担。, en: Paid by central government.}
     departments: [县教体局]
     audiences: [children-students]
+    eligibility: {any: [{school: [primary, junior]}]}
     keywords: {zh: [教科书], en: [textbooks]}
 glossary:
 """
