@@ -2,7 +2,10 @@
 
 Tables filled (HSDS 3.0.0 names): organizations (the departments), services, funding (支出责任), service_areas (the
 county), taxonomies, taxonomy_terms and attributes (each service's chapter, and every department the appendix lists
-for it). Locations, phones, contacts and schedules are left out: the plan gives none, and none are invented.
+for it); locations and phones only from departments' `contact` data (with its source), when there is some. Schedules
+and contacts are left out: the plan gives none, and none are invented. `minimum_age`/`maximum_age` come from
+`eligibility` only when every alternative rule set bounds the age; `assured_date` is the `apply` check date and
+`last_modified` the latest `history` date.
 
 Ids are UUIDv5 from NAMESPACE and our own ids, so they are the same in every build and every language.
 `services.organization_id` is the first department the appendix lists, which is not necessarily the lead: every listed
@@ -18,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .mkdocs_config import lang_root
-from .model import Handbook, Service, SiteConfig
+from .model import Contact, Department, Eligibility, Handbook, Service, SiteConfig
 from .views import page_path
 
 NAMESPACE = uuid.UUID("84b6a82d-882a-49db-b6d3-d42219495c52")  # fixed once: never change it, or every id changes
@@ -66,26 +69,39 @@ TABLES: dict[str, tuple[Field, ...]] = {  # HSDS 3.0.0 tables we fill; deprecate
                       Field("description", "string", required=True), Field("parent_id", "string", "uuid"),
                       Field("taxonomy", "string"), Field("language", "string"), Field("taxonomy_id", "string", "uuid"),
                       Field("term_uri", "string", "uri")),
+    "location": (ID, Field("location_type", "string", required=True), Field("url", "string", "uri"),
+                 Field("organization_id", "string", "uuid"), Field("name", "string"), Field("alternate_name", "string"),
+                 Field("description", "string"), Field("transportation", "string"), Field("latitude", "number"),
+                 Field("longitude", "number"), Field("external_identifier", "string"),
+                 Field("external_identifier_type", "string")),
+    "phone": (ID, Field("location_id", "string", "uuid"), Field("service_id", "string", "uuid"),
+              Field("organization_id", "string", "uuid"), Field("contact_id", "string", "uuid"),
+              Field("service_at_location_id", "string", "uuid"), Field("number", "string", required=True),
+              Field("extension", "number"), Field("type", "string"), Field("description", "string")),
     "attribute": (ID, Field("link_id", "string", "uuid", True), Field("taxonomy_term_id", "string", "uuid", True),
                   Field("link_type", "string"), Field("link_entity", "string", required=True), Field("value", "string")),
 }
 FILES = {"organization": "organizations.csv", "service": "services.csv", "funding": "funding.csv",
          "service_area": "service_areas.csv", "taxonomy": "taxonomies.csv", "taxonomy_term": "taxonomy_terms.csv",
-         "attribute": "attributes.csv"}
+         "location": "locations.csv", "phone": "phones.csv", "attribute": "attributes.csv"}
+CONTACT_TABLES = ("location", "phone")  # written only when some department has contact data (never invented)
 FOREIGN_KEYS = {  # table → (column, referenced table)
     "service": (("organization_id", "organization"),),
     "funding": (("service_id", "service"),),
     "service_area": (("service_id", "service"),),
     "taxonomy_term": (("taxonomy_id", "taxonomy"),),
     "attribute": (("taxonomy_term_id", "taxonomy_term"),),
+    "location": (("organization_id", "organization"),),
+    "phone": (("organization_id", "organization"), ("location_id", "location")),
 }
 
 
 def render_hsds(handbook: Handbook, config: SiteConfig, lang: str) -> dict[str, str]:
     """One language → {file name: text} of its HSDS package (datapackage.json and the CSVs)."""
     rows = hsds_rows(handbook, config, lang)
-    files = {FILES[table]: render_table(table, rows[table]) for table in TABLES}
-    files["datapackage.json"] = json.dumps(datapackage(config, lang), ensure_ascii=False, indent=1) + "\n"
+    tables = [table for table in TABLES if table not in CONTACT_TABLES or rows[table]]
+    files = {FILES[table]: render_table(table, rows[table]) for table in tables}
+    files["datapackage.json"] = json.dumps(datapackage(config, lang, tables), ensure_ascii=False, indent=1) + "\n"
     return files
 
 
@@ -109,6 +125,8 @@ def hsds_rows(handbook: Handbook, config: SiteConfig, lang: str) -> dict[str, li
                       "description": t["hsds_taxonomy_description"]}],
         "taxonomy_term": list(taxonomy_terms(handbook, lang, t)),
         "attribute": list(attributes(handbook)),
+        "location": [location_row(lang, t, d) for d in handbook.departments if d.contact and d.contact.address],
+        "phone": [phone_row(lang, t, d) for d in handbook.departments if d.contact and d.contact.phone],
     }
 
 
@@ -117,8 +135,33 @@ def organization_row(handbook: Handbook, lang: str, t: Mapping[str, str], depart
     department = handbook.department(department_id)
     services = [s.name[lang] for s in handbook.services if department_id in s.departments]
     description = t["hsds_organization_description"].format(count=len(services), services=t["list_separator"].join(services))
+    website = department.contact.website if department.contact and department.contact.website else ""
     return {"id": uid("organization", department_id), "name": department.name[lang],
-            "alternate_name": department.short_name[lang], "description": description}
+            "alternate_name": department.short_name[lang], "description": description, "website": website}
+
+
+def sourced(lang: str, t: Mapping[str, str], contact: Contact) -> str:
+    """A contact → where it was read and when it was checked, in words."""
+    return t["hsds_sourced"].format(source=contact.source[lang], date=contact.verified)
+
+
+def location_row(lang: str, t: Mapping[str, str], department: Department) -> Row:
+    """A department with an address → its locations row (the address as text, with its source)."""
+    contact = department.contact
+    assert contact and contact.address
+    return {"id": uid("location", department.id), "location_type": "physical",
+            "organization_id": uid("organization", department.id), "name": department.name[lang],
+            "description": f"{contact.address[lang]} {sourced(lang, t, contact)}"}
+
+
+def phone_row(lang: str, t: Mapping[str, str], department: Department) -> Row:
+    """A department with a phone number → its phones row (with its opening hours and source)."""
+    contact = department.contact
+    assert contact and contact.phone
+    hours = f"{contact.hours[lang]} " if contact.hours else ""
+    return {"id": uid("phone", department.id), "organization_id": uid("organization", department.id),
+            "location_id": uid("location", department.id) if contact.address else "", "number": contact.phone,
+            "type": "voice", "description": hours + sourced(lang, t, contact)}
 
 
 def service_row(handbook: Handbook, config: SiteConfig, lang: str, service: Service) -> Row:
@@ -135,7 +178,19 @@ def service_row(handbook: Handbook, config: SiteConfig, lang: str, service: Serv
         "url": url if config.site_url else "",
         "status": "active",  # listed in the 2018 plan; not a check that it operates today (see datapackage.json)
         "eligibility_description": joined([p.recipients[lang] for p in service.provisions]),
+        **ages(service.eligibility),
+        "assured_date": service.apply.verified if service.apply else "",
+        "last_modified": f"{service.history[0].date}T00:00:00+08:00" if service.history else "",
     }
+
+
+def ages(eligibility: Eligibility) -> Row:
+    """Eligibility → minimum_age / maximum_age, only where every alternative way to qualify sets that bound."""
+    rules = eligibility.any
+    lows = [r.age.min for r in rules if r.age and r.age.min is not None]
+    highs = [r.age.max for r in rules if r.age and r.age.max is not None]
+    return {"minimum_age": str(min(lows)) if rules and len(lows) == len(rules) else "",
+            "maximum_age": str(max(highs)) if rules and len(highs) == len(rules) else ""}
 
 
 def taxonomy_terms(handbook: Handbook, lang: str, t: Mapping[str, str]) -> Iterator[Row]:
@@ -168,7 +223,7 @@ def render_table(table: str, rows: list[Row]) -> str:
     return out.getvalue()
 
 
-def datapackage(config: SiteConfig, lang: str) -> dict[str, Any]:
+def datapackage(config: SiteConfig, lang: str, tables: list[str]) -> dict[str, Any]:
     """One language → its datapackage.json: what the package is, and each table's schema."""
     t = config.strings[lang]
     return {
@@ -178,11 +233,11 @@ def datapackage(config: SiteConfig, lang: str) -> dict[str, Any]:
         "description": t["hsds_description"],
         "language": lang,
         "hsds_version": HSDS_VERSION,
-        "resources": [resource(table) for table in TABLES],
+        "resources": [resource(table, tables) for table in tables],
     }
 
 
-def resource(table: str) -> dict[str, Any]:
+def resource(table: str, tables: list[str]) -> dict[str, Any]:
     """An HSDS table → its Tabular Data Resource entry."""
     def field(f: Field) -> dict[str, Any]:
         entry: dict[str, Any] = {"name": f.name, "type": f.type}
@@ -192,7 +247,7 @@ def resource(table: str) -> dict[str, Any]:
             entry["constraints"] = {"required": True}
         return entry
     schema: dict[str, Any] = {"fields": [field(f) for f in TABLES[table]], "primaryKey": "id"}
-    keys = FOREIGN_KEYS.get(table, ())
+    keys = [(column, ref) for column, ref in FOREIGN_KEYS.get(table, ()) if ref in tables]
     if keys:
         schema["foreignKeys"] = [{"fields": column, "reference": {"resource": ref, "fields": "id"}} for column, ref in keys]
     return {"name": table, "path": FILES[table], "profile": "tabular-data-resource", "format": "csv", "mediatype": "text/csv",

@@ -50,9 +50,9 @@ def page_meta(handbook: Handbook, config: SiteConfig, lang: str, path: str, text
 
 
 def describe(handbook: Handbook, config: SiteConfig, lang: str, kind: str, slug: str, text: str) -> str:
-    """A page → its meta description: a service's 'what you get', a department's services, else its introduction."""
+    """A page → its meta description: a service's summary, a department's services, else its introduction."""
     if kind == "services" and slug:
-        return sentences(handbook_service(handbook, slug).provisions[0].standard[lang])
+        return handbook_service(handbook, slug).summary[lang]
     if kind == "departments" and slug:
         department = handbook.department(slug)
         count = sum(slug in s.departments for s in handbook.services)
@@ -148,6 +148,10 @@ def organization(config: SiteConfig, lang: str, department: Department) -> dict[
     """A department → schema.org GovernmentOrganization."""
     data: dict[str, Any] = {"@type": "GovernmentOrganization", "name": department.name[lang],
                             "alternateName": department.short_name[lang], "areaServed": area(config, lang)}
+    contact = department.contact
+    if contact:  # only what a named source gives (the page shows the source and the day it was checked)
+        data.update({key: value for key, value in (("address", contact.address and contact.address[lang]),
+                                                   ("telephone", contact.phone), ("sameAs", contact.website)) if value})
     url = page_address(config, lang, page_path("departments", department.id))
     if url:
         data["url"] = url

@@ -17,10 +17,12 @@ from typing import Any
 
 import pytest
 
-from generator.hsds import render_hsds
+from generator.hsds import ages, render_hsds
 from generator.load import load_project
+from generator.model import Eligibility, RuleSet, Years
 
-from .conftest import ROOT
+from .conftest import ROOT, write_project
+from .tiny_contacts import ACT_SERVICES
 
 HSDS_3_0 = {  # table → (file, "column:type[:format][:required]" …), deprecated columns left out
     "organization": ("organizations.csv", "id:string:uuid:required name:string::required alternate_name:string "
@@ -39,6 +41,12 @@ HSDS_3_0 = {  # table → (file, "column:type[:format][:required]" …), depreca
     "taxonomy_term": ("taxonomy_terms.csv", "id:string:uuid:required code:string name:string::required "
                       "description:string::required parent_id:string:uuid taxonomy:string language:string "
                       "taxonomy_id:string:uuid term_uri:string:uri"),
+    "location": ("locations.csv", "id:string:uuid:required location_type:string::required url:string:uri "
+                 "organization_id:string:uuid name:string alternate_name:string description:string transportation:string "
+                 "latitude:number longitude:number external_identifier:string external_identifier_type:string"),
+    "phone": ("phones.csv", "id:string:uuid:required location_id:string:uuid service_id:string:uuid "
+              "organization_id:string:uuid contact_id:string:uuid service_at_location_id:string:uuid "
+              "number:string::required extension:number type:string description:string"),
     "attribute": ("attributes.csv", "id:string:uuid:required link_id:string:uuid:required "
                   "taxonomy_term_id:string:uuid:required link_type:string link_entity:string::required value:string"),
 }
@@ -174,3 +182,34 @@ def test_build_publishes_the_packages(built_site: Path, packages) -> None:
     for lang, files in packages.items():
         assert {p.name for p in (built_site / "data/hsds" / lang).iterdir()} >= set(files)
         assert (built_site / "data/hsds" / lang / "services.csv").read_bytes().decode("utf-8") == files["services.csv"]
+
+
+def test_contact_history_and_apply_fill_phones_locations_and_dates(tmp_path: Path) -> None:
+    real_config = (ROOT / "site_config.yml").read_text(encoding="utf-8")
+    config, handbook = load_project(write_project(tmp_path / "act", ACT_SERVICES, real_config))
+    files = render_hsds(handbook, config, "en")
+    assert validate(files) == []
+    assert [r["name"] for r in json.loads(files["datapackage.json"])["resources"]][-3:] == ["location", "phone", "attribute"]
+    (location,), (phone,) = read_rows(files["locations.csv"]), read_rows(files["phones.csv"])
+    assert location["description"] == "1 South Road, Test County (Source: Test County Finance Bureau notice, checked 2026-01-15.)"
+    assert (phone["number"], phone["location_id"]) == ("0812-8600000", location["id"])
+    assert phone["organization_id"] == location["organization_id"]
+    meals = read_rows(files["services.csv"])[0]
+    assert (meals["assured_date"], meals["last_modified"]) == ("2026-02-01", "2021-03-01T00:00:00+08:00")
+    organizations = {r["name"]: r for r in read_rows(files["organizations.csv"])}
+    assert organizations["Finance Bureau"]["website"] == "https://example.org/finance/"
+
+
+def test_real_package_has_no_phones_or_locations(packages) -> None:
+    assert not {"phones.csv", "locations.csv"} & set(packages["en"])  # no department has contact data yet
+
+
+@pytest.mark.parametrize(("rules", "expected"), [
+    ((), ("", "")),  # everyone
+    ((RuleSet(age=Years(65, None)),), ("65", "")),
+    ((RuleSet(age=Years(16, 59)), RuleSet(age=Years(18, 64))), ("16", "64")),
+    ((RuleSet(age=Years(65, None)), RuleSet(child=Years(0, 3))), ("", "")),  # another way to qualify has no age bound
+])
+def test_ages_only_where_every_way_to_qualify_bounds_them(rules, expected) -> None:
+    row = ages(Eligibility(everyone=not rules, any=rules))
+    assert (row["minimum_age"], row["maximum_age"]) == expected

@@ -292,7 +292,7 @@ def test_hostile_text_cannot_end_the_json_ld_block(hostile_site: Path, lang: str
     assert service["name"] == NAME[lang]
     assert service["provider"][0]["name"] == {"zh": "测试县教育体育局" + IMG, "en": "Education Bureau " + IMG}[lang]
     meta = [el.get("content") for el in root.iter("meta") if el.get("name") == "description"]
-    assert meta == [" ".join(FIELDS["standard"][lang].split())]
+    assert meta == [{"zh": SCRIPT + " 恶意摘要 " + SEVEN + "。", "en": SCRIPT + " Hostile summary " + SEVEN + "."}[lang]]
 
 
 @pytest.mark.slow
