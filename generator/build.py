@@ -17,6 +17,7 @@ from typing import Any
 
 from .assets import Assets, render_assets
 from .booklets import Reuse, carry_over_booklets, render_booklets
+from .changes import last_changed, render_changes_pages, render_feeds
 from .compress import precompress_site
 from .errors import BuildError
 from .export import render_csv, render_json
@@ -90,6 +91,10 @@ def build(root: Path, site_dir: Path, report: Report | None = None, progress: Pr
         timings.booklets_reused = reuse.reused
         with timings.run("render pages", report):
             pages = render_languages(root, handbook, config, manifest, stage_progress(progress, "render pages"))
+        with timings.run("change history", report):
+            pages = {lang: {**docs, **changes} for (lang, docs), changes in zip(
+                pages.items(), render_changes_pages(handbook, config, markdown_environment(root / "templates" / "site")).values(),
+                strict=True)}
         with timings.run("page metadata", report):
             pages = add_page_metadata(handbook, config, pages)
         with timings.run("minify assets", report):
@@ -105,6 +110,8 @@ def build(root: Path, site_dir: Path, report: Report | None = None, progress: Pr
             write_files(site, {"booklets/index.json": json.dumps(manifest, ensure_ascii=False, indent=1)})
         with timings.run("HSDS open data", report):
             write_files(site, render_hsds_languages(handbook, config))
+        with timings.run("change feeds", report):
+            write_files(site, render_feeds(handbook, config))
         if not preview:
             with timings.run("offline copy", report):
                 write_offline_zip(site, staging / "handbook-offline.zip")  # beside site/, not in it, while it is read
@@ -221,7 +228,7 @@ def extra_files(handbook: Handbook, config: SiteConfig, pages: dict[str, dict[st
         "data/services.json": render_json(handbook),
         "data/services.csv": render_csv(handbook, config),
     }
-    if (sitemap := render_sitemap(config, pages)) is not None:
+    if (sitemap := render_sitemap(config, pages, last_changed(handbook))) is not None:
         files["sitemap.xml"] = sitemap
     for lang in config.codes:
         files[f"{lang_root(config, lang)}search/index.{lang}.js"] = render_index(handbook, config, lang)

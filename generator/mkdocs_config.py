@@ -37,7 +37,7 @@ def nav(handbook: Handbook, config: SiteConfig, lang: str, pages: dict[str, str]
     plan = [p for p in [page_path("plan"), page_path("plan", "goals"), *(page_path("plan", c.id) for c in handbook.chapters),
                         page_path("plan", "safeguards")] if p in pages]
     about = [p for p in (page_path("about"), page_path("how-to-use"), page_path("accessibility"), page_path("glossary"),
-                         page_path("downloads")) if p in pages]
+                         page_path("changes"), page_path("downloads")) if p in pages]
     return [
         page_path("home"),
         {t["chapters"]: [page_path("chapters")] + [page_path("chapters", c.id) for c in handbook.chapters]},

@@ -129,6 +129,7 @@ class ServiceView:
     name: str  # localized name
     official_name: str  # source-language name
     currency: str  # the notice under the title: where the standard comes from, and that it may have changed
+    last_changed: Link | None  # "Last changed: <date>" linking the change history, when the service has one
     chapter: Link  # the chapter it belongs to
     labels: dict[str, Label]  # section key (standard, recipients, departments, funding) → its label
     provisions: tuple[ProvisionView, ...]  # usually one
@@ -235,6 +236,13 @@ class Views:
         document = self.t("currency_plan", title=source.title[self.lang], number=source.number)
         return self.t("currency_notice", date=self.format_date(source.date), source=document)
 
+    def last_changed(self, service: Service, from_path: str) -> Link | None:
+        """A service → 'Last changed: <date>' linking the change history, or None when it has no history."""
+        if not service.history:
+            return None
+        text = self.t("last_changed", date=self.format_date(service.history[0].date))
+        return Link(text, link(from_path, page_path("changes")))
+
     def contact(self, contact: Contact) -> ContactView:
         """A contact → its labelled lines and source."""
         lines: list[tuple[str, str, str | None]] = []
@@ -297,6 +305,7 @@ class Views:
             name=service.name[self.lang],
             official_name=service.name[self.source_lang],
             currency=self.currency(service),
+            last_changed=self.last_changed(service, here),
             chapter=Link(chapter.title[self.lang], link(here, page_path("chapters", chapter.id))),
             labels=self.labels(),
             provisions=tuple(self.provision(p) for p in service.provisions),
@@ -390,8 +399,26 @@ def format_target(target: Target, lang: str, source_lang: str) -> str:
     return f"{qualifier} {amount}" if lang != source_lang else f"{qualifier}{amount}"
 
 
+@dataclass(frozen=True)
+class ChangeView:
+    """One entry of the change history page."""
+
+    date: str  # formatted date
+    service: Link  # the service it changed
+    summary: str  # what changed
+    source: str  # the document, as a citation
+
+
 class PageViews(Views):
     """View builders for chapter, department, audience and index pages."""
+
+    def changes_view(self, changes: list[tuple[Service, HistoryEntry]]) -> tuple[ChangeView, ...]:
+        """(service, history entry) pairs, newest first → the change history page's entries."""
+        here = page_path("changes")
+        return tuple(ChangeView(self.format_date(h.date), Link(self.t("service_label", number=s.number) + " " + s.name[self.lang],
+                                                                   link(here, page_path("services", s.id))),
+                                h.summary[self.lang], self.t("history_source", source=h.source[self.lang]))
+                     for s, h in changes)
 
     def chapter_view(self, chapter_id: str, plan_pages: set[str]) -> ChapterView:
         """A chapter id → its page view."""
