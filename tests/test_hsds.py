@@ -7,6 +7,7 @@ values, UUIDs, numbers, dates, URIs, unique ids and foreign keys."""
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 import re
@@ -21,7 +22,7 @@ from generator.hsds import ages, render_hsds
 from generator.load import load_project
 from generator.model import Eligibility, RuleSet, Years
 
-from .conftest import ROOT, write_project
+from .conftest import ROOT, TEST_SITE_URL, write_project
 from .tiny_contacts import ACT_SERVICES
 
 HSDS_3_0 = {  # table → (file, "column:type[:format][:required]" …), deprecated columns left out
@@ -178,10 +179,15 @@ def test_export_hsds_needs_a_folder(run_cli) -> None:
 
 
 @pytest.mark.slow
-def test_build_publishes_the_packages(built_site: Path, packages) -> None:
-    for lang, files in packages.items():
+def test_build_publishes_the_packages(built_site: Path) -> None:
+    config, handbook = load_project(ROOT)
+    config = dataclasses.replace(config, site_url=TEST_SITE_URL)  # the test build's
+    for lang in config.codes:
+        files = render_hsds(handbook, config, lang)
         assert {p.name for p in (built_site / "data/hsds" / lang).iterdir()} >= set(files)
-        assert (built_site / "data/hsds" / lang / "services.csv").read_bytes().decode("utf-8") == files["services.csv"]
+        for name, text in files.items():
+            assert (built_site / "data/hsds" / lang / name).read_bytes().decode("utf-8") == text, name
+        assert read_rows(files["services.csv"])[0]["url"].startswith(TEST_SITE_URL)
 
 
 def test_contact_history_and_apply_fill_phones_locations_and_dates(tmp_path: Path) -> None:
