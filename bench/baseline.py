@@ -19,20 +19,22 @@ from .synthetic import copy_project
 def prepare_mkdocs(project: Path, work: Path) -> tuple[list[Path], dict[str, int]]:
     """A project → one folder per language (docs/, theme/, mkdocs.yml) under `work`: the Markdown the generator renders
     and the MkDocs settings it uses; → (the mkdocs.yml files, pages per language)."""
+    from generator.assets import render_assets
     from generator.build import render_languages
     from generator.load import load_project
     from generator.mkdocs_config import mkdocs_config, theme_overlay
 
     config, handbook = load_project(project)
     pages = render_languages(project, handbook, config, [])
+    assets = render_assets(project / "templates" / "theme")
     configs = []
     for lang in config.codes:
         folder = work / lang
         for rel, text in pages[lang].items():
             (folder / "docs" / rel).parent.mkdir(parents=True, exist_ok=True)
             (folder / "docs" / rel).write_text(text, encoding="utf-8")
-        theme = theme_overlay(project / "templates", config, lang, folder / "theme")
-        settings = mkdocs_config(handbook, config, lang, pages[lang], folder / "docs", folder / "out", theme)
+        theme = theme_overlay(project / "templates", config, lang, folder / "theme", assets)
+        settings = mkdocs_config(handbook, config, lang, pages[lang], folder / "docs", folder / "out", theme, assets)
         (folder / "mkdocs.yml").write_text(json.dumps(settings, ensure_ascii=False), encoding="utf-8")  # JSON is YAML
         configs.append(folder / "mkdocs.yml")
     return configs, {lang: len(p) for lang, p in pages.items()}

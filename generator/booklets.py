@@ -117,9 +117,9 @@ def qr_svg(url: str) -> str:
     return buffer.getvalue().decode("utf-8")
 
 
-def service_url(config: SiteConfig, service: Service, lang: str) -> str:
-    """A service → its page on the published website, in a language."""
-    return f"{config.site_url}{lang_root(config, lang)}services/{service.id}/"
+def service_url(config: SiteConfig, service: Service, lang: str) -> str | None:
+    """A service → its page on the published website, in a language (None while no site_url is set)."""
+    return f"{config.site_url}{lang_root(config, lang)}services/{service.id}/" if config.site_url else None
 
 
 def service_data(handbook: Handbook, config: SiteConfig, service: Service, langs: list[str]) -> dict[str, Any]:
@@ -136,11 +136,14 @@ def service_data(handbook: Handbook, config: SiteConfig, service: Service, langs
                          "separator": strings["list_separator"], "note_label": strings["note"],
                          "note": service.note[lang] if service.note else None})
     url = service_url(config, service, main)
-    heading = f"{t['service_label'].format(number=service.number)} {service.name[main]}"
+    label = t['service_label'].format(number=service.number)
+    heading = f"{label} {service.name[main]}"
     if len(langs) > 1:
         heading += f" · {service.name[langs[1]]}"
+    # without a site URL, the service's number and departments stand where its QR code would be
+    instead = f"{label} · {t['list_separator'].join(handbook.department(d).name[main] for d in service.departments)}"
     return {"heading": heading, "versions": versions, "url": url, "qr": None,  # drawn only if the booklet is compiled
-            "qr_alt": t["qr_alt"].format(number=service.number), "qr_caption": f"{t['qr_caption']} {url}"}
+            "qr_alt": t["qr_alt"].format(number=service.number), "qr_caption": f"{t['qr_caption']} {url}" if url else instead}
 
 
 def booklet_langs(booklet: Booklet, config: SiteConfig) -> list[str]:
@@ -173,7 +176,7 @@ def booklet_data(booklet: Booklet, handbook: Handbook, config: SiteConfig) -> di
     edition = [config.strings[main]["edition_bilingual"] if booklet.language == BILINGUAL else t["edition_language"]]
     if booklet.edition == "large-print":
         edition.append(t["edition_large"])
-    home = f"{config.site_url}{lang_root(config, main)}"
+    home = f"{config.site_url}{lang_root(config, main)}" if config.site_url else None
     return {
         "lang": main, "region": config.language(main).region, "title": config.title[main], "short_title": t["short_title"],
         "edition": f"{booklet.title} · {' · '.join(edition)}", "county": t["county"], "issuer": handbook.source.issuer[main],
@@ -196,7 +199,8 @@ _COMPILERS: dict[tuple[str, str], Any] = {}
 
 def booklet_urls(data: dict[str, Any]) -> list[str]:
     """A booklet's data → the URLs it shows as QR codes."""
-    return [service["url"] for chapter in data["chapters"] for service in chapter["services"]] + [data["site_url"]]
+    urls = [service["url"] for chapter in data["chapters"] for service in chapter["services"]] + [data["site_url"]]
+    return [url for url in urls if url]  # none while no site_url is set
 
 
 def draw_qr_codes(pool: ProcessPoolExecutor, urls: set[str]) -> dict[str, str]:
@@ -210,8 +214,8 @@ def with_qr_codes(data: dict[str, Any], svgs: dict[str, str]) -> str:
     """A booklet's data and the QR codes of its URLs → the JSON its template receives."""
     for chapter in data["chapters"]:
         for service in chapter["services"]:
-            service["qr"] = svgs[service["url"]]
-    data["site_qr"] = svgs[data["site_url"]]
+            service["qr"] = svgs[service["url"]] if service["url"] else None
+    data["site_qr"] = svgs[data["site_url"]] if data["site_url"] else None
     return json.dumps(data, ensure_ascii=False)
 
 

@@ -15,14 +15,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .assets import Assets, render_assets
 from .booklets import Reuse, carry_over_booklets, render_booklets
+from .changes import last_changed, render_changes_pages, render_feeds
+from .compress import precompress_site
 from .errors import BuildError
 from .export import render_csv, render_json
 from .filters import markdown_environment
-from .load import load_project
+from .hsds import render_hsds_languages
+from .load import load_project, with_site_url
 from .mkdocs_config import lang_root, mkdocs_config, theme_overlay
 from .model import Handbook, SiteConfig
 from .offline import write_offline_zip
+from .pagemeta import add_page_metadata
 from .publish import replace_site, staging_dir, write_files
 from .search import render_index
 from .site import read_content, render_pages
@@ -30,6 +35,8 @@ from .sitemap import render_sitemap
 
 Report = Callable[[str, float], None]  # (stage, seconds) when a stage ends
 Progress = Callable[[str, int, int], None]  # (stage, done, total) while a long stage runs
+NO_SITE_URL = ("no site_url in site_config.yml: built without canonical links, sitemap or QR codes "
+               "(set it, or use --site-url, before publishing or printing)")
 UNUSED_THEME_FILES = ("assets/javascripts/lunr", "assets/javascripts/workers", "sitemap.xml", "sitemap.xml.gz")
 
 
@@ -39,6 +46,7 @@ class Timings:
 
     stages: list[tuple[str, float]] = field(default_factory=list)  # (stage name, seconds)
     booklets_reused: int = 0  # PDFs taken unchanged from the previous site/
+    warnings: list[str] = field(default_factory=list)  # what the build left out, one line each
 
     def run(self, name: str, report: Report | None = None) -> _Stage:
         return _Stage(self, name, report)
@@ -59,15 +67,18 @@ class _Stage:
 
 
 def build(root: Path, site_dir: Path, report: Report | None = None, progress: Progress | None = None,
-          preview: bool = False, fresh: bool = False) -> Timings:
+          preview: bool = False, fresh: bool = False, site_url: str | None = None) -> Timings:
     """Project folder → a complete site/ (or an error, leaving the previous site/ untouched).
 
     A preview build (`handbook serve`) typesets no booklets and leaves out the offline copy; it keeps the previous
     build's booklets that are still current. Booklets whose inputs are unchanged are taken from the previous site/
-    unless `fresh` is set."""
+    unless `fresh` is set. `site_url` replaces the one in site_config.yml for this build."""
     timings = Timings()
     with timings.run("load and validate", report):
         config, handbook = load_project(root)
+        config = with_site_url(config, site_url) if site_url else config
+        if not config.site_url:
+            timings.warnings.append(NO_SITE_URL)
     staging = staging_dir(site_dir)
     try:
         reuse = Reuse(None if fresh else site_dir)
@@ -80,8 +91,16 @@ def build(root: Path, site_dir: Path, report: Report | None = None, progress: Pr
         timings.booklets_reused = reuse.reused
         with timings.run("render pages", report):
             pages = render_languages(root, handbook, config, manifest, stage_progress(progress, "render pages"))
+        with timings.run("change history", report):
+            pages = {lang: {**docs, **changes} for (lang, docs), changes in zip(
+                pages.items(), render_changes_pages(handbook, config, markdown_environment(root / "templates" / "site")).values(),
+                strict=True)}
+        with timings.run("page metadata", report):
+            pages = add_page_metadata(handbook, config, pages)
+        with timings.run("minify assets", report):
+            assets = render_assets(root / "templates" / "theme")
         with timings.run("mkdocs", report):
-            run_mkdocs(root, handbook, config, pages, staging, stage_progress(progress, "mkdocs"))
+            run_mkdocs(root, handbook, config, pages, assets, staging, stage_progress(progress, "mkdocs"))
         with timings.run("search, data, sitemap", report):
             site = staging / "site"
             tidy_theme_files(site, config)
@@ -89,12 +108,18 @@ def build(root: Path, site_dir: Path, report: Report | None = None, progress: Pr
             if manifest:
                 os.rename(staging / "booklets" / "booklets", site / "booklets")
             write_files(site, {"booklets/index.json": json.dumps(manifest, ensure_ascii=False, indent=1)})
+        with timings.run("HSDS open data", report):
+            write_files(site, render_hsds_languages(handbook, config))
+        with timings.run("change feeds", report):
+            write_files(site, render_feeds(handbook, config))
         if not preview:
             with timings.run("offline copy", report):
                 # beside site/, not in it, while it is read; dated with the source document, so identical input, identical zip
                 write_offline_zip(site, staging / "handbook-offline.zip", handbook.source.date)
                 (site / "downloads").mkdir(exist_ok=True)
                 os.rename(staging / "handbook-offline.zip", site / "downloads" / "handbook-offline.zip")
+            with timings.run("precompress", report):
+                precompress_site(site)  # after the offline copy, which needs no compressed twins
         with timings.run("publish", report):
             replace_site(site, site_dir)
     finally:
@@ -121,8 +146,8 @@ def render_languages(root: Path, handbook: Handbook, config: SiteConfig, manifes
     return {lang: render_pages(handbook, config, lang, env, read_content(root, lang), manifest, step) for lang in config.codes}
 
 
-def run_mkdocs(root: Path, handbook: Handbook, config: SiteConfig, pages: dict[str, dict[str, str]], staging: Path,
-               progress: Callable[[int, int], None] | None = None) -> None:
+def run_mkdocs(root: Path, handbook: Handbook, config: SiteConfig, pages: dict[str, dict[str, str]], assets: Assets,
+               staging: Path, progress: Callable[[int, int], None] | None = None) -> None:
     """Each language's pages → HTML under staging/site, the MkDocs builds running side by side.
 
     Each build writes its own folder (MkDocs empties its output folder first, so one language's build must
@@ -133,8 +158,8 @@ def run_mkdocs(root: Path, handbook: Handbook, config: SiteConfig, pages: dict[s
     for lang in config.codes:
         work = staging / f"work-{lang}"
         write_files(work / "docs", dict(pages[lang]))
-        theme = theme_overlay(root / "templates", config, lang, work / "theme")
-        cfg = mkdocs_config(handbook, config, lang, pages[lang], work / "docs", work / "out", theme)
+        theme = theme_overlay(root / "templates", config, lang, work / "theme", assets)
+        cfg = mkdocs_config(handbook, config, lang, pages[lang], work / "docs", work / "out", theme, assets)
         (work / "mkdocs.yml").write_text(json.dumps(cfg, ensure_ascii=False), encoding="utf-8")
         jobs.append((lang, subprocess.Popen([sys.executable, "-m", "mkdocs", "build", *verbose, "-f", str(work / "mkdocs.yml")],
                                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
@@ -203,8 +228,9 @@ def extra_files(handbook: Handbook, config: SiteConfig, pages: dict[str, dict[st
     files: dict[str, str | bytes] = {
         "data/services.json": render_json(handbook),
         "data/services.csv": render_csv(handbook, config),
-        "sitemap.xml": render_sitemap(config, pages),
     }
+    if (sitemap := render_sitemap(config, pages, last_changed(handbook))) is not None:
+        files["sitemap.xml"] = sitemap
     for lang in config.codes:
         files[f"{lang_root(config, lang)}search/index.{lang}.js"] = render_index(handbook, config, lang)
     return files

@@ -8,9 +8,11 @@ import threading
 import time
 from pathlib import Path
 
-from .errors import DataError, HandbookError
+from .diff import RENDERERS, diff_handbooks
+from .errors import DataError, HandbookError, Problem
 from .export import render_csv, render_json
-from .load import load_project
+from .hsds import render_hsds_languages
+from .load import load_config, load_project, load_services
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -20,12 +22,19 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("check", help="validate services.yaml and site_config.yml")
     export = commands.add_parser("export", help="write the validated data as JSON or CSV")
-    export.add_argument("--format", choices=("json", "csv"), required=True)
-    export.add_argument("--output", "-o", type=Path, help="file to write (default: standard output)")
+    export.add_argument("--format", choices=("json", "csv", "hsds"), required=True,
+                        help="hsds: an HSDS 3.0 Tabular Data Package per language, written under --output DIR/<lang>/")
+    export.add_argument("--output", "-o", type=Path, help="file to write (default: standard output); for hsds, a folder")
     build = commands.add_parser("build", help="build the website into site/")
     build.add_argument("--site-dir", type=Path, help="where to write the site (default: ROOT/site)")
+    build.add_argument("--site-url", help="the published site's address for this build, e.g. https://example.org/handbook/ "
+                                          "(default: site_url in site_config.yml)")
     build.add_argument("--fresh", action="store_true",
                        help="compile every booklet again instead of reusing unchanged ones from the previous site")
+    diff = commands.add_parser("diff", help="show what changed between two versions of services.yaml")
+    diff.add_argument("old", type=Path, help="the older services file")
+    diff.add_argument("new", type=Path, help="the newer services file")
+    diff.add_argument("--format", choices=("text", "markdown", "json"), default="text")
     serve = commands.add_parser("serve", help="preview on http://127.0.0.1:8000, rebuilding on changes")
     serve.add_argument("--port", type=int, default=8000, help="port (0 picks a free one)")
     return parser.parse_args(argv)
@@ -37,17 +46,42 @@ def run_check(args: argparse.Namespace) -> None:
     counts = [(len(handbook.services), "service"), (len(handbook.chapters), "chapter"), (len(handbook.departments), "department"),
               (len(handbook.audiences), "audience"), (len(handbook.glossary), "glossary term")]
     summary = ", ".join(f"{n} {word}{'' if n == 1 else 's'}" for n, word in counts)
+    for warning in handbook.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     print(f"ok: {summary}; languages {', '.join(config.codes)}")
 
 
 def run_export(args: argparse.Namespace) -> None:
     """Validate the project and write its data."""
     config, handbook = load_project(args.root)
+    if args.format == "hsds":
+        if not args.output:
+            raise HandbookError("--format hsds writes a folder: give it with --output DIR")
+        for path, text in render_hsds_languages(handbook, config).items():  # an earlier export's files are replaced
+            target = args.output / path.removeprefix("data/hsds/")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
+        return
     text = render_json(handbook) if args.format == "json" else render_csv(handbook, config)
     if args.output:
         args.output.write_text(text, encoding="utf-8", newline="")
     else:
         sys.stdout.buffer.write(text.encode("utf-8"))
+
+
+def run_diff(args: argparse.Namespace) -> None:
+    """Validate both files (with the project's site_config.yml) and print their differences; differences are not errors."""
+    config = load_config(args.root)
+    problems: list[Problem] = []
+    handbooks = []
+    for path in (args.old, args.new):
+        try:
+            handbooks.append(load_services(path, str(path), config))
+        except DataError as exc:
+            problems += exc.problems
+    if problems:
+        raise DataError(problems)
+    sys.stdout.buffer.write(RENDERERS[args.format](diff_handbooks(*handbooks)).encode("utf-8"))
 
 
 def run_build(args: argparse.Namespace) -> None:
@@ -60,7 +94,10 @@ def run_build(args: argparse.Namespace) -> None:
             sys.stderr.write("\r\033[K")
         print(f"{stage:<24} {seconds:6.2f} s", flush=True)
 
-    timings = build(args.root, site_dir, report, progress_bar if sys.stderr.isatty() else None, fresh=args.fresh)
+    timings = build(args.root, site_dir, report, progress_bar if sys.stderr.isatty() else None, fresh=args.fresh,
+                    site_url=args.site_url)
+    for warning in timings.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     print(f"{'total':<24} {sum(s for _, s in timings.stages):6.2f} s -> {site_dir}")
     if timings.booklets_reused:
         print(f"{timings.booklets_reused} unchanged booklets were reused from the previous build (--fresh compiles them all)")
@@ -116,7 +153,7 @@ def print_problems(exc: DataError) -> None:
     print(f"{count} problem{'s' if count != 1 else ''} found; nothing was written.", file=sys.stderr, flush=True)
 
 
-COMMANDS = {"check": run_check, "export": run_export, "build": run_build, "serve": run_serve}
+COMMANDS = {"check": run_check, "export": run_export, "diff": run_diff, "build": run_build, "serve": run_serve}
 
 
 def stop_on_sigterm() -> None:

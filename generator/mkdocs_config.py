@@ -7,6 +7,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from .assets import Assets
 from .model import Handbook, SiteConfig
 from .views import page_path
 
@@ -25,13 +26,18 @@ def prefix_between(config: SiteConfig, from_lang: str, to_lang: str) -> str:
     return up + lang_root(config, to_lang)
 
 
+def language_url(config: SiteConfig, lang: str) -> str | None:
+    """A language → the absolute URL of its root on the published site, or None while no site_url is set."""
+    return config.site_url + lang_root(config, lang) if config.site_url else None
+
+
 def nav(handbook: Handbook, config: SiteConfig, lang: str, pages: dict[str, str]) -> list[Any]:
     """The navigation: home, chapters, audiences, departments, all services, the plan, about pages."""
     t = config.strings[lang]
     plan = [p for p in [page_path("plan"), page_path("plan", "goals"), *(page_path("plan", c.id) for c in handbook.chapters),
                         page_path("plan", "safeguards")] if p in pages]
     about = [p for p in (page_path("about"), page_path("how-to-use"), page_path("accessibility"), page_path("glossary"),
-                         page_path("downloads")) if p in pages]
+                         page_path("changes"), page_path("downloads")) if p in pages]
     return [
         page_path("home"),
         {t["chapters"]: [page_path("chapters")] + [page_path("chapters", c.id) for c in handbook.chapters]},
@@ -49,9 +55,13 @@ def material_language(code: str) -> str:
     return code if theme.joinpath(f"{code}.html").is_file() else "en"
 
 
-def theme_overlay(template_dir: Path, config: SiteConfig, lang: str, target: Path) -> Path:
-    """templates/theme + a generated language partial → a theme folder for this language's build."""
+def theme_overlay(template_dir: Path, config: SiteConfig, lang: str, target: Path, assets: Assets) -> Path:
+    """templates/theme + a generated language partial, with the minified assets instead of the readable ones → a theme
+    folder for this language's build."""
     shutil.copytree(template_dir / "theme", target)
+    for readable, hashed in assets.names.items():
+        (target / readable).unlink()
+        (target / hashed).write_text(assets.files[hashed], encoding="utf-8")
     language = config.language(lang)
     strings = {"language": language.html_lang, "action.skip": config.strings[lang]["skip"]}
     partial = target / "partials" / "languages" / "handbook.html"
@@ -64,13 +74,13 @@ def theme_overlay(template_dir: Path, config: SiteConfig, lang: str, target: Pat
 
 
 def mkdocs_config(handbook: Handbook, config: SiteConfig, lang: str, pages: dict[str, str],
-                  docs_dir: Path, site_dir: Path, theme_dir: Path) -> dict[str, Any]:
+                  docs_dir: Path, site_dir: Path, theme_dir: Path, assets: Assets) -> dict[str, Any]:
     """Everything MkDocs needs to build one language's site."""
     alternates = [{"code": x.code, "name": x.name, "html_lang": x.html_lang, "prefix": prefix_between(config, lang, x.code),
-                   "site_url": config.site_url + lang_root(config, x.code)} for x in config.languages]
+                   "site_url": language_url(config, x.code)} for x in config.languages]
     return {
         "site_name": config.title[lang],
-        "site_url": config.site_url + lang_root(config, lang),
+        "site_url": language_url(config, lang),  # None: MkDocs writes no canonical links
         "docs_dir": str(docs_dir),
         "site_dir": str(site_dir),
         "use_directory_urls": True,
@@ -82,8 +92,8 @@ def mkdocs_config(handbook: Handbook, config: SiteConfig, lang: str, pages: dict
         "plugins": [],
         "nav": nav(handbook, config, lang, pages),
         "not_in_nav": "/services/*/\n/departments/*/\n",
-        "extra_css": ["assets/handbook.css"],
-        "extra_javascript": ["assets/handbook.js"],
+        "extra_css": [assets.names["assets/handbook.css"]],
+        "extra_javascript": [assets.names["assets/handbook.js"]],
         "extra": {"generator": False, "handbook": {
             "lang": lang, "alternates": [a for a in alternates if a["code"] != lang], "all_languages": alternates,
             "strings": config.strings[lang], "search_index": f"search/index.{lang}.js"}},

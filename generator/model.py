@@ -39,7 +39,7 @@ class SiteConfig:
     """Handbook settings from site_config.yml."""
 
     languages: tuple[Language, ...]  # the first is the source language, served at the site root
-    site_url: str  # absolute URL of the published site, ending in '/'
+    site_url: str | None  # absolute URL of the published site, ending in '/'; None until one is set
     title: Text  # the handbook's title
     strings: Mapping[str, Mapping[str, str]]  # language → interface string key → text
     volume_services: int = 100  # editions.volume_services: a booklet with more services is printed in volumes
@@ -112,6 +112,18 @@ class NewName:
 
 
 @dataclass(frozen=True)
+class Contact:
+    """Where to find a department and how to reach it, as read in a named source."""
+
+    address: Text | None  # where to go
+    phone: str | None  # e.g. 0812-8612345
+    hours: Text | None  # when it is open
+    website: str | None  # https address of its official site
+    source: Text  # where this was read: a notice, an official page
+    verified: str  # YYYY-MM-DD: the day someone checked it against the source
+
+
+@dataclass(frozen=True)
 class Department:
     """A county department responsible for services."""
 
@@ -121,6 +133,7 @@ class Department:
     aliases: tuple[str, ...]  # every spelling the appendix uses
     formerly: tuple[FormerName, ...] = ()  # names it had before the appendix's, newest first
     now: NewName | None = None  # its name since the appendix, if renamed
+    contact: Contact | None = None  # how to reach it, when a source gives it
 
 
 @dataclass(frozen=True)
@@ -131,6 +144,18 @@ class Synonym:
     means: tuple[str, ...]  # words in the handbook's text it stands for; documents containing one are found by terms
     lang: str  # language code of both
     source: Text  # the document that uses or defines the name
+
+
+@dataclass(frozen=True)
+class Channel:
+    """A help line any resident can call, established by a named document."""
+
+    id: str  # URL-safe id
+    name: Text  # the line's name
+    phone: str  # the number to call
+    scope: tuple[str, ...]  # ids of the chapters it serves ("all" in the data: every chapter)
+    source: Text  # the document that establishes it
+    verified: str  # YYYY-MM-DD: the day someone checked it against the source
 
 
 @dataclass(frozen=True)
@@ -149,6 +174,27 @@ class Provision:
     recipients: Text  # 服务对象: who it is for
     standard: Text  # 服务内容和保障标准: what you get, and the standard
     funding: Text  # 支出责任: who pays
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """A later document that changed a service's standard."""
+
+    date: str  # YYYY-MM-DD: the document's date
+    summary: Text  # what changed
+    source: Text  # the document, named as a citation
+
+
+@dataclass(frozen=True)
+class Apply:
+    """How to apply for a service, as read in a named source."""
+
+    where: Text | None  # where to go
+    documents: tuple[Text, ...]  # what to bring, one item each
+    steps: tuple[Text, ...]  # what happens, in order
+    online: str | None  # https address to apply online
+    source: Text  # where this was read
+    verified: str  # YYYY-MM-DD: the day someone checked it against the source
 
 
 @dataclass(frozen=True)
@@ -195,11 +241,14 @@ class Service:
     name: Text  # service name
     summary: Text  # one plain sentence on what you get, faithful to the standard (lists, finder, leaflets, meta descriptions)
     provisions: tuple[Provision, ...]  # usually one; No. 73 has two
-    departments: tuple[str, ...]  # department ids, primary first
+    departments: tuple[str, ...]  # department ids, in the appendix's order (which says nothing about who leads)
     audiences: tuple[str, ...]  # audience ids
     eligibility: Eligibility  # who it is for, as rules the finder evaluates
     keywords: Mapping[str, tuple[str, ...]]  # language → words residents use
     note: Text | None  # editor's note, if any
+    appendix_departments: str = ""  # the appendix's own 主责单位 text, verbatim (short names joined by 、 if not given)
+    history: tuple[HistoryEntry, ...] = ()  # later documents that changed it, newest first
+    apply: Apply | None = None  # how to apply, when a source gives it
 
 
 @dataclass(frozen=True)
@@ -222,6 +271,8 @@ class Handbook:
     services: tuple[Service, ...]  # in number order
     glossary: tuple[Term, ...]  # in file order
     synonyms: tuple[Synonym, ...] = ()  # search synonyms, in file order
+    channels: tuple[Channel, ...] = ()  # help lines, in file order
+    warnings: tuple[str, ...] = ()  # what `check` reports without refusing, e.g. contacts verified over a year ago
 
     def service(self, number: int) -> Service:
         """Official number → service."""
@@ -238,3 +289,7 @@ class Handbook:
     def audience(self, audience_id: str) -> Audience:
         """Audience id → audience."""
         return next(a for a in self.audiences if a.id == audience_id)
+
+    def channels_for(self, chapter_id: str) -> tuple[Channel, ...]:
+        """Chapter id → the help lines that serve it."""
+        return tuple(c for c in self.channels if chapter_id in c.scope)

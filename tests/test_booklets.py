@@ -29,7 +29,7 @@ from generator.booklets import Reuse, engine_key, qr_svg, render_booklets
 from generator.impose import booklet_order
 from generator.load import load_project
 
-from .conftest import ROOT, TINY_CONFIG, TINY_SERVICES, write_project
+from .conftest import ROOT, TEST_SITE_URL, TINY_CONFIG, TINY_SERVICES, write_project
 
 CONFIG, HANDBOOK = load_project(ROOT)
 LANG_ROOTS = {"zh": "", "en": "en/"}  # where each language lives under site_url
@@ -89,7 +89,7 @@ def expected_services(c: Coords) -> list[int]:
 
 
 def service_url(number: int, lang: str) -> str:
-    return f"{CONFIG.site_url}{LANG_ROOTS[lang]}services/{HANDBOOK.service(number).id}/"
+    return f"{TEST_SITE_URL}{LANG_ROOTS[lang]}services/{HANDBOOK.service(number).id}/"
 
 
 def url_lang(c: Coords) -> str:
@@ -325,7 +325,7 @@ def test_each_service_has_a_qr_link_to_its_page_and_the_back_cover_links_home(
     reader = PdfReader(built_site / entry["file"])
     links = link_uris(reader)
     lang = url_lang(c)
-    home = f"{CONFIG.site_url}{LANG_ROOTS[lang]}"
+    home = f"{TEST_SITE_URL}{LANG_ROOTS[lang]}"
     expected = [service_url(n, lang) for n in expected_services(c)]
     services = [(page, uri, rect) for page, uri, rect in links if uri != home]
     assert [uri for _, uri, _ in services] == expected, "one QR link per service, in booklet order"

@@ -12,7 +12,7 @@ from generator.yamlnodes import load_nodes, to_plain
 
 from .conftest import ROOT
 
-TOP_LEVEL = ["source", "chapters", "departments", "audiences", "services", "glossary", "synonyms"]
+TOP_LEVEL = ["source", "chapters", "departments", "audiences", "services", "glossary", "synonyms", "channels"]
 CSV_COLUMNS = ["name_zh", "name_en", "recipients_zh", "recipients_en", "standard_zh", "standard_en", "funding_zh", "funding_en"]
 SERVICE_COUNTS = {"tiny": 2, "real": 85}
 
@@ -100,6 +100,9 @@ def test_json_holds_every_value_of_services_yaml(project, run_cli) -> None:
         service["departments"] = list(dict.fromkeys(ids[name] for name in service["departments"]))
     for chapter in source["chapters"]:
         chapter["lead_departments"] = [ids[name] for name in chapter["lead_departments"]]
+    for channel in source.get("channels", []):
+        if channel["scope"] == "all":  # spelled out as every chapter's id
+            channel["scope"] = [c["id"] for c in source["chapters"]]
     source["services"].sort(key=lambda s: s["number"])
     assert contained(source, data) == []
 

@@ -280,6 +280,22 @@ def test_hostile_build_writes_no_markup_links_or_handlers(hostile_site: Path) ->
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_hostile_text_cannot_end_the_json_ld_block(hostile_site: Path, lang: str) -> None:
+    """'</script>' in a name stays inside the JSON-LD: a browser's parser sees one whole block whose JSON holds the text."""
+    source = (hostile_site / LANG_ROOTS[lang] / "services/hostile/index.html").read_text(encoding="utf-8")
+    root = html5lib.parse(source, treebuilder="etree", namespaceHTMLElements=False)
+    blocks = [el.text or "" for el in root.iter("script") if el.get("type") == "application/ld+json"]
+    assert len(blocks) == 1
+    assert "</script" not in blocks[0].lower()
+    service = json.loads(blocks[0])["mainEntity"]
+    assert service["name"] == NAME[lang]
+    assert service["provider"][0]["name"] == {"zh": "测试县教育体育局" + IMG, "en": "Education Bureau " + IMG}[lang]
+    meta = [el.get("content") for el in root.iter("meta") if el.get("name") == "description"]
+    assert meta == [{"zh": SCRIPT + " 恶意摘要 " + SEVEN + "。", "en": SCRIPT + " Hostile summary " + SEVEN + "."}[lang]]
+
+
+@pytest.mark.slow
 def test_hostile_markup_never_appears_raw_in_html_source(hostile_site: Path) -> None:
     for page in html_pages(hostile_site):
         source = page.read_text(encoding="utf-8")

@@ -13,7 +13,7 @@ import pytest
 
 from generator.load import load_project
 
-from .conftest import ROOT
+from .conftest import ROOT, TEST_SITE_URL
 
 pytestmark = pytest.mark.slow
 CONFIG, HANDBOOK = load_project(ROOT)
@@ -113,7 +113,7 @@ def page_path(rel: str) -> str:
 
 def expected_alternates(path: str) -> dict[str, str]:
     """A language-neutral URL path → hreflang → absolute URL, one per configured language."""
-    return {lang.html_lang: f"{CONFIG.site_url}{LANG_ROOTS[lang.code]}{path}" for lang in CONFIG.languages}
+    return {lang.html_lang: f"{TEST_SITE_URL}{LANG_ROOTS[lang.code]}{path}" for lang in CONFIG.languages}
 
 
 def test_hreflang_alternates_on_every_page(built_site: Path) -> None:
@@ -138,7 +138,7 @@ def test_sitemap_lists_every_page_with_its_hreflang_alternates(built_site: Path)
     expected = {}
     for rel in pages:
         lang = "en" if rel.startswith("en/") else "zh"
-        expected[f"{CONFIG.site_url}{LANG_ROOTS[lang]}{page_path(rel)}"] = expected_alternates(page_path(rel))
+        expected[f"{TEST_SITE_URL}{LANG_ROOTS[lang]}{page_path(rel)}"] = expected_alternates(page_path(rel))
     assert entries == expected
 
 
@@ -155,6 +155,7 @@ def test_nothing_loads_from_another_host(built_site: Path) -> None:
 
 def test_every_internal_link_and_anchor_resolves(built_site: Path) -> None:
     broken = []
+    base = urlsplit(TEST_SITE_URL).path
     for path in html_pages(built_site):
         rel = path.relative_to(built_site).as_posix()
         page = read(built_site, rel)
@@ -162,7 +163,8 @@ def test_every_internal_link_and_anchor_resolves(built_site: Path) -> None:
             parts = urlsplit(url)
             if parts.scheme or url.startswith("//") or url.startswith("mailto:"):
                 continue
-            target = urlsplit(urljoin(f"http://x/{rel}", url)).path.lstrip("/")
+            # as served under the site_url's path (404 pages link absolutely, e.g. /handbook/assets/…)
+            target = urlsplit(urljoin(f"http://x{base}{rel}", url)).path.removeprefix(base)
             target = unquote(target)
             file = built_site / target
             if target == "" or target.endswith("/"):
@@ -188,7 +190,7 @@ def test_open_data_and_sitemap(built_site: Path) -> None:
     assert len(data["services"]) == 85
     assert (built_site / "data/services.csv").read_bytes().count(b"\r\n") >= 86
     sitemap = (built_site / "sitemap.xml").read_text(encoding="utf-8")
-    assert f"<loc>{CONFIG.site_url}en/services/legal-aid/</loc>" in sitemap
+    assert f"<loc>{TEST_SITE_URL}en/services/legal-aid/</loc>" in sitemap
     assert not (built_site / "en/sitemap.xml").exists()
 
 

@@ -1,0 +1,39 @@
+"""site/ → precompressed siblings (`page.html.gz`, `page.html.br`) of every HTML, CSS, JS, JSON, XML and CSV file, so
+static hosts that serve them (nginx `gzip_static`, Caddy `precompressed`) spend no CPU compressing.
+
+gzip at level 6 and Brotli at quality 5 (quality 11 would take ~10 s a build for ~10 % smaller files); both release
+the GIL, so the files are compressed on a thread per core. The .gz files carry no name or time, so builds are
+reproducible."""
+from __future__ import annotations
+
+import gzip
+import os
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import brotli
+
+COMPRESSIBLE = (".html", ".css", ".js", ".json", ".xml", ".csv", ".svg", ".txt")
+GZIP_LEVEL = 6
+BROTLI_QUALITY = 5
+MIN_BYTES = 256  # smaller files gain nothing
+
+
+def compressible(site: Path) -> list[Path]:
+    """site/ → the files worth precompressing."""
+    return sorted(p for p in site.rglob("*") if p.suffix in COMPRESSIBLE and p.is_file() and p.stat().st_size >= MIN_BYTES)
+
+
+def compress_file(path: Path) -> None:
+    """A file → its .gz and .br siblings."""
+    data = path.read_bytes()
+    path.with_name(path.name + ".gz").write_bytes(gzip.compress(data, GZIP_LEVEL, mtime=0))
+    path.with_name(path.name + ".br").write_bytes(brotli.compress(data, quality=BROTLI_QUALITY))
+
+
+def precompress_site(site: Path) -> int:
+    """Write the .gz and .br siblings of every compressible file under site/ → how many files were compressed."""
+    files = compressible(site)
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        list(pool.map(compress_file, files))
+    return len(files)
