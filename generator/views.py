@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import heapq
 import posixpath
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -155,6 +155,12 @@ def first_line(text: str, limit: int = 80) -> str:
     return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
 
 
+def format_date(iso: str, strings: Mapping[str, str]) -> str:
+    """YYYY-MM-DD and a language's strings → the date as that language writes it, e.g. 2018年12月29日 / 29 December 2018."""
+    year, month, day = (int(x) for x in iso.split("-"))
+    return strings["date_format"].format(year=year, month=month, day=day, month_name=strings["month_names"].split()[month - 1])
+
+
 class Views:
     """Builds view objects for one language."""
 
@@ -217,9 +223,8 @@ class Views:
         return heapq.nsmallest(limit, (s for s in others.values() if closeness(s)[0] < 0), key=closeness)
 
     def format_date(self, iso: str) -> str:
-        """YYYY-MM-DD → a date as this language writes it, e.g. 2018年12月29日 / 29 December 2018."""
-        year, month, day = (int(x) for x in iso.split("-"))
-        return self.t("date_format", year=year, month=month, day=day, month_name=self.t("month_names").split()[month - 1])
+        """YYYY-MM-DD → a date as this language writes it."""
+        return format_date(iso, self.strings)
 
     def sourced(self, source: str, verified: str) -> str:
         """Where something was read and the day it was checked → one line."""

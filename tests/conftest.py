@@ -17,7 +17,7 @@ from generator.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT.parent / "shared" / "seed" / "000_de69f0f244192326.txt"
-TEST_SITE_URL = "https://example.org/handbook/"  # the real project has no site_url; its test builds use this one
+TEST_SITE_URL = "https://handbook.example.org/"  # the real project has no site_url; its test builds use this one
 
 TINY_CONFIG = """\
 languages:
