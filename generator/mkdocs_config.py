@@ -58,7 +58,7 @@ def footer(handbook: Handbook, config: SiteConfig, lang: str, pages: dict[str, s
     pages_linked = (("accessibility", "accessibility"), ("how_to_use", "how-to-use"))  # (string key, page slug)
     links += [(t[key], page_path(slug)[: -len("index.md")]) for key, slug in pages_linked if page_path(slug) in pages]
     return {"issuer": t["footer_issuer"].format(issuer=source.issuer[lang]),
-            "source": t["footer_source"].format(issuer=source.issuer[lang], title=source.title[lang], number=source.number,
+            "source": t["footer_source"].format(issuer=source.issuer[lang], title=source.title[lang], number=source.number[lang],
                                                 date=format_date(source.date, t)),
             "links": [{"text": text, "href": href} for text, href in links]}
 

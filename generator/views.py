@@ -13,6 +13,7 @@ from typing import Any
 from pypinyin import Style, lazy_pinyin
 
 from .model import Apply, Channel, Contact, Handbook, HistoryEntry, Provision, Service, SiteConfig, Target
+from .quantities import format_amount
 
 
 def page_path(kind: str, slug: str | None = None) -> str:
@@ -42,7 +43,7 @@ class ServiceLink:
     number: int  # official number
     name: str  # localized name
     href: str  # link to the service page
-    summary: str  # one line: who it is for
+    summary: str  # one line: what you get (the service's reviewed summary)
 
 
 @dataclass(frozen=True)
@@ -191,7 +192,9 @@ class Views:
     def booklet_label(self, booklet: dict[str, Any]) -> str:
         """A manifest entry → 'title · edition (PDF, N pages, 1.2 MB)'."""
         parts = [booklet["title"]]
-        if booklet["language"] == "bilingual":
+        if booklet["language"] == "bilingual":  # its own title is in the source language: name it in the page's
+            edition = (booklet["kind"], booklet["id"], booklet["edition"], booklet["volume"], booklet["volumes"])
+            parts = [booklet_title(self.handbook, self.strings, self.lang, edition)]
             parts.append(self.t("edition_bilingual"))
         if booklet["imposed"]:
             parts.append(self.t("edition_imposed"))
@@ -201,7 +204,7 @@ class Views:
     def service_link(self, service: Service, from_path: str) -> ServiceLink:
         """A service → how it is listed from the page at `from_path`."""
         return ServiceLink(service.number, service.name[self.lang], link(from_path, page_path("services", service.id)),
-                           first_line(service.provisions[0].recipients[self.lang]))
+                           service.summary[self.lang])
 
     def department_links(self, ids: tuple[str, ...], from_path: str) -> tuple[Link, ...]:
         """Department ids → links to their pages."""
@@ -236,7 +239,7 @@ class Views:
             latest = service.history[0]
             return self.t("currency_notice", date=self.format_date(latest.date), source=latest.source[self.lang])
         source = self.handbook.source
-        document = self.t("currency_plan", title=source.title[self.lang], number=source.number)
+        document = self.t("currency_plan", title=source.title[self.lang], number=source.number[self.lang])
         return self.t("currency_notice", date=self.format_date(source.date), source=document)
 
     def contact(self, contact: Contact) -> ContactView:
@@ -316,7 +319,7 @@ class Views:
             keywords=service.keywords.get(self.lang, ()),
             audiences=tuple(Link(self.handbook.audience(a).name[self.lang], link(here, page_path("audiences", a)))
                             for a in service.audiences),
-            citation=self.t("source_citation", title=source.title[self.lang], number=source.number,
+            citation=self.t("source_citation", title=source.title[self.lang], number=source.number[self.lang],
                             date=source.date, service=service.number),
             booklets=self.booklet_links(here, lambda b: True, self.containing.get(service.number, [])),
             show_official=self.lang != self.source_lang,
@@ -360,6 +363,7 @@ class DepartmentView:
 
     name: str  # full name
     aliases: tuple[str, ...]  # spellings used in the appendix
+    aliases_lang: str | None  # BCP 47 tag of the aliases (source language) when the page is in another language
     contact: ContactView | None  # how to reach it, when a source gives it
     services: tuple[ServiceLink, ...]  # the services it is responsible for, in number order
     leads: tuple[Link, ...]  # chapters whose lead department (牵头部门) it is
@@ -383,17 +387,25 @@ class AudienceView:
     groups: tuple[ChapterGroup, ...]  # its services, by chapter
 
 
-def format_number(value: float) -> str:
-    """12.0 → '12', 0.8 → '0.8'."""
-    return f"{value:g}"
+def booklet_title(handbook: Handbook, strings: Mapping[str, str], lang: str,
+                  edition: tuple[str, str | None, str, int | None, int]) -> str:
+    """(kind, chapter or department id, edition, volume, volumes) → the booklet's title in a language's strings."""
+    kind, item, size, volume, volumes = edition
+    if kind == "chapter":
+        title = strings["edition_chapter"].format(title=handbook.chapter(str(item)).title[lang])
+    elif kind == "department":
+        title = strings["edition_department"].format(title=handbook.department(str(item)).name[lang])
+    else:
+        title = strings["edition_full"]
+    if size == "large-print":
+        title = f"{title} · {strings['edition_large']}"
+    return f"{title} · {strings['edition_volume'].format(number=volume, count=volumes)}" if volume else title
 
 
 def format_target(target: Target, lang: str, source_lang: str) -> str:
     """A target → its value as a phrase in a language, e.g. 'at least 90%' / '90%以上' (website and booklets)."""
     qualifier = target.qualifier[lang] if target.qualifier else ""
-    unit = target.unit[lang]
-    spaced = lang != source_lang and unit != "%"  # "12 years", but "90%" and "12年"
-    amount = f"{format_number(target.value)}{' ' if spaced else ''}{unit}"
+    amount = format_amount(target.value, target.unit[lang], target.unit[source_lang], lang, source_lang)
     if not qualifier:
         return amount
     if qualifier in ("以上", "以内", "以下"):  # Chinese qualifiers that follow the amount
@@ -415,6 +427,10 @@ class PageViews(Views):
                            Link(self.t("plan"), link(here, plan_path)) if plan_path in plan_pages else None,
                            self.booklet_links(here, lambda b: b["kind"] == "chapter" and b["id"] == c.id))
 
+    def tag_of(self, lang: str) -> str | None:
+        """A language code → its BCP 47 tag when it is not this page's language (None when it is)."""
+        return None if lang == self.lang else next(x.html_lang for x in self.config.languages if x.code == lang)
+
     def target_value(self, target: Target) -> str:
         """A target → its value as a phrase, e.g. 'at least 90%' / '90%以上'."""
         return format_target(target, self.lang, self.source_lang)
@@ -426,8 +442,8 @@ class PageViews(Views):
         numbers = [s.number for s in self.handbook.services if d.id in s.departments]
         leads = tuple(Link(c.title[self.lang], link(here, page_path("chapters", c.id)))
                       for c in self.handbook.chapters if d.id in c.lead_departments)
-        return DepartmentView(d.name[self.lang], d.aliases, self.contact(d.contact) if d.contact else None,
-                              tuple(self.services_of(numbers, here)), leads,
+        return DepartmentView(d.name[self.lang], d.aliases, self.tag_of(self.source_lang),
+                              self.contact(d.contact) if d.contact else None, tuple(self.services_of(numbers, here)), leads,
                               self.booklet_links(here, lambda b: b["kind"] == "department" and b["id"] == d.id))
 
     def audience_view(self, audience_id: str) -> AudienceView:
