@@ -129,6 +129,7 @@ class ServiceView:
     name: str  # localized name
     official_name: str  # source-language name
     currency: str  # the notice under the title: where the standard comes from, and that it may have changed
+    summary: str  # the reviewed one-line summary, as the page's opening line
     chapter: Link  # the chapter it belongs to
     labels: dict[str, Label]  # section key (standard, recipients, departments, funding) → its label
     provisions: tuple[ProvisionView, ...]  # usually one
@@ -304,6 +305,7 @@ class Views:
             name=service.name[self.lang],
             official_name=service.name[self.source_lang],
             currency=self.currency(service),
+            summary=service.summary[self.lang],
             chapter=Link(chapter.title[self.lang], link(here, page_path("chapters", chapter.id))),
             labels=self.labels(),
             provisions=tuple(self.provision(p) for p in service.provisions),
