@@ -132,6 +132,7 @@ class ServiceView:
     summary: str  # the reviewed one-line summary, as the page's opening line
     chapter: Link  # the chapter it belongs to
     labels: dict[str, Label]  # section key (standard, recipients, departments, funding) → its label
+    official_tag: str | None  # BCP 47 tag of the official column names when the page is in another language
     provisions: tuple[ProvisionView, ...]  # usually one
     departments: tuple[DepartmentBlock, ...]  # full names, in the appendix's order, with contacts when known
     apply: ApplyView | None  # how to apply, when a source gives it
@@ -178,6 +179,10 @@ class Views:
                 for number in entry["services"]:
                     self.containing.setdefault(number, []).append(entry)
         self.site_root = "" if lang == self.source_lang else "../"  # this language's root → the site root
+
+    def tag_of(self, lang: str) -> str | None:
+        """A language code → its BCP 47 tag when it is not this page's language (None when it is)."""
+        return None if lang == self.lang else next(x.html_lang for x in self.config.languages if x.code == lang)
 
     def t(self, key: str, **values: object) -> str:
         """Interface string key → localized text with {placeholders} filled."""
@@ -308,6 +313,7 @@ class Views:
             summary=service.summary[self.lang],
             chapter=Link(chapter.title[self.lang], link(here, page_path("chapters", chapter.id))),
             labels=self.labels(),
+            official_tag=self.tag_of(self.source_lang),
             provisions=tuple(self.provision(p) for p in service.provisions),
             departments=departments,
             apply=self.apply_view(service.apply) if service.apply else None,
@@ -428,10 +434,6 @@ class PageViews(Views):
                            tuple(self.services_of(c.services, here)), targets,
                            Link(self.t("plan"), link(here, plan_path)) if plan_path in plan_pages else None,
                            self.booklet_links(here, lambda b: b["kind"] == "chapter" and b["id"] == c.id))
-
-    def tag_of(self, lang: str) -> str | None:
-        """A language code → its BCP 47 tag when it is not this page's language (None when it is)."""
-        return None if lang == self.lang else next(x.html_lang for x in self.config.languages if x.code == lang)
 
     def target_value(self, target: Target) -> str:
         """A target → its value as a phrase, e.g. 'at least 90%' / '90%以上'."""
