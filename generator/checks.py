@@ -154,10 +154,29 @@ def word_errors(codes: Sequence[str]) -> Any:
     return check
 
 
-def schema_message(error: ValidationError) -> str:  # noqa: PLR0911  (one message per schema keyword)
+def eligibility_errors(validator: Any, enabled: bool, instance: Any, schema: dict[str, Any]) -> Iterator[ValidationError]:
+    """The "x-eligibility" keyword: exactly one of `everyone: true` and `any: [rule sets]`."""
+    if not (enabled and isinstance(instance, dict)):
+        return
+    if "everyone" in instance and "any" in instance:
+        yield ValidationError("expected either everyone: true or any: [rule sets], not both", path=["any"])
+    elif "everyone" not in instance and "any" not in instance:
+        yield ValidationError("expected everyone: true or any: [rule sets], got neither")
+
+
+def range_errors(validator: Any, enabled: bool, instance: Any, schema: dict[str, Any]) -> Iterator[ValidationError]:
+    """The "x-range" keyword: a {min, max} range whose min is not above its max."""
+    if not (enabled and isinstance(instance, dict)):
+        return
+    low, high = instance.get("min"), instance.get("max")
+    if isinstance(low, int) and isinstance(high, int) and low > high:
+        yield ValidationError(f"min {low} is more than max {high}", path=["min"])
+
+
+def schema_message(error: ValidationError) -> str:  # noqa: PLR0911, C901  (one message per schema keyword)
     """A jsonschema error → an editor's message: what was expected, what was found."""
     kind, found, schema = error.validator, error.instance, error.schema
-    if kind in ("x-text", "x-words", "x-sentence", "x-unit"):
+    if kind in ("x-text", "x-words", "x-sentence", "x-unit", "x-eligibility", "x-range"):
         return str(error.message)
     if kind == "type":
         allowed = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
@@ -171,17 +190,26 @@ def schema_message(error: ValidationError) -> str:  # noqa: PLR0911  (one messag
         known = list(schema.get("properties", {}))
         guess = difflib.get_close_matches(error.path_key, known, n=1)
         return f"unknown field '{error.path_key}'" + (f" (did you mean '{guess[0]}'?)" if guess else "")
-    if kind in ("pattern", "enum", "maxLength", "minimum", "exclusiveMinimum") and "x-expected" in schema:
+    if kind in ("pattern", "enum", "const", "maxLength", "minimum", "maximum", "exclusiveMinimum") and "x-expected" in schema:
         return f"expected {schema['x-expected']}, got {describe(found)}"
     if kind == "minLength" or (kind == "pattern" and isinstance(found, str) and not found.strip()):
         return f"expected non-empty text, got {describe(found)}"
     if kind == "minItems":
         return f"expected at least {error.validator_value} item(s), got {len(found)}"
+    if kind == "minProperties":
+        return f"expected at least {error.validator_value} field(s), got an empty mapping"
+    if kind == "uniqueItems":
+        return f"expected each value once, got {describe(repeated(found))} twice"
     if kind == "minimum":
         return f"expected a number of at least {error.validator_value}, got {describe(found)}"
     if kind == "exclusiveMinimum":
         return f"expected a number more than {error.validator_value}, got {describe(found)}"
     return str(error.message)
+
+
+def repeated(values: list[Any]) -> Any:
+    """The first value a list holds twice."""
+    return next(v for i, v in enumerate(values) if v in values[:i])
 
 
 def resolves_to_number(text: str) -> bool:
@@ -217,7 +245,8 @@ def check_schema(data: object, root: Node, schema: dict[str, Any], languages: Se
     """Plain data → one problem per schema violation, at the offending value."""
     validator_class = extend(Draft202012Validator, {
         "x-text": text_errors(languages), "x-words": word_errors([c for c, _ in languages]),
-        "x-sentence": sentence_errors(languages), "x-unit": unit_errors(languages)})
+        "x-sentence": sentence_errors(languages), "x-unit": unit_errors(languages),
+        "x-eligibility": eligibility_errors, "x-range": range_errors})
     validator = validator_class(schema)
     leaves = [single for error in validator.iter_errors(data) for leaf in leaf_errors(error) for single in split_errors(leaf)]
     misspelt = {error_path(e)[:-1] + (guess,) for e in leaves if e.validator == "additionalProperties"
@@ -364,6 +393,28 @@ def text_fields(data: object, path: Path = ()) -> Iterator[tuple[Path, dict[str,
             yield from text_fields(value, path + (i,))
 
 
+EVERYONE = "everyone"  # the audience id that lists the services for all residents
+
+
+def check_everyone(data: dict[str, Any], root: Node) -> list[Problem]:
+    """The audience 'everyone' (when defined) lists exactly the services whose eligibility is everyone: true."""
+    if EVERYONE not in ids(data, "audiences"):
+        return []
+    problems = []
+    for i, service in items(data, "services"):
+        eligibility, audiences = service.get("eligibility"), service.get("audiences")
+        if not isinstance(eligibility, dict) or not isinstance(audiences, list):
+            continue
+        for_all = eligibility.get("everyone") is True
+        if EVERYONE in audiences and not for_all:
+            problems.append(problem_at(root, ("services", i, "audiences", audiences.index(EVERYONE)),
+                                       f"audience '{EVERYONE}' is only for services whose eligibility is everyone: true"))
+        elif for_all and EVERYONE not in audiences:
+            problems.append(problem_at(root, ("services", i, "eligibility", "everyone"),
+                                       f"a service for everyone must list audience '{EVERYONE}' in audiences"))
+    return problems
+
+
 def check_across(data: object, root: Node, codes: Sequence[str]) -> list[Problem]:
     """Plain data → problems that involve more than one item."""
     if not isinstance(data, dict):
@@ -381,6 +432,7 @@ def check_across(data: object, root: Node, codes: Sequence[str]) -> list[Problem
     problems += check_unique(data, root, "channels", "id") + check_scopes(data, root, chapters)
     problems += check_appendix_departments(data, root, depts) + check_history_order(data, root)
     problems += check_apply_lines(data, root, codes) + check_says_something(data, root)
+    problems += check_everyone(data, root)
     return problems + check_glossary(data, root, codes)
 
 

@@ -16,16 +16,19 @@ from .model import (
     Chapter,
     Contact,
     Department,
+    Eligibility,
     Handbook,
     HistoryEntry,
     Language,
     Provision,
+    RuleSet,
     Service,
     SiteConfig,
     Source,
     Target,
     Term,
     Text,
+    Years,
 )
 from .yamlnodes import LIMIT_HINT, Limits, load_nodes, to_plain
 
@@ -189,12 +192,41 @@ def build_service(data: dict[str, Any], aliases: dict[str, str], short: dict[str
                          for p in data["provisions"]),
         departments=departments,
         audiences=tuple(data["audiences"]),
+        eligibility=build_eligibility(data["eligibility"]),
         keywords={code: tuple(words) for code, words in data["keywords"].items()},
         note=optional_text(data, "note"),
         appendix_departments=data.get("appendix_departments") or "、".join(short[d] for d in departments),
         history=tuple(build_history(h) for h in data.get("history") or []),
         apply=build_apply(data["apply"], codes) if "apply" in data else None,
     )
+
+
+def build_eligibility(data: dict[str, Any]) -> Eligibility:
+    """Validated eligibility mapping → Eligibility."""
+    return Eligibility(everyone=data.get("everyone", False), any=tuple(build_ruleset(r) for r in data.get("any", [])))
+
+
+def build_ruleset(data: dict[str, Any]) -> RuleSet:
+    """Validated rule set mapping → RuleSet."""
+    return RuleSet(
+        age=build_years(data.get("age")),
+        sex=data.get("sex"),
+        residence=data.get("residence"),
+        status=tuple(data.get("status", ())),
+        disability=tuple(data.get("disability", ())),
+        pregnant=data.get("pregnant", False),
+        child=build_years(data.get("child")),
+        school=tuple(data.get("school", ())),
+        work=tuple(data.get("work", ())),
+        veteran=data.get("veteran", False),
+        family_planning=tuple(data.get("family-planning", ())),
+        other=optional_text(data, "other"),
+    )
+
+
+def build_years(data: dict[str, int] | None) -> Years | None:
+    """Validated {min, max} mapping (or nothing) → Years (or None)."""
+    return Years(data.get("min"), data.get("max")) if data is not None else None
 
 
 def build_term(data: dict[str, Any]) -> Term:

@@ -160,6 +160,40 @@ class Apply:
 
 
 @dataclass(frozen=True)
+class Years:
+    """A range of years, both ends included."""
+
+    min: int | None  # lowest age, or None for no lower bound
+    max: int | None  # highest age, or None for no upper bound
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    """One way to qualify for a service: every criterion given must hold (None = does not matter)."""
+
+    age: Years | None = None  # the person's age
+    sex: str | None = None  # "male" or "female"
+    residence: str | None = None  # "urban" or "rural" household registration, or "ask" (depends on where one lives or works)
+    status: tuple[str, ...] = ()  # any one of dibao, tekun, registered-poor, low-income
+    disability: tuple[int, ...] = ()  # any one of these disability certificate grades (1 is the most severe)
+    pregnant: bool = False  # the person is pregnant
+    child: Years | None = None  # a child in the household aged within
+    school: tuple[str, ...] = ()  # a child in the household at one of these stages
+    work: tuple[str, ...] = ()  # any one of unemployed, graduate, employee, flexible
+    veteran: bool = False  # the person is a veteran
+    family_planning: tuple[str, ...] = ()  # any one of only-child, two-daughters, child-died-or-disabled
+    other: Text | None = None  # a condition no dimension covers, quoted from the source
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    """Who a service is for: everyone, or any one of several rule sets."""
+
+    everyone: bool  # the service is for all residents
+    any: tuple[RuleSet, ...]  # alternatives; empty when everyone is true
+
+
+@dataclass(frozen=True)
 class Service:
     """One of the basic public services."""
 
@@ -171,6 +205,7 @@ class Service:
     provisions: tuple[Provision, ...]  # usually one; No. 73 has two
     departments: tuple[str, ...]  # department ids, in the appendix's order (which says nothing about who leads)
     audiences: tuple[str, ...]  # audience ids
+    eligibility: Eligibility  # who it is for, as rules the finder evaluates
     keywords: Mapping[str, tuple[str, ...]]  # language → words residents use
     note: Text | None  # editor's note, if any
     appendix_departments: str = ""  # the appendix's own 主责单位 text, verbatim (short names joined by 、 if not given)

@@ -26,7 +26,7 @@ def sub(old: str, new: str, file: str = "services.yaml") -> tuple[str, str, str 
 
 
 def summary(flow: str) -> tuple[str, str, str]:
-    """Edit: replace service 2's summary (line 49) by `flow`."""
+    """Edit: replace service 2's summary (line 51) by `flow`."""
     return sub("    summary: {zh: 学生免学费。, en: Students pay no tuition fees.}\n", f"    summary: {flow}\n")
 
 
@@ -66,55 +66,55 @@ CASES = [
      "services.yaml:22:17: invalid UTF-8 byte 0xff; save the file as UTF-8"),
     ("billion-laughs", raw(BOMB), f"services.yaml:1:4: {ALIASES}"),
     ("anchor", sub("    aliases: [县财政局]", "    aliases: &finance [县财政局]"), f"services.yaml:20:14: {ALIASES}"),
-    ("alias", sub("    departments: [县教体局]", "    departments: *deps"), f"services.yaml:46:18: {ALIASES}"),
+    ("alias", sub("    departments: [县教体局]", "    departments: *deps"), f"services.yaml:47:18: {ALIASES}"),
     ("python-tag", sub('  date: "', '  date: !!python/object "'),
      "services.yaml:5:9: YAML tags such as !!python/object are not allowed"),
     ("deep-nesting", sub("glossary:\n", "deep: " + "[" * DEEP + "]" * DEEP + "\nglossary:\n"),
-     "services.yaml:50:71: nested more than 64 levels deep"),
+     "services.yaml:52:71: nested more than 64 levels deep"),
     ("two-documents", sub("glossary:\n", "---\nglossary:\n"),
-     "services.yaml:50:1: more than one YAML document ('---'); keep everything in one document"),
+     "services.yaml:52:1: more than one YAML document ('---'); keep everything in one document"),
     ("six-megabytes", raw(SIX_MB),
      f"services.yaml:1:1: file is {len(SIX_MB):,} bytes; the limit is 5,242,880 bytes (set under limits: in site_config.yml)"),
     ("top-level-list", raw(b"- a\n- b\n"), "services.yaml:1:1: expected a mapping, got a list"),
     ("duplicate-id", sub("  - id: fee-exemptions", "  - id: school-meals"),
-     "services.yaml:38:9: services[1].id: duplicate id 'school-meals'; already used by services[0] at line 26"),
+     "services.yaml:39:9: services[1].id: duplicate id 'school-meals'; already used by services[0] at line 26"),
     ("duplicate-number", sub("    number: 2\n", "    number: 1\n"),
-     "services.yaml:39:13: services[1].number: duplicate number 1; already used by services[0] at line 27"),
+     "services.yaml:40:13: services[1].number: duplicate number 1; already used by services[0] at line 27"),
     ("number-gap", sub("    number: 2\n", "    number: 3\n"),
-     "services.yaml:39:13: services[1].number: expected a number from 1 to 2 (numbers run from 1 without gaps), got 3"),
+     "services.yaml:40:13: services[1].number: expected a number from 1 to 2 (numbers run from 1 without gaps), got 3"),
     ("unknown-department", sub("    departments: [县教体局]", "    departments: [县教育局]"),
-     "services.yaml:46:19: services[1].departments[0]: unknown department '县教育局'"),
+     "services.yaml:47:19: services[1].departments[0]: unknown department '县教育局'"),
     ("unknown-chapter", sub("    number: 2\n    chapter: education", "    number: 2\n    chapter: health"),
-     "services.yaml:40:14: services[1].chapter: unknown chapter 'health'"),
-    ("unknown-audience", sub("[children-students]\n    keywords: {zh: [免", "[elderly]\n    keywords: {zh: [免"),
-     "services.yaml:47:17: services[1].audiences[0]: unknown audience 'elderly'"),
+     "services.yaml:41:14: services[1].chapter: unknown chapter 'health'"),
+    ("unknown-audience", sub("[children-students]\n    eligibility: {every", "[elderly]\n    eligibility: {every"),
+     "services.yaml:48:17: services[1].audiences[0]: unknown audience 'elderly'"),
     ("missing-en", sub("    name: {zh: 免学费, en: Free tuition}", "    name: {zh: 免学费}"),
-     "services.yaml:41:11: services[1].name.en: missing; expected text in language 'en'"),
+     "services.yaml:42:11: services[1].name.en: missing; expected text in language 'en'"),
     ("empty-en", sub("    name: {zh: 免学费, en: Free tuition}", '    name: {zh: 免学费, en: ""}'),
-     "services.yaml:41:25: services[1].name.en: expected non-empty text, got ''"),
+     "services.yaml:42:25: services[1].name.en: expected non-empty text, got ''"),
     ("null-en", sub("    name: {zh: 免学费, en: Free tuition}", "    name: {zh: 免学费, en: }"),
-     "services.yaml:41:24: services[1].name.en: expected text, got nothing"),
+     "services.yaml:42:24: services[1].name.en: expected text, got nothing"),
     ("unknown-language", sub("en: Free tuition}", "en: Free tuition, fr: Gratuit}"),
-     "services.yaml:41:43: services[1].name.fr: unknown language 'fr'; expected one of zh, en"),
+     "services.yaml:42:43: services[1].name.fr: unknown language 'fr'; expected one of zh, en"),
     ("chinese-in-en", sub("en: Free tuition}", "en: Free 学费 tuition}"),
-     "services.yaml:41:25: services[1].name.en: expected text in Latin script, "
+     "services.yaml:42:25: services[1].name.en: expected text in Latin script, "
      "got Chinese character '学' at character 6"),
     ("slug-dotdot", sub("  - id: fee-exemptions", "  - id: ../x"),
-     f"services.yaml:38:9: services[1].id: {SLUG}, got '../x'"),
+     f"services.yaml:39:9: services[1].id: {SLUG}, got '../x'"),
     ("slug-space", sub("  - id: fee-exemptions", "  - id: Has Space"),
-     f"services.yaml:38:9: services[1].id: {SLUG}, got 'Has Space'"),
+     f"services.yaml:39:9: services[1].id: {SLUG}, got 'Has Space'"),
     ("number-as-word", sub("    number: 2\n", "    number: one\n"),
-     "services.yaml:39:13: services[1].number: expected a whole number, got 'one'"),
+     "services.yaml:40:13: services[1].number: expected a whole number, got 'one'"),
     ("provisions-as-string", sub("""    provisions:
       - recipients: {zh: 学生, en: Students}
         standard: {zh: 免除学费。, en: No tuition fees.}
         funding: {zh: 县承担。, en: Paid by the county.}
 """, "    provisions: free tuition for everyone\n"),
-     "services.yaml:42:17: services[1].provisions: expected a list, got 'free tuition for everyone'"),
+     "services.yaml:43:17: services[1].provisions: expected a list, got 'free tuition for everyone'"),
     ("unknown-field", sub("      - recipients: {zh: 学生", "      - recipents: {zh: 学生"),
-     "services.yaml:43:9: services[1].provisions[0].recipents: unknown field 'recipents' (did you mean 'recipients'?)"),
+     "services.yaml:44:9: services[1].provisions[0].recipents: unknown field 'recipents' (did you mean 'recipients'?)"),
     ("missing-required", sub("    keywords: {zh: [免学费], en: [free school]}\n", ""),
-     "services.yaml:38:5: services[1].keywords: missing required field 'keywords'"),
+     "services.yaml:39:5: services[1].keywords: missing required field 'keywords'"),
     ("bad-date", sub('  date: "2018-12-29"', "  date: 29/12/2018"),
      "services.yaml:5:9: source.date: expected a date written YYYY-MM-DD, got '29/12/2018'"),
     ("glossary", sub("en: Students in compulsory education}", "en: Students in basic schooling}"),
@@ -132,23 +132,23 @@ CASES = [
      "services.yaml:13:67: chapters[0].targets[0].unit.en: expected the unit in the singular and without a scale word, "
      "e.g. 'person' (numbers are scaled from 万 and made plural when shown), got 'square metres'"),
     ("summary-missing", sub("    summary: {zh: 学生免学费。, en: Students pay no tuition fees.}\n", ""),
-     "services.yaml:38:5: services[1].summary: missing required field 'summary'"),
+     "services.yaml:39:5: services[1].summary: missing required field 'summary'"),
     ("summary-empty-en", summary('{zh: 免除学费。, en: ""}'),
-     "services.yaml:49:30: services[1].summary.en: expected non-empty text, got ''"),
+     "services.yaml:51:30: services[1].summary.en: expected non-empty text, got ''"),
     ("summary-chinese-in-en", summary("{zh: 免除学费。, en: No 学费.}"),
-     "services.yaml:49:30: services[1].summary.en: expected text in Latin script, got Chinese character '学' at character 4"),
+     "services.yaml:51:30: services[1].summary.en: expected text in Latin script, got Chinese character '学' at character 4"),
     ("summary-zh-too-long", summary("{zh: " + "免" * 60 + "。, en: No fees.}"),
-     "services.yaml:49:19: services[1].summary.zh: expected at most 60 characters (one line), got 61"),
+     "services.yaml:51:19: services[1].summary.zh: expected at most 60 characters (one line), got 61"),
     ("summary-en-too-long", summary("{zh: 免除学费。, en: " + "No fees " * 20 + "at all.}"),
-     "services.yaml:49:30: services[1].summary.en: expected at most 160 characters (one line), got 167"),
+     "services.yaml:51:30: services[1].summary.en: expected at most 160 characters (one line), got 167"),
     ("summary-zh-cut-off", summary("{zh: 免除义务教育阶段学生的学, en: No fees.}"),
-     "services.yaml:49:19: services[1].summary.zh: expected a full sentence ending with '。', "
+     "services.yaml:51:19: services[1].summary.zh: expected a full sentence ending with '。', "
      "got text ending with '免除义务教育阶段学生的学'"),
     ("summary-en-cut-off", summary("{zh: 免除学费。, en: Students pay no tuition fees for their}"),
-     "services.yaml:49:30: services[1].summary.en: expected a full sentence ending with '.', "
+     "services.yaml:51:30: services[1].summary.en: expected a full sentence ending with '.', "
      "got text ending with 'es for their'"),
     ("summary-en-two-lines", summary('{zh: 免除学费。, en: "No tuition\\nfees."}'),
-     "services.yaml:49:30: services[1].summary.en: expected one line, got a line break at character 11"),
+     "services.yaml:51:30: services[1].summary.en: expected one line, got a line break at character 11"),
     ("alias-of-two-departments", sub("    aliases: [县财政局]", "    aliases: [县财政局, 县教体局]"),
      "services.yaml:20:21: departments[1].aliases[1]: alias '县教体局' already names department 'education-sports'"),
     ("config-bad-script", sub("script: Latn", "script: Latin", file="site_config.yml"),
@@ -165,8 +165,107 @@ CASES = [
      f"services.yaml:1:1: file is {len(TINY_SERVICES.encode()):,} bytes; the limit is 1,049 bytes "
      "(set under limits: in site_config.yml)"),
     ("services-over-configured-values", sub("site_url:", "limits: {services_values: 20}\nsite_url:", file="site_config.yml"),
-     "services.yaml:1:1: more than 20 lines and list items (77); the file is too large (set under limits: in site_config.yml)"),
+     "services.yaml:1:1: more than 20 lines and list items (80); the file is too large (set under limits: in site_config.yml)"),
 ]
+
+
+def eligibility(value: str) -> tuple[str, str, str]:
+    """Edit: the second tiny service's eligibility (line 49) becomes `value`, which starts at column 18."""
+    return sub("    eligibility: {everyone: true}\n", f"    eligibility: {value}\n")
+
+
+ELIG = "services.yaml:49:{col}: services[1].eligibility{path}: {message}"
+ELIGIBILITY_CASES = [
+    # id, eligibility value, column, path, message; the value starts at column 18, columns point at the offending key or value
+    ("unknown-criterion", "{any: [{income: low}]}", 26, ".any[0].income", "unknown field 'income'"),
+    ("misspelt-criterion", "{any: [{veterans: true}]}", 26, ".any[0].veterans",
+     "unknown field 'veterans' (did you mean 'veteran'?)"),
+    ("age-min-above-max", "{any: [{age: {min: 70, max: 60}}]}", 37, ".any[0].age.min", "min 70 is more than max 60"),
+    ("child-min-above-max", "{any: [{child: {min: 6, max: 3}}]}", 39, ".any[0].child.min", "min 6 is more than max 3"),
+    ("age-negative", "{any: [{age: {min: -1}}]}", 37, ".any[0].age.min",
+     "expected a whole number of years from 0 to 150, got the number -1"),
+    ("age-as-text", "{any: [{age: {min: sixty}}]}", 37, ".any[0].age.min", "expected a whole number, got 'sixty'"),
+    ("age-empty", "{any: [{age: {}}]}", 31, ".any[0].age", "expected at least 1 field(s), got an empty mapping"),
+    ("unknown-status", "{any: [{status: [poor]}]}", 35, ".any[0].status[0]",
+     "expected one of dibao, tekun, registered-poor, low-income, got 'poor'"),
+    ("status-twice", "{any: [{status: [dibao, dibao]}]}", 34, ".any[0].status", "expected each value once, got 'dibao' twice"),
+    ("status-not-a-list", "{any: [{status: dibao}]}", 34, ".any[0].status", "expected a list, got 'dibao'"),
+    ("disability-grade-5", "{any: [{disability: [5]}]}", 39, ".any[0].disability[0]",
+     "expected a disability certificate grade from 1 to 4, got the number 5"),
+    ("disability-grade-0", "{any: [{disability: [1, 0]}]}", 42, ".any[0].disability[1]",
+     "expected a disability certificate grade from 1 to 4, got the number 0"),
+    ("unknown-sex", "{any: [{sex: man}]}", 31, ".any[0].sex", "expected male or female, got 'man'"),
+    ("unknown-residence", "{any: [{residence: town}]}", 37, ".any[0].residence",
+     "expected urban, rural or ask (urban/rural: household registration; ask: depends on where one lives or works), got 'town'"),
+    ("unknown-school", "{any: [{school: [college]}]}", 35, ".any[0].school[0]",
+     "expected one of preschool, primary, junior, senior, vocational, university, got 'college'"),
+    ("unknown-work", "{any: [{work: [retired]}]}", 33, ".any[0].work[0]",
+     "expected one of unemployed, graduate, employee, flexible, got 'retired'"),
+    ("unknown-family-planning", "{any: [{family-planning: [twins]}]}", 44, ".any[0].family-planning[0]",
+     "expected one of only-child, two-daughters, child-died-or-disabled, got 'twins'"),
+    ("pregnant-false", "{any: [{pregnant: false}]}", 36, ".any[0].pregnant",
+     "expected true (leave 'pregnant' out when it does not matter), got false"),
+    ("veteran-text", "{any: [{veteran: yes}]}", 35, ".any[0].veteran",
+     "expected true (leave 'veteran' out when it does not matter), got 'yes'"),
+    ("everyone-false", "{everyone: false}", 29, ".everyone",
+     "expected true (leave 'everyone' out when the service is not for all residents), got false"),
+    ("everyone-and-any", "{everyone: true, any: [{age: {min: 6}}]}", 40, ".any",
+     "expected either everyone: true or any: [rule sets], not both"),
+    ("neither-everyone-nor-any", "{other: x}", 19, ".other", "unknown field 'other'"),
+    ("empty-eligibility", "{}", 18, "", "expected everyone: true or any: [rule sets], got neither"),
+    ("empty-any", "{any: []}", 24, ".any", "expected at least 1 item(s), got 0"),
+    ("empty-rule-set", "{any: [{}]}", 25, ".any[0]", "expected at least 1 field(s), got an empty mapping"),
+    ("other-without-en", "{any: [{other: {zh: 符合条件的}}]}", 33, ".any[0].other.en", "missing; expected text in language 'en'"),
+]
+
+
+@pytest.mark.parametrize(("value", "col", "path", "message"),
+                         [pytest.param(v, c, p, m, id=i) for i, v, c, p, m in ELIGIBILITY_CASES])
+def test_bad_eligibility_is_reported(tiny_handbook: Path, run_cli, value: str, col: int, path: str, message: str) -> None:
+    apply_edit(tiny_handbook, eligibility(value))
+    check_broken(tiny_handbook, run_cli, ELIG.format(col=col, path=path, message=message))
+
+
+def test_missing_eligibility_is_reported(tiny_handbook: Path, run_cli) -> None:
+    apply_edit(tiny_handbook, sub("    eligibility: {everyone: true}\n", ""))
+    check_broken(tiny_handbook, run_cli, "services.yaml:39:5: services[1].eligibility: missing required field 'eligibility'")
+
+
+def test_good_eligibility_passes(tiny_handbook: Path, run_cli) -> None:
+    rules = ("{any: [{age: {min: 60}, sex: male, residence: rural, family-planning: [only-child, two-daughters]}, "
+             "{status: [dibao], disability: [1, 2], pregnant: true, child: {max: 3}, school: [primary], work: [unemployed], "
+             "veteran: true, other: {zh: 符合条件的, en: Those who qualify}}]}")
+    apply_edit(tiny_handbook, eligibility(rules))
+    assert run_cli("--root", str(tiny_handbook), "check")[:3:2] == (0, "")
+
+
+EVERYONE_AUDIENCE = sub("audiences:\n  - id: children-students\n", """audiences:
+  - id: everyone
+    name: {zh: 全体居民, en: Everyone}
+    description: {zh: 所有居民。, en: All residents.}
+  - id: children-students
+""")  # three lines added above the services: the first service's audiences are on line 38, the second's eligibility on 52
+
+
+def test_everyone_audience_on_a_service_not_for_everyone_is_reported(tiny_handbook: Path, run_cli) -> None:
+    apply_edit(tiny_handbook, EVERYONE_AUDIENCE)
+    apply_edit(tiny_handbook, sub("    audiences: [children-students]\n    eligibility: {any",
+                                  "    audiences: [children-students, everyone]\n    eligibility: {any"))
+    check_broken(tiny_handbook, run_cli, "services.yaml:38:36: services[0].audiences[1]: "
+                                         "audience 'everyone' is only for services whose eligibility is everyone: true")
+
+
+def test_service_for_everyone_without_the_everyone_audience_is_reported(tiny_handbook: Path, run_cli) -> None:
+    apply_edit(tiny_handbook, EVERYONE_AUDIENCE)
+    check_broken(tiny_handbook, run_cli, "services.yaml:52:29: services[1].eligibility.everyone: "
+                                         "a service for everyone must list audience 'everyone' in audiences")
+
+
+def test_service_for_everyone_with_the_everyone_audience_passes(tiny_handbook: Path, run_cli) -> None:
+    apply_edit(tiny_handbook, EVERYONE_AUDIENCE)
+    apply_edit(tiny_handbook, sub("    audiences: [children-students]\n    eligibility: {every",
+                                  "    audiences: [children-students, everyone]\n    eligibility: {every"))
+    assert run_cli("--root", str(tiny_handbook), "check")[:3:2] == (0, "")
 
 
 def apply_edit(root: Path, edit: tuple[str, str | None, str | bytes]) -> None:
@@ -211,9 +310,9 @@ def test_three_problems_are_reported_in_one_run_sorted_by_line(tiny_handbook: Pa
     apply_edit(tiny_handbook, sub("  - id: fee-exemptions", "  - id: school-meals"))
     err = check_broken(tiny_handbook, run_cli, "3 problems found; nothing was written.")
     assert err.splitlines()[:3] == [
-        "services.yaml:38:9: services[1].id: duplicate id 'school-meals'; already used by services[0] at line 26",
-        "services.yaml:41:11: services[1].name.en: missing; expected text in language 'en'",
-        "services.yaml:46:19: services[1].departments[0]: unknown department '县教育局'",
+        "services.yaml:39:9: services[1].id: duplicate id 'school-meals'; already used by services[0] at line 26",
+        "services.yaml:42:11: services[1].name.en: missing; expected text in language 'en'",
+        "services.yaml:47:19: services[1].departments[0]: unknown department '县教育局'",
     ]
     lines = [int(m.group(1)) for m in re.finditer(r"^services\.yaml:(\d+):", err, re.MULTILINE)]
     assert lines == sorted(lines)

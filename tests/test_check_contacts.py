@@ -32,7 +32,7 @@ CASES = [
     ("phone-shape", sub('phone: "0812-8600000"', 'phone: "8600000"'),
      f"services.yaml:23:14: departments[1].contact.phone: {PHONE}, got '8600000'"),
     ("phone-as-number", sub('phone: "12345"', "phone: 12345"),
-     "services.yaml:72:12: channels[0].phone: expected text, got the number 12345"),
+     "services.yaml:74:12: channels[0].phone: expected text, got the number 12345"),
     ("website-http", sub("website: https://example.org/finance/", "website: http://example.org/finance/"),
      f"services.yaml:25:16: departments[1].contact.website: {HTTPS}, got 'http://example.org/finance/'"),
     ("online-http", sub("online: https://example.org/apply/", "online: http://example.org/apply/"),
@@ -65,11 +65,11 @@ CASES = [
      "services.yaml:42:27: services[0].appendix_departments: names departments finance, education-sports; "
      "expected those under departments, in their order: education-sports, finance"),
     ("channel-unknown-chapter", sub("    scope: all\n", "    scope: [health]\n"),
-     "services.yaml:73:13: channels[0].scope[0]: unknown chapter 'health'"),
+     "services.yaml:75:13: channels[0].scope[0]: unknown chapter 'health'"),
     ("channel-scope-word", sub("    scope: all\n", "    scope: everyone\n"),
-     "services.yaml:73:12: channels[0].scope: expected 'all' or a list of chapter ids, got 'everyone'"),
+     "services.yaml:75:12: channels[0].scope: expected 'all' or a list of chapter ids, got 'everyone'"),
     ("channel-without-source", sub("    source: {zh: 测试文件, en: Test document}\n", ""),
-     "services.yaml:70:5: channels[0].source: missing required field 'source'"),
+     "services.yaml:72:5: channels[0].source: missing required field 'source'"),
 ]
 
 
@@ -115,5 +115,5 @@ def test_check_prints_stale_dates_as_warnings_and_succeeds(act_project: Path, ru
     code, out, err = run_cli("--root", str(act_project), "check")
     assert code == 0 and out.startswith("ok: ")
     assert err.splitlines() == [
-        "warning: services.yaml:75:15: channels[0].verified: verified 2020-03-01, more than 12 months before today "
+        "warning: services.yaml:77:15: channels[0].verified: verified 2020-03-01, more than 12 months before today "
         f"({date.today().isoformat()}); check it against its source again and update the date"]
