@@ -77,7 +77,7 @@ HOSTILE_SERVICES = f"""\
 source:
   title: {text("测试规划" + SCRIPT, "Test plan " + SCRIPT)}
   issuer: {text("测试县人民政府" + IMG, "Test County Government " + IMG)}
-  number: {q("测府发〔2018〕1号 " + SEVEN)}
+  number: {text("测府发〔2018〕1号 " + SEVEN, "Ce Fu Fa [2018] No. 1 " + SEVEN)}
   date: "2018-12-29"
 chapters:
   - id: education
@@ -443,7 +443,7 @@ def write(rel: str, content: str) -> Callable[[Path], None]:
 
 FAILURES = {f.id: f for f in [
     Failure("data", replace("services.yaml", "    departments: [县教体局]", "    departments: [县教育局]"),
-            re.escape("services.yaml:46:19: services[1].departments[0]: unknown department '县教育局'")),
+            re.escape("services.yaml:47:19: services[1].departments[0]: unknown department '县教育局'")),
     Failure("jinja", append("templates/site/service.md.j2", "\n{{ nope }}\n"),
             r"error: templates/site/service\.md\.j2\b.*'nope' is undefined"),
     Failure("typst", append("templates/booklets/booklet.typ", "\n#unknown-function()\n"),
