@@ -64,7 +64,7 @@ def booklet_file(language: str, kind: str, item: str | None, edition: str, impos
 
 
 def department_services(handbook: Handbook, dept_id: str) -> tuple[int, ...]:
-    """Services a department leads or co-delivers, grouped by chapter (chapter order, then number)."""
+    """Services a department is responsible for, grouped by chapter (chapter order, then number)."""
     return tuple(n for c in handbook.chapters for n in c.services if dept_id in handbook.service(n).departments)
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from .assets import Assets
 from .model import Handbook, SiteConfig
-from .views import page_path
+from .views import format_date, page_path
 
 MARKDOWN_EXTENSIONS: list[Any] = ["attr_list", "md_in_html", "admonition", "pymdownx.details", "tables",
                                   {"toc": {"permalink": False}}]
@@ -47,6 +47,21 @@ def nav(handbook: Handbook, config: SiteConfig, lang: str, pages: dict[str, str]
         *([{t["plan"]: plan}] if plan else []),
         {t["more"]: about},
     ]
+
+
+def footer(handbook: Handbook, config: SiteConfig, lang: str, pages: dict[str, str]) -> dict[str, Any]:
+    """What every page's footer says: who issued the source document and when, and links (from this language's root)
+    to the open data, the accessibility statement and How to use."""
+    t, source = config.strings[lang], handbook.source
+    to_site_root = "../" * lang_root(config, lang).count("/")
+    links = [(t["footer_data_json"], f"{to_site_root}data/services.json"),
+             (t["footer_data_csv"], f"{to_site_root}data/services.csv")]
+    pages_linked = (("accessibility", "accessibility"), ("how_to_use", "how-to-use"))  # (string key, page slug)
+    links += [(t[key], page_path(slug)[: -len("index.md")]) for key, slug in pages_linked if page_path(slug) in pages]
+    return {"issuer": t["footer_issuer"].format(issuer=source.issuer[lang]),
+            "source": t["footer_source"].format(issuer=source.issuer[lang], title=source.title[lang], number=source.number[lang],
+                                                date=format_date(source.date, t)),
+            "links": [{"text": text, "href": href} for text, href in links]}
 
 
 def material_language(code: str) -> str:
@@ -96,5 +111,6 @@ def mkdocs_config(handbook: Handbook, config: SiteConfig, lang: str, pages: dict
         "extra_javascript": [assets.names["assets/handbook.js"]],
         "extra": {"generator": False, "handbook": {
             "lang": lang, "alternates": [a for a in alternates if a["code"] != lang], "all_languages": alternates,
-            "strings": config.strings[lang], "search_index": f"search/index.{lang}.js"}},
+            "strings": config.strings[lang], "search_index": f"search/index.{lang}.js",
+            "footer": footer(handbook, config, lang, pages)}},
     }

@@ -130,8 +130,10 @@ class ServiceView:
     official_name: str  # source-language name
     currency: str  # the notice under the title: where the standard comes from, and that it may have changed
     last_changed: Link | None  # "Last changed: <date>" linking the change history, when the service has one
+    summary: str  # the reviewed one-line summary, as the page's opening line
     chapter: Link  # the chapter it belongs to
     labels: dict[str, Label]  # section key (standard, recipients, departments, funding) → its label
+    official_tag: str | None  # BCP 47 tag of the official column names when the page is in another language
     provisions: tuple[ProvisionView, ...]  # usually one
     departments: tuple[DepartmentBlock, ...]  # full names, in the appendix's order, with contacts when known
     apply: ApplyView | None  # how to apply, when a source gives it
@@ -157,6 +159,12 @@ def first_line(text: str, limit: int = 80) -> str:
     return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
 
 
+def format_date(iso: str, strings: Mapping[str, str]) -> str:
+    """YYYY-MM-DD and a language's strings → the date as that language writes it, e.g. 2018年12月29日 / 29 December 2018."""
+    year, month, day = (int(x) for x in iso.split("-"))
+    return strings["date_format"].format(year=year, month=month, day=day, month_name=strings["month_names"].split()[month - 1])
+
+
 class Views:
     """Builds view objects for one language."""
 
@@ -172,6 +180,10 @@ class Views:
                 for number in entry["services"]:
                     self.containing.setdefault(number, []).append(entry)
         self.site_root = "" if lang == self.source_lang else "../"  # this language's root → the site root
+
+    def tag_of(self, lang: str) -> str | None:
+        """A language code → its BCP 47 tag when it is not this page's language (None when it is)."""
+        return None if lang == self.lang else next(x.html_lang for x in self.config.languages if x.code == lang)
 
     def t(self, key: str, **values: object) -> str:
         """Interface string key → localized text with {placeholders} filled."""
@@ -221,9 +233,8 @@ class Views:
         return heapq.nsmallest(limit, (s for s in others.values() if closeness(s)[0] < 0), key=closeness)
 
     def format_date(self, iso: str) -> str:
-        """YYYY-MM-DD → a date as this language writes it, e.g. 2018年12月29日 / 29 December 2018."""
-        year, month, day = (int(x) for x in iso.split("-"))
-        return self.t("date_format", year=year, month=month, day=day, month_name=self.t("month_names").split()[month - 1])
+        """YYYY-MM-DD → a date as this language writes it."""
+        return format_date(iso, self.strings)
 
     def sourced(self, source: str, verified: str) -> str:
         """Where something was read and the day it was checked → one line."""
@@ -235,7 +246,7 @@ class Views:
             latest = service.history[0]
             return self.t("currency_notice", date=self.format_date(latest.date), source=latest.source[self.lang])
         source = self.handbook.source
-        document = self.t("currency_plan", title=source.title[self.lang], number=source.number)
+        document = self.t("currency_plan", title=source.title[self.lang], number=source.number[self.lang])
         return self.t("currency_notice", date=self.format_date(source.date), source=document)
 
     def last_changed(self, service: Service, from_path: str) -> Link | None:
@@ -308,8 +319,10 @@ class Views:
             official_name=service.name[self.source_lang],
             currency=self.currency(service),
             last_changed=self.last_changed(service, here),
+            summary=service.summary[self.lang],
             chapter=Link(chapter.title[self.lang], link(here, page_path("chapters", chapter.id))),
             labels=self.labels(),
+            official_tag=self.tag_of(self.source_lang),
             provisions=tuple(self.provision(p) for p in service.provisions),
             departments=departments,
             apply=self.apply_view(service.apply) if service.apply else None,
@@ -448,10 +461,6 @@ class PageViews(Views):
                            tuple(self.services_of(c.services, here)), targets,
                            Link(self.t("plan"), link(here, plan_path)) if plan_path in plan_pages else None,
                            self.booklet_links(here, lambda b: b["kind"] == "chapter" and b["id"] == c.id))
-
-    def tag_of(self, lang: str) -> str | None:
-        """A language code → its BCP 47 tag when it is not this page's language (None when it is)."""
-        return None if lang == self.lang else next(x.html_lang for x in self.config.languages if x.code == lang)
 
     def target_value(self, target: Target) -> str:
         """A target → its value as a phrase, e.g. 'at least 90%' / '90%以上'."""

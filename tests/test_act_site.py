@@ -143,3 +143,28 @@ def test_without_site_url_the_build_warns_once_and_leaves_out_what_needs_it(tmp_
     assert "第1项·测试县教育体育局、测试县财政局" in text
     assert not any("/Annots" in p and any(a.get_object().get("/A", {}).get("/URI") for a in p["/Annots"])
                    for p in reader.pages)
+
+
+FOOTER = {"zh": ["发布机关：盐边县人民政府", "本手册内容出自盐边县人民政府《盐边县“十三五”基本公共服务均等化规划》"
+                 "（盐边府发〔2018〕104号，2018年12月29日印发）。", "开放数据（JSON）", "开放数据（CSV）", "无障碍声明",
+                 "使用说明"],
+          "en": ["Issued by: Yanbian County People's Government", "issued 29 December 2018).", "Open data (JSON)",
+                 "Open data (CSV)", "Accessibility statement", "How to use this handbook"]}
+
+
+def test_every_page_has_the_footer_in_its_language(built_site: Path) -> None:
+    pages = sorted(built_site.rglob("*.html"))
+    assert len(pages) > 280
+    for page in pages:
+        lang = "en" if page.relative_to(built_site).parts[0] == "en" else "zh"
+        html = page.read_text(encoding="utf-8")
+        footer = html[html.index('<footer class="md-footer hb-footer"'):]
+        footer = " ".join(re.sub(r"<[^>]+>", " ", footer[:footer.index("</footer>")]).replace("&#39;", "'").split())
+        assert in_order(footer, *FOOTER[lang]), page
+
+
+def test_footer_links_lead_to_the_open_data_and_pages(built_site: Path) -> None:
+    html = (built_site / "en/services/minimum-living-allowance/index.html").read_text(encoding="utf-8")
+    footer = html[html.index('<footer class="md-footer hb-footer"'):]
+    hrefs = re.findall(r'href="([^"]+)"', footer[:footer.index("</footer>")])
+    assert hrefs == ["../../../data/services.json", "../../../data/services.csv", "../../accessibility/", "../../how-to-use/"]

@@ -459,7 +459,7 @@ def write(rel: str, content: str) -> Callable[[Path], None]:
 
 FAILURES = {f.id: f for f in [
     Failure("data", replace("services.yaml", "    departments: [县教体局]", "    departments: [县教育局]"),
-            re.escape("services.yaml:46:19: services[1].departments[0]: unknown department '县教育局'")),
+            re.escape("services.yaml:47:19: services[1].departments[0]: unknown department '县教育局'")),
     Failure("jinja", append("templates/site/service.md.j2", "\n{{ nope }}\n"),
             r"error: templates/site/service\.md\.j2\b.*'nope' is undefined"),
     Failure("typst", append("templates/booklets/booklet.typ", "\n#unknown-function()\n"),
