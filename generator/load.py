@@ -133,6 +133,7 @@ def build_service(data: dict[str, Any], aliases: dict[str, str]) -> Service:
         number=data["number"],
         chapter=data["chapter"],
         name=Text.of(data["name"]),
+        summary=Text.of(data["summary"]),
         provisions=tuple(Provision(Text.of(p["recipients"]), Text.of(p["standard"]), Text.of(p["funding"]))
                          for p in data["provisions"]),
         departments=tuple(dict.fromkeys(aliases[d] for d in data["departments"])),

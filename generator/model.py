@@ -155,6 +155,7 @@ class Service:
     number: int  # official number, 1–85
     chapter: str  # chapter id
     name: Text  # service name
+    summary: Text  # one plain sentence on what you get, faithful to the standard (lists, finder, leaflets, meta descriptions)
     provisions: tuple[Provision, ...]  # usually one; No. 73 has two
     departments: tuple[str, ...]  # department ids, primary first
     audiences: tuple[str, ...]  # audience ids

@@ -66,6 +66,7 @@ services:
     departments: [education-sports, 县财政局]
     audiences: [children-students]
     keywords: {zh: [营养餐], en: [school meals]}
+    summary: {zh: 义务教育学生每人每天获得4元。, en: Students in compulsory education get CNY 4 a day.}
   - id: fee-exemptions
     number: 2
     chapter: education
@@ -77,6 +78,7 @@ services:
     departments: [县教体局]
     audiences: [children-students]
     keywords: {zh: [免学费], en: [free school]}
+    summary: {zh: 学生免学费。, en: Students pay no tuition fees.}
 glossary:
   - term: {zh: 义务教育, en: compulsory education}
 """

@@ -214,3 +214,29 @@ def test_about_page_data_links_stay_inside_the_site(built_site: Path) -> None:
             target = posixpath.normpath(posixpath.join(posixpath.dirname(rel), href))
             assert not target.startswith(".."), (rel, href)
             assert (built_site / target).is_file(), (rel, href)
+
+
+# ---- (e) the plan's English uses the glossary, as services.yaml must (checks.check_glossary) ----
+
+def paragraphs(text: str) -> list[str]:
+    """Markdown → its blank-line-separated blocks."""
+    return [block for block in text.split("\n\n") if block.strip()]
+
+
+NOT_TERMS = ("协调解决",)  # words that contain a glossary term without being it (协调 + 解决 holds 调解, mediation)
+
+
+@pytest.mark.parametrize("name", PLAN_PAGES)
+def test_plan_english_uses_the_glossary(name: str) -> None:
+    """Where a zh paragraph uses a glossary term, the matching en paragraph uses its rendering."""
+    zh, en = (paragraphs((CONTENT / lang / "plan" / f"{name}.md").read_text(encoding="utf-8")) for lang in LANGS)
+    assert len(zh) == len(en), "the two languages must have the same paragraphs"
+    missing = []
+    for i, (zh_text, en_block) in enumerate(zip(zh, en, strict=True)):
+        zh_block = re.sub("|".join(NOT_TERMS), "", zh_text)
+        for term in HANDBOOK.glossary:
+            zh_forms = (term.term["zh"], *term.forms.get("zh", ()))
+            en_forms = (term.term["en"], *term.forms.get("en", ()))
+            if any(f in zh_block for f in zh_forms) and not any(f.lower() in en_block.lower() for f in en_forms):
+                missing.append(f"paragraph {i + 1}: {term.term['zh']} → {term.term['en']}")
+    assert missing == []
