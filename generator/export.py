@@ -7,15 +7,18 @@ import json
 from dataclasses import fields, is_dataclass
 from typing import Any
 
-from .model import Handbook, Service, SiteConfig, Text
+from .eligibility import eligibility_yaml
+from .model import Eligibility, Handbook, Service, SiteConfig, Text
 
 PROVISION_FIELDS = ("recipients", "standard", "funding")
 
 
 def plain(value: Any) -> Any:
-    """Model value → JSON-ready data (Text → {lang: text}, tuples → lists, None fields dropped)."""
+    """Model value → JSON-ready data (Text → {lang: text}, eligibility as in YAML, tuples → lists, None fields dropped)."""
     if isinstance(value, Text):
         return dict(value.values)
+    if isinstance(value, Eligibility):
+        return eligibility_yaml(value)
     if is_dataclass(value) and not isinstance(value, type):
         return {f.name: plain(getattr(value, f.name)) for f in fields(value) if getattr(value, f.name) is not None}
     if isinstance(value, (tuple, list)):

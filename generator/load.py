@@ -138,7 +138,7 @@ def build_service(data: dict[str, Any], aliases: dict[str, str]) -> Service:
                          for p in data["provisions"]),
         departments=tuple(dict.fromkeys(aliases[d] for d in data["departments"])),
         audiences=tuple(data["audiences"]),
-        eligibility=build_eligibility(data["eligibility"]) if "eligibility" in data else None,
+        eligibility=build_eligibility(data["eligibility"]),
         keywords={code: tuple(words) for code, words in data["keywords"].items()},
         note=optional_text(data, "note"),
     )

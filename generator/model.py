@@ -159,7 +159,7 @@ class Service:
     provisions: tuple[Provision, ...]  # usually one; No. 73 has two
     departments: tuple[str, ...]  # department ids, primary first
     audiences: tuple[str, ...]  # audience ids
-    eligibility: Eligibility | None  # who it is for, as rules the finder evaluates
+    eligibility: Eligibility  # who it is for, as rules the finder evaluates
     keywords: Mapping[str, tuple[str, ...]]  # language → words residents use
     note: Text | None  # editor's note, if any
 

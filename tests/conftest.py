@@ -65,6 +65,7 @@ services:
         funding: {zh: 中央承担。, en: Paid by central government.}
     departments: [education-sports, 县财政局]
     audiences: [children-students]
+    eligibility: {any: [{school: [primary, junior]}]}
     keywords: {zh: [营养餐], en: [school meals]}
     summary: {zh: 义务教育学生每人每天获得4元。, en: Students in compulsory education get CNY 4 a day.}
   - id: fee-exemptions
@@ -77,6 +78,7 @@ services:
         funding: {zh: 县承担。, en: Paid by the county.}
     departments: [县教体局]
     audiences: [children-students]
+    eligibility: {everyone: true}
     keywords: {zh: [免学费], en: [free school]}
     summary: {zh: 学生免学费。, en: Students pay no tuition fees.}
 glossary:

@@ -66,55 +66,55 @@ CASES = [
      "services.yaml:22:17: invalid UTF-8 byte 0xff; save the file as UTF-8"),
     ("billion-laughs", raw(BOMB), f"services.yaml:1:4: {ALIASES}"),
     ("anchor", sub("    aliases: [县财政局]", "    aliases: &finance [县财政局]"), f"services.yaml:20:14: {ALIASES}"),
-    ("alias", sub("    departments: [县教体局]", "    departments: *deps"), f"services.yaml:46:18: {ALIASES}"),
+    ("alias", sub("    departments: [县教体局]", "    departments: *deps"), f"services.yaml:47:18: {ALIASES}"),
     ("python-tag", sub('  date: "', '  date: !!python/object "'),
      "services.yaml:5:9: YAML tags such as !!python/object are not allowed"),
     ("deep-nesting", sub("glossary:\n", "deep: " + "[" * DEEP + "]" * DEEP + "\nglossary:\n"),
-     "services.yaml:50:71: nested more than 64 levels deep"),
+     "services.yaml:52:71: nested more than 64 levels deep"),
     ("two-documents", sub("glossary:\n", "---\nglossary:\n"),
-     "services.yaml:50:1: more than one YAML document ('---'); keep everything in one document"),
+     "services.yaml:52:1: more than one YAML document ('---'); keep everything in one document"),
     ("six-megabytes", raw(SIX_MB),
      f"services.yaml:1:1: file is {len(SIX_MB):,} bytes; the limit is 5,242,880 bytes (set under limits: in site_config.yml)"),
     ("top-level-list", raw(b"- a\n- b\n"), "services.yaml:1:1: expected a mapping, got a list"),
     ("duplicate-id", sub("  - id: fee-exemptions", "  - id: school-meals"),
-     "services.yaml:38:9: services[1].id: duplicate id 'school-meals'; already used by services[0] at line 26"),
+     "services.yaml:39:9: services[1].id: duplicate id 'school-meals'; already used by services[0] at line 26"),
     ("duplicate-number", sub("    number: 2\n", "    number: 1\n"),
-     "services.yaml:39:13: services[1].number: duplicate number 1; already used by services[0] at line 27"),
+     "services.yaml:40:13: services[1].number: duplicate number 1; already used by services[0] at line 27"),
     ("number-gap", sub("    number: 2\n", "    number: 3\n"),
-     "services.yaml:39:13: services[1].number: expected a number from 1 to 2 (numbers run from 1 without gaps), got 3"),
+     "services.yaml:40:13: services[1].number: expected a number from 1 to 2 (numbers run from 1 without gaps), got 3"),
     ("unknown-department", sub("    departments: [县教体局]", "    departments: [县教育局]"),
-     "services.yaml:46:19: services[1].departments[0]: unknown department '县教育局'"),
+     "services.yaml:47:19: services[1].departments[0]: unknown department '县教育局'"),
     ("unknown-chapter", sub("    number: 2\n    chapter: education", "    number: 2\n    chapter: health"),
-     "services.yaml:40:14: services[1].chapter: unknown chapter 'health'"),
-    ("unknown-audience", sub("[children-students]\n    keywords: {zh: [免", "[elderly]\n    keywords: {zh: [免"),
-     "services.yaml:47:17: services[1].audiences[0]: unknown audience 'elderly'"),
+     "services.yaml:41:14: services[1].chapter: unknown chapter 'health'"),
+    ("unknown-audience", sub("[children-students]\n    eligibility: {every", "[elderly]\n    eligibility: {every"),
+     "services.yaml:48:17: services[1].audiences[0]: unknown audience 'elderly'"),
     ("missing-en", sub("    name: {zh: 免学费, en: Free tuition}", "    name: {zh: 免学费}"),
-     "services.yaml:41:11: services[1].name.en: missing; expected text in language 'en'"),
+     "services.yaml:42:11: services[1].name.en: missing; expected text in language 'en'"),
     ("empty-en", sub("    name: {zh: 免学费, en: Free tuition}", '    name: {zh: 免学费, en: ""}'),
-     "services.yaml:41:25: services[1].name.en: expected non-empty text, got ''"),
+     "services.yaml:42:25: services[1].name.en: expected non-empty text, got ''"),
     ("null-en", sub("    name: {zh: 免学费, en: Free tuition}", "    name: {zh: 免学费, en: }"),
-     "services.yaml:41:24: services[1].name.en: expected text, got nothing"),
+     "services.yaml:42:24: services[1].name.en: expected text, got nothing"),
     ("unknown-language", sub("en: Free tuition}", "en: Free tuition, fr: Gratuit}"),
-     "services.yaml:41:43: services[1].name.fr: unknown language 'fr'; expected one of zh, en"),
+     "services.yaml:42:43: services[1].name.fr: unknown language 'fr'; expected one of zh, en"),
     ("chinese-in-en", sub("en: Free tuition}", "en: Free 学费 tuition}"),
-     "services.yaml:41:25: services[1].name.en: expected text in Latin script, "
+     "services.yaml:42:25: services[1].name.en: expected text in Latin script, "
      "got Chinese character '学' at character 6"),
     ("slug-dotdot", sub("  - id: fee-exemptions", "  - id: ../x"),
-     f"services.yaml:38:9: services[1].id: {SLUG}, got '../x'"),
+     f"services.yaml:39:9: services[1].id: {SLUG}, got '../x'"),
     ("slug-space", sub("  - id: fee-exemptions", "  - id: Has Space"),
-     f"services.yaml:38:9: services[1].id: {SLUG}, got 'Has Space'"),
+     f"services.yaml:39:9: services[1].id: {SLUG}, got 'Has Space'"),
     ("number-as-word", sub("    number: 2\n", "    number: one\n"),
-     "services.yaml:39:13: services[1].number: expected a whole number, got 'one'"),
+     "services.yaml:40:13: services[1].number: expected a whole number, got 'one'"),
     ("provisions-as-string", sub("""    provisions:
       - recipients: {zh: 学生, en: Students}
         standard: {zh: 免除学费。, en: No tuition fees.}
         funding: {zh: 县承担。, en: Paid by the county.}
 """, "    provisions: free tuition for everyone\n"),
-     "services.yaml:42:17: services[1].provisions: expected a list, got 'free tuition for everyone'"),
+     "services.yaml:43:17: services[1].provisions: expected a list, got 'free tuition for everyone'"),
     ("unknown-field", sub("      - recipients: {zh: 学生", "      - recipents: {zh: 学生"),
-     "services.yaml:43:9: services[1].provisions[0].recipents: unknown field 'recipents' (did you mean 'recipients'?)"),
+     "services.yaml:44:9: services[1].provisions[0].recipents: unknown field 'recipents' (did you mean 'recipients'?)"),
     ("missing-required", sub("    keywords: {zh: [免学费], en: [free school]}\n", ""),
-     "services.yaml:38:5: services[1].keywords: missing required field 'keywords'"),
+     "services.yaml:39:5: services[1].keywords: missing required field 'keywords'"),
     ("bad-date", sub('  date: "2018-12-29"', "  date: 29/12/2018"),
      "services.yaml:5:9: source.date: expected a date written YYYY-MM-DD, got '29/12/2018'"),
     ("glossary", sub("en: Students in compulsory education}", "en: Students in basic schooling}"),
@@ -132,23 +132,23 @@ CASES = [
      "services.yaml:13:67: chapters[0].targets[0].unit.en: expected the unit in the singular and without a scale word, "
      "e.g. 'person' (numbers are scaled from 万 and made plural when shown), got 'square metres'"),
     ("summary-missing", sub("    summary: {zh: 学生免学费。, en: Students pay no tuition fees.}\n", ""),
-     "services.yaml:38:5: services[1].summary: missing required field 'summary'"),
+     "services.yaml:39:5: services[1].summary: missing required field 'summary'"),
     ("summary-empty-en", summary('{zh: 免除学费。, en: ""}'),
-     "services.yaml:49:30: services[1].summary.en: expected non-empty text, got ''"),
+     "services.yaml:51:30: services[1].summary.en: expected non-empty text, got ''"),
     ("summary-chinese-in-en", summary("{zh: 免除学费。, en: No 学费.}"),
-     "services.yaml:49:30: services[1].summary.en: expected text in Latin script, got Chinese character '学' at character 4"),
+     "services.yaml:51:30: services[1].summary.en: expected text in Latin script, got Chinese character '学' at character 4"),
     ("summary-zh-too-long", summary("{zh: " + "免" * 60 + "。, en: No fees.}"),
-     "services.yaml:49:19: services[1].summary.zh: expected at most 60 characters (one line), got 61"),
+     "services.yaml:51:19: services[1].summary.zh: expected at most 60 characters (one line), got 61"),
     ("summary-en-too-long", summary("{zh: 免除学费。, en: " + "No fees " * 20 + "at all.}"),
-     "services.yaml:49:30: services[1].summary.en: expected at most 160 characters (one line), got 167"),
+     "services.yaml:51:30: services[1].summary.en: expected at most 160 characters (one line), got 167"),
     ("summary-zh-cut-off", summary("{zh: 免除义务教育阶段学生的学, en: No fees.}"),
-     "services.yaml:49:19: services[1].summary.zh: expected a full sentence ending with '。', "
+     "services.yaml:51:19: services[1].summary.zh: expected a full sentence ending with '。', "
      "got text ending with '免除义务教育阶段学生的学'"),
     ("summary-en-cut-off", summary("{zh: 免除学费。, en: Students pay no tuition fees for their}"),
-     "services.yaml:49:30: services[1].summary.en: expected a full sentence ending with '.', "
+     "services.yaml:51:30: services[1].summary.en: expected a full sentence ending with '.', "
      "got text ending with 'es for their'"),
     ("summary-en-two-lines", summary('{zh: 免除学费。, en: "No tuition\\nfees."}'),
-     "services.yaml:49:30: services[1].summary.en: expected one line, got a line break at character 11"),
+     "services.yaml:51:30: services[1].summary.en: expected one line, got a line break at character 11"),
     ("alias-of-two-departments", sub("    aliases: [县财政局]", "    aliases: [县财政局, 县教体局]"),
      "services.yaml:20:21: departments[1].aliases[1]: alias '县教体局' already names department 'education-sports'"),
     ("config-bad-script", sub("script: Latn", "script: Latin", file="site_config.yml"),
@@ -165,17 +165,16 @@ CASES = [
      f"services.yaml:1:1: file is {len(TINY_SERVICES.encode()):,} bytes; the limit is 1,049 bytes "
      "(set under limits: in site_config.yml)"),
     ("services-over-configured-values", sub("site_url:", "limits: {services_values: 20}\nsite_url:", file="site_config.yml"),
-     "services.yaml:1:1: more than 20 lines and list items (76); the file is too large (set under limits: in site_config.yml)"),
+     "services.yaml:1:1: more than 20 lines and list items (79); the file is too large (set under limits: in site_config.yml)"),
 ]
 
 
 def eligibility(value: str) -> tuple[str, str, str]:
-    """Edit: give the second tiny service (line 47) `eligibility: value`; the value starts at column 18."""
-    return sub("    audiences: [children-students]\n    keywords: {zh: [免",
-               f"    audiences: [children-students]\n    eligibility: {value}\n    keywords: {{zh: [免")
+    """Edit: the second tiny service's eligibility (line 48) becomes `value`, which starts at column 18."""
+    return sub("    eligibility: {everyone: true}\n", f"    eligibility: {value}\n")
 
 
-ELIG = "services.yaml:47:{col}: services[1].eligibility{path}: {message}"
+ELIG = "services.yaml:49:{col}: services[1].eligibility{path}: {message}"
 ELIGIBILITY_CASES = [
     # id, eligibility value, column, path, message; the value starts at column 18, columns point at the offending key or value
     ("unknown-criterion", "{any: [{income: low}]}", 26, ".any[0].income", "unknown field 'income'"),
@@ -227,6 +226,11 @@ def test_bad_eligibility_is_reported(tiny_handbook: Path, run_cli, value: str, c
     check_broken(tiny_handbook, run_cli, ELIG.format(col=col, path=path, message=message))
 
 
+def test_missing_eligibility_is_reported(tiny_handbook: Path, run_cli) -> None:
+    apply_edit(tiny_handbook, sub("    eligibility: {everyone: true}\n", ""))
+    check_broken(tiny_handbook, run_cli, "services.yaml:39:5: services[1].eligibility: missing required field 'eligibility'")
+
+
 def test_good_eligibility_passes(tiny_handbook: Path, run_cli) -> None:
     rules = ("{any: [{age: {min: 60}, sex: male, residence: rural, family-planning: [only-child, two-daughters]}, "
              "{status: [dibao], disability: [1, 2], pregnant: true, child: {max: 3}, school: [primary], work: [unemployed], "
@@ -240,23 +244,28 @@ EVERYONE_AUDIENCE = sub("audiences:\n  - id: children-students\n", """audiences:
     name: {zh: 全体居民, en: Everyone}
     description: {zh: 所有居民。, en: All residents.}
   - id: children-students
-""")  # three lines added above the services: the second service's audiences are on line 49, its eligibility on 50
+""")  # three lines added above the services: the first service's audiences are on line 38, the second's on 50
 
 
 def test_everyone_audience_on_a_service_not_for_everyone_is_reported(tiny_handbook: Path, run_cli) -> None:
     apply_edit(tiny_handbook, EVERYONE_AUDIENCE)
-    apply_edit(tiny_handbook, sub("    audiences: [children-students]\n    keywords: {zh: [免",
-                                  "    audiences: [children-students, everyone]\n    eligibility: {any: [{school: [primary]}]}\n"
-                                  "    keywords: {zh: [免"))
-    check_broken(tiny_handbook, run_cli, "services.yaml:49:36: services[1].audiences[1]: "
+    apply_edit(tiny_handbook, sub("    audiences: [children-students]\n    eligibility: {any",
+                                  "    audiences: [children-students, everyone]\n    eligibility: {any"))
+    check_broken(tiny_handbook, run_cli, "services.yaml:38:36: services[0].audiences[1]: "
                                          "audience 'everyone' is only for services whose eligibility is everyone: true")
 
 
 def test_service_for_everyone_without_the_everyone_audience_is_reported(tiny_handbook: Path, run_cli) -> None:
     apply_edit(tiny_handbook, EVERYONE_AUDIENCE)
-    apply_edit(tiny_handbook, eligibility("{everyone: true}"))
-    check_broken(tiny_handbook, run_cli, "services.yaml:50:29: services[1].eligibility.everyone: "
+    check_broken(tiny_handbook, run_cli, "services.yaml:52:29: services[1].eligibility.everyone: "
                                          "a service for everyone must list audience 'everyone' in audiences")
+
+
+def test_service_for_everyone_with_the_everyone_audience_passes(tiny_handbook: Path, run_cli) -> None:
+    apply_edit(tiny_handbook, EVERYONE_AUDIENCE)
+    apply_edit(tiny_handbook, sub("    audiences: [children-students]\n    eligibility: {every",
+                                  "    audiences: [children-students, everyone]\n    eligibility: {every"))
+    assert run_cli("--root", str(tiny_handbook), "check")[:3:2] == (0, "")
 
 
 def apply_edit(root: Path, edit: tuple[str, str | None, str | bytes]) -> None:
@@ -301,9 +310,9 @@ def test_three_problems_are_reported_in_one_run_sorted_by_line(tiny_handbook: Pa
     apply_edit(tiny_handbook, sub("  - id: fee-exemptions", "  - id: school-meals"))
     err = check_broken(tiny_handbook, run_cli, "3 problems found; nothing was written.")
     assert err.splitlines()[:3] == [
-        "services.yaml:38:9: services[1].id: duplicate id 'school-meals'; already used by services[0] at line 26",
-        "services.yaml:41:11: services[1].name.en: missing; expected text in language 'en'",
-        "services.yaml:46:19: services[1].departments[0]: unknown department '县教育局'",
+        "services.yaml:39:9: services[1].id: duplicate id 'school-meals'; already used by services[0] at line 26",
+        "services.yaml:42:11: services[1].name.en: missing; expected text in language 'en'",
+        "services.yaml:47:19: services[1].departments[0]: unknown department '县教育局'",
     ]
     lines = [int(m.group(1)) for m in re.finditer(r"^services\.yaml:(\d+):", err, re.MULTILINE)]
     assert lines == sorted(lines)

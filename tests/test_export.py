@@ -55,6 +55,19 @@ def test_json_services_refer_to_departments_chapters_and_audiences_by_id(project
     assert listed == [s["number"] for s in data["services"]] == list(range(1, SERVICE_COUNTS[project[0]] + 1))
 
 
+def test_json_services_carry_their_eligibility_as_written_in_services_yaml(run_cli) -> None:
+    services = {s["number"]: s for s in json.loads(export(run_cli, ROOT, "json"))["services"]}
+    assert services[25]["eligibility"] == {"everyone": True}
+    assert services[36]["eligibility"] == {"any": [{"age": {"min": 65}}, {"child": {"max": 3}}]}
+    assert services[43]["eligibility"] == {"any": [
+        {"sex": "male", "age": {"min": 60}, "residence": "rural", "family-planning": ["only-child", "two-daughters"]},
+        {"sex": "female", "age": {"min": 58}, "residence": "rural", "family-planning": ["only-child", "two-daughters"]}]}
+    assert services[53]["eligibility"]["any"] == [{"age": {"min": 80}}]
+    graduates = {"zh": "有求职愿望的高校毕业生和青年人才", "en": "College graduates and young talent who want to find a job."}
+    assert services[13]["eligibility"]["any"][1] == {"other": graduates}
+    assert all("everyone" in s["eligibility"] or s["eligibility"]["any"] for s in services.values())
+
+
 def test_json_resolves_the_tiny_projects_aliases(tiny_handbook: Path, run_cli) -> None:
     data = json.loads(export(run_cli, tiny_handbook, "json"))
     assert [(s["id"], s["departments"]) for s in data["services"]] == [

@@ -112,6 +112,7 @@ services:
         funding: {field("funding2")}
     departments: [education-sports, {q(SCRIPT)}]
     audiences: [children-students]
+    eligibility: {{any: [{{age: {{min: 7}}}}]}}
     keywords: {{zh: [{q(SCRIPT)}, {q(SEVEN)}, 恶意], en: [{q(IMG)}, {q(SEVEN)}, hostile]}}
     note: {field("note")}
   - id: plain
@@ -124,6 +125,7 @@ services:
         funding: {{zh: 县承担。, en: Paid by the county.}}
     departments: [县教体局]
     audiences: [children-students]
+    eligibility: {{everyone: true}}
     keywords: {{zh: [免学费], en: [free school]}}
 glossary:
   - term: {text("恶意术语" + SCRIPT, "hostile term " + SCRIPT)}
@@ -439,7 +441,7 @@ def write(rel: str, content: str) -> Callable[[Path], None]:
 
 FAILURES = {f.id: f for f in [
     Failure("data", replace("services.yaml", "    departments: [县教体局]", "    departments: [县教育局]"),
-            re.escape("services.yaml:45:19: services[1].departments[0]: unknown department '县教育局'")),
+            re.escape("services.yaml:46:19: services[1].departments[0]: unknown department '县教育局'")),
     Failure("jinja", append("templates/site/service.md.j2", "\n{{ nope }}\n"),
             r"error: templates/site/service\.md\.j2\b.*'nope' is undefined"),
     Failure("typst", append("templates/booklets/booklet.typ", "\n#unknown-function()\n"),
@@ -761,7 +763,7 @@ LIMITS = [
      "services.yaml:1:1: file is 52,428,800 bytes; the limit is 5,242,880 bytes (set under limits: in site_config.yml)"),
     ("alias-bomb", lambda p: p.write_text(BOMB), "services.yaml:1:4: anchors and aliases (&name, *name) are not allowed"),
     ("alias-bomb-inside-data", lambda p: p.write_text(TINY_SERVICES.replace("glossary:\n", "bomb:\n" + "".join(
-        "  " + line + "\n" for line in BOMB.splitlines()) + "glossary:\n")), "services.yaml:49:6: anchors and aliases"),
+        "  " + line + "\n" for line in BOMB.splitlines()) + "glossary:\n")), "services.yaml:51:6: anchors and aliases"),
     ("deep-flow", lambda p: p.write_text("deep: " + "[" * DEEP + "]" * DEEP + "\n"), f"services.yaml:1:71: {TOO_DEEP}"),
     ("deep-block", lambda p: p.write_text("deep:\n  " + "- " * DEEP + "x\n"), f"services.yaml:2:129: {TOO_DEEP}"),
     ("deep-mapping", lambda p: p.write_text("{a: " * DEEP + "x" + "}" * DEEP + "\n"), f"services.yaml:1:257: {TOO_DEEP}"),
