@@ -47,7 +47,8 @@ RESULTS = ROOT / "bench" / "results" / "latest.json"
 SAMPLE_EVERY = 0.05  # seconds between RSS samples and between preview polls
 SCALE_TIMEOUT = 15 * 60  # seconds allowed for one scaled build
 STAGE_LINE = re.compile(r"^(?P<stage>\S.*?)\s+(?P<seconds>\d+\.\d+) s$")  # "booklets                  17.31 s"
-STAGE_ORDER = ("load and validate", "booklets", "render pages", "mkdocs", "search, data, sitemap", "offline copy", "publish")
+STAGE_ORDER = ("load and validate", "booklets", "render pages", "finder", "mkdocs", "search, data, sitemap", "offline copy",
+               "publish")
 
 # targets
 OVERHEAD_MAX = 0.30  # generator overhead ≤ 30 % of the full build

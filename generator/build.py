@@ -15,18 +15,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from markupsafe import escape
+
 from .booklets import Reuse, carry_over_booklets, render_booklets
 from .errors import BuildError
 from .export import render_csv, render_json
 from .filters import markdown_environment
+from .finder import render_finder_data, render_finder_pages
 from .load import load_project
 from .mkdocs_config import lang_root, mkdocs_config, theme_overlay
 from .model import Handbook, SiteConfig
 from .offline import write_offline_zip
-from .publish import replace_site, staging_dir, write_files
+from .publish import replace_site, rewrite_file, staging_dir, write_files
 from .search import render_index
-from .site import read_content, render_pages
+from .site import OFFLINE_SIZE, add, read_content, render_pages
 from .sitemap import render_sitemap
+from .views import file_size
 
 Report = Callable[[str, float], None]  # (stage, seconds) when a stage ends
 Progress = Callable[[str, int, int], None]  # (stage, done, total) while a long stage runs
@@ -80,12 +84,14 @@ def build(root: Path, site_dir: Path, report: Report | None = None, progress: Pr
         timings.booklets_reused = reuse.reused
         with timings.run("render pages", report):
             pages = render_languages(root, handbook, config, manifest, stage_progress(progress, "render pages"))
+        with timings.run("finder", report):
+            finder_data = add_finder(root, handbook, config, pages)
         with timings.run("mkdocs", report):
             run_mkdocs(root, handbook, config, pages, staging, stage_progress(progress, "mkdocs"))
         with timings.run("search, data, sitemap", report):
             site = staging / "site"
             tidy_theme_files(site, config)
-            write_files(site, extra_files(handbook, config, pages))
+            write_files(site, {**extra_files(handbook, config, pages), **finder_data})
             if manifest:
                 os.rename(staging / "booklets" / "booklets", site / "booklets")
             write_files(site, {"booklets/index.json": json.dumps(manifest, ensure_ascii=False, indent=1)})
@@ -94,11 +100,23 @@ def build(root: Path, site_dir: Path, report: Report | None = None, progress: Pr
                 write_offline_zip(site, staging / "handbook-offline.zip")  # beside site/, not in it, while it is read
                 (site / "downloads").mkdir(exist_ok=True)
                 os.rename(staging / "handbook-offline.zip", site / "downloads" / "handbook-offline.zip")
+                note_offline_size(site, config)
         with timings.run("publish", report):
             replace_site(site, site_dir)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return timings
+
+
+def note_offline_size(site: Path, config: SiteConfig) -> None:
+    """The downloads pages of the site (not of the offline copy, which is made first) → the offline copy's size added."""
+    size = file_size((site / "downloads" / "handbook-offline.zip").stat().st_size)
+    for lang in config.codes:
+        note = config.strings[lang]["file_size"].format(size=size)
+        page = site / lang_root(config, lang) / "downloads" / "index.html"
+        html = page.read_text(encoding="utf-8")
+        if OFFLINE_SIZE in html:
+            rewrite_file(page, html.replace(OFFLINE_SIZE, OFFLINE_SIZE.replace("></", f">{escape(note)}</")))
 
 
 def stage_progress(progress: Progress | None, stage: str) -> Callable[[int, int], None] | None:
@@ -118,6 +136,15 @@ def render_languages(root: Path, handbook: Handbook, config: SiteConfig, manifes
         if progress:
             progress(done, total)
     return {lang: render_pages(handbook, config, lang, env, read_content(root, lang), manifest, step) for lang in config.codes}
+
+
+def add_finder(root: Path, handbook: Handbook, config: SiteConfig, pages: dict[str, dict[str, str]]) -> dict[str, str]:
+    """The finder's page added to each language's pages → its data scripts, to write beside them."""
+    env = markdown_environment(root / "templates" / "site")
+    for lang, finder_pages in render_finder_pages(handbook, config, env).items():
+        for path, text in finder_pages.items():
+            add(pages[lang], path, text)
+    return render_finder_data(handbook, config)
 
 
 def run_mkdocs(root: Path, handbook: Handbook, config: SiteConfig, pages: dict[str, dict[str, str]], staging: Path,
