@@ -166,3 +166,48 @@ def test_the_evaluator_sorts_the_fixture_as_the_finder_means_it(finder_project: 
     _, handbook = load_project(finder_project)
     found = {s.number: classify(s.eligibility, answers) for s in handbook.services if s.eligibility}  # type: ignore[arg-type]
     assert {n: g for n, g in found.items() if g} == groups
+
+
+# ---- the pages around the finder, in the real build ----
+
+def article(site: Path, rel: str) -> str:
+    """A built page → the text of its article, tags removed."""
+    html = (site / rel).read_text(encoding="utf-8")
+    body = html[html.index("<article"):html.index("</article>")]
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", body))
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_downloads_put_residents_files_first_each_with_its_size(built_site: Path, lang: str) -> None:
+    config, _ = load_project(ROOT)
+    t = config.strings[lang]
+    base = "" if lang == "zh" else "en/"
+    html = (built_site / base / "downloads/index.html").read_text(encoding="utf-8")
+    links = re.findall(r'<a href="([^"]+\.(?:zip|pdf|json|csv))">([^<]+)</a>(<span data-hb-size="offline">[^<]*</span>)?', html)
+    files = [href.rsplit("/", 1)[-1] for href, _, _ in links]
+    assert files[0] == "handbook-offline.zip" and files[-2:] == ["services.json", "services.csv"]
+    assert all(f.endswith(".pdf") for f in files[1:-2]) and len(files) > 10
+    size = re.compile(r"\d+(\.\d)? (MB|KB)")
+    offline_bytes = (built_site / "downloads/handbook-offline.zip").stat().st_size
+    offline_size = t["file_size"].format(size=f"{offline_bytes / 1_000_000:.1f} MB")
+    assert links[0][2] == f'<span data-hb-size="offline">{offline_size}</span>'
+    assert all(size.search(text) for _, text, _ in links[1:]), [text for _, text, _ in links if not size.search(text)]
+    text = article(built_site, f"{base}downloads/index.html")
+    headings = [t["downloads_residents"], t["downloads_kind_full"], t["downloads_kind_chapter"], t["downloads_kind_department"],
+                t["downloads_data"]]
+    assert [text.index(f" {h} ") for h in headings] == sorted(text.index(f" {h} ") for h in headings)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_home_puts_the_finder_and_audiences_before_the_introduction(built_site: Path, lang: str) -> None:
+    config, handbook = load_project(ROOT)
+    t = config.strings[lang]
+    text = article(built_site, ("" if lang == "zh" else "en/") + "index.html")
+    places = [text.index(t["finder"]), text.index(handbook.audiences[-1].name[lang]), text.index(t["home_lead"][:15]),
+              text.index(t["browse_chapter"])]
+    assert places == sorted(places)
+
+
+def test_chapter_pages_list_services_before_booklets(built_site: Path) -> None:
+    html = (built_site / "en/chapters/education/index.html").read_text(encoding="utf-8")
+    assert html.index('href="../../services/') < html.index('.pdf"')
