@@ -332,7 +332,7 @@ class FinderView:
 
     title: str  # page heading
     questions: tuple[FinderQuestion, ...]  # at most about nine
-    audiences: tuple[Link, ...]  # shown instead of the questions when JavaScript is off
+    audiences: tuple[Link, ...]  # shown instead of the questions when JavaScript is off (folder URLs)
     data_script: str  # the eligibility data script, relative to the page
     client_script: str  # finder.js, relative to the page
     client_strings: dict[str, str]  # interface strings the script needs
@@ -383,6 +383,8 @@ class FinderViews(PageViews):
             FinderQuestion(number, self.t(f"finder_q_{title}"), tuple(
                 self.finder_field(key, kind, values, legend(title, key, len(fields) == 1)) for key, kind, values in fields))
             for number, (title, fields) in enumerate(FINDER_QUESTIONS, 1))
-        audiences = tuple(Link(a.name[self.lang], link(here, page_path("audiences", a.id))) for a in self.handbook.audiences)
+        # raw HTML links, which MkDocs leaves alone: to the folder, not to its Markdown source
+        audiences = tuple(Link(a.name[self.lang], link(here, page_path("audiences", a.id)).removesuffix("index.md"))
+                          for a in self.handbook.audiences)
         strings = {key.removeprefix("finder_"): self.strings[key] for key in FINDER_CLIENT_STRINGS if key in self.strings}
         return FinderView(self.t("finder"), questions, audiences, f"data.{self.lang}.js", "../assets/finder.js", strings)

@@ -142,7 +142,7 @@ def test_without_javascript_the_finder_page_offers_the_audiences(finder_project:
         text = pages["finder/index.md"]
         assert '<form class="hb-finder__form" action="#" hidden>' in text
         for a in handbook.audiences:
-            assert f'<a href="../audiences/{a.id}/index.md">{a.name[lang]}</a>' in text
+            assert f'<a href="../audiences/{a.id}/">{a.name[lang]}</a>' in text
 
 
 def test_the_data_scripts_carry_each_service_with_its_rules_in_its_language(finder_project: Path) -> None:

@@ -334,7 +334,8 @@ def test_no_wcag_violations_on_the_finder(page: Page, served_site: str, lang: st
 
 
 CONTROLS = ("button:visible, input:not([type=checkbox]):not([type=radio]):visible, label.hb-choice:visible, "
-            ".hb-lang, .hb-title, [data-results] li a, .hb-tiles a, .hb-home-finder")
+            ".hb-lang, .hb-title, [data-results] li a, .hb-tiles a, .hb-home-finder, .md-nav__link:visible, "
+            ".md-footer__link:visible, summary:visible")
 HEADER_AND_FINDER = ".hb-header button:visible, .hb-header a:visible, .hb-header input:visible, .hb-finder button:visible, " \
                     ".hb-finder input[type=number], .hb-finder label.hb-choice"
 
