@@ -173,7 +173,7 @@ def range_errors(validator: Any, enabled: bool, instance: Any, schema: dict[str,
 def schema_message(error: ValidationError) -> str:  # noqa: PLR0911, C901  (one message per schema keyword)
     """A jsonschema error → an editor's message: what was expected, what was found."""
     kind, found, schema = error.validator, error.instance, error.schema
-    if kind in ("x-text", "x-words", "x-eligibility", "x-range", "x-sentence", "x-unit"):
+    if kind in ("x-text", "x-words", "x-sentence", "x-unit", "x-eligibility", "x-range"):
         return str(error.message)
     if kind == "type":
         expected = TYPE_NAMES.get(str(error.validator_value), str(error.validator_value))
@@ -241,8 +241,8 @@ def check_schema(data: object, root: Node, schema: dict[str, Any], languages: Se
     """Plain data → one problem per schema violation, at the offending value."""
     validator_class = extend(Draft202012Validator, {
         "x-text": text_errors(languages), "x-words": word_errors([c for c, _ in languages]),
-        "x-eligibility": eligibility_errors, "x-range": range_errors,
-        "x-sentence": sentence_errors(languages), "x-unit": unit_errors(languages)})
+        "x-sentence": sentence_errors(languages), "x-unit": unit_errors(languages),
+        "x-eligibility": eligibility_errors, "x-range": range_errors})
     validator = validator_class(schema)
     leaves = [single for error in validator.iter_errors(data) for leaf in leaf_errors(error) for single in split_errors(leaf)]
     misspelt = {error_path(e)[:-1] + (guess,) for e in leaves if e.validator == "additionalProperties"

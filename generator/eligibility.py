@@ -60,7 +60,7 @@ def fit_criterion(key: str, wanted: Any, answers: Answers) -> Fit:  # noqa: PLR0
     if key == "child":
         return any(within(wanted, age) for age in given)
     if key in ("status", "school"):
-        return not set(wanted).isdisjoint(given)
+        return not set(wanted).isdisjoint({given} if isinstance(given, str) else given)  # one value may come bare
     if key in ("disability", "work", "family-planning"):
         return given in wanted
     return bool(given == wanted)

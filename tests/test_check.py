@@ -26,7 +26,7 @@ def sub(old: str, new: str, file: str = "services.yaml") -> tuple[str, str, str 
 
 
 def summary(flow: str) -> tuple[str, str, str]:
-    """Edit: replace service 2's summary (line 49) by `flow`."""
+    """Edit: replace service 2's summary (line 51) by `flow`."""
     return sub("    summary: {zh: 学生免学费。, en: Students pay no tuition fees.}\n", f"    summary: {flow}\n")
 
 
@@ -170,7 +170,7 @@ CASES = [
 
 
 def eligibility(value: str) -> tuple[str, str, str]:
-    """Edit: the second tiny service's eligibility (line 48) becomes `value`, which starts at column 18."""
+    """Edit: the second tiny service's eligibility (line 49) becomes `value`, which starts at column 18."""
     return sub("    eligibility: {everyone: true}\n", f"    eligibility: {value}\n")
 
 
@@ -244,7 +244,7 @@ EVERYONE_AUDIENCE = sub("audiences:\n  - id: children-students\n", """audiences:
     name: {zh: 全体居民, en: Everyone}
     description: {zh: 所有居民。, en: All residents.}
   - id: children-students
-""")  # three lines added above the services: the first service's audiences are on line 38, the second's on 50
+""")  # three lines added above the services: the first service's audiences are on line 38, the second's eligibility on 52
 
 
 def test_everyone_audience_on_a_service_not_for_everyone_is_reported(tiny_handbook: Path, run_cli) -> None:

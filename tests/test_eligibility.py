@@ -43,6 +43,11 @@ def test_a_met_rule_set_is_likely() -> None:
     assert classify(rules(RURAL_DIBAO), {"residence": "rural", "status": {"dibao", "registered-poor"}}) == "likely"
 
 
+def test_a_single_status_or_school_may_be_given_bare() -> None:
+    assert classify(rules(RURAL_DIBAO), {"residence": "rural", "status": "dibao"}) == "likely"
+    assert classify(rules(RURAL_DIBAO), {"residence": "rural", "status": "tekun"}) is None
+
+
 def test_unknown_answers_make_maybe() -> None:
     assert classify(rules(OLD), {}) == "maybe"
     assert classify(rules(RURAL_DIBAO), {"residence": "rural"}) == "maybe"  # status not answered

@@ -114,6 +114,7 @@ services:
     audiences: [children-students]
     eligibility: {{any: [{{age: {{min: 7}}}}]}}
     keywords: {{zh: [{q(SCRIPT)}, {q(SEVEN)}, 恶意], en: [{q(IMG)}, {q(SEVEN)}, hostile]}}
+    summary: {{zh: 测试服务。, en: A test service.}}
     note: {field("note")}
   - id: plain
     number: 2
@@ -127,6 +128,7 @@ services:
     audiences: [children-students]
     eligibility: {{everyone: true}}
     keywords: {{zh: [免学费], en: [free school]}}
+    summary: {{zh: 学生免学费。, en: Students pay no tuition fees.}}
 glossary:
   - term: {text("恶意术语" + SCRIPT, "hostile term " + SCRIPT)}
     pinyin: {q(IMG)}
@@ -763,7 +765,7 @@ LIMITS = [
      "services.yaml:1:1: file is 52,428,800 bytes; the limit is 5,242,880 bytes (set under limits: in site_config.yml)"),
     ("alias-bomb", lambda p: p.write_text(BOMB), "services.yaml:1:4: anchors and aliases (&name, *name) are not allowed"),
     ("alias-bomb-inside-data", lambda p: p.write_text(TINY_SERVICES.replace("glossary:\n", "bomb:\n" + "".join(
-        "  " + line + "\n" for line in BOMB.splitlines()) + "glossary:\n")), "services.yaml:51:6: anchors and aliases"),
+        "  " + line + "\n" for line in BOMB.splitlines()) + "glossary:\n")), "services.yaml:53:6: anchors and aliases"),
     ("deep-flow", lambda p: p.write_text("deep: " + "[" * DEEP + "]" * DEEP + "\n"), f"services.yaml:1:71: {TOO_DEEP}"),
     ("deep-block", lambda p: p.write_text("deep:\n  " + "- " * DEEP + "x\n"), f"services.yaml:2:129: {TOO_DEEP}"),
     ("deep-mapping", lambda p: p.write_text("{a: " * DEEP + "x" + "}" * DEEP + "\n"), f"services.yaml:1:257: {TOO_DEEP}"),
