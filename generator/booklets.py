@@ -30,7 +30,7 @@ from .errors import BuildError
 from .impose import booklet_order
 from .mkdocs_config import lang_root
 from .model import Handbook, Service, SiteConfig
-from .views import format_target
+from .views import booklet_title, format_target
 
 Progress = Callable[[int, int], None]  # (done, total)
 STANDARD_SIZE, LARGE_SIZE = 11, 16  # body text in points; large print is at least 16 pt
@@ -83,28 +83,23 @@ def plan_booklets(handbook: Handbook, config: SiteConfig) -> list[Booklet]:
     A booklet with more services than `editions.volume_services` (site_config.yml) is printed in volumes:
     a saddle-stitched booklet cannot be thicker than a few dozen sheets, and Typst's memory grows with length."""
     everything = tuple(n for c in handbook.chapters for n in c.services)  # by chapter, so volumes follow chapters
-    plans: list[tuple[str, str, str | None, str, str, tuple[int, ...]]] = []
+    plans: list[tuple[str, str, str | None, str, tuple[int, ...]]] = []
     for lang in config.codes:
-        t = config.strings[lang]
-        plans.append((lang, "full", None, "standard", t["edition_full"], everything))
+        plans.append((lang, "full", None, "standard", everything))
         for c in handbook.chapters:
-            plans.append((lang, "chapter", c.id, "standard", t["edition_chapter"].format(title=c.title[lang]), c.services))
-            large = f"{t['edition_chapter'].format(title=c.title[lang])} · {t['edition_large']}"
-            plans.append((lang, "chapter", c.id, "large-print", large, c.services))
-        for d in handbook.departments:
-            plans.append((lang, "department", d.id, "standard", t["edition_department"].format(title=d.name[lang]),
-                          department_services(handbook, d.id)))
+            plans += [(lang, "chapter", c.id, edition, c.services) for edition in ("standard", "large-print")]
+        plans += [(lang, "department", d.id, "standard", department_services(handbook, d.id)) for d in handbook.departments]
     if len(config.codes) > 1:
-        plans.append((BILINGUAL, "full", None, "standard", config.strings[config.codes[0]]["edition_full"], everything))
+        plans.append((BILINGUAL, "full", None, "standard", everything))
     booklets = []
-    for lang, kind, item, edition, title, services in plans:
+    for lang, kind, item, edition, services in plans:
         parts = split_volumes(services, config.volume_services)
-        t = config.strings[config.codes[0] if lang == BILINGUAL else lang]
+        named_in = config.codes[0] if lang == BILINGUAL else lang  # a bilingual booklet's own title is in the source language
         for number, part in enumerate(parts, 1):
             volume = number if len(parts) > 1 else None
-            named = f"{title} · {t['edition_volume'].format(number=number, count=len(parts))}" if volume else title
+            title = booklet_title(handbook, config.strings[named_in], named_in, (kind, item, edition, volume, len(parts)))
             booklets += [Booklet(booklet_file(lang, kind, item, edition, imposed, volume, len(parts)), lang, kind, item, edition,
-                                 imposed, named, part, volume, len(parts)) for imposed in (False, True)]
+                                 imposed, title, part, volume, len(parts)) for imposed in (False, True)]
     return booklets
 
 

@@ -25,6 +25,14 @@ def paras(value: Any) -> Markup:
     return Markup("\n\n".join(md(line) for line in str(value).split("\n") if line.strip()))
 
 
+def in_lang(value: Any, tag: str | None) -> Markup:
+    """Data in another language than the page's → escaped Markdown in <span lang="tag"> (screen readers and fonts
+    switch language); `tag` None (the page's own language) → escaped Markdown alone."""
+    if tag is None:
+        return md(value)
+    return Markup(f'<span lang="{escape(tag)}">{md(value)}</span>')
+
+
 def finalize_markdown(value: Any) -> Any:
     """Every {{ expression }} in a Markdown template is escaped unless already Markup."""
     return md(value) if isinstance(value, str) and not isinstance(value, Markup) else value
@@ -34,5 +42,5 @@ def markdown_environment(template_dir: Path) -> Environment:
     """A Jinja environment for Markdown page templates: strict, data escaped for Markdown by default."""
     env = Environment(loader=FileSystemLoader(template_dir), undefined=StrictUndefined, autoescape=False,
                       finalize=finalize_markdown, keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
-    env.filters.update(md=md, paras=paras, url=Markup)
+    env.filters.update(md=md, paras=paras, url=Markup, in_lang=in_lang)
     return env

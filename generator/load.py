@@ -100,7 +100,8 @@ def build_handbook(data: dict[str, Any]) -> Handbook:
 
 def build_source(data: dict[str, Any]) -> Source:
     """Validated source mapping → Source."""
-    return Source(Text.of(data["title"]), Text.of(data["issuer"]), data["number"], data["date"], optional_text(data, "note"))
+    return Source(Text.of(data["title"]), Text.of(data["issuer"]), Text.of(data["number"]), data["date"],
+                  optional_text(data, "note"))
 
 
 def build_chapter(data: dict[str, Any], aliases: dict[str, str], services: tuple[Service, ...]) -> Chapter:

@@ -57,7 +57,7 @@ class Source:
 
     title: Text  # document title
     issuer: Text  # issuing authority
-    number: str  # document number, e.g. 盐边府发〔2018〕104号
+    number: Text  # document number, e.g. 盐边府发〔2018〕104号 / Yanbian Fu Fa [2018] No. 104
     date: str  # date of issue, YYYY-MM-DD
     note: Text | None  # editor's note on the source as a whole
 

@@ -98,8 +98,9 @@ def index_pages(handbook: Handbook, views: PageViews, t: Strings, env: Environme
     chapters = [(c.id, c.title[lang]) for c in handbook.chapters]
     departments = [(d.id, d.name[lang]) for d in handbook.departments]
     audiences = [(a.id, a.name[lang]) for a in handbook.audiences]
-    glossary = [(g.term[views.source_lang], g.term[lang] if lang != views.source_lang else next(
-        (g.term[x] for x in views.config.codes if x != lang), ""), g.pinyin or "") for g in handbook.glossary]
+    other = lang if lang != views.source_lang else next((x for x in views.config.codes if x != lang), lang)
+    glossary = [(g.term[views.source_lang], g.term[other], g.pinyin or "") for g in handbook.glossary]
+    tags = (views.tag_of(views.source_lang), views.tag_of(other))  # the columns not in the page's language carry lang
     every_service = views.services_of(range(1, len(handbook.services) + 1), page_path("services"))
     pages = [
         ("chapters", page_path("chapters"),
@@ -111,7 +112,7 @@ def index_pages(handbook: Handbook, views: PageViews, t: Strings, env: Environme
         ("services", page_path("services"),
          render(env, "services_index.md.j2", by_number=every_service, sorted_groups=views.sorted_groups(),
                 sorted_title=t.by_pinyin if script == "Hans" else t.by_alpha, t=t)),
-        ("glossary", page_path("glossary"), render(env, "glossary.md.j2", terms=glossary, t=t)),
+        ("glossary", page_path("glossary"), render(env, "glossary.md.j2", terms=glossary, tags=tags, t=t)),
         ("downloads", page_path("downloads"), render(env, "downloads.md.j2", d=downloads_view(handbook, views, t),
                                                           offline_size=Markup(OFFLINE_SIZE), t=t)),
     ]

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import heapq
 import posixpath
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -119,7 +119,9 @@ class Views:
     def booklet_label(self, booklet: dict[str, Any]) -> str:
         """A manifest entry → 'title · edition (PDF, N pages, 1.2 MB)'."""
         parts = [booklet["title"]]
-        if booklet["language"] == "bilingual":
+        if booklet["language"] == "bilingual":  # its own title is in the source language: name it in the page's
+            edition = (booklet["kind"], booklet["id"], booklet["edition"], booklet["volume"], booklet["volumes"])
+            parts = [booklet_title(self.handbook, self.strings, self.lang, edition)]
             parts.append(self.t("edition_bilingual"))
         if booklet["imposed"]:
             parts.append(self.t("edition_imposed"))
@@ -172,7 +174,7 @@ class Views:
             keywords=service.keywords.get(self.lang, ()),
             audiences=tuple(Link(self.handbook.audience(a).name[self.lang], link(here, page_path("audiences", a)))
                             for a in service.audiences),
-            citation=self.t("source_citation", title=source.title[self.lang], number=source.number,
+            citation=self.t("source_citation", title=source.title[self.lang], number=source.number[self.lang],
                             date=source.date, service=service.number),
             booklets=self.booklet_links(here, lambda b: True, self.containing.get(service.number, [])),
             show_official=self.lang != self.source_lang,
@@ -216,6 +218,7 @@ class DepartmentView:
 
     name: str  # full name
     aliases: tuple[str, ...]  # spellings used in the appendix
+    aliases_lang: str | None  # BCP 47 tag of the aliases (source language) when the page is in another language
     primary: tuple[ServiceLink, ...]  # services it is listed first for
     shared: tuple[ServiceLink, ...]  # services it helps deliver
     booklets: tuple[Link, ...]  # its PDFs
@@ -236,6 +239,21 @@ class AudienceView:
     name: str  # group name
     description: str  # who belongs
     groups: tuple[ChapterGroup, ...]  # its services, by chapter
+
+
+def booklet_title(handbook: Handbook, strings: Mapping[str, str], lang: str,
+                  edition: tuple[str, str | None, str, int | None, int]) -> str:
+    """(kind, chapter or department id, edition, volume, volumes) → the booklet's title in a language's strings."""
+    kind, item, size, volume, volumes = edition
+    if kind == "chapter":
+        title = strings["edition_chapter"].format(title=handbook.chapter(str(item)).title[lang])
+    elif kind == "department":
+        title = strings["edition_department"].format(title=handbook.department(str(item)).name[lang])
+    else:
+        title = strings["edition_full"]
+    if size == "large-print":
+        title = f"{title} · {strings['edition_large']}"
+    return f"{title} · {strings['edition_volume'].format(number=volume, count=volumes)}" if volume else title
 
 
 def format_target(target: Target, lang: str, source_lang: str) -> str:
@@ -263,6 +281,10 @@ class PageViews(Views):
                            Link(self.t("plan"), link(here, plan_path)) if plan_path in plan_pages else None,
                            self.booklet_links(here, lambda b: b["kind"] == "chapter" and b["id"] == c.id))
 
+    def tag_of(self, lang: str) -> str | None:
+        """A language code → its BCP 47 tag when it is not this page's language (None when it is)."""
+        return None if lang == self.lang else next(x.html_lang for x in self.config.languages if x.code == lang)
+
     def target_value(self, target: Target) -> str:
         """A target → its value as a phrase, e.g. 'at least 90%' / '90%以上'."""
         return format_target(target, self.lang, self.source_lang)
@@ -273,7 +295,7 @@ class PageViews(Views):
         here = page_path("departments", d.id)
         primary = [s.number for s in self.handbook.services if s.departments[0] == d.id]
         shared = [s.number for s in self.handbook.services if d.id in s.departments[1:]]
-        return DepartmentView(d.name[self.lang], d.aliases, tuple(self.services_of(primary, here)),
+        return DepartmentView(d.name[self.lang], d.aliases, self.tag_of(self.source_lang), tuple(self.services_of(primary, here)),
                               tuple(self.services_of(shared, here)),
                               self.booklet_links(here, lambda b: b["kind"] == "department" and b["id"] == d.id))
 

@@ -33,7 +33,7 @@ TINY_SERVICES = """\
 source:
   title: {zh: 测试规划, en: Test plan}
   issuer: {zh: 测试县人民政府, en: Test County Government}
-  number: 测府发〔2018〕1号
+  number: {zh: 测府发〔2018〕1号, en: "Ce Fu Fa [2018] No. 1"}
   date: "2018-12-29"
 chapters:
   - id: education

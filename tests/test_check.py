@@ -165,7 +165,7 @@ CASES = [
      f"services.yaml:1:1: file is {len(TINY_SERVICES.encode()):,} bytes; the limit is 1,049 bytes "
      "(set under limits: in site_config.yml)"),
     ("services-over-configured-values", sub("site_url:", "limits: {services_values: 20}\nsite_url:", file="site_config.yml"),
-     "services.yaml:1:1: more than 20 lines and list items (79); the file is too large (set under limits: in site_config.yml)"),
+     "services.yaml:1:1: more than 20 lines and list items (80); the file is too large (set under limits: in site_config.yml)"),
 ]
 
 

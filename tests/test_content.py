@@ -240,3 +240,78 @@ def test_plan_english_uses_the_glossary(name: str) -> None:
             if any(f in zh_block for f in zh_forms) and not any(f.lower() in en_block.lower() for f in en_forms):
                 missing.append(f"paragraph {i + 1}: {term.term['zh']} → {term.term['en']}")
     assert missing == []
+
+
+# ---- (f) the source document's number, one spelling per language ----
+
+DOCUMENT_NUMBER = {"zh": re.compile(r"盐边府发\s*[〔\[(（]\s*\d{4}\s*[〕\])）]\s*\d+\s*号"),
+                   "en": re.compile(r"Yanbian\s*-?\s*Fu\s*-?\s*Fa[^,;)]*?No\.?\s*\d+|Yanbianfufa[^,;)]*?\d+", re.IGNORECASE)}
+
+
+def texts_in(lang: str) -> dict[str, str]:
+    """Every hand-written text of a language: its content pages and its interface strings."""
+    config = load_project(ROOT)[0]
+    found = {f"content/{lang}/{path}": text for path, text in pages(lang).items()}
+    found.update({f"site_config.yml strings.{lang}.{key}": value for key, value in config.strings[lang].items()})
+    return found
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_document_number_is_spelt_as_in_services_yaml(lang: str) -> None:
+    """盐边府发〔2018〕104号 on Chinese pages, 'Yanbian Fu Fa [2018] No. 104' on English ones, nowhere anything else."""
+    expected = HANDBOOK.source.number[lang]
+    assert DOCUMENT_NUMBER[lang].fullmatch(expected)
+    wrong = [(where, m.group()) for where, text in texts_in(lang).items()
+             for m in DOCUMENT_NUMBER[lang].finditer(text) if m.group() != expected]
+    assert wrong == []
+    if lang == "en":
+        assert not [where for where, text in texts_in(lang).items() if "盐边府发" in text]
+
+
+# ---- (g) "13th Five-Year Plan period" says which years where a page first names it ----
+
+FIVE_YEAR_PLAN = re.compile(r"13th Five-Year Plan( period)?", re.IGNORECASE)
+
+
+def first_mentions(text: str) -> str | None:
+    """A page's text → the words after its first '13th Five-Year Plan …', or None if it never names the plan period."""
+    m = FIVE_YEAR_PLAN.search(text)
+    return text[m.end():m.end() + 13] if m else None
+
+
+def test_every_english_page_dates_the_plan_period_where_it_first_names_it() -> None:
+    from generator.filters import markdown_environment
+    from generator.site import read_content, render_pages
+
+    config, handbook = load_project(ROOT)
+    env = markdown_environment(ROOT / "templates" / "site")
+    rendered = render_pages(handbook, config, "en", env, read_content(ROOT, "en"), [])
+    undated = {path: after for path, page in rendered.items()
+               if (after := first_mentions(page.replace("\\", ""))) is not None and not after.startswith(" (2016–2020)")}
+    assert undated == {}
+
+
+def test_english_interface_strings_date_the_plan_period() -> None:
+    """Strings printed on their own (booklet covers, back pages) date the period; a string holding {title} gets it there."""
+    strings = load_project(ROOT)[0].strings["en"]
+    undated = [key for key, text in strings.items() if "{title}" not in text
+               and (after := first_mentions(text)) is not None and not after.startswith(" (2016–2020)")]
+    assert undated == []
+
+
+# ---- (h) How to use speaks to residents; editors' and developers' steps are in README ----
+
+DEVELOPER_WORDS = ("make build", "make check", "make serve", "services.yaml", "site_config", "site_url", "site/", "127.0.0.1",
+                   "handbook check")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_how_to_use_speaks_to_residents(lang: str) -> None:
+    text = (CONTENT / lang / "how-to-use.md").read_text(encoding="utf-8")
+    assert [word for word in DEVELOPER_WORDS if word in text] == []
+
+
+def test_readme_keeps_the_editors_and_publishers_steps() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for step in ("make check", "make serve", "make build", "set `site_url`", "`summary`"):
+        assert step in readme, step

@@ -185,3 +185,17 @@ def test_elderly_care_targets_cover_all_urban_communities(handbook: Handbook) ->
     assert coverage == [("养老服务设施覆盖的城区社区比例", 100), ("养老服务设施覆盖的乡镇比例", 90),
                         ("养老服务设施覆盖的农村社区比例", 30)]
     assert all("covered by elderly care service facilities" in t.label["en"] for t in targets if "养老服务设施" in t.label["zh"])
+
+
+def test_glossary_renderings_from_the_bilingual_review(handbook: Handbook) -> None:
+    """Issue 15 item 14: one rendering each, and the allowances' ages only as the source states them (No. 53)."""
+    terms = {t.term["zh"]: t.term["en"] for t in handbook.glossary}
+    assert terms["新型农村合作医疗"] == "New Rural Cooperative Medical Scheme (NRCMS)"
+    assert (terms["特别扶助"], terms["奖励扶助"]) == ("special assistance", "reward and assistance")
+    assert terms["棚户区"] == "run-down urban areas (shantytowns)"
+    no_53 = handbook.service(53).provisions[0].standard["zh"]
+    assert "对80-89周岁以上的老人给予高龄津贴，对90周岁以上的老人给予长寿津贴" in no_53
+    assert terms["高龄津贴"] == "advanced-age allowance (ages 80–89)"
+    assert terms["长寿津贴"] == "longevity allowance (ages 90 and over)"
+    assert terms["乡镇综合文化站"] == "township cultural station"
+    assert {"城乡居民基本医疗保险", "残疾人两项补贴", "廉租房", "经济适用房"} <= set(terms)

@@ -119,3 +119,11 @@ def test_output_option_writes_the_file_and_prints_nothing(project, run_cli, tmp_
     target = tmp_path / f"services.{fmt}"
     assert run_cli("--root", str(project[1]), "export", "--format", fmt, "--output", str(target)) == (0, "", "")
     assert target.read_bytes() == expected.encode("utf-8")
+
+
+def test_exports_carry_the_summary_and_the_document_number_per_language(tiny_handbook: Path, run_cli) -> None:
+    rows = csv_rows(export(run_cli, tiny_handbook, "csv"))
+    assert [(r["summary_zh"], r["summary_en"]) for r in rows][1] == ("学生免学费。", "Students pay no tuition fees.")
+    data = json.loads(export(run_cli, tiny_handbook, "json"))
+    assert data["services"][1]["summary"] == {"zh": "学生免学费。", "en": "Students pay no tuition fees."}
+    assert data["source"]["number"] == {"zh": "测府发〔2018〕1号", "en": "Ce Fu Fa [2018] No. 1"}

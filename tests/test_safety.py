@@ -77,7 +77,7 @@ HOSTILE_SERVICES = f"""\
 source:
   title: {text("测试规划" + SCRIPT, "Test plan " + SCRIPT)}
   issuer: {text("测试县人民政府" + IMG, "Test County Government " + IMG)}
-  number: {q("测府发〔2018〕1号 " + SEVEN)}
+  number: {text("测府发〔2018〕1号 " + SEVEN, "Ce Fu Fa [2018] No. 1 " + SEVEN)}
   date: "2018-12-29"
 chapters:
   - id: education
@@ -103,6 +103,7 @@ services:
     number: 1
     chapter: education
     name: {field("name")}
+    summary: {text(SCRIPT + " 恶意摘要 " + SEVEN + "。", SCRIPT + " Hostile summary " + SEVEN + ".")}
     provisions:
       - recipients: {field("recipients")}
         standard: {field("standard")}
@@ -114,12 +115,12 @@ services:
     audiences: [children-students]
     eligibility: {{any: [{{age: {{min: 7}}}}]}}
     keywords: {{zh: [{q(SCRIPT)}, {q(SEVEN)}, 恶意], en: [{q(IMG)}, {q(SEVEN)}, hostile]}}
-    summary: {{zh: 测试服务。, en: A test service.}}
     note: {field("note")}
   - id: plain
     number: 2
     chapter: education
     name: {{zh: 免学费, en: Free tuition}}
+    summary: {{zh: 学生免学费。, en: Students pay no tuition fees.}}
     provisions:
       - recipients: {{zh: 学生, en: Students}}
         standard: {{zh: 免除学费。, en: No tuition fees.}}
@@ -128,7 +129,6 @@ services:
     audiences: [children-students]
     eligibility: {{everyone: true}}
     keywords: {{zh: [免学费], en: [free school]}}
-    summary: {{zh: 学生免学费。, en: Students pay no tuition fees.}}
 glossary:
   - term: {text("恶意术语" + SCRIPT, "hostile term " + SCRIPT)}
     pinyin: {q(IMG)}

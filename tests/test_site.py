@@ -60,7 +60,7 @@ def test_every_service_page_exists_in_both_languages_with_its_fields(built_site:
                     assert " ".join(field[lang].split()) in " ".join(text.split()), (s.number, lang)
             for d in s.departments:
                 assert HANDBOOK.department(d).name[lang] in text
-            assert "盐边府发〔2018〕104号" in text
+            assert HANDBOOK.source.number[lang] in text  # 盐边府发〔2018〕104号 / Yanbian Fu Fa [2018] No. 104
 
 
 def test_english_pages_carry_the_official_chinese(built_site: Path) -> None:
@@ -180,3 +180,45 @@ def test_not_found_page_speaks_the_language(built_site: Path) -> None:
     for prefix, lang in (("", "zh"), ("en/", "en")):
         text = "".join(read(built_site, f"{prefix}404.html").text)
         assert CONFIG.strings[lang]["not_found_title"] in text
+
+
+# ---- text in the other language is marked with lang, and no interface label is in the wrong language ----
+
+HAN = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
+
+
+def rendered_with_booklets(lang: str) -> dict[str, str]:
+    """Every Markdown page of a language, with a booklets manifest as a full build would list it."""
+    from generator.booklets import manifest_entry, plan_booklets
+    from generator.filters import markdown_environment
+    from generator.site import read_content, render_pages
+
+    config, handbook = load_project(ROOT)
+    manifest = [manifest_entry(b, (4, 200_000, "0" * 64), "input") for b in plan_booklets(handbook, config)]
+    return render_pages(handbook, config, lang, markdown_environment(ROOT / "templates" / "site"), read_content(ROOT, lang),
+                        manifest)
+
+
+def test_chinese_on_english_pages_is_always_marked_zh() -> None:
+    """Glossary terms, department spellings, the official text: inside lang="zh-Hans"; nothing Chinese elsewhere (全本 …)."""
+    marked = re.compile(r'<(span|div)\b[^>]*\blang="zh-Hans"[^>]*>.*?</\1>', re.DOTALL)
+    unmarked = {path: HAN.findall(marked.sub("", page))[:5] for path, page in rendered_with_booklets("en").items()}
+    assert {path: chars for path, chars in unmarked.items() if chars} == {}
+    pages = rendered_with_booklets("en")
+    assert '| <span lang="zh-Hans">低保</span> | Minimum Living Allowance | dibao |' in pages["glossary/index.md"]
+    assert '<span lang="zh-Hans">县司法局</span>' in pages["departments/justice/index.md"]
+    assert "Complete handbook · Chinese and English edition (PDF" in pages["downloads/index.md"]
+
+
+def test_english_terms_on_chinese_pages_are_marked_en() -> None:
+    glossary = rendered_with_booklets("zh")["glossary/index.md"]
+    assert '| 低保 | <span lang="en">Minimum Living Allowance</span> | dibao |' in glossary
+
+
+def test_interface_text_comes_from_the_strings_of_its_language() -> None:
+    """No template holds a Chinese label, and no English interface string holds a Chinese character."""
+    config = load_project(ROOT)[0]
+    assert {k: v for k, v in config.strings["en"].items() if HAN.search(v)} == {}
+    templates = [p for p in (ROOT / "templates").rglob("*") if p.suffix in (".j2", ".typ", ".html")]
+    assert templates
+    assert [p.name for p in templates if HAN.search(p.read_text(encoding="utf-8"))] == []
