@@ -21,7 +21,7 @@ from .booklets import Reuse, carry_over_booklets, render_booklets
 from .errors import BuildError
 from .export import render_csv, render_json
 from .filters import markdown_environment
-from .finder import render_finder_data, render_finder_pages
+from .finder import render_finder_data, render_finder_pages, render_finder_qr
 from .load import load_project
 from .mkdocs_config import lang_root, mkdocs_config, theme_overlay
 from .model import Handbook, SiteConfig
@@ -139,12 +139,12 @@ def render_languages(root: Path, handbook: Handbook, config: SiteConfig, manifes
 
 
 def add_finder(root: Path, handbook: Handbook, config: SiteConfig, pages: dict[str, dict[str, str]]) -> dict[str, str]:
-    """The finder's page added to each language's pages → its data scripts, to write beside them."""
+    """The finder's page added to each language's pages → its data (and QR code) scripts, to write beside them."""
     env = markdown_environment(root / "templates" / "site")
     for lang, finder_pages in render_finder_pages(handbook, config, env).items():
         for path, text in finder_pages.items():
             add(pages[lang], path, text)
-    return render_finder_data(handbook, config)
+    return {**render_finder_data(handbook, config), **render_finder_qr(handbook, config)}
 
 
 def run_mkdocs(root: Path, handbook: Handbook, config: SiteConfig, pages: dict[str, dict[str, str]], staging: Path,

@@ -11,6 +11,7 @@ from typing import Any
 
 from jinja2 import Environment
 
+from .booklets import qr_svg, service_url
 from .eligibility import eligibility_data
 from .mkdocs_config import lang_root
 from .model import Handbook, SiteConfig
@@ -48,4 +49,18 @@ def render_finder_data(handbook: Handbook, config: SiteConfig) -> dict[str, str]
         data = json.dumps({"services": finder_services(handbook, config, lang)}, ensure_ascii=False, separators=(",", ":"))
         files[f"{lang_root(config, lang)}finder/data.{lang}.js"] = (
             f"window.handbookFinder=window.handbookFinder||{{}};window.handbookFinder[{json.dumps(lang)}]={data};\n")
+    return files
+
+
+def render_finder_qr(handbook: Handbook, config: SiteConfig) -> dict[str, str]:
+    """Every language → {site path: script} that sets window.handbookFinderQR[lang] = {number: SVG of a QR code for
+    the service's page} (for printed results; loaded only when printing, and only when site_url is set)."""
+    if not config.site_url:
+        return {}
+    files = {}
+    for lang in config.codes:
+        codes = {s.number: qr_svg(service_url(config, s, lang)) for s in handbook.services}
+        files[f"{lang_root(config, lang)}finder/qr.{lang}.js"] = (
+            "window.handbookFinderQR=window.handbookFinderQR||{};"
+            f"window.handbookFinderQR[{json.dumps(lang)}]={json.dumps(codes, ensure_ascii=False, separators=(',', ':'))};\n")
     return files

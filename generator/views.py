@@ -358,6 +358,7 @@ class FinderView:
     data_script: str  # the eligibility data script, relative to the page
     client_script: str  # finder.js, relative to the page
     client_strings: dict[str, str]  # interface strings the script needs
+    qr_script: str | None  # the QR codes' script, relative to the page (None without a site_url)
 
 
 # The finder's questions: (title key, ((URL key, kind, values), ...)); the values are the URL fragment's (README) and
@@ -376,7 +377,7 @@ FINDER_QUESTIONS: tuple[tuple[str, tuple[tuple[str, str, tuple[str, ...]], ...]]
     ("veteran", (("veteran", "radio", ("", "yes", "no")),)),
 )
 FINDER_CLIENT_STRINGS = ("finder_count", "finder_count_one", "finder_summary", "finder_unanswered", "service_label",
-                         "list_separator")
+                         "list_separator", "qr_alt")
 
 
 class FinderViews(PageViews):
@@ -409,4 +410,5 @@ class FinderViews(PageViews):
         audiences = tuple(Link(a.name[self.lang], link(here, page_path("audiences", a.id)).removesuffix("index.md"))
                           for a in self.handbook.audiences)
         strings = {key.removeprefix("finder_"): self.strings[key] for key in FINDER_CLIENT_STRINGS if key in self.strings}
-        return FinderView(self.t("finder"), questions, audiences, f"data.{self.lang}.js", "../assets/finder.js", strings)
+        return FinderView(self.t("finder"), questions, audiences, f"data.{self.lang}.js", "../assets/finder.js", strings,
+                          f"qr.{self.lang}.js" if self.config.site_url else None)

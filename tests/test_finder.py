@@ -12,7 +12,7 @@ from ruamel.yaml import YAML
 
 from generator.eligibility import classify
 from generator.filters import markdown_environment
-from generator.finder import render_finder_data, render_finder_pages
+from generator.finder import render_finder_data, render_finder_pages, render_finder_qr
 from generator.load import load_project
 from generator.views import FINDER_QUESTIONS
 
@@ -158,6 +158,18 @@ def test_the_data_scripts_carry_each_service_with_its_rules_in_its_language(find
         assert services[1]["href"] == "../services/school-meals/"
         assert services[1]["name"] == handbook.service(1).name[lang]
         assert services[1]["summary"] == handbook.service(1).summary[lang]
+
+
+def test_the_qr_scripts_hold_a_code_for_each_service_page(finder_project: Path) -> None:
+    config, handbook = load_project(finder_project)
+    files = render_finder_qr(handbook, config)
+    assert sorted(files) == ["en/finder/qr.en.js", "finder/qr.zh.js"]
+    for path, script in files.items():
+        codes = json.loads(script[script.index("]=") + 2:].rstrip().rstrip(";"))
+        assert sorted(map(int, codes)) == [s.number for s in handbook.services]
+        assert all(code.startswith("<svg") for code in codes.values()), path
+    page = finder_pages(finder_project)["en"]["finder/index.md"]
+    assert 'data-qr="qr.en.js"' in page
 
 
 @pytest.mark.parametrize(("answers", "groups"), FIXTURE_CASES, ids=[json.dumps(a, ensure_ascii=False) for a, _ in FIXTURE_CASES])

@@ -298,8 +298,16 @@ def test_without_javascript_the_audience_links_show(browser: Browser, served_sit
                          ids=["older-rural-dibao", "most services shown"])
 def test_printing_gives_one_page_with_the_answers_in_words(page: Page, served_site: str, lang: str,
                                                            answers: dict[str, Any]) -> None:
+    page.add_init_script("window.print = () => { window.__printed = (window.__printed || 0) + 1; }")
     open_finder(page, served_site, lang, answers)
+    page.click("[data-finder-print]")  # loads the QR codes, puts one beside each likely service, then prints
+    page.wait_for_function("window.__printed === 1")
+    likely = [n for n, g in expected_groups(answers).items() if g == "likely"]
+    expect(page.locator('li[data-group="likely"] img.hb-qr')).to_have_count(len(likely))
+    expect(page.locator('li[data-group="maybe"] img.hb-qr')).to_have_count(0)
     page.emulate_media(media="print")
+    if likely:
+        expect(page.locator("img.hb-qr").first).to_be_visible()
     answered = page.locator("[data-answers] dd")
     expect(answered.first).to_be_visible()
     expect(page.locator("[data-answers]")).to_contain_text(string(lang, "finder_status_dibao"))

@@ -174,6 +174,7 @@
       section.hidden = g !== "everyone" && !answered;
     });
     finder.querySelector("[data-finder-hint]").hidden = answered;
+    if (qrLoading) qrLoading.then(addQR);
     finder.querySelector("[role=status]").textContent = answered
       ? strings.summary.replace("{likely}", counted("count", groups.likely.length))
         .replace("{maybe}", counted("count", groups.maybe.length)) : strings.unanswered;
@@ -228,7 +229,38 @@
   window.addEventListener("hashchange", function () { update(false); });
   window.addEventListener("popstate", function () { update(false); });
 
-  finder.querySelector("[data-finder-print]").addEventListener("click", function () { window.print(); });
+  /* printed results: a QR code beside each service likely for you, opening its page (when the site has an address);
+     the codes are a script of their own, loaded for printing only (and ahead of time on wide screens, for Ctrl+P) */
+  var qrLoading = null;
+  function loadQR() {
+    if (!finder.dataset.qr) return Promise.resolve(null);
+    if (!qrLoading) {
+      qrLoading = new Promise(function (resolve) {
+        var s = document.createElement("script");
+        s.src = finder.dataset.qr;
+        s.onload = function () { resolve((window.handbookFinderQR || {})[finder.dataset.lang] || null); };
+        s.onerror = function () { qrLoading = null; resolve(null); };
+        document.head.appendChild(s);
+      });
+    }
+    return qrLoading;
+  }
+  function addQR(codes) {
+    if (!codes) return;
+    finder.querySelectorAll('li[data-group="likely"]').forEach(function (li) {
+      if (li.querySelector(".hb-qr") || !codes[li.dataset.number]) return;
+      var img = document.createElement("img");
+      img.className = "hb-qr";
+      img.alt = strings.qr_alt.replace("{number}", li.dataset.number);
+      img.src = "data:image/svg+xml," + encodeURIComponent(codes[li.dataset.number]);
+      li.insertBefore(img, li.firstChild);
+    });
+  }
+  finder.querySelector("[data-finder-print]").addEventListener("click", function () {
+    loadQR().then(function (codes) { addQR(codes); window.print(); });
+  });
+  window.addEventListener("beforeprint", function () { if (qrLoading) qrLoading.then(addQR); });
+  if (matchMedia("(min-width: 60em)").matches) loadQR();
 
   finder.querySelector("[data-finder-nojs]").hidden = true;
   form.hidden = false;
