@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from markupsafe import escape
+
 from .assets import Assets, render_assets
 from .booklets import Reuse, carry_over_booklets, render_booklets
 from .changes import last_changed, render_changes_pages, render_feeds
@@ -22,16 +24,18 @@ from .compress import precompress_site
 from .errors import BuildError
 from .export import render_csv, render_json
 from .filters import markdown_environment
+from .finder import render_finder_data, render_finder_pages, render_finder_qr
 from .hsds import render_hsds_languages
 from .load import load_project, with_site_url
 from .mkdocs_config import lang_root, mkdocs_config, theme_overlay
 from .model import Handbook, SiteConfig
 from .offline import write_offline_zip
 from .pagemeta import add_page_metadata
-from .publish import replace_site, staging_dir, write_files
+from .publish import replace_site, rewrite_file, staging_dir, write_files
 from .search import render_index
-from .site import read_content, render_pages
+from .site import OFFLINE_SIZE, add, read_content, render_pages
 from .sitemap import render_sitemap
+from .views import file_size
 
 Report = Callable[[str, float], None]  # (stage, seconds) when a stage ends
 Progress = Callable[[str, int, int], None]  # (stage, done, total) while a long stage runs
@@ -91,20 +95,22 @@ def build(root: Path, site_dir: Path, report: Report | None = None, progress: Pr
         timings.booklets_reused = reuse.reused
         with timings.run("render pages", report):
             pages = render_languages(root, handbook, config, manifest, stage_progress(progress, "render pages"))
+        with timings.run("minify assets", report):
+            assets = render_assets(root / "templates" / "theme")
+        with timings.run("finder", report):
+            finder_data = add_finder(root, handbook, config, pages, assets.names["assets/finder.js"])
         with timings.run("change history", report):
             pages = {lang: {**docs, **changes} for (lang, docs), changes in zip(
                 pages.items(), render_changes_pages(handbook, config, markdown_environment(root / "templates" / "site")).values(),
                 strict=True)}
         with timings.run("page metadata", report):
             pages = add_page_metadata(handbook, config, pages)
-        with timings.run("minify assets", report):
-            assets = render_assets(root / "templates" / "theme")
         with timings.run("mkdocs", report):
             run_mkdocs(root, handbook, config, pages, assets, staging, stage_progress(progress, "mkdocs"))
         with timings.run("search, data, sitemap", report):
             site = staging / "site"
             tidy_theme_files(site, config)
-            write_files(site, extra_files(handbook, config, pages))
+            write_files(site, {**extra_files(handbook, config, pages), **finder_data})
             if manifest:
                 os.rename(staging / "booklets" / "booklets", site / "booklets")
             write_files(site, {"booklets/index.json": json.dumps(manifest, ensure_ascii=False, indent=1)})
@@ -118,6 +124,7 @@ def build(root: Path, site_dir: Path, report: Report | None = None, progress: Pr
                 write_offline_zip(site, staging / "handbook-offline.zip", handbook.source.date)
                 (site / "downloads").mkdir(exist_ok=True)
                 os.rename(staging / "handbook-offline.zip", site / "downloads" / "handbook-offline.zip")
+                note_offline_size(site, config)
             with timings.run("precompress", report):
                 precompress_site(site)  # after the offline copy, which needs no compressed twins
         with timings.run("publish", report):
@@ -125,6 +132,17 @@ def build(root: Path, site_dir: Path, report: Report | None = None, progress: Pr
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return timings
+
+
+def note_offline_size(site: Path, config: SiteConfig) -> None:
+    """The downloads pages of the site (not of the offline copy, which is made first) → the offline copy's size added."""
+    size = file_size((site / "downloads" / "handbook-offline.zip").stat().st_size)
+    for lang in config.codes:
+        note = config.strings[lang]["file_size"].format(size=size)
+        page = site / lang_root(config, lang) / "downloads" / "index.html"
+        html = page.read_text(encoding="utf-8")
+        if OFFLINE_SIZE in html:
+            rewrite_file(page, html.replace(OFFLINE_SIZE, OFFLINE_SIZE.replace("></", f">{escape(note)}</")))
 
 
 def stage_progress(progress: Progress | None, stage: str) -> Callable[[int, int], None] | None:
@@ -144,6 +162,17 @@ def render_languages(root: Path, handbook: Handbook, config: SiteConfig, manifes
         if progress:
             progress(done, total)
     return {lang: render_pages(handbook, config, lang, env, read_content(root, lang), manifest, step) for lang in config.codes}
+
+
+def add_finder(root: Path, handbook: Handbook, config: SiteConfig, pages: dict[str, dict[str, str]],
+               client_script: str) -> dict[str, str]:
+    """The finder's page (loading its script from `client_script`) added to each language's pages → its data (and QR
+    code) scripts, to write beside them."""
+    env = markdown_environment(root / "templates" / "site")
+    for lang, finder_pages in render_finder_pages(handbook, config, env, client_script).items():
+        for path, text in finder_pages.items():
+            add(pages[lang], path, text)
+    return {**render_finder_data(handbook, config), **render_finder_qr(handbook, config)}
 
 
 def run_mkdocs(root: Path, handbook: Handbook, config: SiteConfig, pages: dict[str, dict[str, str]], assets: Assets,

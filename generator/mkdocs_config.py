@@ -40,6 +40,7 @@ def nav(handbook: Handbook, config: SiteConfig, lang: str, pages: dict[str, str]
                          page_path("changes"), page_path("downloads")) if p in pages]
     return [
         page_path("home"),
+        *([page_path("finder")] if page_path("finder") in pages else []),
         {t["chapters"]: [page_path("chapters")] + [page_path("chapters", c.id) for c in handbook.chapters]},
         {t["audiences"]: [page_path("audiences")] + [page_path("audiences", a.id) for a in handbook.audiences]},
         {t["departments_title"]: [page_path("departments")]},

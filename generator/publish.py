@@ -34,6 +34,11 @@ def write_files(base: Path, files: dict[str, str | bytes]) -> None:
             target.write_text(content, encoding="utf-8", newline="")
 
 
+def rewrite_file(target: Path, text: str) -> None:
+    """A file already written in the staging site → new text (a figure known only after it was written)."""
+    target.write_text(text, encoding="utf-8", newline="")
+
+
 def replace_site(new: Path, site_dir: Path) -> None:
     """Swap a finished build in for site/, so that site/ is always either the old tree or the new one, whole.
 

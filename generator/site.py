@@ -12,8 +12,9 @@ from jinja2 import TemplateError as JinjaError
 from markupsafe import Markup
 
 from .errors import BuildError, TemplateError
+from .export import render_csv, render_json
 from .model import Handbook, SiteConfig
-from .views import Link, PageViews, link, page_path
+from .views import Link, PageViews, file_size, link, page_path
 
 
 @dataclass(frozen=True)
@@ -112,13 +113,13 @@ def index_pages(handbook: Handbook, views: PageViews, t: Strings, env: Environme
          render(env, "services_index.md.j2", by_number=every_service, sorted_groups=views.sorted_groups(),
                 sorted_title=t.by_pinyin if script == "Hans" else t.by_alpha, t=t)),
         ("glossary", page_path("glossary"), render(env, "glossary.md.j2", terms=glossary, tags=tags, t=t)),
-        ("downloads", page_path("downloads"),
-         render(env, "downloads.md.j2", files=download_links(t, "../" + views.site_root),
-                booklets=views.booklet_links(page_path("downloads"), lambda b: True), t=t)),
+        ("downloads", page_path("downloads"), render(env, "downloads.md.j2", d=downloads_view(handbook, views, t),
+                                                          offline_size=Markup(OFFLINE_SIZE), t=t)),
     ]
     more = ((t.plan, "plan/index.md"), (t.about, "about/index.md"), (t.how_to_use, "how-to-use/index.md"),
             (t.accessibility, "accessibility/index.md"))
-    home = HomeView(views.config.title[lang], Markup(content_text.get(page_path("home"), "")),
+    home = HomeView(views.config.title[lang], Link(t.finder, page_path("finder")),
+                    Markup(content_text.get(page_path("home"), "")),
                     listing_from_home("chapters", chapters), listing_from_home("audiences", audiences),
                     listing_from_home("departments", departments),
                     [Link(t.all_services, "services/index.md"), Link(t.glossary, "glossary/index.md"),
@@ -132,6 +133,7 @@ class HomeView:
     """Everything the home page shows."""
 
     title: str  # handbook title
+    finder: Link  # the situation finder
     intro: Markup  # hand-written introduction (content/<lang>/index.md), trusted Markdown
     chapters: list[Link]  # browse by chapter
     audiences: list[Link]  # browse by who you are
@@ -144,10 +146,36 @@ def listing_from_home(kind: str, items: list[tuple[str, str]]) -> list[Link]:
     return [Link(text, page_path(kind, slug)) for slug, text in items]
 
 
-def download_links(t: Strings, to_site_root: str) -> list[Link]:
-    """The data files, linked from downloads/ (raw links: MkDocs does not check non-page files)."""
-    return [Link(t.data_json, f"{to_site_root}data/services.json"), Link(t.data_csv, f"{to_site_root}data/services.csv"),
-            Link(t.offline, f"{to_site_root}downloads/handbook-offline.zip")]
+@dataclass(frozen=True)
+class DownloadsView:
+    """The downloads page: residents' files first (offline copy, booklets by kind), data files last."""
+
+    offline: Link  # the offline copy (its size is added once the ZIP exists: see OFFLINE_SIZE)
+    booklets: list[tuple[str, tuple[Link, ...]]]  # (group heading, its booklets with sizes), in BOOKLET_KINDS order
+    data: list[Link]  # data files, with sizes
+
+
+BOOKLET_KINDS = ("full", "chapter", "department", "leaflet")  # the order of the booklet groups on the downloads page
+OFFLINE_SIZE = '<span data-hb-size="offline"></span>'  # where build.py writes the offline copy's size
+
+
+def of_kind(kind: str) -> Callable[[dict[str, Any]], bool]:
+    """A booklet kind → a test for booklets/index.json entries of that kind."""
+    return lambda booklet: bool(booklet["kind"] == kind)
+
+
+def downloads_view(handbook: Handbook, views: PageViews, t: Strings) -> DownloadsView:
+    """The handbook and the booklets built → the downloads page (raw links: MkDocs does not check non-page files)."""
+    to_site_root = "../" + views.site_root
+    here = page_path("downloads")
+    kinds = list(BOOKLET_KINDS) + sorted({b["kind"] for b in views.manifest} - set(BOOKLET_KINDS))
+    groups = [(t.values[f"downloads_kind_{kind}"], views.booklet_links(here, of_kind(kind))) for kind in kinds]
+    data = [(t.data_json, "data/services.json", render_json(handbook)), (t.data_csv, "data/services.csv",
+                                                                         render_csv(handbook, views.config))]
+    return DownloadsView(Link(t.offline, f"{to_site_root}downloads/handbook-offline.zip"),
+                         [(title, links) for title, links in groups if links],
+                         [Link(text + t.fmt("file_size", size=file_size(len(body.encode("utf-8")))), f"{to_site_root}{path}")
+                          for text, path, body in data])
 
 
 def read_content(root: Path, lang: str) -> dict[str, str]:

@@ -150,6 +150,11 @@ class ServiceView:
     show_official: bool  # whether to add the collapsed official text
 
 
+def file_size(size: int) -> str:
+    """A number of bytes → '1.2 MB' or '34 KB' (downloads list every file with its size)."""
+    return f"{size / 1_000_000:.1f} MB" if size >= 100_000 else f"{max(size // 1000, 1)} KB"
+
+
 NEARBY = 100  # how far (in official numbers) related services are looked for outside the chapter
 
 
@@ -205,8 +210,7 @@ class Views:
             parts.append(self.t("edition_bilingual"))
         if booklet["imposed"]:
             parts.append(self.t("edition_imposed"))
-        size = f"{booklet['bytes'] / 1_000_000:.1f} MB" if booklet["bytes"] >= 100_000 else f"{booklet['bytes'] // 1000} KB"
-        return f"{' · '.join(parts)} (PDF, {self.t('booklet_pages', pages=booklet['pages'])}, {size})"
+        return f"{' · '.join(parts)} (PDF, {self.t('booklet_pages', pages=booklet['pages'])}, {file_size(booklet['bytes'])})"
 
     def service_link(self, service: Service, from_path: str) -> ServiceLink:
         """A service → how it is listed from the page at `from_path`."""
@@ -498,3 +502,96 @@ class PageViews(Views):
             letter = self.sort_key(s)[:1].upper()
             groups.setdefault(letter, []).append(self.service_link(s, here))
         return list(groups.items())
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One answer a finder question offers."""
+
+    value: str  # its value in the URL fragment ('' = not answered)
+    label: str  # what the reader sees
+
+
+@dataclass(frozen=True)
+class FinderField:
+    """One set of choices (a fieldset) of the finder, named by its URL key."""
+
+    key: str  # URL key, e.g. "status"
+    legend: str  # the question as asked
+    kind: str  # "number", "radio" (one answer) or "checkbox" (any number of answers)
+    choices: tuple[Choice, ...]  # in the order shown (empty for "number")
+
+
+@dataclass(frozen=True)
+class FinderQuestion:
+    """A numbered question of the finder: one field, or several under one heading (children)."""
+
+    number: int  # 1-based, as shown
+    title: str  # the question, or the heading of its fields
+    fields: tuple[FinderField, ...]  # one or more
+
+
+@dataclass(frozen=True)
+class FinderView:
+    """Everything the finder page shows before its script runs."""
+
+    title: str  # page heading
+    questions: tuple[FinderQuestion, ...]  # at most about nine
+    audiences: tuple[Link, ...]  # shown instead of the questions when JavaScript is off (folder URLs)
+    data_script: str  # the eligibility data script, relative to the page
+    client_script: str  # finder.js, relative to the page
+    client_strings: dict[str, str]  # interface strings the script needs
+    qr_script: str | None  # the QR codes' script, relative to the page (None without a site_url)
+
+
+# The finder's questions: (title key, ((URL key, kind, values), ...)); the values are the URL fragment's (README) and
+# the eligibility criteria's; "" is "not answered" (radio questions), "none" is "answered: none of these".
+FINDER_QUESTIONS: tuple[tuple[str, tuple[tuple[str, str, tuple[str, ...]], ...]], ...] = (
+    ("age", (("age", "number", ()),)),
+    ("sex", (("sex", "radio", ("", "male", "female")),)),
+    ("residence", (("residence", "radio", ("", "urban", "rural")),)),
+    ("status", (("status", "checkbox", ("dibao", "tekun", "registered-poor", "low-income", "none")),)),
+    ("disability", (("disability", "radio", ("", "1", "2", "3", "4", "none")),)),
+    ("work", (("work", "radio", ("", "employee", "flexible", "unemployed", "graduate", "none")),)),
+    ("children", (("child", "checkbox", (*(str(n) for n in range(18)), "none")),
+                  ("school", "checkbox", ("preschool", "primary", "junior", "senior", "vocational", "university", "none")),
+                  ("family-planning", "radio", ("", "only-child", "two-daughters", "child-died-or-disabled", "none")))),
+    ("pregnant", (("pregnant", "radio", ("", "yes", "no")),)),
+    ("veteran", (("veteran", "radio", ("", "yes", "no")),)),
+)
+FINDER_CLIENT_STRINGS = ("finder_count", "finder_count_one", "finder_summary", "finder_unanswered", "service_label",
+                         "list_separator", "qr_alt")
+
+
+class FinderViews(PageViews):
+    """The finder page's view."""
+
+    def choice_label(self, key: str, value: str) -> str:
+        """A field's URL key and value → the answer's words."""
+        if value == "":
+            return self.t("finder_skip")
+        if value in ("yes", "no"):
+            return self.t(f"finder_{value}")
+        if key == "child" and value != "none":
+            return self.t("finder_child_0") if value == "0" else self.t("finder_child_age", n=value)
+        return self.t(f"finder_{key}_{value}")
+
+    def finder_field(self, key: str, kind: str, values: tuple[str, ...], legend: str) -> FinderField:
+        """One field of the spec → its view."""
+        return FinderField(key, legend, kind, tuple(Choice(v, self.choice_label(key, v)) for v in values))
+
+    def finder_view(self, client_script: str = "assets/finder.js") -> FinderView:
+        """The handbook and the finder script's path under the language root → the finder page's view in this language."""
+        here = page_path("finder")
+        def legend(title: str, key: str, alone: bool) -> str:  # a question's only field is asked as the question
+            return self.t(f"finder_q_{title}") if alone else self.t(f"finder_f_{key}")
+        questions = tuple(
+            FinderQuestion(number, self.t(f"finder_q_{title}"), tuple(
+                self.finder_field(key, kind, values, legend(title, key, len(fields) == 1)) for key, kind, values in fields))
+            for number, (title, fields) in enumerate(FINDER_QUESTIONS, 1))
+        # raw HTML links, which MkDocs leaves alone: to the folder, not to its Markdown source
+        audiences = tuple(Link(a.name[self.lang], link(here, page_path("audiences", a.id)).removesuffix("index.md"))
+                          for a in self.handbook.audiences)
+        strings = {key.removeprefix("finder_"): self.strings[key] for key in FINDER_CLIENT_STRINGS if key in self.strings}
+        return FinderView(self.t("finder"), questions, audiences, f"data.{self.lang}.js", f"../{client_script}", strings,
+                          f"qr.{self.lang}.js" if self.config.site_url else None)

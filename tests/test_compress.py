@@ -36,9 +36,10 @@ def test_gzip_output_is_reproducible(tmp_path: Path) -> None:
 
 def test_assets_are_minified_and_named_by_their_content() -> None:
     assets = render_assets(ROOT / "templates" / "theme")
-    assert set(assets.names) == {"assets/handbook.css", "assets/handbook.js"}
+    assert set(assets.names) == {"assets/handbook.css", "assets/handbook.js", "assets/finder.js"}
     for readable, hashed in assets.names.items():
-        assert re.fullmatch(r"assets/handbook\.[0-9a-f]{8}\.min\.(css|js)", hashed)
+        stem = readable.removeprefix("assets/").split(".")[0]
+        assert re.fullmatch(rf"assets/{stem}\.[0-9a-f]{{8}}\.min\.(css|js)", hashed)
         source = (ROOT / "templates" / "theme" / readable).read_text(encoding="utf-8")
         assert len(assets.files[hashed]) < 0.8 * len(source)
         assert "/*" not in assets.files[hashed]

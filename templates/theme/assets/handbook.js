@@ -325,6 +325,13 @@
     return location.protocol === "file:" && /\/$/.test(target) ? target + "index.html" : target;
   }
 
+  /* "1 result", "5 results", "找到5项结果": the page language's plural rules pick count_one where the language has it */
+  var plurals = new Intl.PluralRules(root.lang || "en");
+  function counted(strings, n) {
+    var text = plurals.select(n) === "one" && strings.count_one ? strings.count_one : strings.count;
+    return text.replace("{count}", n);
+  }
+
   var counter = 0;
   function wire(form, source) {
     var input = form.querySelector("input"), strings = JSON.parse(source.dataset.strings);
@@ -352,7 +359,7 @@
         var summary = document.createElement("span"); summary.textContent = doc[2];
         a.appendChild(title); a.appendChild(summary); li.appendChild(a); list.appendChild(li);
       });
-      status.textContent = results.length ? strings.count.replace("{count}", results.length) : strings.none;
+      status.textContent = results.length ? counted(strings, results.length) : strings.none;
       panel.hidden = !query;
       input.setAttribute("aria-expanded", query ? "true" : "false");
     }
@@ -384,6 +391,52 @@
 
   var header = document.querySelector("form.hb-search[data-hb-search]");
   document.querySelectorAll("form[data-hb-search]").forEach(function (form) { if (header) wire(form, header); });
+  /* ---- read aloud (service pages): the name and fields, in the page's language, with a stop control; the buttons
+     stay hidden unless the browser has a voice for that language ---- */
+  var speech = window.speechSynthesis, reader = document.querySelector("[data-read-aloud]");
+  var stopper = document.querySelector("[data-read-aloud-stop]");
+  function pageVoice() {
+    var lang = (root.lang || "").toLowerCase().split("-")[0];
+    return (speech.getVoices() || []).filter(function (v) {
+      return (v.lang || "").toLowerCase().replace("_", "-").split("-")[0] === lang;
+    })[0] || null;
+  }
+  function readableParts() {  /* the heading, then the page down to the related services, without the official text */
+    var h1 = document.querySelector(".md-content h1"), parts = [];
+    if (!h1) return parts;
+    parts.push(h1.textContent);
+    for (var el = h1.nextElementSibling; el && !el.classList.contains("hb-read-end"); el = el.nextElementSibling) {
+      if (el.matches(".hb-meta, .hb-read, details, script") || !el.textContent.trim()) continue;
+      parts.push(el.textContent.replace(/\s+/g, " ").trim());
+    }
+    return parts;
+  }
+  function setSpeaking(on) {
+    var focused = document.activeElement === reader || document.activeElement === stopper;
+    reader.hidden = on; stopper.hidden = !on;
+    if (focused) (on ? stopper : reader).focus();  /* the hidden button had focus: keep it on the controls */
+  }
+  function readAloud() {
+    var voice = pageVoice(), parts = readableParts();
+    if (!voice || !parts.length) return;
+    speech.cancel();
+    parts.forEach(function (text, i) {  /* one utterance per paragraph: long ones are cut short by some browsers */
+      var u = new SpeechSynthesisUtterance(text);
+      u.lang = voice.lang; u.voice = voice;
+      if (i === parts.length - 1) { u.onend = function () { setSpeaking(false); }; }
+      speech.speak(u);
+    });
+    setSpeaking(true);
+  }
+  function offerReading() { if (reader && stopper.hidden) reader.hidden = !pageVoice(); }
+  if (reader && stopper && speech && window.SpeechSynthesisUtterance) {
+    reader.addEventListener("click", readAloud);
+    stopper.addEventListener("click", function () { speech.cancel(); setSpeaking(false); });
+    window.addEventListener("pagehide", function () { speech.cancel(); });
+    offerReading();
+    if (speech.addEventListener) speech.addEventListener("voiceschanged", offerReading);
+  }
+
   window.handbookQuery = function (index, text, limit) { return search(prepare(index), text, limit || 10); };
   window.handbookRank = function (index, text, limit) { return rank(prepare(index), text, limit || 10); };
   window.handbookUnits = function (index, text) { return queryUnits(prepare(index), text); };
