@@ -19,7 +19,7 @@ from generator.serve import QuietHandler
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "source" / "plan-2018-104.txt"  # the official plan text, kept in the repository (source/README.md)
-TEST_SITE_URL = "https://example.org/handbook/"  # the real project has no site_url; its test builds use this one
+TEST_SITE_URL = "https://handbook.example.org/"  # the real project has no site_url; its test builds use this one
 
 TINY_CONFIG = """\
 languages:

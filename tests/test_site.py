@@ -121,7 +121,8 @@ def test_hreflang_alternates_on_every_page(built_site: Path) -> None:
     assert len(pages) > 280
     for path in pages:
         rel = path.relative_to(built_site).as_posix()
-        links = [a for tag, _, a in read(built_site, rel).links if tag == "link" and a.get("rel") == "alternate"]
+        links = [a for tag, _, a in read(built_site, rel).links  # language alternates (not the Atom feed's link)
+                 if tag == "link" and a.get("rel") == "alternate" and a.get("type") != "application/atom+xml"]
         found = {a["hreflang"]: a["href"] for a in links}
         assert len(links) == len(found) and found == expected_alternates(page_path(rel)), rel
 
