@@ -5,34 +5,36 @@ In order: plan_booklets (which PDFs, split into volumes when long) → booklet_d
 render_booklets: every PDF whose input hash the previous build lists is reused (Reuse); the rest are compiled
 by a pool of workers, one Typst compiler each, in an order that keeps shared services together (locality), with
 each QR code drawn once (draw_qr_codes) and each PDF written straight to disk; then the imposed twins, the same
-way. carry_over_booklets does the reuse alone, for the preview. manifest_entry → booklets/index.json."""
+way. carry_over_booklets does the reuse alone, for the preview. booklet_entry → booklets/index.json.
+The Typst machinery (pool, reuse, QR codes, manifest facts) lives in typesetting.py, shared with leaflets.py."""
 from __future__ import annotations
 
-import functools
-import hashlib
-import io
 import json
-import os
-import re
 import shutil
-import signal
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, as_completed, wait
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
-import segno
-from pypdf import PdfReader
-
-from .errors import BuildError
 from .impose import booklet_order
 from .mkdocs_config import lang_root
 from .model import Handbook, Service, SiteConfig
+from .typesetting import (
+    PdfFacts,
+    Progress,
+    Reuse,
+    compile_or_reuse,
+    draw_qr_codes,
+    engine_key,
+    link_or_copy,
+    manifest_entry,
+    sha256,
+    worker_pool,
+)
 from .views import format_target
 
-Progress = Callable[[int, int], None]  # (done, total)
 STANDARD_SIZE, LARGE_SIZE = 11, 16  # body text in points; large print is at least 16 pt
 BILINGUAL = "bilingual"
 
@@ -114,14 +116,6 @@ def plan_pairs(handbook: Handbook, config: SiteConfig) -> list[tuple[Booklet, Bo
     return list(zip(booklets[0::2], booklets[1::2], strict=True))
 
 
-@functools.lru_cache(maxsize=4096)
-def qr_svg(url: str) -> str:
-    """A URL → an SVG QR code with a quiet zone of 2 modules."""
-    buffer = io.BytesIO()
-    segno.make(url, error="m").save(buffer, kind="svg", border=2, scale=4, xmldecl=False)
-    return buffer.getvalue().decode("utf-8")
-
-
 def service_url(config: SiteConfig, service: Service, lang: str) -> str:
     """A service → its page on the published website, in a language."""
     return f"{config.site_url}{lang_root(config, lang)}services/{service.id}/"
@@ -190,25 +184,9 @@ def booklet_data(booklet: Booklet, handbook: Handbook, config: SiteConfig) -> di
     }
 
 
-def font_dir() -> Path:
-    """The folder of the CJK font shipped by the manimgx-fonts-cjk package (Noto Sans CJK, OFL-1.1)."""
-    import manimgx_fonts_cjk
-    return Path(manimgx_fonts_cjk.__file__).parent
-
-
-_COMPILERS: dict[tuple[str, str], Any] = {}
-
-
 def booklet_urls(data: dict[str, Any]) -> list[str]:
     """A booklet's data → the URLs it shows as QR codes."""
     return [service["url"] for chapter in data["chapters"] for service in chapter["services"]] + [data["site_url"]]
-
-
-def draw_qr_codes(pool: ProcessPoolExecutor, urls: set[str]) -> dict[str, str]:
-    """URLs → their QR codes as SVG, each drawn once, in parallel (choosing the best mask is slow: ~10 ms each)."""
-    ordered = sorted(urls)
-    chunk = max(1, len(ordered) // (8 * pool_size(pool)))
-    return dict(zip(ordered, pool.map(qr_svg, ordered, chunksize=chunk), strict=True))
 
 
 def with_qr_codes(data: dict[str, Any], svgs: dict[str, str]) -> str:
@@ -220,190 +198,21 @@ def with_qr_codes(data: dict[str, Any], svgs: dict[str, str]) -> str:
     return json.dumps(data, ensure_ascii=False)
 
 
-PdfFacts = tuple[int, int, str]  # a written PDF's page count, size in bytes and SHA-256
-
-
-def _compile(template: str, root: str, data: dict[str, str], standards: tuple[str, ...] | None, target: str) -> PdfFacts:
-    """Worker: template + data → a PDF written to `target`; only its facts travel back (PDFs can be large)."""
-    import typst
-    # One compiler per worker process and template: the CJK font is loaded once, which saves most of the time.
-    compiler = _COMPILERS.get((template, root))
-    if compiler is None:
-        compiler = _COMPILERS[(template, root)] = typst.Compiler(template, root=root, font_paths=[str(font_dir())],
-                                                                 ignore_system_fonts=True)
-    if standards is None:  # a print-shop file: untagged (tagging is most of the export time)
-        made = compiler.compile(sys_inputs=data, pdf_tags=False)
-    else:
-        made = compiler.compile(sys_inputs=data, pdf_standards=cast(Any, list(standards)))
-    assert isinstance(made, bytes), type(made)  # one PDF (a list would mean one image per page)
-    pdf: bytes = made
-    Path(target).parent.mkdir(parents=True, exist_ok=True)
-    Path(target).write_bytes(pdf)
-    return page_count(pdf), len(pdf), sha256(pdf)
-
-
-def pool_size(pool: ProcessPoolExecutor) -> int:
-    """How many worker processes a pool has."""
-    return int(getattr(pool, "_max_workers", 1) or 1)
-
-
-def compile_all(pool: ProcessPoolExecutor, template: Path, root: Path, jobs: Iterable[tuple[dict[str, str], Path]], count: int,
-                standards: tuple[str, ...] | None, progress: Progress | None = None) -> list[PdfFacts]:
-    """`count` (input, target file) pairs for one template → PDFs written, their facts in order; a Typst error names
-    the template. Only a few jobs wait at a time, so each input is made when a worker is about to need it and memory
-    stays flat however many booklets there are."""
-    window = 2 * pool_size(pool) + 2
-    results: list[PdfFacts | None] = [None] * count
-    pending: dict[Future[PdfFacts], int] = {}
-    finished = 0
-
-    def collect(futures: Iterable[Future[PdfFacts]]) -> None:
-        nonlocal finished
-        for future in futures:
-            results[pending.pop(future)] = future.result()
-            finished += 1
-            if progress:
-                progress(finished, count)
-
-    try:
-        for i, (data, target) in enumerate(jobs):
-            if len(pending) >= window:
-                collect(wait(pending, return_when=FIRST_COMPLETED).done)
-            pending[pool.submit(_compile, str(template), str(root), data, standards, str(target))] = i
-        collect(as_completed(list(pending)))
-    except BaseException as exc:  # a Typst error, or Ctrl+C / SIGTERM: drop the queued jobs at once
-        for future in pending:
-            future.cancel()
-        if isinstance(exc, Exception) and not isinstance(exc, BuildError):
-            raise BuildError(typst_message(template, exc)) from None
-        raise
-    return [facts for facts in results if facts is not None]
-
-
-def typst_message(template: Path, exc: BaseException) -> str:
-    """A Typst error → one line: 'templates/booklets/NAME.typ:LINE:COL: message'."""
-    diagnostic = str(getattr(exc, "diagnostic", "") or "")
-    where = re.search(r"┌─ \S*?([^/\s]+\.typ):(\d+):(\d+)", diagnostic)
-    message = str(getattr(exc, "message", "") or exc).strip().splitlines()[0]
-    position = f":{where.group(2)}:{where.group(3)}" if where and where.group(1) == template.name else ""
-    return f"templates/booklets/{template.name}{position}: {message}"
-
-
-def _quiet_worker() -> None:
-    """Worker start: the parent handles Ctrl+C and SIGTERM; workers just stop with the pool."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
-
-
-def page_count(pdf: bytes) -> int:
-    """PDF bytes → number of pages."""
-    return len(PdfReader(io.BytesIO(pdf)).pages)
-
-
-def sha256(data: bytes | str) -> str:
-    """Bytes or text → hex SHA-256."""
-    return hashlib.sha256(data.encode("utf-8") if isinstance(data, str) else data).hexdigest()
-
-
-def file_sha256(path: Path) -> str:
-    """A file → hex SHA-256, read in pieces."""
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        while chunk := f.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def link_or_copy(source: Path, target: Path) -> None:
-    """A file → the same file at `target` (a hard link where the file system allows, else a copy)."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copyfile(source, target)
-
-
-def engine_key(template_dir: Path) -> str:
-    """Everything besides a booklet's data that shapes its PDF: this module, the Typst, font and QR packages, the templates."""
-    from importlib.metadata import version
-    parts = [Path(__file__).read_bytes(), version("typst").encode(), version("manimgx-fonts-cjk").encode(),
-             version("segno").encode()]
-    parts += [p.name.encode() + b"\0" + p.read_bytes() for p in sorted((template_dir / "booklets").glob("*.typ"))]
-    return sha256(b"\0".join(hashlib.sha256(p).digest() for p in parts))
-
-
-class Reuse:
-    """The PDFs of the previous build, found by the hash of everything that went into them.
-
-    A PDF is reused only if the previous manifest lists the same input hash and the file on disk still has the
-    SHA-256 the manifest recorded; anything else is compiled again. `handbook build --fresh` reuses nothing."""
-
-    def __init__(self, previous_site: Path | None) -> None:
-        self.site = previous_site
-        self.entries: dict[str, dict[str, Any]] = {}  # input hash → previous manifest entry
-        self.reused = 0
-        if previous_site is None:
-            return
-        try:
-            listed = json.loads((previous_site / "booklets" / "index.json").read_text(encoding="utf-8"))
-            self.entries = {e["input"]: e for e in listed if isinstance(e, dict) and "input" in e and "sha256" in e}
-        except (OSError, ValueError, TypeError):
-            pass  # no previous build, or one this version cannot read: compile everything
-
-    def take(self, key: str, target: Path) -> PdfFacts | None:
-        """An input hash → the previous PDF made from exactly that input, placed at `target`; or None."""
-        entry = self.entries.get(key)
-        if entry is None or self.site is None or not isinstance(entry.get("pages"), int):
-            return None
-        source = self.site / str(entry["file"])
-        try:
-            if not source.is_file() or file_sha256(source) != entry["sha256"]:
-                return None
-            link_or_copy(source, target)
-        except OSError:
-            return None
-        self.reused += 1
-        return entry["pages"], source.stat().st_size, entry["sha256"]
-
-
 def render_booklets(handbook: Handbook, config: SiteConfig, template_dir: Path, out: Path, workers: int | None = None,
                     progress: Progress | None = None, reuse: Reuse | None = None) -> list[dict[str, Any]]:
     """All booklets → PDFs under `out` (at their manifest paths, e.g. out/booklets/en/full.pdf) and their manifest
     entries, compiled in parallel on every core. The PDFs go straight to disk, so memory does not grow with them.
 
     With `reuse`, PDFs whose inputs are unchanged since the previous build are taken from it instead of compiled."""
-    pairs = plan_pairs(handbook, config)
-    reuse = reuse or Reuse(None)
-    engine = engine_key(template_dir)
-    # Signals wait while the workers start (a signal in the middle of a fork leaves the pool half made);
-    # they are delivered, as KeyboardInterrupt, as soon as the first jobs are queued.
-    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
-    pool = ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 1, initializer=_quiet_worker)
-    try:
-        pool.submit(int).result()  # start the workers while signals are blocked
-        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
-        return compile_booklets(pool, pairs, handbook, config, template_dir, out, progress, reuse, engine)
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
-        pool.shutdown(wait=True, cancel_futures=True)
+    with worker_pool(workers) as pool:
+        return compile_booklets(pool, plan_pairs(handbook, config), handbook, config, template_dir, out, progress,
+                                reuse or Reuse(None), booklet_engine(template_dir))
 
 
-def compile_or_reuse(pool: ProcessPoolExecutor, template: Path, root: Path, targets: list[Path], keys: list[str],
-                     make_inputs: Callable[[list[int]], Iterator[dict[str, str]]], standards: tuple[str, ...] | None,
-                     reuse: Reuse, progress: Progress | None, order: Callable[[int], Any] | None = None) -> list[PdfFacts]:
-    """PDFs to write at `targets`: each whose input hash the previous build lists is reused; the inputs of the
-    others (their indexes) are made by `make_inputs` and compiled, in parallel, sorted by `order` if given."""
-    found = [reuse.take(key, target) for key, target in zip(keys, targets, strict=True)]
-    missing = sorted((i for i, facts in enumerate(found) if facts is None), key=order)
-    if progress:
-        progress(len(targets) - len(missing), len(targets))
-    jobs = zip(make_inputs(missing), [targets[i] for i in missing], strict=True)
-    compiled = compile_all(pool, template, root, jobs, len(missing), standards,
-                           progress and (lambda done, _: progress(len(targets) - len(missing) + done, len(targets))))
-    for i, facts in zip(missing, compiled, strict=True):
-        found[i] = facts
-    return [facts for facts in found if facts is not None]
+def booklet_engine(template_dir: Path) -> str:
+    """Everything besides a booklet's data that shapes its PDF: this module and impose.py, Typst, fonts, templates."""
+    here = Path(__file__).parent
+    return engine_key([here / "booklets.py", here / "impose.py"], (template_dir / "booklets").glob("*.typ"))
 
 
 def locality(handbook: Handbook, standard: list[Booklet]) -> Callable[[int], tuple[str, str, int, str]]:
@@ -444,7 +253,7 @@ def compile_booklets(pool: ProcessPoolExecutor, pairs: list[tuple[Booklet, Bookl
         work = Path(tmp)
         shutil.copy(template_dir / "booklets" / "impose.typ", work / "impose.typ")
         specs, twin_keys = [], []
-        for i, (booklet, (pages, _, digest)) in enumerate(zip(standard, facts, strict=True)):
+        for i, (booklet, (pages, _, digest, _)) in enumerate(zip(standard, facts, strict=True)):
             link_or_copy(out / booklet.file, work / f"{i}.pdf")
             spec = impose_spec(booklet, i, pages, handbook, config)
             specs.append({"spec": spec})
@@ -454,7 +263,7 @@ def compile_booklets(pool: ProcessPoolExecutor, pairs: list[tuple[Booklet, Bookl
                                       progress and (lambda done, _: progress(len(standard) + done, both)))
     manifest = []
     for booklet, twin, made, twin_made, key, imposed_key in zip(standard, twins, facts, twin_facts, keys, twin_keys, strict=True):
-        manifest += [manifest_entry(booklet, made, key), manifest_entry(twin, twin_made, imposed_key)]
+        manifest += [booklet_entry(booklet, made, key), booklet_entry(twin, twin_made, imposed_key)]
     return manifest
 
 
@@ -481,24 +290,20 @@ def carry_over_booklets(handbook: Handbook, config: SiteConfig, template_dir: Pa
     """The preview's booklets: those of the previous build whose inputs are unchanged, placed under `out` (linked, not
     copied) with their manifest entries; nothing is compiled. The preview links to them, and the next full build
     reuses them rather than compiling everything again."""
-    engine = engine_key(template_dir)
+    engine = booklet_engine(template_dir)
     manifest = []
     for i, (booklet, twin) in enumerate(plan_pairs(handbook, config)):
         key = booklet_key(engine, booklet, handbook, config)
         made = reuse.take(key, out / booklet.file)
         if made is None:
             continue
-        manifest.append(manifest_entry(booklet, made, key))
-        key = twin_key(engine, made[2], impose_spec(booklet, i, made[0], handbook, config))
+        manifest.append(booklet_entry(booklet, made, key))
+        key = twin_key(engine, made.sha256, impose_spec(booklet, i, made.pages, handbook, config))
         if (twin_made := reuse.take(key, out / twin.file)) is not None:
-            manifest.append(manifest_entry(twin, twin_made, key))
+            manifest.append(booklet_entry(twin, twin_made, key))
     return manifest
 
 
-def manifest_entry(booklet: Booklet, facts: PdfFacts, input_key: str) -> dict[str, Any]:
+def booklet_entry(booklet: Booklet, facts: PdfFacts, input_key: str) -> dict[str, Any]:
     """A booklet, its PDF's facts, and the hash of what it was made from → its booklets/index.json entry."""
-    entry = asdict(booklet)
-    entry["services"] = list(booklet.services)
-    pages, size, digest = facts
-    entry.update(pages=pages, bytes=size, sha256=digest, input=input_key)
-    return entry
+    return manifest_entry({**asdict(booklet), "services": list(booklet.services)}, facts, input_key)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .booklets import Reuse, carry_over_booklets, render_booklets
+from .booklets import carry_over_booklets, render_booklets
 from .errors import BuildError
 from .export import render_csv, render_json
 from .filters import markdown_environment
@@ -27,6 +27,7 @@ from .publish import replace_site, staging_dir, write_files
 from .search import render_index
 from .site import read_content, render_pages
 from .sitemap import render_sitemap
+from .typesetting import Reuse
 
 Report = Callable[[str, float], None]  # (stage, seconds) when a stage ends
 Progress = Callable[[str, int, int], None]  # (stage, done, total) while a long stage runs

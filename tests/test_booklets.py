@@ -23,9 +23,10 @@ import segno
 from pypdf import PdfReader
 from ruamel.yaml import YAML
 
-from generator.booklets import Reuse, engine_key, qr_svg, render_booklets
+from generator.booklets import booklet_engine, render_booklets
 from generator.impose import booklet_order
 from generator.load import load_project
+from generator.typesetting import Reuse, qr_svg
 
 from .conftest import ROOT, TINY_CONFIG, TINY_SERVICES, write_project
 
@@ -35,7 +36,7 @@ LANGS = ("zh", "en")
 A5 = (419.53, 595.28)  # points, portrait
 A4_LANDSCAPE = (841.89, 595.28)
 LEADER = ". . . . ."  # the dot leaders of the contents pages
-QR_BORDER = 2  # modules of quiet zone the booklets promise
+QR_BORDER = 4  # modules of quiet zone the booklets promise (ISO/IEC 18004)
 
 
 # ---- what the data says the booklets are ----------------------------------------------------------------
@@ -356,7 +357,7 @@ def svg_modules(svg: str) -> tuple[int, set[tuple[int, int]]]:
     return round(width / scale), dark
 
 
-def test_qr_svg_has_a_quiet_zone_of_two_modules_and_encodes_the_url() -> None:
+def test_qr_svg_has_a_quiet_zone_of_four_modules_and_encodes_the_url() -> None:
     url = service_url(73, "en")
     size, dark = svg_modules(qr_svg(url))
     xs, ys = {x for x, _ in dark}, {y for _, y in dark}
@@ -752,11 +753,11 @@ def test_an_unreadable_previous_manifest_means_compiling_everything(tmp_path: Pa
 
 def test_a_template_change_changes_every_booklet_input(tmp_path: Path) -> None:
     templates = shutil.copytree(ROOT / "templates", tmp_path / "templates")
-    before = engine_key(templates)
-    assert engine_key(templates) == before
+    before = booklet_engine(templates)
+    assert booklet_engine(templates) == before
     with (templates / "booklets" / "impose.typ").open("a", encoding="utf-8") as f:
         f.write("\n// a comment\n")
-    assert engine_key(templates) != before
+    assert booklet_engine(templates) != before
 
 
 # ---- volumes: a booklet with more services than editions.volume_services ---------------------------------
