@@ -14,13 +14,15 @@ import shutil
 import tempfile
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from .errors import BuildError
 from .impose import booklet_order
 from .mkdocs_config import lang_root
 from .model import Handbook, Service, SiteConfig
+from .printed import department_names, keep_tail, prose, service_fields, service_url
 from .typesetting import (
     PdfFacts,
     Progress,
@@ -70,20 +72,8 @@ def department_services(handbook: Handbook, dept_id: str) -> tuple[int, ...]:
     return tuple(n for c in handbook.chapters for n in c.services if dept_id in handbook.service(n).departments)
 
 
-def split_volumes(services: tuple[int, ...], most: int) -> list[tuple[int, ...]]:
-    """A booklet's services → volumes of at most `most` services each, as even as possible, in order."""
-    if len(services) <= most:
-        return [services]
-    count = -(-len(services) // most)  # ceiling division
-    size = -(-len(services) // count)
-    return [services[i:i + size] for i in range(0, len(services), size)]
-
-
 def plan_booklets(handbook: Handbook, config: SiteConfig) -> list[Booklet]:
-    """Every booklet of every edition, each followed by its imposed print file.
-
-    A booklet with more services than `editions.volume_services` (site_config.yml) is printed in volumes:
-    a saddle-stitched booklet cannot be thicker than a few dozen sheets, and Typst's memory grows with length."""
+    """Every booklet of every edition, whole (a long one is split into volumes once its length is known)."""
     everything = tuple(n for c in handbook.chapters for n in c.services)  # by chapter, so volumes follow chapters
     plans: list[tuple[str, str, str | None, str, str, tuple[int, ...]]] = []
     for lang in config.codes:
@@ -98,48 +88,72 @@ def plan_booklets(handbook: Handbook, config: SiteConfig) -> list[Booklet]:
                           department_services(handbook, d.id)))
     if len(config.codes) > 1:
         plans.append((BILINGUAL, "full", None, "standard", config.strings[config.codes[0]]["edition_full"], everything))
-    booklets = []
-    for lang, kind, item, edition, title, services in plans:
-        parts = split_volumes(services, config.volume_services)
-        t = config.strings[config.codes[0] if lang == BILINGUAL else lang]
-        for number, part in enumerate(parts, 1):
-            volume = number if len(parts) > 1 else None
-            named = f"{title} · {t['edition_volume'].format(number=number, count=len(parts))}" if volume else title
-            booklets += [Booklet(booklet_file(lang, kind, item, edition, imposed, volume, len(parts)), lang, kind, item, edition,
-                                 imposed, named, part, volume, len(parts)) for imposed in (False, True)]
-    return booklets
+    return [Booklet(booklet_file(lang, kind, item, edition, False), lang, kind, item, edition, False, title, services)
+            for lang, kind, item, edition, title, services in plans]
 
 
-def plan_pairs(handbook: Handbook, config: SiteConfig) -> list[tuple[Booklet, Booklet]]:
-    """Every booklet with its imposed print file: (booklet, twin) in plan order."""
-    booklets = plan_booklets(handbook, config)  # each followed by its twin
-    return list(zip(booklets[0::2], booklets[1::2], strict=True))
+def in_volumes(whole: Booklet, parts: list[tuple[int, ...]], config: SiteConfig) -> list[Booklet]:
+    """A whole booklet and its services in parts → one booklet per volume ("volume 1 of 2")."""
+    if len(parts) == 1:
+        return [whole]
+    t = config.strings[config.codes[0] if whole.language == BILINGUAL else whole.language]
+    return [replace(whole, file=booklet_file(whole.language, whole.kind, whole.id, whole.edition, False, n, len(parts)),
+                    title=f"{whole.title} · {t['edition_volume'].format(number=n, count=len(parts))}",
+                    services=part, volume=n, volumes=len(parts)) for n, part in enumerate(parts, 1)]
 
 
-def service_url(config: SiteConfig, service: Service, lang: str) -> str:
-    """A service → its page on the published website, in a language."""
-    return f"{config.site_url}{lang_root(config, lang)}services/{service.id}/"
+def twin_of(booklet: Booklet) -> Booklet:
+    """A booklet → its imposed print file."""
+    file = booklet_file(booklet.language, booklet.kind, booklet.id, booklet.edition, True, booklet.volume, booklet.volumes)
+    return replace(booklet, file=file, imposed=True)
+
+
+def spans(starts: dict[str, int], end: int) -> dict[str, int]:
+    """Start pages of consecutive parts (chapters, services) and the page after the last → pages each part takes."""
+    ordered = sorted(starts.items(), key=lambda item: item[1])
+    return {key: (ordered[i + 1][1] if i + 1 < len(ordered) else end) - start for i, (key, start) in enumerate(ordered)}
+
+
+def pack_volumes(booklet: Booklet, layout: dict[str, Any], room: int, handbook: Handbook) -> list[tuple[int, ...]]:
+    """A booklet too long for one print file and its layout → its services in volumes of whole chapters, each
+    volume's chapters taking at most `room` pages; a chapter longer than that alone is split between services."""
+    chapter_pages = spans(layout["chapters"], layout["body_end"])
+    service_pages = spans(layout["services"], layout["body_end"])
+    volumes: list[list[int]] = [[]]
+    used = 0
+    for chapter in dict.fromkeys(handbook.service(n).chapter for n in booklet.services):
+        members = [n for n in booklet.services if handbook.service(n).chapter == chapter]
+        if used + chapter_pages[chapter] > room and volumes[-1]:
+            volumes.append([])
+            used = 0
+        if chapter_pages[chapter] <= room:
+            volumes[-1] += members
+            used += chapter_pages[chapter]
+            continue
+        for n in members:  # a chapter longer than a volume: split it where the pages run out
+            if used + max(service_pages[str(n)], 1) > room and volumes[-1]:
+                volumes.append([])
+                used = 0
+            volumes[-1].append(n)
+            used += max(service_pages[str(n)], 1)
+    return [tuple(v) for v in volumes if v]
 
 
 def service_data(handbook: Handbook, config: SiteConfig, service: Service, langs: list[str]) -> dict[str, Any]:
-    """A service → what the template shows of it, in one or more languages."""
+    """A service → what the template shows of it, in one or more languages: its heading (each name once per
+    language) beside its QR code, or beside its number and departments when no site_url is set."""
     main = langs[0]
     t = config.strings[main]
-    versions = []
-    for lang in langs:
-        strings = config.strings[lang]
-        fields = [{"label": strings[key] + (f" ({i})" if len(service.provisions) > 1 else ""), "text": getattr(p, key)[lang]}
-                  for i, p in enumerate(service.provisions, 1) for key in ("recipients", "standard", "funding")]
-        versions.append({"lang": lang, "name": service.name[lang], "fields": fields, "departments_label": strings["departments"],
-                         "departments": [handbook.department(d).name[lang] for d in service.departments],
-                         "separator": strings["list_separator"], "note_label": strings["note"],
-                         "note": service.note[lang] if service.note else None})
+    names = " · ".join(prose(config, lang, service.name[lang]) for lang in langs)
     url = service_url(config, service, main)
-    heading = f"{t['service_label'].format(number=service.number)} {service.name[main]}"
-    if len(langs) > 1:
-        heading += f" · {service.name[langs[1]]}"
-    return {"heading": heading, "versions": versions, "url": url, "qr": None,  # drawn only if the booklet is compiled
-            "qr_alt": t["qr_alt"].format(number=service.number), "qr_caption": f"{t['qr_caption']} {url}"}
+    return {"number": service.number, "heading": keep_tail(f"{t['service_label'].format(number=service.number)} {names}"),
+            "versions": [{"lang": lang, "language": config.strings[lang]["language_label"],
+                          "fields": service_fields(handbook, config, service, lang)} for lang in langs],
+            "url": url, "qr": None,  # drawn only if the booklet is compiled
+            "qr_alt": t["qr_alt"].format(number=service.number),
+            "contact": [f"{config.strings[lang]['service_label'].format(number=service.number)} · "
+                        f"{config.strings[lang]['plain_departments']}: {department_names(handbook, service, lang, config)}"
+                        for lang in langs]}
 
 
 def booklet_langs(booklet: Booklet, config: SiteConfig) -> list[str]:
@@ -152,11 +166,55 @@ def source_date(handbook: Handbook) -> list[int]:
     return [int(x) for x in handbook.source.date.split("-")]
 
 
+def subject(booklet: Booklet, handbook: Handbook, config: SiteConfig, lang: str) -> str:
+    """A booklet → what it covers, in a language: the complete handbook, a chapter or a department."""
+    t = config.strings[lang]
+    if booklet.kind == "chapter":
+        return t["edition_chapter"].format(title=handbook.chapter(str(booklet.id)).title[lang])
+    if booklet.kind == "department":
+        return t["edition_department"].format(title=handbook.department(str(booklet.id)).name[lang])
+    return t["edition_full"]
+
+
+def cover_edition(booklet: Booklet, config: SiteConfig, lang: str) -> str:
+    """A booklet → its edition, named once: language edition, large print, volume."""
+    t = config.strings[lang]
+    parts = [t["edition_bilingual"] if booklet.language == BILINGUAL else t["edition_language"]]
+    if booklet.edition == "large-print":
+        parts.append(t["edition_large"])
+    if booklet.volume is not None:
+        parts.append(t["edition_volume"].format(number=booklet.volume, count=booklet.volumes))
+    return " · ".join(parts)
+
+
+def joined(config: SiteConfig, langs: list[str], key: str) -> str:
+    """An interface string in each of a booklet's languages, joined: '目录 / Contents'."""
+    return " / ".join(prose(config, lang, config.strings[lang][key]) for lang in langs)
+
+
+def each(config: SiteConfig, langs: list[str], key: str) -> list[dict[str, str]]:
+    """An interface string in each of a booklet's languages, as paragraphs that keep their language."""
+    return [{"lang": lang, "text": prose(config, lang, config.strings[lang][key])} for lang in langs]
+
+
+def audience_index(handbook: Handbook, config: SiteConfig, services: tuple[int, ...], langs: list[str]) -> list[dict[str, Any]]:
+    """A booklet's services → its index by audience: each audience with the booklet's services for it, in number order."""
+    held = set(services)
+    index = []
+    for a in handbook.audiences:
+        members = [s for s in handbook.services if a.id in s.audiences and s.number in held]
+        if members:
+            index.append({"name": " / ".join(a.name[lang] for lang in langs),
+                          "services": [{"number": s.number, "heading": keep_tail(
+                              f"{config.strings[langs[0]]['service_label'].format(number=s.number)} "
+                              + " · ".join(prose(config, lang, s.name[lang]) for lang in langs))} for s in members]})
+    return index
+
+
 def booklet_data(booklet: Booklet, handbook: Handbook, config: SiteConfig) -> dict[str, Any]:
     """A booklet → the JSON its Typst template receives."""
     langs = booklet_langs(booklet, config)
     main = langs[0]
-    t = config.strings[main]
     numbers = set(booklet.services)
     chapters = []
     for c in handbook.chapters:
@@ -164,37 +222,47 @@ def booklet_data(booklet: Booklet, handbook: Handbook, config: SiteConfig) -> di
         if not members:
             continue
         chapters.append({
-            "title": " / ".join(c.title[lang] for lang in langs),
-            "intro": [{"lang": lang, "text": c.intro[lang]} for lang in langs] if booklet.kind != "department" else [],
+            "id": c.id, "title": " / ".join(c.title[lang] for lang in langs),
+            "intro": [{"lang": lang, "text": prose(config, lang, c.intro[lang])} for lang in langs]
+                     if booklet.kind != "department" else [],
             "targets": [{"label": g.label[main], "value": format_target(g, main, config.codes[0])} for g in c.targets]
                        if booklet.kind == "chapter" else [],
             "services": [service_data(handbook, config, handbook.service(n), langs) for n in members]})
-    edition = [config.strings[main]["edition_bilingual"] if booklet.language == BILINGUAL else t["edition_language"]]
-    if booklet.edition == "large-print":
-        edition.append(t["edition_large"])
-    home = f"{config.site_url}{lang_root(config, main)}"
+    large = booklet.edition == "large-print"
+    home = f"{config.site_url}{lang_root(config, main)}" if config.site_url else None
+    howto = ["howto_find"] + (["howto_index"] if booklet.kind != "department" else [])
+    howto += ["howto_qr" if home else "howto_no_qr", "howto_numbers", "currency_notice"]
     return {
-        "lang": main, "region": "cn" if main == "zh" else "gb", "title": config.title[main], "short_title": t["short_title"],
-        "edition": f"{booklet.title} · {' · '.join(edition)}", "county": t["county"], "issuer": handbook.source.issuer[main],
-        "source_line": t["source_line"], "date": source_date(handbook),
-        "strings": {"contents": t["contents"], "targets": t["targets"]},
-        "body_size": LARGE_SIZE if booklet.edition == "large-print" else STANDARD_SIZE,
-        "chapters": chapters, "back_text": t["back_text"], "site_url": home, "site_qr": None,
-        "site_qr_alt": t["site_qr_alt"],
+        "lang": main, "region": "cn" if main == "zh" else "gb", "title": config.title[main],
+        "cover": [{"lang": lang, "county": config.strings[lang]["county"], "title": config.title[lang],
+                   "subject": subject(booklet, handbook, config, lang), "edition": cover_edition(booklet, config, lang),
+                   "notice": prose(config, lang, config.strings[lang]["currency_notice"]),
+                   "source_line": prose(config, lang, config.strings[lang]["source_line"])} for lang in langs],
+        "issuer": handbook.source.issuer[main], "date": source_date(handbook),
+        "strings": {key: joined(config, langs, key)
+                    for key in ("contents", "targets", "howto_title", "notes", "audiences", "colophon_title")},
+        "howto": [paragraph for key in howto for paragraph in each(config, langs, key)],
+        "body_size": LARGE_SIZE if large else STANDARD_SIZE, "justify": not large,
+        "chapters": chapters, "index": audience_index(handbook, config, booklet.services, langs)
+                                       if booklet.kind != "department" else [],
+        "back": [paragraph for key in ("back_text",) for paragraph in each(config, langs, key)],
+        "colophon": [paragraph for key in ("colophon_print", "colophon_file") for paragraph in each(config, langs, key)],
+        "site_url": home, "site_qr": None, "site_qr_alt": config.strings[main]["site_qr_alt"],
     }
 
 
 def booklet_urls(data: dict[str, Any]) -> list[str]:
-    """A booklet's data → the URLs it shows as QR codes."""
-    return [service["url"] for chapter in data["chapters"] for service in chapter["services"]] + [data["site_url"]]
+    """A booklet's data → the URLs it shows as QR codes (none without a site_url)."""
+    urls = [service["url"] for chapter in data["chapters"] for service in chapter["services"]] + [data["site_url"]]
+    return [url for url in urls if url]
 
 
 def with_qr_codes(data: dict[str, Any], svgs: dict[str, str]) -> str:
     """A booklet's data and the QR codes of its URLs → the JSON its template receives."""
     for chapter in data["chapters"]:
         for service in chapter["services"]:
-            service["qr"] = svgs[service["url"]]
-    data["site_qr"] = svgs[data["site_url"]]
+            service["qr"] = svgs.get(service["url"] or "")
+    data["site_qr"] = svgs.get(data["site_url"] or "")
     return json.dumps(data, ensure_ascii=False)
 
 
@@ -205,14 +273,16 @@ def render_booklets(handbook: Handbook, config: SiteConfig, template_dir: Path, 
 
     With `reuse`, PDFs whose inputs are unchanged since the previous build are taken from it instead of compiled."""
     with worker_pool(workers) as pool:
-        return compile_booklets(pool, plan_pairs(handbook, config), handbook, config, template_dir, out, progress,
-                                reuse or Reuse(None), booklet_engine(template_dir))
+        return compile_booklets(pool, handbook, config, template_dir, out, progress, reuse or Reuse(None),
+                                booklet_engine(template_dir))
 
 
 def booklet_engine(template_dir: Path) -> str:
-    """Everything besides a booklet's data that shapes its PDF: this module and impose.py, Typst, fonts, templates."""
+    """Everything besides a booklet's data that shapes its PDF: this module, printed.py, impose.py, Typst, fonts,
+    templates."""
     here = Path(__file__).parent
-    return engine_key([here / "booklets.py", here / "impose.py"], (template_dir / "booklets").glob("*.typ"))
+    return engine_key([here / "booklets.py", here / "printed.py", here / "impose.py"],
+                      (template_dir / "booklets").glob("*.typ"))
 
 
 def locality(handbook: Handbook, standard: list[Booklet]) -> Callable[[int], tuple[str, str, int, str]]:
@@ -227,44 +297,124 @@ def locality(handbook: Handbook, standard: list[Booklet]) -> Callable[[int], tup
     return key
 
 
-def compile_booklets(pool: ProcessPoolExecutor, pairs: list[tuple[Booklet, Booklet]],
-                     handbook: Handbook, config: SiteConfig, template_dir: Path, out: Path, progress: Progress | None,
-                     reuse: Reuse, engine: str) -> list[dict[str, Any]]:
+def previous_volumes(reuse: Reuse) -> dict[str, list[tuple[int, ...]]]:
+    """The previous build's split of long booklets: the input hash of a whole booklet → its volumes' services."""
+    found: dict[str, dict[int, tuple[int, ...]]] = {}
+    for e in reuse.entries.values():
+        if isinstance(e.get("split_from"), str) and not e.get("imposed") and isinstance(e.get("volume"), int):
+            found.setdefault(e["split_from"], {})[e["volume"]] = tuple(e["services"])
+    return {key: [parts[n] for n in sorted(parts)] for key, parts in found.items()}
+
+
+def plan_volumes(wholes: list[Booklet], keys: list[str], known: dict[str, list[tuple[int, ...]]],
+                 config: SiteConfig) -> tuple[list[Booklet], list[str | None]]:
+    """Whole booklets and their input hashes → the booklets to make: one the previous build split into volumes
+    (from the same input) is split the same way; each volume carries the input hash of its whole booklet."""
+    planned: list[Booklet] = []
+    split_from: list[str | None] = []
+    for whole, key in zip(wholes, keys, strict=True):
+        parts = known.get(key)
+        volumes = in_volumes(whole, parts, config) if parts and sorted(sum(parts, ())) == sorted(whole.services) else [whole]
+        planned += volumes
+        split_from += [key if len(volumes) > 1 else None] * len(volumes)
+    return planned, split_from
+
+
+class Typesetter:
+    """Compiles booklets on a pool, reusing the previous build's PDFs; split_long prints long ones in volumes."""
+
+    def __init__(self, pool: ProcessPoolExecutor, handbook: Handbook, config: SiteConfig, template_dir: Path, out: Path,
+                 reuse: Reuse, engine: str, progress: Progress | None) -> None:
+        self.pool, self.handbook, self.config, self.out, self.reuse = pool, handbook, config, out, reuse
+        self.template, self.engine, self.progress = template_dir / "booklets" / "booklet.typ", engine, progress
+
+    def key(self, booklet: Booklet) -> str:
+        """A booklet → the hash of its input."""
+        return booklet_key(self.engine, booklet, self.handbook, self.config)
+
+    def compile(self, booklets: list[Booklet]) -> list[PdfFacts]:
+        """Booklets → their PDFs under `out` (reused when unchanged), facts in order."""
+        def inputs(missing: list[int]) -> Iterator[dict[str, str]]:
+            urls = {url for i in missing for url in booklet_urls(booklet_data(booklets[i], self.handbook, self.config))}
+            svgs = draw_qr_codes(self.pool, urls)
+            for i in missing:
+                yield {"data": with_qr_codes(booklet_data(booklets[i], self.handbook, self.config), svgs)}
+        return compile_or_reuse(self.pool, self.template, self.template.parent, [self.out / b.file for b in booklets],
+                                [self.key(b) for b in booklets], inputs, ("ua-1", "a-2a"), self.reuse, self.progress,
+                                locality(self.handbook, booklets))
+
+    def split_long(self, wholes: list[Booklet], facts: list[PdfFacts]) -> list[tuple[list[Booklet], list[PdfFacts]]]:
+        """Whole booklets longer than one print file (editions.sheets) → their volumes, split between chapters, and
+        the volumes' facts. A volume's room for chapters starts as the print file's pages less the whole booklet's
+        front and back matter, and shrinks by any overflow until every volume fits."""
+        limit = 4 * self.config.sheets
+        rooms = [limit - (min(f.layout["chapters"].values()) - 1) - (f.layout["back_matter"] - f.layout["body_end"] + 1)
+                 for f in facts]
+        for whole in wholes:
+            (self.out / whole.file).unlink()
+        for _ in range(limit):
+            volumes = [in_volumes(w, pack_volumes(w, f.layout, room, self.handbook), self.config)
+                       for w, f, room in zip(wholes, facts, rooms, strict=True)]
+            flat = self.compile([v for vs in volumes for v in vs])
+            made = [flat[sum(map(len, volumes[:i])):][:len(vs)] for i, vs in enumerate(volumes)]
+            overflow = [max(m.pages for m in ms) - limit for ms in made]
+            if max(overflow) <= 0:
+                return list(zip(volumes, made, strict=True))
+            for v in (v for vs in volumes for v in vs):
+                (self.out / v.file).unlink()
+            rooms = [room - max(over, 0) for room, over in zip(rooms, overflow, strict=True)]
+        raise BuildError(f"booklets: {wholes[0].file} does not fit into volumes of {self.config.sheets} sheets")
+
+
+def compile_booklets(pool: ProcessPoolExecutor, handbook: Handbook, config: SiteConfig, template_dir: Path, out: Path,
+                     progress: Progress | None, reuse: Reuse, engine: str) -> list[dict[str, Any]]:
     """Booklet data → standard and imposed PDFs under `out` and their manifest entries.
 
     A booklet's data is made again whenever it is needed (it is quick) rather than kept: at 100 times the services,
     keeping every booklet's data and input at once would take gigabytes."""
-    standard = [booklet for booklet, _ in pairs]
-    twins = [twin for _, twin in pairs]
+    wholes = plan_booklets(handbook, config)
+    whole_keys = [booklet_key(engine, b, handbook, config) for b in wholes]
+    booklets, split_from = plan_volumes(wholes, whole_keys, previous_volumes(reuse), config)
+    setter = Typesetter(pool, handbook, config, template_dir, out, reuse, engine,
+                        progress and (lambda done, total: progress(done, 2 * total)))
+    facts = setter.compile(booklets)
+    long = [i for i, f in enumerate(facts) if f.pages > 4 * config.sheets]
+    if long:
+        too_long = [booklets[i] for i in long]  # whole booklets: a known split fits, since its input is unchanged
+        split = setter.split_long(too_long, [facts[i] for i in long])
+        kept = [i for i in range(len(booklets)) if i not in set(long)]
+        booklets, facts, split_from = [booklets[i] for i in kept], [facts[i] for i in kept], [split_from[i] for i in kept]
+        for whole, (volumes, made) in zip(too_long, split, strict=True):
+            booklets, facts, split_from = booklets + volumes, facts + made, split_from + [setter.key(whole)] * len(volumes)
+    order = sorted(range(len(booklets)), key=lambda i: booklets[i].file)
+    booklets, facts, split_from = [booklets[i] for i in order], [facts[i] for i in order], [split_from[i] for i in order]
+    twins, twin_facts, twin_keys = impose_all(pool, booklets, facts, handbook, config, template_dir, out, reuse, engine,
+                                              progress and (lambda done, total: progress(total + done, 2 * total)))
+    manifest = []
+    for b, twin, made_, twin_made, whole, imposed_key in zip(booklets, twins, facts, twin_facts, split_from, twin_keys,
+                                                             strict=True):
+        manifest += [booklet_entry(b, made_, setter.key(b), whole), booklet_entry(twin, twin_made, imposed_key, whole)]
+    return manifest
 
-    def booklet_inputs(missing: list[int]) -> Iterator[dict[str, str]]:
-        urls = {url for i in missing for url in booklet_urls(booklet_data(standard[i], handbook, config))}
-        svgs = draw_qr_codes(pool, urls)
-        for i in missing:
-            yield {"data": with_qr_codes(booklet_data(standard[i], handbook, config), svgs)}
 
+def impose_all(pool: ProcessPoolExecutor, booklets: list[Booklet], facts: list[PdfFacts], handbook: Handbook,
+               config: SiteConfig, template_dir: Path, out: Path, reuse: Reuse, engine: str,
+               progress: Progress | None) -> tuple[list[Booklet], list[PdfFacts], list[str]]:
+    """A5 booklets → their imposed print files (A4, 2-up, saddle-stitch order): twins, their facts and input hashes."""
+    twins = [twin_of(b) for b in booklets]
     with tempfile.TemporaryDirectory() as tmp:
-        both = len(standard) * 2  # booklets, then their imposed print files
-        keys = [booklet_key(engine, b, handbook, config) for b in standard]
-        facts = compile_or_reuse(pool, template_dir / "booklets" / "booklet.typ", template_dir / "booklets",
-                                 [out / b.file for b in standard], keys, booklet_inputs, ("ua-1", "a-2a"), reuse,
-                                 progress and (lambda done, _: progress(done, both)), locality(handbook, standard))
         # imposition reads each A5 PDF as an image, so the PDFs (linked) and the imposition template share a folder
         work = Path(tmp)
         shutil.copy(template_dir / "booklets" / "impose.typ", work / "impose.typ")
         specs, twin_keys = [], []
-        for i, (booklet, (pages, _, digest, _)) in enumerate(zip(standard, facts, strict=True)):
+        for i, (booklet, made) in enumerate(zip(booklets, facts, strict=True)):
             link_or_copy(out / booklet.file, work / f"{i}.pdf")
-            spec = impose_spec(booklet, i, pages, handbook, config)
+            spec = impose_spec(booklet, i, made.pages, handbook, config)
             specs.append({"spec": spec})
-            twin_keys.append(twin_key(engine, digest, spec))
+            twin_keys.append(twin_key(engine, made.sha256, spec))
         twin_facts = compile_or_reuse(pool, work / "impose.typ", work, [out / t.file for t in twins], twin_keys,
-                                      lambda missing: (specs[i] for i in missing), None, reuse,
-                                      progress and (lambda done, _: progress(len(standard) + done, both)))
-    manifest = []
-    for booklet, twin, made, twin_made, key, imposed_key in zip(standard, twins, facts, twin_facts, keys, twin_keys, strict=True):
-        manifest += [booklet_entry(booklet, made, key), booklet_entry(twin, twin_made, imposed_key)]
-    return manifest
+                                      lambda missing: (specs[i] for i in missing), None, reuse, progress)
+    return twins, twin_facts, twin_keys
 
 
 def booklet_key(engine: str, booklet: Booklet, handbook: Handbook, config: SiteConfig) -> str:
@@ -276,7 +426,8 @@ def booklet_key(engine: str, booklet: Booklet, handbook: Handbook, config: SiteC
 def impose_spec(booklet: Booklet, index: int, pages: int, handbook: Handbook, config: SiteConfig) -> str:
     """A booklet (the index-th in plan order) and its page count → the imposition template's input (its A5 PDF is
     read from '<index>.pdf')."""
-    return json.dumps({"title": f"{booklet.title} (imposed)", "file": f"{index}.pdf", "date": source_date(handbook),
+    imposed = config.strings[booklet_langs(booklet, config)[0]]["edition_imposed"]
+    return json.dumps({"title": f"{booklet.title} · {imposed}", "file": f"{index}.pdf", "date": source_date(handbook),
                        "lang": booklet_langs(booklet, config)[0], "sides": booklet_order(pages)})
 
 
@@ -291,19 +442,28 @@ def carry_over_booklets(handbook: Handbook, config: SiteConfig, template_dir: Pa
     copied) with their manifest entries; nothing is compiled. The preview links to them, and the next full build
     reuses them rather than compiling everything again."""
     engine = booklet_engine(template_dir)
+    wholes = plan_booklets(handbook, config)
+    planned, from_whole = plan_volumes(wholes, [booklet_key(engine, b, handbook, config) for b in wholes],
+                                       previous_volumes(reuse), config)
+    order = sorted(range(len(planned)), key=lambda i: planned[i].file)  # the imposition's order (impose_all)
     manifest = []
-    for i, (booklet, twin) in enumerate(plan_pairs(handbook, config)):
+    for position, i in enumerate(order):
+        booklet, twin, whole = planned[i], twin_of(planned[i]), from_whole[i]
         key = booklet_key(engine, booklet, handbook, config)
         made = reuse.take(key, out / booklet.file)
         if made is None:
             continue
-        manifest.append(booklet_entry(booklet, made, key))
-        key = twin_key(engine, made.sha256, impose_spec(booklet, i, made.pages, handbook, config))
+        manifest.append(booklet_entry(booklet, made, key, whole))
+        key = twin_key(engine, made.sha256, impose_spec(booklet, position, made.pages, handbook, config))
         if (twin_made := reuse.take(key, out / twin.file)) is not None:
-            manifest.append(booklet_entry(twin, twin_made, key))
+            manifest.append(booklet_entry(twin, twin_made, key, whole))
     return manifest
 
 
-def booklet_entry(booklet: Booklet, facts: PdfFacts, input_key: str) -> dict[str, Any]:
-    """A booklet, its PDF's facts, and the hash of what it was made from → its booklets/index.json entry."""
-    return manifest_entry({**asdict(booklet), "services": list(booklet.services)}, facts, input_key)
+def booklet_entry(booklet: Booklet, facts: PdfFacts, input_key: str, split_from: str | None) -> dict[str, Any]:
+    """A booklet, its PDF's facts, the hash of what it was made from and (for a volume) of the whole booklet → its
+    booklets/index.json entry."""
+    fields = {**asdict(booklet), "services": list(booklet.services)}
+    if split_from:
+        fields["split_from"] = split_from
+    return manifest_entry(fields, facts, input_key)
