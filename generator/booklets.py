@@ -22,7 +22,7 @@ from .errors import BuildError
 from .impose import booklet_order
 from .mkdocs_config import lang_root
 from .model import Handbook, Service, SiteConfig
-from .printed import department_names, keep_tail, prose, service_fields, service_url
+from .printed import booklet_currency, department_names, keep_tail, prose, service_fields, service_url
 from .typesetting import (
     PdfFacts,
     Progress,
@@ -152,7 +152,8 @@ def service_data(handbook: Handbook, config: SiteConfig, service: Service, langs
             "url": url, "qr": None,  # drawn only if the booklet is compiled
             "qr_alt": t["qr_alt"].format(number=service.number),
             "contact": [f"{config.strings[lang]['service_label'].format(number=service.number)} · "
-                        f"{config.strings[lang]['plain_departments']}: {department_names(handbook, service, lang, config)}"
+                        f"{config.strings[lang]['label_departments']}{config.strings[lang]['label_separator']}"
+                        f"{department_names(handbook, service, lang, config)}"
                         for lang in langs]}
 
 
@@ -231,17 +232,18 @@ def booklet_data(booklet: Booklet, handbook: Handbook, config: SiteConfig) -> di
     large = booklet.edition == "large-print"
     home = f"{config.site_url}{lang_root(config, main)}" if config.site_url else None
     howto = ["howto_find"] + (["howto_index"] if booklet.kind != "department" else [])
-    howto += ["howto_qr" if home else "howto_no_qr", "howto_numbers", "currency_notice"]
+    howto += ["howto_qr" if home else "howto_no_qr", "howto_numbers"]
     return {
         "lang": main, "region": "cn" if main == "zh" else "gb", "title": config.title[main],
         "cover": [{"lang": lang, "county": config.strings[lang]["county"], "title": config.title[lang],
                    "subject": subject(booklet, handbook, config, lang), "edition": cover_edition(booklet, config, lang),
-                   "notice": prose(config, lang, config.strings[lang]["currency_notice"]),
+                   "notice": booklet_currency(handbook, config, lang),
                    "source_line": prose(config, lang, config.strings[lang]["source_line"])} for lang in langs],
         "issuer": handbook.source.issuer[main], "date": source_date(handbook),
         "strings": {key: joined(config, langs, key)
                     for key in ("contents", "targets", "howto_title", "notes", "audiences", "colophon_title")},
-        "howto": [paragraph for key in howto for paragraph in each(config, langs, key)],
+        "howto": [paragraph for key in howto for paragraph in each(config, langs, key)]
+                 + [{"lang": lang, "text": booklet_currency(handbook, config, lang)} for lang in langs],
         "body_size": LARGE_SIZE if large else STANDARD_SIZE, "justify": not large,
         "chapters": chapters, "index": audience_index(handbook, config, booklet.services, langs)
                                        if booklet.kind != "department" else [],

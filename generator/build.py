@@ -19,7 +19,7 @@ from .booklets import carry_over_booklets, render_booklets
 from .errors import BuildError
 from .export import render_csv, render_json
 from .filters import markdown_environment
-from .load import load_project
+from .load import load_project, with_site_url
 from .mkdocs_config import lang_root, mkdocs_config, theme_overlay
 from .model import Handbook, SiteConfig
 from .offline import write_offline_zip
@@ -31,6 +31,8 @@ from .typesetting import Reuse
 
 Report = Callable[[str, float], None]  # (stage, seconds) when a stage ends
 Progress = Callable[[str, int, int], None]  # (stage, done, total) while a long stage runs
+NO_SITE_URL = ("no site_url in site_config.yml: built without canonical links, sitemap or QR codes "
+               "(set it, or use --site-url, before publishing or printing)")
 UNUSED_THEME_FILES = ("assets/javascripts/lunr", "assets/javascripts/workers", "sitemap.xml", "sitemap.xml.gz")
 
 
@@ -40,6 +42,7 @@ class Timings:
 
     stages: list[tuple[str, float]] = field(default_factory=list)  # (stage name, seconds)
     booklets_reused: int = 0  # PDFs taken unchanged from the previous site/
+    warnings: list[str] = field(default_factory=list)  # what the build left out, one line each
 
     def run(self, name: str, report: Report | None = None) -> _Stage:
         return _Stage(self, name, report)
@@ -60,15 +63,18 @@ class _Stage:
 
 
 def build(root: Path, site_dir: Path, report: Report | None = None, progress: Progress | None = None,
-          preview: bool = False, fresh: bool = False) -> Timings:
+          preview: bool = False, fresh: bool = False, site_url: str | None = None) -> Timings:
     """Project folder → a complete site/ (or an error, leaving the previous site/ untouched).
 
     A preview build (`handbook serve`) typesets no booklets and leaves out the offline copy; it keeps the previous
     build's booklets that are still current. Booklets whose inputs are unchanged are taken from the previous site/
-    unless `fresh` is set."""
+    unless `fresh` is set. `site_url` replaces the one in site_config.yml for this build."""
     timings = Timings()
     with timings.run("load and validate", report):
         config, handbook = load_project(root)
+        config = with_site_url(config, site_url) if site_url else config
+        if not config.site_url:
+            timings.warnings.append(NO_SITE_URL)
     staging = staging_dir(site_dir)
     try:
         reuse = Reuse(None if fresh else site_dir)
@@ -203,8 +209,9 @@ def extra_files(handbook: Handbook, config: SiteConfig, pages: dict[str, dict[st
     files: dict[str, str | bytes] = {
         "data/services.json": render_json(handbook),
         "data/services.csv": render_csv(handbook, config),
-        "sitemap.xml": render_sitemap(config, pages),
     }
+    if (sitemap := render_sitemap(config, pages)) is not None:
+        files["sitemap.xml"] = sitemap
     for lang in config.codes:
         files[f"{lang_root(config, lang)}search/index.{lang}.js"] = render_index(handbook, config, lang)
     return files

@@ -9,6 +9,7 @@ import difflib
 import json
 import re
 from collections.abc import Iterator, Sequence
+from datetime import date
 from importlib import resources
 from typing import Any
 
@@ -98,16 +99,18 @@ def text_errors(languages: Sequence[tuple[str, str]]) -> Any:  # noqa: C901  (on
 
 
 def word_errors(codes: Sequence[str]) -> Any:
-    """Language codes → the "x-words" keyword: lists of words per language ('all' = each language)."""
+    """Language codes → the "x-words" keyword: lists of words per language ('all' = each language, 'items' = each
+    language, as lines)."""
     def check(validator: Any, mode: str, instance: Any, schema: dict[str, Any]) -> Iterator[ValidationError]:
         if not isinstance(instance, dict):
             return
         for code in instance:
             if code not in codes:
                 yield ValidationError(f"unknown language '{code}'; expected one of {', '.join(codes)}", path=[code])
-        for code in codes if mode == "all" else ():
+        for code in codes if mode in ("all", "items") else ():
             if not instance.get(code):
-                yield ValidationError(f"missing; expected at least one word in language '{code}'", path=[code])
+                what = "item" if mode == "items" else "word"
+                yield ValidationError(f"missing; expected at least one {what} in language '{code}'", path=[code])
     return check
 
 
@@ -117,7 +120,8 @@ def schema_message(error: ValidationError) -> str:  # noqa: PLR0911  (one messag
     if kind in ("x-text", "x-words"):
         return str(error.message)
     if kind == "type":
-        expected = TYPE_NAMES.get(str(error.validator_value), str(error.validator_value))
+        allowed = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
+        expected = " or ".join(TYPE_NAMES.get(str(t), str(t)) for t in allowed)
         hint = " (remove the quotes)" if isinstance(found, str) and resolves_to_number(found) else ""
         return f"expected {expected}, got {describe(found)}{hint}"
     if kind == "required":
@@ -333,4 +337,110 @@ def check_across(data: object, root: Node, codes: Sequence[str]) -> list[Problem
     problems += check_refs(data, root, "services", "departments", depts, "department")
     problems += check_refs(data, root, "services", "chapter", chapters, "chapter")
     problems += check_refs(data, root, "services", "audiences", audiences, "audience")
+    problems += check_unique(data, root, "channels", "id") + check_scopes(data, root, chapters)
+    problems += check_appendix_departments(data, root, depts) + check_history_order(data, root)
+    problems += check_apply_lines(data, root, codes) + check_says_something(data, root)
     return problems + check_glossary(data, root, codes)
+
+
+# --- phase 2, continued: where to go, whom to call, and how current it is --------------------------
+
+def check_scopes(data: dict[str, Any], root: Node, chapters: dict[str, str]) -> list[Problem]:
+    """A channel's scope lists known chapters (or is 'all')."""
+    return [problem_at(root, ("channels", i, "scope", j), f"unknown chapter {describe(ref)}")
+            for i, channel in items(data, "channels") if isinstance(channel.get("scope"), list)
+            for j, ref in enumerate(channel["scope"]) if isinstance(ref, str) and ref not in chapters]
+
+
+def check_appendix_departments(data: dict[str, Any], root: Node, depts: dict[str, str]) -> list[Problem]:
+    """The appendix's 主责单位 text names, via aliases, exactly the service's departments in their order."""
+    problems = []
+    for i, service in items(data, "services"):
+        text, listed = service.get("appendix_departments"), service.get("departments")
+        if not isinstance(text, str) or not isinstance(listed, list):
+            continue
+        names = [name for name in text.split("、") if name.strip()]
+        unknown = [name for name in names if name not in depts]
+        path = ("services", i, "appendix_departments")
+        if unknown:
+            problems.append(problem_at(root, path, f"{describe(unknown[0])} is not a spelling of any department"))
+            continue
+        named = list(dict.fromkeys(depts[name] for name in names))
+        expected = list(dict.fromkeys(depts[d] for d in listed if isinstance(d, str) and d in depts))
+        if named != expected:
+            problems.append(problem_at(root, path, f"names departments {', '.join(named)}; expected those under "
+                                                   f"departments, in their order: {', '.join(expected)}"))
+    return problems
+
+
+def check_history_order(data: dict[str, Any], root: Node) -> list[Problem]:
+    """History entries run newest first."""
+    problems = []
+    for i, service in items(data, "services"):
+        history = service.get("history")
+        entries = history if isinstance(history, list) else []
+        dates = [(j, h["date"]) for j, h in enumerate(entries) if isinstance(h, dict) and isinstance(h.get("date"), str)]
+        for (_, newer), (j, older) in zip(dates, dates[1:], strict=False):
+            if older > newer:
+                problems.append(problem_at(root, ("services", i, "history", j, "date"),
+                                           f"expected entries newest first, got {older} after {newer}"))
+    return problems
+
+
+def check_apply_lines(data: dict[str, Any], root: Node, codes: Sequence[str]) -> list[Problem]:
+    """apply.documents and apply.steps have as many items in every language as in the first."""
+    problems = []
+    for i, service in items(data, "services"):
+        apply = service.get("apply")
+        for key in ("documents", "steps"):
+            lists = apply.get(key) if isinstance(apply, dict) else None
+            if not isinstance(lists, dict) or not isinstance(lists.get(codes[0]), list):
+                continue
+            count = len(lists[codes[0]])
+            for code in codes[1:]:
+                if isinstance(lists.get(code), list) and len(lists[code]) != count:
+                    problems.append(problem_at(root, ("services", i, "apply", key, code),
+                                               f"expected {count} item(s), as in {codes[0]}, got {len(lists[code])}"))
+    return problems
+
+
+CONTACT_FIELDS = ("address", "phone", "hours", "website")
+APPLY_FIELDS = ("where", "documents", "steps", "online")
+
+
+def check_says_something(data: dict[str, Any], root: Node) -> list[Problem]:
+    """A contact or apply block holds more than its source and date."""
+    blocks = [(("departments", i, "contact"), d.get("contact"), CONTACT_FIELDS) for i, d in items(data, "departments")]
+    blocks += [(("services", i, "apply"), s.get("apply"), APPLY_FIELDS) for i, s in items(data, "services")]
+    return [problem_at(root, path, f"expected at least one of {', '.join(fields)}")
+            for path, block, fields in blocks if isinstance(block, dict) and not any(f in block for f in fields)]
+
+
+def verified_dates(data: dict[str, Any]) -> Iterator[tuple[Path, str]]:
+    """Every `verified` date in the data, with its path."""
+    for i, dept in items(data, "departments"):
+        contact = dept.get("contact")
+        if isinstance(contact, dict) and isinstance(contact.get("verified"), str):
+            yield ("departments", i, "contact", "verified"), contact["verified"]
+    for i, service in items(data, "services"):
+        apply = service.get("apply")
+        if isinstance(apply, dict) and isinstance(apply.get("verified"), str):
+            yield ("services", i, "apply", "verified"), apply["verified"]
+    for i, channel in items(data, "channels"):
+        if isinstance(channel.get("verified"), str):
+            yield ("channels", i, "verified"), channel["verified"]
+
+
+def year_before(today: date) -> date:
+    """A date → the same day a year earlier (28 February for 29 February)."""
+    return today.replace(year=today.year - 1, day=min(today.day, 28 if today.month == 2 else today.day))
+
+
+def check_stale(data: object, root: Node, today: date) -> list[Problem]:
+    """Valid data → a warning for each `verified` date more than 12 months before today (not an error)."""
+    if not isinstance(data, dict):
+        return []
+    limit = year_before(today).isoformat()
+    return [problem_at(root, path, f"verified {value}, more than 12 months before today ({today.isoformat()}); "
+                                   f"check it against its source again and update the date")
+            for path, value in verified_dates(data) if value < limit]

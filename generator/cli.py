@@ -24,6 +24,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     export.add_argument("--output", "-o", type=Path, help="file to write (default: standard output)")
     build = commands.add_parser("build", help="build the website into site/")
     build.add_argument("--site-dir", type=Path, help="where to write the site (default: ROOT/site)")
+    build.add_argument("--site-url", help="the published site's address for this build, e.g. https://example.org/handbook/ "
+                                          "(default: site_url in site_config.yml)")
     build.add_argument("--fresh", action="store_true",
                        help="compile every booklet again instead of reusing unchanged ones from the previous site")
     serve = commands.add_parser("serve", help="preview on http://127.0.0.1:8000, rebuilding on changes")
@@ -37,6 +39,8 @@ def run_check(args: argparse.Namespace) -> None:
     counts = [(len(handbook.services), "service"), (len(handbook.chapters), "chapter"), (len(handbook.departments), "department"),
               (len(handbook.audiences), "audience"), (len(handbook.glossary), "glossary term")]
     summary = ", ".join(f"{n} {word}{'' if n == 1 else 's'}" for n, word in counts)
+    for warning in handbook.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     print(f"ok: {summary}; languages {', '.join(config.codes)}")
 
 
@@ -60,7 +64,10 @@ def run_build(args: argparse.Namespace) -> None:
             sys.stderr.write("\r\033[K")
         print(f"{stage:<24} {seconds:6.2f} s", flush=True)
 
-    timings = build(args.root, site_dir, report, progress_bar if sys.stderr.isatty() else None, fresh=args.fresh)
+    timings = build(args.root, site_dir, report, progress_bar if sys.stderr.isatty() else None, fresh=args.fresh,
+                    site_url=args.site_url)
+    for warning in timings.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     print(f"{'total':<24} {sum(s for _, s in timings.stages):6.2f} s -> {site_dir}")
     if timings.booklets_reused:
         print(f"{timings.booklets_reused} unchanged booklets were reused from the previous build (--fresh compiles them all)")

@@ -28,6 +28,7 @@ def plain(value: Any) -> Any:
 def export_data(handbook: Handbook) -> dict[str, Any]:
     """Handbook → the services.yaml structure, references as ids."""
     data: dict[str, Any] = plain(handbook)
+    del data["warnings"]  # about this run of the build, not part of the data
     return data
 
 

@@ -1,12 +1,32 @@
 """Project files → validated model: YAML → positioned nodes → checks → frozen dataclasses."""
 from __future__ import annotations
 
+import dataclasses
+import re
+from datetime import date
 from pathlib import Path
 from typing import Any
 
-from .checks import check_across, check_schema, load_schema
-from .errors import DataError
-from .model import Audience, Chapter, Department, Handbook, Language, Provision, Service, SiteConfig, Source, Target, Term, Text
+from .checks import check_across, check_schema, check_stale, load_schema
+from .errors import BuildError, DataError
+from .model import (
+    Apply,
+    Audience,
+    Channel,
+    Chapter,
+    Contact,
+    Department,
+    Handbook,
+    HistoryEntry,
+    Language,
+    Provision,
+    Service,
+    SiteConfig,
+    Source,
+    Target,
+    Term,
+    Text,
+)
 from .yamlnodes import LIMIT_HINT, Limits, load_nodes, to_plain
 
 SERVICES_FILE = "services.yaml"
@@ -26,7 +46,7 @@ def load_config(root_dir: Path) -> SiteConfig:
     limits = data.get("limits", {})
     return SiteConfig(
         languages=tuple(Language(**lang) for lang in data["languages"]),
-        site_url=data["site_url"],
+        site_url=data.get("site_url"),
         title=Text.of(data["title"]),
         strings={code: dict(strings) for code, strings in data["strings"].items()},
         sheets=data.get("editions", {}).get("sheets", SiteConfig.sheets),
@@ -35,14 +55,23 @@ def load_config(root_dir: Path) -> SiteConfig:
     )
 
 
+def with_site_url(config: SiteConfig, site_url: str) -> SiteConfig:
+    """Settings and a site URL given for one build (--site-url) → the settings with it, or BuildError if malformed."""
+    rule = load_schema("site_config.schema.json")["properties"]["site_url"]
+    if not re.fullmatch(rule["pattern"], site_url):
+        raise BuildError(f"--site-url: expected {rule['x-expected']}, got {site_url!r}")
+    return dataclasses.replace(config, site_url=site_url)
+
+
 def plain_languages(plain: object) -> list[dict[str, str]]:
     """The well-formed language entries of a config, before full validation (to check text fields)."""
     langs = plain.get("languages") if isinstance(plain, dict) else None
     return [x for x in langs or [] if isinstance(x, dict) and isinstance(x.get("code"), str) and isinstance(x.get("script"), str)]
 
 
-def load_handbook(root_dir: Path, config: SiteConfig) -> Handbook:
-    """services.yaml → Handbook, or DataError listing every problem."""
+def load_handbook(root_dir: Path, config: SiteConfig, today: date | None = None) -> Handbook:
+    """services.yaml → Handbook (with warnings for checks older than a year before `today`), or DataError listing every
+    problem."""
     languages = [(lang.code, lang.script) for lang in config.languages]
     path = root_dir / SERVICES_FILE
     root = load_nodes(path, path.name, Limits(config.max_bytes, config.max_values, LIMIT_HINT))
@@ -51,13 +80,14 @@ def load_handbook(root_dir: Path, config: SiteConfig) -> Handbook:
     problems += check_across(data, root, config.codes)
     if problems:
         raise DataError(problems)
-    return build_handbook(data)  # type: ignore[arg-type]  # checked: a mapping of the schema's shape
+    warnings = tuple(str(p) for p in check_stale(data, root, today or date.today()))
+    return build_handbook(data, config.codes, warnings)  # type: ignore[arg-type]  # checked: a mapping of the schema's shape
 
 
-def load_project(root_dir: Path) -> tuple[SiteConfig, Handbook]:
+def load_project(root_dir: Path, today: date | None = None) -> tuple[SiteConfig, Handbook]:
     """A project directory → its validated settings and data."""
     config = load_config(root_dir)
-    return config, load_handbook(root_dir, config)
+    return config, load_handbook(root_dir, config, today)
 
 
 # --- plain data → dataclasses (data already valid) ------------------------------------------------
@@ -67,11 +97,13 @@ def optional_text(data: dict[str, Any], key: str) -> Text | None:
     return Text.of(data[key]) if key in data else None
 
 
-def build_handbook(data: dict[str, Any]) -> Handbook:
+def build_handbook(data: dict[str, Any], codes: tuple[str, ...], warnings: tuple[str, ...] = ()) -> Handbook:
     """Validated plain data → Handbook."""
     aliases = {alias: d["id"] for d in data["departments"] for alias in d["aliases"]}
     aliases.update({d["id"]: d["id"] for d in data["departments"]})  # an id always names its own department
-    services = tuple(sorted((build_service(s, aliases) for s in data["services"]), key=lambda s: s.number))
+    short = {d["id"]: d["short_name"][codes[0]] for d in data["departments"]}
+    services = tuple(sorted((build_service(s, aliases, short, codes) for s in data["services"]), key=lambda s: s.number))
+    chapter_ids = tuple(c["id"] for c in sorted(data["chapters"], key=lambda c: c["number"]))
     return Handbook(
         source=build_source(data["source"]),
         chapters=tuple(sorted((build_chapter(c, aliases, services) for c in data["chapters"]), key=lambda c: c.number)),
@@ -79,6 +111,8 @@ def build_handbook(data: dict[str, Any]) -> Handbook:
         audiences=tuple(Audience(a["id"], Text.of(a["name"]), Text.of(a["description"])) for a in data["audiences"]),
         services=services,
         glossary=tuple(build_term(t) for t in data["glossary"]),
+        channels=tuple(build_channel(c, chapter_ids) for c in data.get("channels") or []),
+        warnings=warnings,
     )
 
 
@@ -107,11 +141,43 @@ def build_target(data: dict[str, Any]) -> Target:
 
 def build_department(data: dict[str, Any]) -> Department:
     """Validated department mapping → Department."""
-    return Department(data["id"], Text.of(data["name"]), Text.of(data["short_name"]), tuple(data["aliases"]))
+    contact = data.get("contact")
+    return Department(data["id"], Text.of(data["name"]), Text.of(data["short_name"]), tuple(data["aliases"]),
+                      build_contact(contact) if contact else None)
 
 
-def build_service(data: dict[str, Any], aliases: dict[str, str]) -> Service:
+def build_contact(data: dict[str, Any]) -> Contact:
+    """Validated contact mapping → Contact."""
+    return Contact(optional_text(data, "address"), data.get("phone"), optional_text(data, "hours"), data.get("website"),
+                   Text.of(data["source"]), data["verified"])
+
+
+def build_channel(data: dict[str, Any], chapter_ids: tuple[str, ...]) -> Channel:
+    """Validated channel mapping → Channel, scope 'all' spelled out as every chapter id."""
+    scope = chapter_ids if data["scope"] == "all" else tuple(data["scope"])
+    return Channel(data["id"], Text.of(data["name"]), data["phone"], scope, Text.of(data["source"]), data["verified"])
+
+
+def build_lines(data: dict[str, Any], key: str, codes: tuple[str, ...]) -> tuple[Text, ...]:
+    """A per-language list (same length in each language, checked) → one Text per item."""
+    lists = data.get(key) or {}
+    return tuple(Text.of({code: lists[code][i] for code in codes}) for i in range(len(lists.get(codes[0], []))))
+
+
+def build_apply(data: dict[str, Any], codes: tuple[str, ...]) -> Apply:
+    """Validated apply mapping → Apply."""
+    return Apply(optional_text(data, "where"), build_lines(data, "documents", codes), build_lines(data, "steps", codes),
+                 data.get("online"), Text.of(data["source"]), data["verified"])
+
+
+def build_history(data: dict[str, Any]) -> HistoryEntry:
+    """Validated history mapping → HistoryEntry."""
+    return HistoryEntry(data["date"], Text.of(data["summary"]), Text.of(data["source"]))
+
+
+def build_service(data: dict[str, Any], aliases: dict[str, str], short: dict[str, str], codes: tuple[str, ...]) -> Service:
     """Validated service mapping → Service, department names resolved to ids."""
+    departments = tuple(dict.fromkeys(aliases[d] for d in data["departments"]))
     return Service(
         id=data["id"],
         number=data["number"],
@@ -119,10 +185,13 @@ def build_service(data: dict[str, Any], aliases: dict[str, str]) -> Service:
         name=Text.of(data["name"]),
         provisions=tuple(Provision(Text.of(p["recipients"]), Text.of(p["standard"]), Text.of(p["funding"]))
                          for p in data["provisions"]),
-        departments=tuple(dict.fromkeys(aliases[d] for d in data["departments"])),
+        departments=departments,
         audiences=tuple(data["audiences"]),
         keywords={code: tuple(words) for code, words in data["keywords"].items()},
         note=optional_text(data, "note"),
+        appendix_departments=data.get("appendix_departments") or "、".join(short[d] for d in departments),
+        history=tuple(build_history(h) for h in data.get("history") or []),
+        apply=build_apply(data["apply"], codes) if "apply" in data else None,
     )
 
 

@@ -25,6 +25,11 @@ def prefix_between(config: SiteConfig, from_lang: str, to_lang: str) -> str:
     return up + lang_root(config, to_lang)
 
 
+def language_url(config: SiteConfig, lang: str) -> str | None:
+    """A language → the absolute URL of its root on the published site, or None while no site_url is set."""
+    return config.site_url + lang_root(config, lang) if config.site_url else None
+
+
 def nav(handbook: Handbook, config: SiteConfig, lang: str, pages: dict[str, str]) -> list[Any]:
     """The navigation: home, chapters, audiences, departments, all services, the plan, about pages."""
     t = config.strings[lang]
@@ -67,10 +72,10 @@ def mkdocs_config(handbook: Handbook, config: SiteConfig, lang: str, pages: dict
                   docs_dir: Path, site_dir: Path, theme_dir: Path) -> dict[str, Any]:
     """Everything MkDocs needs to build one language's site."""
     alternates = [{"code": x.code, "name": x.name, "html_lang": x.html_lang, "prefix": prefix_between(config, lang, x.code),
-                   "site_url": config.site_url + lang_root(config, x.code)} for x in config.languages]
+                   "site_url": language_url(config, x.code)} for x in config.languages]
     return {
         "site_name": config.title[lang],
-        "site_url": config.site_url + lang_root(config, lang),
+        "site_url": language_url(config, lang),  # None: MkDocs writes no canonical links
         "docs_dir": str(docs_dir),
         "site_dir": str(site_dir),
         "use_directory_urls": True,

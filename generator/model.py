@@ -38,7 +38,7 @@ class SiteConfig:
     """Handbook settings from site_config.yml."""
 
     languages: tuple[Language, ...]  # the first is the source language, served at the site root
-    site_url: str  # absolute URL of the published site, ending in '/'
+    site_url: str | None  # absolute URL of the published site, ending in '/'; None until one is set
     title: Text  # the handbook's title
     strings: Mapping[str, Mapping[str, str]]  # language → interface string key → text
     sheets: int = 16  # editions.sheets: a booklet whose print file needs more A4 sheets is printed in volumes
@@ -86,6 +86,18 @@ class Chapter:
 
 
 @dataclass(frozen=True)
+class Contact:
+    """Where to find a department and how to reach it, as read in a named source."""
+
+    address: Text | None  # where to go
+    phone: str | None  # e.g. 0812-8612345
+    hours: Text | None  # when it is open
+    website: str | None  # https address of its official site
+    source: Text  # where this was read: a notice, an official page
+    verified: str  # YYYY-MM-DD: the day someone checked it against the source
+
+
+@dataclass(frozen=True)
 class Department:
     """A county department responsible for services."""
 
@@ -93,6 +105,19 @@ class Department:
     name: Text  # full official name
     short_name: Text  # name as written in the appendix
     aliases: tuple[str, ...]  # every spelling the appendix uses
+    contact: Contact | None = None  # how to reach it, when a source gives it
+
+
+@dataclass(frozen=True)
+class Channel:
+    """A help line any resident can call, established by a named document."""
+
+    id: str  # URL-safe id
+    name: Text  # the line's name
+    phone: str  # the number to call
+    scope: tuple[str, ...]  # ids of the chapters it serves ("all" in the data: every chapter)
+    source: Text  # the document that establishes it
+    verified: str  # YYYY-MM-DD: the day someone checked it against the source
 
 
 @dataclass(frozen=True)
@@ -114,6 +139,27 @@ class Provision:
 
 
 @dataclass(frozen=True)
+class HistoryEntry:
+    """A later document that changed a service's standard."""
+
+    date: str  # YYYY-MM-DD: the document's date
+    summary: Text  # what changed
+    source: Text  # the document, named as a citation
+
+
+@dataclass(frozen=True)
+class Apply:
+    """How to apply for a service, as read in a named source."""
+
+    where: Text | None  # where to go
+    documents: tuple[Text, ...]  # what to bring, one item each
+    steps: tuple[Text, ...]  # what happens, in order
+    online: str | None  # https address to apply online
+    source: Text  # where this was read
+    verified: str  # YYYY-MM-DD: the day someone checked it against the source
+
+
+@dataclass(frozen=True)
 class Service:
     """One of the basic public services."""
 
@@ -122,10 +168,13 @@ class Service:
     chapter: str  # chapter id
     name: Text  # service name
     provisions: tuple[Provision, ...]  # usually one; No. 73 has two
-    departments: tuple[str, ...]  # department ids, primary first
+    departments: tuple[str, ...]  # department ids, in the appendix's order (which says nothing about who leads)
     audiences: tuple[str, ...]  # audience ids
     keywords: Mapping[str, tuple[str, ...]]  # language → words residents use
     note: Text | None  # editor's note, if any
+    appendix_departments: str = ""  # the appendix's own 主责单位 text, verbatim (short names joined by 、 if not given)
+    history: tuple[HistoryEntry, ...] = ()  # later documents that changed it, newest first
+    apply: Apply | None = None  # how to apply, when a source gives it
 
 
 @dataclass(frozen=True)
@@ -147,6 +196,8 @@ class Handbook:
     audiences: tuple[Audience, ...]  # in file order
     services: tuple[Service, ...]  # in number order
     glossary: tuple[Term, ...]  # in file order
+    channels: tuple[Channel, ...] = ()  # help lines, in file order
+    warnings: tuple[str, ...] = ()  # what `check` reports without refusing, e.g. contacts verified over a year ago
 
     def service(self, number: int) -> Service:
         """Official number → service."""
@@ -163,3 +214,7 @@ class Handbook:
     def audience(self, audience_id: str) -> Audience:
         """Audience id → audience."""
         return next(a for a in self.audiences if a.id == audience_id)
+
+    def channels_for(self, chapter_id: str) -> tuple[Channel, ...]:
+        """Chapter id → the help lines that serve it."""
+        return tuple(c for c in self.channels if chapter_id in c.scope)

@@ -4,10 +4,11 @@ who pays), and English typography (curly quotes, no line of one or two character
 from __future__ import annotations
 
 import re
-from typing import Any
+from dataclasses import replace
 
 from .mkdocs_config import lang_root
-from .model import Handbook, Service, SiteConfig
+from .model import Apply, Handbook, Service, SiteConfig
+from .views import Label, Views
 
 OPENING = re.compile(r"(^|[\s(\[{\u2014\u2013/])\"")  # a straight double quote that opens
 OPENING_SINGLE = re.compile(r"(^|[\s(\[{\u201c\u2014\u2013/])'")  # a straight single quote that opens
@@ -47,32 +48,83 @@ def audience_url(config: SiteConfig, audience_id: str, lang: str) -> str | None:
     return f"{config.site_url}{lang_root(config, lang)}audiences/{audience_id}/" if config.site_url else None
 
 
-def label(config: SiteConfig, lang: str, key: str, part: int | None = None) -> dict[str, str]:
-    """A field key (standard, recipients, departments, funding) → its plain label and the official column name."""
-    strings = config.strings[lang]
-    plain = strings[f"plain_{key}"]
-    if part is not None:
-        plain += f" · {strings['provision'].format(n=part)}"
-    official = strings["official_label"].format(name=strings[key]) if strings["official_label"] else ""
-    return {"label": plain, "official": official}
-
-
 def department_names(handbook: Handbook, service: Service, lang: str, config: SiteConfig) -> str:
     """A service → its departments' full names, in the appendix's order, joined for a language."""
     return config.strings[lang]["list_separator"].join(handbook.department(d).name[lang] for d in service.departments)
 
 
-def service_fields(handbook: Handbook, config: SiteConfig, service: Service, lang: str) -> list[dict[str, Any]]:
-    """A service → its printed fields in a language: for each provision what you get and who can get it, then the
-    responsible departments, then who pays (last), then any editor's note."""
+def field(label: Label, lines: list[str], config: SiteConfig, lang: str) -> dict[str, str]:
+    """A label and its lines → one printed field (lines become paragraphs)."""
+    return {"label": label.text, "official": label.official, "text": "\n".join(prose(config, lang, x) for x in lines)}
+
+
+def plain(text: str) -> Label:
+    """A label with no official column name beside it."""
+    return Label(text, "", "")
+
+
+def department_lines(views: Views, handbook: Handbook, service: Service) -> list[str]:
+    """A service's departments → their full names, each followed by its contact (with source) when known."""
+    lines = []
+    for dept_id in service.departments:
+        department = handbook.department(dept_id)
+        lines.append(department.name[views.lang])
+        if department.contact:
+            contact = views.contact(department.contact)
+            lines += [f"{label}{views.t('label_separator')}{text}" for label, text, _ in contact.lines] + [contact.source]
+    return lines
+
+
+def apply_lines(views: Views, apply: Apply) -> list[str]:
+    """How to apply → its printed lines: where, what to bring, steps, online, source."""
+    view = views.apply_view(apply)
+    sep = views.t("label_separator")
+    lines = [f"{views.t('apply_where')}{sep}{view.where}"] if view.where else []
+    if view.documents:
+        lines.append(f"{views.t('apply_documents')}{sep}{views.t('list_separator').join(view.documents)}")
+    lines += [f"{i}. {step}" for i, step in enumerate(view.steps, 1)]
+    if view.online:
+        lines.append(f"{views.t('apply_online')}{sep}{view.online}")
+    return lines + [view.source]
+
+
+def service_fields(handbook: Handbook, config: SiteConfig, service: Service, lang: str) -> list[dict[str, str]]:
+    """A service → its printed fields in a language, in the order residents need them: for each provision what you
+    get and who can get it; the responsible departments (with contacts), how to apply and the help lines when the
+    data has them (or a plain word that it has not); who pays, last; then any editor's note."""
+    views = Views(handbook, config, lang)
+    labels = views.labels()
     parts = len(service.provisions) > 1
-    fields = []
-    for i, p in enumerate(service.provisions, 1):
-        for key in ("standard", "recipients"):
-            fields.append({**label(config, lang, key, i if parts else None), "text": prose(config, lang, getattr(p, key)[lang])})
-    fields.append({**label(config, lang, "departments"), "text": department_names(handbook, service, lang, config)})
-    for i, p in enumerate(service.provisions, 1):
-        fields.append({**label(config, lang, "funding", i if parts else None), "text": prose(config, lang, p.funding[lang])})
+
+    def part(key: str, i: int) -> Label:
+        label = labels[key]
+        return replace(label, text=f"{label.text} · {views.t('provision', n=i)}") if parts else label
+    fields = [field(part(key, i), [getattr(p, key)[lang]], config, lang)
+              for i, p in enumerate(service.provisions, 1) for key in ("standard", "recipients")]
+    fields.append(field(labels["departments"], department_lines(views, handbook, service), config, lang))
+    if service.apply:
+        fields.append(field(plain(views.t("apply_title")), apply_lines(views, service.apply), config, lang))
+    channels = handbook.channels_for(service.chapter)
+    if not service.apply and not any(handbook.department(d).contact for d in service.departments):
+        fields.append(field(plain(views.t("no_details_title")),
+                            [views.t("no_details_call" if channels else "no_details")], config, lang))
+    if channels:  # after the plain word, which points to the help line below
+        fields.append(field(plain(views.t("channels_title")),
+                            [f"{c.name[lang]}{views.t('label_separator')}{c.phone}" for c in channels], config, lang))
+    fields += [field(part("funding", i), [p.funding[lang]], config, lang) for i, p in enumerate(service.provisions, 1)]
     if service.note:
-        fields.append({"label": config.strings[lang]["note"], "official": "", "text": prose(config, lang, service.note[lang])})
+        fields.append(field(plain(views.t("note")), [service.note[lang]], config, lang))
     return fields
+
+
+def currency(handbook: Handbook, config: SiteConfig, service: Service, lang: str) -> str:
+    """A service → the notice of how current its standard is (its latest history entry, else the 2018 plan)."""
+    return prose(config, lang, Views(handbook, config, lang).currency(service))
+
+
+def booklet_currency(handbook: Handbook, config: SiteConfig, lang: str) -> str:
+    """The notice on every booklet cover: the standards come from the plan of 2018 and may have changed."""
+    views = Views(handbook, config, lang)
+    source = handbook.source
+    document = views.t("currency_plan", title=source.title[lang], number=source.number)
+    return prose(config, lang, views.t("booklet_currency", date=views.format_date(source.date), source=document))

@@ -12,8 +12,10 @@ def page_url(path: str) -> str:
     return path[: -len("index.md")] if path.endswith("index.md") else path[:-3] + "/"
 
 
-def render_sitemap(config: SiteConfig, pages: dict[str, dict[str, str]]) -> str:
-    """Every language's pages → sitemap.xml text."""
+def render_sitemap(config: SiteConfig, pages: dict[str, dict[str, str]]) -> str | None:
+    """Every language's pages → sitemap.xml text, or None while no site_url is set (a sitemap needs absolute URLs)."""
+    if not config.site_url:
+        return None
     paths = sorted(set.intersection(*(set(p) for p in pages.values())))
     lines = ['<?xml version="1.0" encoding="UTF-8"?>',
              '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">']

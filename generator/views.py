@@ -12,7 +12,7 @@ from typing import Any
 
 from pypinyin import Style, lazy_pinyin
 
-from .model import Handbook, Service, SiteConfig, Target
+from .model import Apply, Channel, Contact, Handbook, HistoryEntry, Provision, Service, SiteConfig, Target
 
 
 def page_path(kind: str, slug: str | None = None) -> str:
@@ -56,15 +56,87 @@ class FieldView:
 
 
 @dataclass(frozen=True)
+class ProvisionView:
+    """One provision's fields, by name, and in the appendix's own column order for the official text."""
+
+    standard: FieldView  # what you get
+    recipients: FieldView  # who can get it
+    funding: FieldView  # who pays
+    official_order: tuple[FieldView, ...]  # recipients, standard, funding: the appendix's column order
+
+
+@dataclass(frozen=True)
+class Label:
+    """A plain section label with the official column name shown smaller beside it."""
+
+    text: str  # e.g. "What you get"
+    official: str  # e.g. "（服务内容和保障标准）", already in this language's brackets
+    official_name: str  # the official column name alone, e.g. 服务内容和保障标准
+
+
+@dataclass(frozen=True)
+class ContactView:
+    """A department's contact details, each line already labelled, with where and when they were read."""
+
+    lines: tuple[tuple[str, str, str | None], ...]  # (label, text, link or None) for address, phone, hours, website
+    source: str  # "Source: …. Checked on …."
+
+
+@dataclass(frozen=True)
+class DepartmentBlock:
+    """A responsible department as a service page shows it: its page, and its contact when known."""
+
+    link: Link  # full name → its page
+    contact: ContactView | None  # when a source gives it
+
+
+@dataclass(frozen=True)
+class ApplyView:
+    """How to apply, localized."""
+
+    where: str | None  # where to go
+    documents: tuple[str, ...]  # what to bring
+    steps: tuple[str, ...]  # what happens, in order
+    online: str | None  # https address
+    source: str  # "Source: …. Checked on …."
+
+
+@dataclass(frozen=True)
+class ChannelView:
+    """A help line, localized."""
+
+    name: str  # e.g. 政务服务便民热线
+    phone: str  # the number
+    href: str  # tel: link
+    source: str  # the document that establishes it
+
+
+@dataclass(frozen=True)
+class HistoryView:
+    """A later document that changed the standard, localized."""
+
+    date: str  # formatted date
+    summary: str  # what changed
+    source: str  # the document
+
+
+@dataclass(frozen=True)
 class ServiceView:
     """Everything a service page shows."""
 
     number: int  # official number
     name: str  # localized name
     official_name: str  # source-language name
+    currency: str  # the notice under the title: where the standard comes from, and that it may have changed
     chapter: Link  # the chapter it belongs to
-    provisions: tuple[tuple[FieldView, ...], ...]  # per provision: recipients, standard, funding
-    departments: tuple[Link, ...]  # primary first
+    labels: dict[str, Label]  # section key (standard, recipients, departments, funding) → its label
+    provisions: tuple[ProvisionView, ...]  # usually one
+    departments: tuple[DepartmentBlock, ...]  # full names, in the appendix's order, with contacts when known
+    apply: ApplyView | None  # how to apply, when a source gives it
+    channels: tuple[ChannelView, ...]  # help lines for its chapter
+    no_details: str | None  # said plainly when neither how to apply nor any department's contact is known
+    history: tuple[HistoryView, ...]  # later documents, newest first
+    appendix_departments: str  # the appendix's own 主责单位 text, for the official block
     note: str | None  # editor's note
     related: tuple[ServiceLink, ...]  # services sharing chapter or audience
     keywords: tuple[str, ...]  # also known as
@@ -144,24 +216,96 @@ class Views:
         others = {s.number: s for s in (*chapter, *near) if s.number != service.number}
         return heapq.nsmallest(limit, (s for s in others.values() if closeness(s)[0] < 0), key=closeness)
 
+    def format_date(self, iso: str) -> str:
+        """YYYY-MM-DD → a date as this language writes it, e.g. 2018年12月29日 / 29 December 2018."""
+        year, month, day = (int(x) for x in iso.split("-"))
+        return self.t("date_format", year=year, month=month, day=day, month_name=self.t("month_names").split()[month - 1])
+
+    def sourced(self, source: str, verified: str) -> str:
+        """Where something was read and the day it was checked → one line."""
+        return self.t("sourced", source=source, date=self.format_date(verified))
+
+    def currency(self, service: Service) -> str:
+        """A service → the notice under its title: the latest document behind its standard, which may have changed."""
+        if service.history:
+            latest = service.history[0]
+            return self.t("currency_notice", date=self.format_date(latest.date), source=latest.source[self.lang])
+        source = self.handbook.source
+        document = self.t("currency_plan", title=source.title[self.lang], number=source.number)
+        return self.t("currency_notice", date=self.format_date(source.date), source=document)
+
+    def contact(self, contact: Contact) -> ContactView:
+        """A contact → its labelled lines and source."""
+        lines: list[tuple[str, str, str | None]] = []
+        if contact.address:
+            lines.append((self.t("contact_address"), contact.address[self.lang], None))
+        if contact.phone:
+            lines.append((self.t("contact_phone"), contact.phone, f"tel:{contact.phone}"))
+        if contact.hours:
+            lines.append((self.t("contact_hours"), contact.hours[self.lang], None))
+        if contact.website:
+            lines.append((self.t("contact_website"), contact.website, contact.website))
+        return ContactView(tuple(lines), self.sourced(contact.source[self.lang], contact.verified))
+
+    def apply_view(self, apply: Apply) -> ApplyView:
+        """How to apply → localized."""
+        return ApplyView(apply.where[self.lang] if apply.where else None, tuple(d[self.lang] for d in apply.documents),
+                         tuple(s[self.lang] for s in apply.steps), apply.online,
+                         self.sourced(apply.source[self.lang], apply.verified))
+
+    def channel(self, channel: Channel) -> ChannelView:
+        """A help line → localized."""
+        return ChannelView(channel.name[self.lang], channel.phone, f"tel:{channel.phone}",
+                           self.t("channel_source", source=channel.source[self.lang]))
+
+    def history_view(self, entry: HistoryEntry) -> HistoryView:
+        """A history entry → localized."""
+        return HistoryView(self.format_date(entry.date), entry.summary[self.lang], entry.source[self.lang])
+
+    def labels(self) -> dict[str, Label]:
+        """The service page's section labels: plain words, with the official column name beside them."""
+        official = self.config.strings[self.source_lang]
+        return {key: Label(self.t(f"label_{key}"), self.t("official_label", name=official[key]), official[key])
+                for key in ("standard", "recipients", "departments", "funding")}
+
+    def provision(self, provision: Provision) -> ProvisionView:
+        """A provision → its three fields, each with the official column name and text."""
+        official = self.config.strings[self.source_lang]
+        fields = {key: FieldView(self.t(f"label_{key}"), getattr(provision, key)[self.lang], official[key],
+                                 getattr(provision, key)[self.source_lang]) for key in ("recipients", "standard", "funding")}
+        return ProvisionView(fields["standard"], fields["recipients"], fields["funding"],
+                             (fields["recipients"], fields["standard"], fields["funding"]))
+
+    def department_blocks(self, service: Service, from_path: str) -> tuple[DepartmentBlock, ...]:
+        """A service's departments → full names linked, with contacts when known."""
+        blocks = []
+        for link_, dept_id in zip(self.department_links(service.departments, from_path), service.departments, strict=True):
+            contact = self.handbook.department(dept_id).contact
+            blocks.append(DepartmentBlock(link_, self.contact(contact) if contact else None))
+        return tuple(blocks)
+
     def service(self, service: Service) -> ServiceView:
         """A service → its page view."""
         here = page_path("services", service.id)
         chapter = self.handbook.chapter(service.chapter)
-        keys = ("recipients", "standard", "funding")
-        official = self.config.strings[self.source_lang]
-        provisions = tuple(
-            tuple(FieldView(self.t(key), getattr(p, key)[self.lang], official[key], getattr(p, key)[self.source_lang])
-                  for key in keys)
-            for p in service.provisions)
         source = self.handbook.source
+        departments = self.department_blocks(service, here)
+        channels = tuple(self.channel(c) for c in self.handbook.channels_for(service.chapter))
         return ServiceView(
             number=service.number,
             name=service.name[self.lang],
             official_name=service.name[self.source_lang],
+            currency=self.currency(service),
             chapter=Link(chapter.title[self.lang], link(here, page_path("chapters", chapter.id))),
-            provisions=provisions,
-            departments=self.department_links(service.departments, here),
+            labels=self.labels(),
+            provisions=tuple(self.provision(p) for p in service.provisions),
+            departments=departments,
+            apply=self.apply_view(service.apply) if service.apply else None,
+            channels=channels,
+            no_details=None if service.apply or any(d.contact for d in departments) else
+            self.t("no_details_call" if channels else "no_details"),
+            history=tuple(self.history_view(h) for h in service.history),
+            appendix_departments=service.appendix_departments,
             note=service.note[self.lang] if service.note else None,
             related=tuple(self.service_link(s, here) for s in self.related(service)),
             keywords=service.keywords.get(self.lang, ()),
@@ -198,7 +342,7 @@ class ChapterView:
 
     title: str  # chapter title
     intro: str  # opening paragraph of the plan chapter
-    leads: tuple[Link, ...]  # lead departments
+    leads: tuple[Link, ...]  # the chapter's lead departments (牵头部门), as the appendix names them per chapter
     services: tuple[ServiceLink, ...]  # its services in order
     targets: tuple[TargetView, ...]  # 2020 targets
     plan: Link | None  # the plan chapter it summarises
@@ -211,8 +355,9 @@ class DepartmentView:
 
     name: str  # full name
     aliases: tuple[str, ...]  # spellings used in the appendix
-    primary: tuple[ServiceLink, ...]  # services it is listed first for
-    shared: tuple[ServiceLink, ...]  # services it helps deliver
+    contact: ContactView | None  # how to reach it, when a source gives it
+    services: tuple[ServiceLink, ...]  # the services it is responsible for, in number order
+    leads: tuple[Link, ...]  # chapters whose lead department (牵头部门) it is
     booklets: tuple[Link, ...]  # its PDFs
 
 
@@ -273,10 +418,11 @@ class PageViews(Views):
         """A department id → its page view."""
         d = self.handbook.department(dept_id)
         here = page_path("departments", d.id)
-        primary = [s.number for s in self.handbook.services if s.departments[0] == d.id]
-        shared = [s.number for s in self.handbook.services if d.id in s.departments[1:]]
-        return DepartmentView(d.name[self.lang], d.aliases, tuple(self.services_of(primary, here)),
-                              tuple(self.services_of(shared, here)),
+        numbers = [s.number for s in self.handbook.services if d.id in s.departments]
+        leads = tuple(Link(c.title[self.lang], link(here, page_path("chapters", c.id)))
+                      for c in self.handbook.chapters if d.id in c.lead_departments)
+        return DepartmentView(d.name[self.lang], d.aliases, self.contact(d.contact) if d.contact else None,
+                              tuple(self.services_of(numbers, here)), leads,
                               self.booklet_links(here, lambda b: b["kind"] == "department" and b["id"] == d.id))
 
     def audience_view(self, audience_id: str) -> AudienceView:

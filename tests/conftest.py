@@ -17,6 +17,7 @@ from generator.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT.parent / "shared" / "seed" / "000_de69f0f244192326.txt"
+TEST_SITE_URL = "https://example.org/handbook/"  # the real project has no site_url; its test builds use this one
 
 TINY_CONFIG = """\
 languages:
@@ -108,11 +109,11 @@ def run_cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., tuple[int, str,
 
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The real handbook built once per test session into a temporary site/."""
+    """The real handbook built once per test session into a temporary site/, published at TEST_SITE_URL."""
     from generator.build import build
 
     site = tmp_path_factory.mktemp("build") / "site"
-    build(ROOT, site)
+    build(ROOT, site, site_url=TEST_SITE_URL)
     return site
 
 

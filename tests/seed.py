@@ -17,6 +17,7 @@ class SeedService:
     provisions: list[dict[str, str]]
     departments: list[str]
     chapter: int
+    departments_text: str  # the 主责单位 cell as printed
 
 
 def normalize(text: str) -> str:
@@ -47,7 +48,7 @@ def read_appendix(path: Path) -> list[SeedService]:
         elif cell.isdigit():
             name, recipients, standard, funding, depts = cells[i + 1:i + 6]
             services.append(SeedService(int(cell), name, [dict(recipients=recipients, standard=standard, funding=funding)],
-                                        [d for d in depts.split("、") if d.strip()], chapter))
+                                        [d for d in depts.split("、") if d.strip()], chapter, depts))
             i += 6
         else:  # an unnumbered row continues the previous service with another provision
             recipients, standard, funding = cells[i + 2:i + 5]

@@ -28,7 +28,7 @@ from generator.impose import booklet_order
 from generator.load import load_project
 from generator.typesetting import Reuse, qr_svg
 
-from .conftest import ROOT, TINY_CONFIG, TINY_SERVICES, write_project
+from .conftest import ROOT, TEST_SITE_URL, TINY_CONFIG, TINY_SERVICES, write_project
 
 CONFIG, HANDBOOK = load_project(ROOT)
 LANG_ROOTS = {"zh": "", "en": "en/"}  # where each language lives under site_url
@@ -88,7 +88,7 @@ def expected_services(c: Coords) -> list[int]:
 
 
 def service_url(number: int, lang: str) -> str:
-    return f"{CONFIG.site_url}{LANG_ROOTS[lang]}services/{HANDBOOK.service(number).id}/"
+    return f"{TEST_SITE_URL}{LANG_ROOTS[lang]}services/{HANDBOOK.service(number).id}/"
 
 
 def url_lang(c: Coords) -> str:
@@ -333,7 +333,7 @@ def test_bilingual_cover_names_its_edition_once(built_site: Path, manifest: list
 def test_each_service_has_a_qr_link_to_its_page_and_the_back_cover_links_home(
         built_site: Path, manifest: list[dict[str, Any]], c: Coords) -> None:
     lang = url_lang(c)
-    home = f"{CONFIG.site_url}{LANG_ROOTS[lang]}"
+    home = f"{TEST_SITE_URL}{LANG_ROOTS[lang]}"
     entries = parts_for(manifest, c)
     for entry in entries:
         reader = PdfReader(built_site / entry["file"])

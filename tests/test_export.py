@@ -10,7 +10,7 @@ import pytest
 
 from .conftest import ROOT
 
-TOP_LEVEL = ["source", "chapters", "departments", "audiences", "services", "glossary"]
+TOP_LEVEL = ["source", "chapters", "departments", "audiences", "services", "glossary", "channels"]
 CSV_COLUMNS = ["name_zh", "name_en", "recipients_zh", "recipients_en", "standard_zh", "standard_en", "funding_zh", "funding_en"]
 SERVICE_COUNTS = {"tiny": 2, "real": 85}
 

@@ -12,7 +12,7 @@ import pytest
 
 from generator.load import load_project
 
-from .conftest import ROOT
+from .conftest import ROOT, TEST_SITE_URL
 
 pytestmark = pytest.mark.slow
 CONFIG, HANDBOOK = load_project(ROOT)
@@ -105,8 +105,8 @@ def test_language_switch_leads_to_the_same_page(built_site: Path) -> None:
 
 def test_hreflang_alternates_on_every_page(built_site: Path) -> None:
     html = (built_site / "services/legal-aid/index.html").read_text(encoding="utf-8")
-    assert f'hreflang="zh-Hans" href="{CONFIG.site_url}services/legal-aid/"' in html
-    assert f'hreflang="en" href="{CONFIG.site_url}en/services/legal-aid/"' in html
+    assert f'hreflang="zh-Hans" href="{TEST_SITE_URL}services/legal-aid/"' in html
+    assert f'hreflang="en" href="{TEST_SITE_URL}en/services/legal-aid/"' in html
 
 
 def test_nothing_loads_from_another_host(built_site: Path) -> None:
@@ -155,7 +155,7 @@ def test_open_data_and_sitemap(built_site: Path) -> None:
     assert len(data["services"]) == 85
     assert (built_site / "data/services.csv").read_bytes().count(b"\r\n") >= 86
     sitemap = (built_site / "sitemap.xml").read_text(encoding="utf-8")
-    assert f"<loc>{CONFIG.site_url}en/services/legal-aid/</loc>" in sitemap
+    assert f"<loc>{TEST_SITE_URL}en/services/legal-aid/</loc>" in sitemap
     assert not (built_site / "en/sitemap.xml").exists()
 
 
