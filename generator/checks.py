@@ -17,6 +17,7 @@ from jsonschema import Draft202012Validator, ValidationError
 from jsonschema.validators import extend
 
 from .errors import Position, Problem
+from .quantities import plain_unit
 from .yamlnodes import MapNode, Node, find
 
 Path = tuple[Any, ...]
@@ -98,6 +99,45 @@ def text_errors(languages: Sequence[tuple[str, str]]) -> Any:  # noqa: C901  (on
     return check
 
 
+def sentence_errors(languages: Sequence[tuple[str, str]]) -> Any:
+    """Languages (code, script) → the "x-sentence" keyword: per script, one line of at most `max` characters ending with `end`."""
+    def check(validator: Any, rules: dict[str, Any], instance: Any, schema: dict[str, Any]) -> Iterator[ValidationError]:
+        if not isinstance(instance, dict):
+            return
+        for code, script in languages:
+            value, rule = instance.get(code), rules.get(script)
+            if not (isinstance(value, str) and value.strip() and rule) or (script == "Latn" and HAN.search(value)):
+                continue  # missing, empty or wrong-script text is reported by "x-text"
+            yield from sentence_problems(value, rule["max"], rule["end"], code)
+    return check
+
+
+def sentence_problems(value: str, limit: int, end: str, code: str) -> Iterator[ValidationError]:
+    """A text → what keeps it from being one line of at most `limit` characters ending with `end`."""
+    text = value.strip()
+    if "\n" in text:
+        yield ValidationError(f"expected one line, got a line break at character {text.index(chr(10)) + 1}", path=[code])
+    if len(text) > limit:
+        yield ValidationError(f"expected at most {limit} characters (one line), got {len(text)}", path=[code])
+    if not text.endswith(end):
+        yield ValidationError(f"expected a full sentence ending with '{end}', got text ending with {describe(text[-12:])}",
+                              path=[code])
+
+
+def unit_errors(languages: Sequence[tuple[str, str]]) -> Any:
+    """Languages (code, script) → the "x-unit" keyword: Latin-script units in the singular, without a scale word."""
+    def check(validator: Any, enabled: bool, instance: Any, schema: dict[str, Any]) -> Iterator[ValidationError]:
+        if not (enabled and isinstance(instance, dict)):
+            return
+        for code, script in languages:
+            value = instance.get(code)
+            if script == "Latn" and isinstance(value, str) and value.strip() and not plain_unit(value):
+                yield ValidationError(f"expected the unit in the singular and without a scale word, e.g. 'person' "
+                                      f"(numbers are scaled from 万 and made plural when shown), got {describe(value)}",
+                                      path=[code])
+    return check
+
+
 def word_errors(codes: Sequence[str]) -> Any:
     """Language codes → the "x-words" keyword: lists of words per language ('all' = each language, 'items' = each
     language, as lines)."""
@@ -117,7 +157,7 @@ def word_errors(codes: Sequence[str]) -> Any:
 def schema_message(error: ValidationError) -> str:  # noqa: PLR0911  (one message per schema keyword)
     """A jsonschema error → an editor's message: what was expected, what was found."""
     kind, found, schema = error.validator, error.instance, error.schema
-    if kind in ("x-text", "x-words"):
+    if kind in ("x-text", "x-words", "x-sentence", "x-unit"):
         return str(error.message)
     if kind == "type":
         allowed = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
@@ -176,7 +216,8 @@ def error_path(error: ValidationError) -> Path:
 def check_schema(data: object, root: Node, schema: dict[str, Any], languages: Sequence[tuple[str, str]]) -> list[Problem]:
     """Plain data → one problem per schema violation, at the offending value."""
     validator_class = extend(Draft202012Validator, {
-        "x-text": text_errors(languages), "x-words": word_errors([c for c, _ in languages])})
+        "x-text": text_errors(languages), "x-words": word_errors([c for c, _ in languages]),
+        "x-sentence": sentence_errors(languages), "x-unit": unit_errors(languages)})
     validator = validator_class(schema)
     leaves = [single for error in validator.iter_errors(data) for leaf in leaf_errors(error) for single in split_errors(leaf)]
     misspelt = {error_path(e)[:-1] + (guess,) for e in leaves if e.validator == "additionalProperties"

@@ -39,7 +39,7 @@ def render_json(handbook: Handbook) -> str:
 
 def csv_columns(codes: tuple[str, ...]) -> list[str]:
     """Language codes → the CSV header."""
-    localized = ["name", *PROVISION_FIELDS, "departments", "keywords", "note", "chapter_title"]
+    localized = ["name", "summary", *PROVISION_FIELDS, "departments", "keywords", "note", "chapter_title"]
     return ["number", "id", "chapter", "department_ids", "audiences"] + [f"{f}_{c}" for f in localized for c in codes]
 
 
@@ -49,6 +49,7 @@ def csv_row(service: Service, handbook: Handbook, codes: tuple[str, ...]) -> dic
            "department_ids": ";".join(service.departments), "audiences": ";".join(service.audiences)}
     for code in codes:
         row[f"name_{code}"] = service.name[code]
+        row[f"summary_{code}"] = service.summary[code]
         for field in PROVISION_FIELDS:
             row[f"{field}_{code}"] = join_provisions([getattr(p, field)[code] for p in service.provisions])
         row[f"departments_{code}"] = ";".join(handbook.department(d).name[code] for d in service.departments)

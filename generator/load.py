@@ -118,7 +118,8 @@ def build_handbook(data: dict[str, Any], codes: tuple[str, ...], warnings: tuple
 
 def build_source(data: dict[str, Any]) -> Source:
     """Validated source mapping → Source."""
-    return Source(Text.of(data["title"]), Text.of(data["issuer"]), data["number"], data["date"], optional_text(data, "note"))
+    return Source(Text.of(data["title"]), Text.of(data["issuer"]), Text.of(data["number"]), data["date"],
+                  optional_text(data, "note"))
 
 
 def build_chapter(data: dict[str, Any], aliases: dict[str, str], services: tuple[Service, ...]) -> Chapter:
@@ -183,6 +184,7 @@ def build_service(data: dict[str, Any], aliases: dict[str, str], short: dict[str
         number=data["number"],
         chapter=data["chapter"],
         name=Text.of(data["name"]),
+        summary=Text.of(data["summary"]),
         provisions=tuple(Provision(Text.of(p["recipients"]), Text.of(p["standard"]), Text.of(p["funding"]))
                          for p in data["provisions"]),
         departments=departments,

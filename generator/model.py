@@ -57,7 +57,7 @@ class Source:
 
     title: Text  # document title
     issuer: Text  # issuing authority
-    number: str  # document number, e.g. 盐边府发〔2018〕104号
+    number: Text  # document number, e.g. 盐边府发〔2018〕104号 / Yanbian Fu Fa [2018] No. 104
     date: str  # date of issue, YYYY-MM-DD
     note: Text | None  # editor's note on the source as a whole
 
@@ -167,6 +167,7 @@ class Service:
     number: int  # official number, 1–85
     chapter: str  # chapter id
     name: Text  # service name
+    summary: Text  # one plain sentence on what you get, faithful to the standard (lists, finder, leaflets, meta descriptions)
     provisions: tuple[Provision, ...]  # usually one; No. 73 has two
     departments: tuple[str, ...]  # department ids, in the appendix's order (which says nothing about who leads)
     audiences: tuple[str, ...]  # audience ids

@@ -126,5 +126,5 @@ def booklet_currency(handbook: Handbook, config: SiteConfig, lang: str) -> str:
     """The notice on every booklet cover: the standards come from the plan of 2018 and may have changed."""
     views = Views(handbook, config, lang)
     source = handbook.source
-    document = views.t("currency_plan", title=source.title[lang], number=source.number)
+    document = views.t("currency_plan", title=source.title[lang], number=source.number[lang])
     return prose(config, lang, views.t("booklet_currency", date=views.format_date(source.date), source=document))

@@ -99,7 +99,7 @@ def service_documents(handbook: Handbook, views: Views) -> list[Document]:
             "chapter": [handbook.chapter(s.chapter).title[lang]],
         }
         title = f"{views.t('service_label', number=s.number)} {s.name[lang]}"
-        docs.append(Document(f"services/{s.id}/", title, first_line(s.provisions[0].recipients[lang]), fields, 1.0))
+        docs.append(Document(f"services/{s.id}/", title, s.summary[lang], fields, 1.0))
     return docs
 
 

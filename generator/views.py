@@ -13,6 +13,7 @@ from typing import Any
 from pypinyin import Style, lazy_pinyin
 
 from .model import Apply, Channel, Contact, Handbook, HistoryEntry, Provision, Service, SiteConfig, Target
+from .quantities import format_amount
 
 
 def page_path(kind: str, slug: str | None = None) -> str:
@@ -42,7 +43,7 @@ class ServiceLink:
     number: int  # official number
     name: str  # localized name
     href: str  # link to the service page
-    summary: str  # one line: who it is for
+    summary: str  # one line: what you get (the service's reviewed summary)
 
 
 @dataclass(frozen=True)
@@ -195,7 +196,7 @@ class Views:
     def service_link(self, service: Service, from_path: str) -> ServiceLink:
         """A service → how it is listed from the page at `from_path`."""
         return ServiceLink(service.number, service.name[self.lang], link(from_path, page_path("services", service.id)),
-                           first_line(service.provisions[0].recipients[self.lang]))
+                           service.summary[self.lang])
 
     def department_links(self, ids: tuple[str, ...], from_path: str) -> tuple[Link, ...]:
         """Department ids → links to their pages."""
@@ -231,7 +232,7 @@ class Views:
             latest = service.history[0]
             return self.t("currency_notice", date=self.format_date(latest.date), source=latest.source[self.lang])
         source = self.handbook.source
-        document = self.t("currency_plan", title=source.title[self.lang], number=source.number)
+        document = self.t("currency_plan", title=source.title[self.lang], number=source.number[self.lang])
         return self.t("currency_notice", date=self.format_date(source.date), source=document)
 
     def contact(self, contact: Contact) -> ContactView:
@@ -311,7 +312,7 @@ class Views:
             keywords=service.keywords.get(self.lang, ()),
             audiences=tuple(Link(self.handbook.audience(a).name[self.lang], link(here, page_path("audiences", a)))
                             for a in service.audiences),
-            citation=self.t("source_citation", title=source.title[self.lang], number=source.number,
+            citation=self.t("source_citation", title=source.title[self.lang], number=source.number[self.lang],
                             date=source.date, service=service.number),
             booklets=self.booklet_links(here, lambda b: True, self.containing.get(service.number, [])),
             show_official=self.lang != self.source_lang,
@@ -378,17 +379,10 @@ class AudienceView:
     groups: tuple[ChapterGroup, ...]  # its services, by chapter
 
 
-def format_number(value: float) -> str:
-    """12.0 → '12', 0.8 → '0.8'."""
-    return f"{value:g}"
-
-
 def format_target(target: Target, lang: str, source_lang: str) -> str:
     """A target → its value as a phrase in a language, e.g. 'at least 90%' / '90%以上' (website and booklets)."""
     qualifier = target.qualifier[lang] if target.qualifier else ""
-    unit = target.unit[lang]
-    spaced = lang != source_lang and unit != "%"  # "12 years", but "90%" and "12年"
-    amount = f"{format_number(target.value)}{' ' if spaced else ''}{unit}"
+    amount = format_amount(target.value, target.unit[lang], target.unit[source_lang], lang, source_lang)
     if not qualifier:
         return amount
     if qualifier in ("以上", "以内", "以下"):  # Chinese qualifiers that follow the amount

@@ -34,7 +34,7 @@ TINY_SERVICES = """\
 source:
   title: {zh: 测试规划, en: Test plan}
   issuer: {zh: 测试县人民政府, en: Test County Government}
-  number: 测府发〔2018〕1号
+  number: {zh: 测府发〔2018〕1号, en: "Ce Fu Fa [2018] No. 1"}
   date: "2018-12-29"
 chapters:
   - id: education
@@ -67,6 +67,7 @@ services:
     departments: [education-sports, 县财政局]
     audiences: [children-students]
     keywords: {zh: [营养餐], en: [school meals]}
+    summary: {zh: 义务教育学生每人每天获得4元。, en: Students in compulsory education get CNY 4 a day.}
   - id: fee-exemptions
     number: 2
     chapter: education
@@ -78,6 +79,7 @@ services:
     departments: [县教体局]
     audiences: [children-students]
     keywords: {zh: [免学费], en: [free school]}
+    summary: {zh: 学生免学费。, en: Students pay no tuition fees.}
 glossary:
   - term: {zh: 义务教育, en: compulsory education}
 """

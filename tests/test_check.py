@@ -25,6 +25,11 @@ def sub(old: str, new: str, file: str = "services.yaml") -> tuple[str, str, str 
     return file, old, new
 
 
+def summary(flow: str) -> tuple[str, str, str]:
+    """Edit: replace service 2's summary (line 49) by `flow`."""
+    return sub("    summary: {zh: 学生免学费。, en: Students pay no tuition fees.}\n", f"    summary: {flow}\n")
+
+
 def raw(data: bytes) -> tuple[str, None, bytes]:
     """Edit: replace services.yaml by these bytes."""
     return "services.yaml", None, data
@@ -61,60 +66,89 @@ CASES = [
      "services.yaml:22:17: invalid UTF-8 byte 0xff; save the file as UTF-8"),
     ("billion-laughs", raw(BOMB), f"services.yaml:1:4: {ALIASES}"),
     ("anchor", sub("    aliases: [县财政局]", "    aliases: &finance [县财政局]"), f"services.yaml:20:14: {ALIASES}"),
-    ("alias", sub("    departments: [县教体局]", "    departments: *deps"), f"services.yaml:45:18: {ALIASES}"),
+    ("alias", sub("    departments: [县教体局]", "    departments: *deps"), f"services.yaml:46:18: {ALIASES}"),
     ("python-tag", sub('  date: "', '  date: !!python/object "'),
      "services.yaml:5:9: YAML tags such as !!python/object are not allowed"),
     ("deep-nesting", sub("glossary:\n", "deep: " + "[" * DEEP + "]" * DEEP + "\nglossary:\n"),
-     "services.yaml:48:71: nested more than 64 levels deep"),
+     "services.yaml:50:71: nested more than 64 levels deep"),
     ("two-documents", sub("glossary:\n", "---\nglossary:\n"),
-     "services.yaml:48:1: more than one YAML document ('---'); keep everything in one document"),
+     "services.yaml:50:1: more than one YAML document ('---'); keep everything in one document"),
     ("six-megabytes", raw(SIX_MB),
      f"services.yaml:1:1: file is {len(SIX_MB):,} bytes; the limit is 5,242,880 bytes (set under limits: in site_config.yml)"),
     ("top-level-list", raw(b"- a\n- b\n"), "services.yaml:1:1: expected a mapping, got a list"),
     ("duplicate-id", sub("  - id: fee-exemptions", "  - id: school-meals"),
-     "services.yaml:37:9: services[1].id: duplicate id 'school-meals'; already used by services[0] at line 26"),
+     "services.yaml:38:9: services[1].id: duplicate id 'school-meals'; already used by services[0] at line 26"),
     ("duplicate-number", sub("    number: 2\n", "    number: 1\n"),
-     "services.yaml:38:13: services[1].number: duplicate number 1; already used by services[0] at line 27"),
+     "services.yaml:39:13: services[1].number: duplicate number 1; already used by services[0] at line 27"),
     ("number-gap", sub("    number: 2\n", "    number: 3\n"),
-     "services.yaml:38:13: services[1].number: expected a number from 1 to 2 (numbers run from 1 without gaps), got 3"),
+     "services.yaml:39:13: services[1].number: expected a number from 1 to 2 (numbers run from 1 without gaps), got 3"),
     ("unknown-department", sub("    departments: [县教体局]", "    departments: [县教育局]"),
-     "services.yaml:45:19: services[1].departments[0]: unknown department '县教育局'"),
+     "services.yaml:46:19: services[1].departments[0]: unknown department '县教育局'"),
     ("unknown-chapter", sub("    number: 2\n    chapter: education", "    number: 2\n    chapter: health"),
-     "services.yaml:39:14: services[1].chapter: unknown chapter 'health'"),
+     "services.yaml:40:14: services[1].chapter: unknown chapter 'health'"),
     ("unknown-audience", sub("[children-students]\n    keywords: {zh: [免", "[elderly]\n    keywords: {zh: [免"),
-     "services.yaml:46:17: services[1].audiences[0]: unknown audience 'elderly'"),
+     "services.yaml:47:17: services[1].audiences[0]: unknown audience 'elderly'"),
     ("missing-en", sub("    name: {zh: 免学费, en: Free tuition}", "    name: {zh: 免学费}"),
-     "services.yaml:40:11: services[1].name.en: missing; expected text in language 'en'"),
+     "services.yaml:41:11: services[1].name.en: missing; expected text in language 'en'"),
     ("empty-en", sub("    name: {zh: 免学费, en: Free tuition}", '    name: {zh: 免学费, en: ""}'),
-     "services.yaml:40:25: services[1].name.en: expected non-empty text, got ''"),
+     "services.yaml:41:25: services[1].name.en: expected non-empty text, got ''"),
     ("null-en", sub("    name: {zh: 免学费, en: Free tuition}", "    name: {zh: 免学费, en: }"),
-     "services.yaml:40:24: services[1].name.en: expected text, got nothing"),
+     "services.yaml:41:24: services[1].name.en: expected text, got nothing"),
     ("unknown-language", sub("en: Free tuition}", "en: Free tuition, fr: Gratuit}"),
-     "services.yaml:40:43: services[1].name.fr: unknown language 'fr'; expected one of zh, en"),
+     "services.yaml:41:43: services[1].name.fr: unknown language 'fr'; expected one of zh, en"),
     ("chinese-in-en", sub("en: Free tuition}", "en: Free 学费 tuition}"),
-     "services.yaml:40:25: services[1].name.en: expected text in Latin script, "
+     "services.yaml:41:25: services[1].name.en: expected text in Latin script, "
      "got Chinese character '学' at character 6"),
     ("slug-dotdot", sub("  - id: fee-exemptions", "  - id: ../x"),
-     f"services.yaml:37:9: services[1].id: {SLUG}, got '../x'"),
+     f"services.yaml:38:9: services[1].id: {SLUG}, got '../x'"),
     ("slug-space", sub("  - id: fee-exemptions", "  - id: Has Space"),
-     f"services.yaml:37:9: services[1].id: {SLUG}, got 'Has Space'"),
+     f"services.yaml:38:9: services[1].id: {SLUG}, got 'Has Space'"),
     ("number-as-word", sub("    number: 2\n", "    number: one\n"),
-     "services.yaml:38:13: services[1].number: expected a whole number, got 'one'"),
+     "services.yaml:39:13: services[1].number: expected a whole number, got 'one'"),
     ("provisions-as-string", sub("""    provisions:
       - recipients: {zh: 学生, en: Students}
         standard: {zh: 免除学费。, en: No tuition fees.}
         funding: {zh: 县承担。, en: Paid by the county.}
 """, "    provisions: free tuition for everyone\n"),
-     "services.yaml:41:17: services[1].provisions: expected a list, got 'free tuition for everyone'"),
+     "services.yaml:42:17: services[1].provisions: expected a list, got 'free tuition for everyone'"),
     ("unknown-field", sub("      - recipients: {zh: 学生", "      - recipents: {zh: 学生"),
-     "services.yaml:42:9: services[1].provisions[0].recipents: unknown field 'recipents' (did you mean 'recipients'?)"),
+     "services.yaml:43:9: services[1].provisions[0].recipents: unknown field 'recipents' (did you mean 'recipients'?)"),
     ("missing-required", sub("    keywords: {zh: [免学费], en: [free school]}\n", ""),
-     "services.yaml:37:5: services[1].keywords: missing required field 'keywords'"),
+     "services.yaml:38:5: services[1].keywords: missing required field 'keywords'"),
     ("bad-date", sub('  date: "2018-12-29"', "  date: 29/12/2018"),
      "services.yaml:5:9: source.date: expected a date written YYYY-MM-DD, got '29/12/2018'"),
     ("glossary", sub("en: Students in compulsory education}", "en: Students in basic schooling}"),
      "services.yaml:31:38: services[0].provisions[0].recipients.en: the zh text uses glossary term '义务教育', "
      "so this text must use 'compulsory education'"),
+    ("target-unit-scaled", sub("    intro: {zh: 教育导言。, en: Education introduction.}\n",
+                               "    intro: {zh: 教育导言。, en: Education introduction.}\n    targets:\n"
+                               "      - {label: {zh: 新增就业, en: New jobs}, value: 0.8, "
+                               "unit: {zh: 万人, en: ten thousand people}}\n"),
+     "services.yaml:13:74: chapters[0].targets[0].unit.en: expected the unit in the singular and without a scale word, "
+     "e.g. 'person' (numbers are scaled from 万 and made plural when shown), got 'ten thousand people'"),
+    ("target-unit-plural", sub("    intro: {zh: 教育导言。, en: Education introduction.}\n",
+                               "    intro: {zh: 教育导言。, en: Education introduction.}\n    targets:\n"
+                               "      - {label: {zh: 面积, en: Area}, value: 1, unit: {zh: 平方米, en: square metres}}\n"),
+     "services.yaml:13:67: chapters[0].targets[0].unit.en: expected the unit in the singular and without a scale word, "
+     "e.g. 'person' (numbers are scaled from 万 and made plural when shown), got 'square metres'"),
+    ("summary-missing", sub("    summary: {zh: 学生免学费。, en: Students pay no tuition fees.}\n", ""),
+     "services.yaml:38:5: services[1].summary: missing required field 'summary'"),
+    ("summary-empty-en", summary('{zh: 免除学费。, en: ""}'),
+     "services.yaml:49:30: services[1].summary.en: expected non-empty text, got ''"),
+    ("summary-chinese-in-en", summary("{zh: 免除学费。, en: No 学费.}"),
+     "services.yaml:49:30: services[1].summary.en: expected text in Latin script, got Chinese character '学' at character 4"),
+    ("summary-zh-too-long", summary("{zh: " + "免" * 60 + "。, en: No fees.}"),
+     "services.yaml:49:19: services[1].summary.zh: expected at most 60 characters (one line), got 61"),
+    ("summary-en-too-long", summary("{zh: 免除学费。, en: " + "No fees " * 20 + "at all.}"),
+     "services.yaml:49:30: services[1].summary.en: expected at most 160 characters (one line), got 167"),
+    ("summary-zh-cut-off", summary("{zh: 免除义务教育阶段学生的学, en: No fees.}"),
+     "services.yaml:49:19: services[1].summary.zh: expected a full sentence ending with '。', "
+     "got text ending with '免除义务教育阶段学生的学'"),
+    ("summary-en-cut-off", summary("{zh: 免除学费。, en: Students pay no tuition fees for their}"),
+     "services.yaml:49:30: services[1].summary.en: expected a full sentence ending with '.', "
+     "got text ending with 'es for their'"),
+    ("summary-en-two-lines", summary('{zh: 免除学费。, en: "No tuition\\nfees."}'),
+     "services.yaml:49:30: services[1].summary.en: expected one line, got a line break at character 11"),
     ("alias-of-two-departments", sub("    aliases: [县财政局]", "    aliases: [县财政局, 县教体局]"),
      "services.yaml:20:21: departments[1].aliases[1]: alias '县教体局' already names department 'education-sports'"),
     ("config-bad-script", sub("script: Latn", "script: Latin", file="site_config.yml"),
@@ -131,7 +165,7 @@ CASES = [
      f"services.yaml:1:1: file is {len(TINY_SERVICES.encode()):,} bytes; the limit is 1,049 bytes "
      "(set under limits: in site_config.yml)"),
     ("services-over-configured-values", sub("site_url:", "limits: {services_values: 20}\nsite_url:", file="site_config.yml"),
-     "services.yaml:1:1: more than 20 lines and list items (72); the file is too large (set under limits: in site_config.yml)"),
+     "services.yaml:1:1: more than 20 lines and list items (77); the file is too large (set under limits: in site_config.yml)"),
 ]
 
 
@@ -177,9 +211,9 @@ def test_three_problems_are_reported_in_one_run_sorted_by_line(tiny_handbook: Pa
     apply_edit(tiny_handbook, sub("  - id: fee-exemptions", "  - id: school-meals"))
     err = check_broken(tiny_handbook, run_cli, "3 problems found; nothing was written.")
     assert err.splitlines()[:3] == [
-        "services.yaml:37:9: services[1].id: duplicate id 'school-meals'; already used by services[0] at line 26",
-        "services.yaml:40:11: services[1].name.en: missing; expected text in language 'en'",
-        "services.yaml:45:19: services[1].departments[0]: unknown department '县教育局'",
+        "services.yaml:38:9: services[1].id: duplicate id 'school-meals'; already used by services[0] at line 26",
+        "services.yaml:41:11: services[1].name.en: missing; expected text in language 'en'",
+        "services.yaml:46:19: services[1].departments[0]: unknown department '县教育局'",
     ]
     lines = [int(m.group(1)) for m in re.finditer(r"^services\.yaml:(\d+):", err, re.MULTILINE)]
     assert lines == sorted(lines)
@@ -231,3 +265,11 @@ def test_yaml_1_1_line_breaks_are_read_as_yaml_1_2() -> None:
     value, b = root.items["a"], root.items["b"]
     assert isinstance(value, ScalarNode) and value.value == "x\u2028y"
     assert b.pos.line == 2
+
+
+def test_summary_is_loaded_as_text(tiny_handbook: Path) -> None:
+    from generator.load import load_project
+
+    apply_edit(tiny_handbook, summary("{zh: 学生免学费。, en: Students pay no tuition fees.}"))
+    service = load_project(tiny_handbook)[1].service(2)
+    assert (service.summary["zh"], service.summary["en"]) == ("学生免学费。", "Students pay no tuition fees.")

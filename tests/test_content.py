@@ -214,3 +214,86 @@ def test_about_page_data_links_stay_inside_the_site(built_site: Path) -> None:
             target = posixpath.normpath(posixpath.join(posixpath.dirname(rel), href))
             assert not target.startswith(".."), (rel, href)
             assert (built_site / target).is_file(), (rel, href)
+
+
+# ---- (e) the plan's English uses the glossary, as services.yaml must (checks.check_glossary) ----
+
+def paragraphs(text: str) -> list[str]:
+    """Markdown → its blank-line-separated blocks."""
+    return [block for block in text.split("\n\n") if block.strip()]
+
+
+NOT_TERMS = ("协调解决",)  # words that contain a glossary term without being it (协调 + 解决 holds 调解, mediation)
+
+
+@pytest.mark.parametrize("name", PLAN_PAGES)
+def test_plan_english_uses_the_glossary(name: str) -> None:
+    """Where a zh paragraph uses a glossary term, the matching en paragraph uses its rendering."""
+    zh, en = (paragraphs((CONTENT / lang / "plan" / f"{name}.md").read_text(encoding="utf-8")) for lang in LANGS)
+    assert len(zh) == len(en), "the two languages must have the same paragraphs"
+    missing = []
+    for i, (zh_text, en_block) in enumerate(zip(zh, en, strict=True)):
+        zh_block = re.sub("|".join(NOT_TERMS), "", zh_text)
+        for term in HANDBOOK.glossary:
+            zh_forms = (term.term["zh"], *term.forms.get("zh", ()))
+            en_forms = (term.term["en"], *term.forms.get("en", ()))
+            if any(f in zh_block for f in zh_forms) and not any(f.lower() in en_block.lower() for f in en_forms):
+                missing.append(f"paragraph {i + 1}: {term.term['zh']} → {term.term['en']}")
+    assert missing == []
+
+
+# ---- (f) the source document's number, one spelling per language ----
+
+DOCUMENT_NUMBER = {"zh": re.compile(r"盐边府发\s*[〔\[(（]\s*\d{4}\s*[〕\])）]\s*\d+\s*号"),
+                   "en": re.compile(r"Yanbian\s*-?\s*Fu\s*-?\s*Fa[^,;)]*?No\.?\s*\d+|Yanbianfufa[^,;)]*?\d+", re.IGNORECASE)}
+
+
+def texts_in(lang: str) -> dict[str, str]:
+    """Every hand-written text of a language: its content pages and its interface strings."""
+    config = load_project(ROOT)[0]
+    found = {f"content/{lang}/{path}": text for path, text in pages(lang).items()}
+    found.update({f"site_config.yml strings.{lang}.{key}": value for key, value in config.strings[lang].items()})
+    return found
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_document_number_is_spelt_as_in_services_yaml(lang: str) -> None:
+    """盐边府发〔2018〕104号 on Chinese pages, 'Yanbian Fu Fa [2018] No. 104' on English ones, nowhere anything else."""
+    expected = HANDBOOK.source.number[lang]
+    assert DOCUMENT_NUMBER[lang].fullmatch(expected)
+    wrong = [(where, m.group()) for where, text in texts_in(lang).items()
+             for m in DOCUMENT_NUMBER[lang].finditer(text) if m.group() != expected]
+    assert wrong == []
+    if lang == "en":
+        assert not [where for where, text in texts_in(lang).items() if "盐边府发" in text]
+
+
+# ---- (g) "13th Five-Year Plan period" says which years where a page first names it ----
+
+FIVE_YEAR_PLAN = re.compile(r"13th Five-Year Plan( period)?", re.IGNORECASE)
+
+
+def first_mentions(text: str) -> str | None:
+    """A page's text → the words after its first '13th Five-Year Plan …', or None if it never names the plan period."""
+    m = FIVE_YEAR_PLAN.search(text)
+    return text[m.end():m.end() + 13] if m else None
+
+
+def test_every_english_page_dates_the_plan_period_where_it_first_names_it() -> None:
+    from generator.filters import markdown_environment
+    from generator.site import read_content, render_pages
+
+    config, handbook = load_project(ROOT)
+    env = markdown_environment(ROOT / "templates" / "site")
+    rendered = render_pages(handbook, config, "en", env, read_content(ROOT, "en"), [])
+    undated = {path: after for path, page in rendered.items()
+               if (after := first_mentions(page.replace("\\", ""))) is not None and not after.startswith(" (2016–2020)")}
+    assert undated == {}
+
+
+def test_english_interface_strings_date_the_plan_period() -> None:
+    """Strings printed on their own (booklet covers, back pages) date the period; a string holding {title} gets it there."""
+    strings = load_project(ROOT)[0].strings["en"]
+    undated = [key for key, text in strings.items() if "{title}" not in text
+               and (after := first_mentions(text)) is not None and not after.startswith(" (2016–2020)")]
+    assert undated == []

@@ -121,3 +121,81 @@ def test_every_service_has_audiences_and_keywords_in_both_languages(handbook: Ha
 def test_glossary_terms_needing_pinyin(handbook: Handbook) -> None:
     pinyin = {t.term["zh"]: t.pinyin for t in handbook.glossary}
     assert pinyin["低保"] == "dibao" and pinyin["五保"] == "wubao" and pinyin["建档立卡"] == "jiandang lika"
+
+
+def figures(text: str) -> set[str]:
+    """A text → its figures, 万 scaled and thousands separators dropped: '7.5万套' → {'75000'}, 'CNY 1,000' → {'1000'}."""
+    return {f"{float(n) * 10000:g}" if wan else n for n, wan in re.findall(r"(\d+(?:\.\d+)?)(万?)", text.replace(",", ""))}
+
+
+def test_every_summary_states_only_figures_of_its_service(handbook: Handbook) -> None:
+    """A summary adds no number: each figure is in the service's own text, in both languages, and zh and en agree."""
+    for s in handbook.services:
+        for lang in ("zh", "en"):
+            own = " ".join([s.name[lang]] + [getattr(p, f)[lang] for p in s.provisions for f in ("recipients", "standard")])
+            assert figures(s.summary[lang]) <= figures(own), (s.number, lang, figures(s.summary[lang]) - figures(own))
+        assert figures(s.summary["zh"]) <= figures(s.summary["en"]), s.number
+
+
+def test_summaries_are_distinct_from_names_and_recipients(handbook: Handbook) -> None:
+    """A summary says what you get; it is neither the name nor the recipients line again."""
+    summaries = [s.summary["en"] for s in handbook.services]
+    assert len(set(summaries)) == len(summaries)
+    for s in handbook.services:
+        assert s.summary["en"].rstrip(".") not in (s.name["en"], s.provisions[0].recipients["en"].rstrip(".")), s.number
+
+
+def test_shared_funding_reads_the_same_everywhere(handbook: Handbook) -> None:
+    """中央和地方财政 is always 'the central and local government budgets'; 分别负担 says each pays its own share."""
+    shared = re.compile(r"中央(财政)?(和|与)地方财政")
+    fundings = [(s.number, p.funding) for s in handbook.services for p in s.provisions]
+    assert [n for n, f in fundings if shared.search(f["zh"])] == [39, 41, 43, 44, 65, 67, 69]
+    for number, funding in fundings:
+        assert "finances" not in funding["en"], number
+        if shared.search(funding["zh"]):
+            assert "the central and local government budgets" in funding["en"].lower(), number
+        if "分别负担" in funding["zh"]:
+            assert "each pay their own share" in funding["en"], number
+
+
+def test_editors_notes_are_each_about_their_own_service(handbook: Handbook) -> None:
+    """No note is copied from another service (No. 34's once described No. 30's figure)."""
+    notes = [s.note["en"] for s in handbook.services if s.note]
+    assert len(set(notes)) == len(notes)
+    assert "drinking water" in handbook.service(34).note["en"] and "delivery" not in handbook.service(34).note["en"]
+
+
+def test_reviewed_english_sentences(handbook: Handbook) -> None:
+    """The bilingual review's clearer sentences (issue 15, item 12)."""
+    def en(number: int, field: str) -> str:
+        return str(getattr(handbook.service(number).provisions[0], field)["en"])
+    assert "reduced by CNY 600 per child per year for all (100%) enrolled children" in en(4, "standard")
+    assert "The scheme pays back at least 75% of eligible in-patient costs" in en(22, "standard")
+    assert "reporting of unlicensed medical practice and of illegal blood collection" in en(34, "standard")
+    no_44 = handbook.service(44)
+    assert "graded 3 or above" in en(44, "recipients") and no_44.note and "graded 3 or above" in no_44.note["en"]
+    assert "poverty alleviation recipients" not in en(75, "standard")  # who qualifies is said once, under recipients
+
+
+def test_targets_read_as_the_plan_states_them(handbook: Handbook) -> None:
+    """Targets shown in English: 万 scaled, units singular or plural by the number; labels say what is measured."""
+    from generator.views import format_target
+
+    shown = {t.label["en"]: format_target(t, "en", "zh") for c in handbook.chapters for t in c.targets}
+    assert shown["New urban jobs in the county, cumulative over five years"] == "8,000 people"
+    assert shown["Sports ground area per person"] == "reach 1 square metre per person"
+    assert shown["Elderly care beds per 1,000 older people"] == "at least 35 beds"
+    assert not [v for v in shown.values() if re.search(r"thousand|\b1 \w+s\b", v)]
+    labels = {t.label["zh"]: t for c in handbook.chapters for t in c.targets}
+    assert "每个乡（镇）公办幼儿园" in labels
+
+
+def test_elderly_care_targets_cover_all_urban_communities(handbook: Handbook) -> None:
+    """The plan: 养老服务设施覆盖所有城区社区、90%以上的乡镇和30%以上的农村社区 — three targets, each saying what is measured."""
+    if SEED.exists():
+        assert "养老服务设施覆盖所有城区社区、90%以上的乡镇和30%以上的农村社区" in SEED.read_text(encoding="utf-8")
+    targets = handbook.chapter("social-services").targets
+    coverage = [(t.label["zh"], t.value) for t in targets if "养老服务设施覆盖" in t.label["zh"]]
+    assert coverage == [("养老服务设施覆盖的城区社区比例", 100), ("养老服务设施覆盖的乡镇比例", 90),
+                        ("养老服务设施覆盖的农村社区比例", 30)]
+    assert all("covered by elderly care service facilities" in t.label["en"] for t in targets if "养老服务设施" in t.label["zh"])

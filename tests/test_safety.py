@@ -77,7 +77,7 @@ HOSTILE_SERVICES = f"""\
 source:
   title: {text("测试规划" + SCRIPT, "Test plan " + SCRIPT)}
   issuer: {text("测试县人民政府" + IMG, "Test County Government " + IMG)}
-  number: {q("测府发〔2018〕1号 " + SEVEN)}
+  number: {text("测府发〔2018〕1号 " + SEVEN, "Ce Fu Fa [2018] No. 1 " + SEVEN)}
   date: "2018-12-29"
 chapters:
   - id: education
@@ -103,6 +103,7 @@ services:
     number: 1
     chapter: education
     name: {field("name")}
+    summary: {text(SCRIPT + " 恶意摘要 " + SEVEN + "。", SCRIPT + " Hostile summary " + SEVEN + ".")}
     provisions:
       - recipients: {field("recipients")}
         standard: {field("standard")}
@@ -118,6 +119,7 @@ services:
     number: 2
     chapter: education
     name: {{zh: 免学费, en: Free tuition}}
+    summary: {{zh: 学生免学费。, en: Students pay no tuition fees.}}
     provisions:
       - recipients: {{zh: 学生, en: Students}}
         standard: {{zh: 免除学费。, en: No tuition fees.}}
@@ -761,7 +763,7 @@ LIMITS = [
      "services.yaml:1:1: file is 52,428,800 bytes; the limit is 5,242,880 bytes (set under limits: in site_config.yml)"),
     ("alias-bomb", lambda p: p.write_text(BOMB), "services.yaml:1:4: anchors and aliases (&name, *name) are not allowed"),
     ("alias-bomb-inside-data", lambda p: p.write_text(TINY_SERVICES.replace("glossary:\n", "bomb:\n" + "".join(
-        "  " + line + "\n" for line in BOMB.splitlines()) + "glossary:\n")), "services.yaml:49:6: anchors and aliases"),
+        "  " + line + "\n" for line in BOMB.splitlines()) + "glossary:\n")), "services.yaml:51:6: anchors and aliases"),
     ("deep-flow", lambda p: p.write_text("deep: " + "[" * DEEP + "]" * DEEP + "\n"), f"services.yaml:1:71: {TOO_DEEP}"),
     ("deep-block", lambda p: p.write_text("deep:\n  " + "- " * DEEP + "x\n"), f"services.yaml:2:129: {TOO_DEEP}"),
     ("deep-mapping", lambda p: p.write_text("{a: " * DEEP + "x" + "}" * DEEP + "\n"), f"services.yaml:1:257: {TOO_DEEP}"),
