@@ -151,10 +151,9 @@ def service_data(handbook: Handbook, config: SiteConfig, service: Service, langs
                           "fields": service_fields(handbook, config, service, lang)} for lang in langs],
             "url": url, "qr": None,  # drawn only if the booklet is compiled
             "qr_alt": t["qr_alt"].format(number=service.number),
-            "contact": [f"{config.strings[lang]['service_label'].format(number=service.number)} · "
-                        f"{config.strings[lang]['label_departments']}{config.strings[lang]['label_separator']}"
-                        f"{department_names(handbook, service, lang, config)}"
-                        for lang in langs]}
+            "contact": [prose(config, lang, f"{config.strings[lang]['service_label'].format(number=service.number)} · "
+                                     f"{config.strings[lang]['label_departments']}{config.strings[lang]['label_separator']}"
+                                     f"{department_names(handbook, service, lang, config)}") for lang in langs]}
 
 
 def booklet_langs(booklet: Booklet, config: SiteConfig) -> list[str]:

@@ -1,4 +1,4 @@
-"""The build, stage by stage: load and validate → booklets → render pages → MkDocs → search, data, sitemap →
+"""The build, stage by stage: load and validate → booklets → leaflets → render pages → MkDocs → search, data, sitemap →
 offline copy → publish."""
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from .booklets import carry_over_booklets, render_booklets
 from .errors import BuildError
 from .export import render_csv, render_json
 from .filters import markdown_environment
+from .leaflets import carry_over_leaflets, render_leaflets
 from .load import load_project, with_site_url
 from .mkdocs_config import lang_root, mkdocs_config, theme_overlay
 from .model import Handbook, SiteConfig
@@ -84,6 +85,12 @@ def build(root: Path, site_dir: Path, report: Report | None = None, progress: Pr
             else:
                 manifest = render_booklets(handbook, config, root / "templates", staging / "booklets", reuse=reuse,
                                            progress=stage_progress(progress, "booklets"))
+        with timings.run("leaflets", report):
+            if preview:
+                manifest += carry_over_leaflets(handbook, config, root / "templates", staging / "booklets", reuse)
+            else:
+                manifest += render_leaflets(handbook, config, root / "templates", staging / "booklets", reuse=reuse,
+                                            progress=stage_progress(progress, "leaflets"))
         timings.booklets_reused = reuse.reused
         with timings.run("render pages", report):
             pages = render_languages(root, handbook, config, manifest, stage_progress(progress, "render pages"))

@@ -113,7 +113,10 @@ def index_pages(handbook: Handbook, views: PageViews, t: Strings, env: Environme
         ("glossary", page_path("glossary"), render(env, "glossary.md.j2", terms=glossary, t=t)),
         ("downloads", page_path("downloads"),
          render(env, "downloads.md.j2", files=download_links(t, "../" + views.site_root),
-                booklets=views.booklet_links(page_path("downloads"), lambda b: True), t=t)),
+                booklets=views.booklet_links(page_path("downloads"), lambda b: b["kind"] in ("full", "chapter", "department")),
+                leaflets=views.booklet_links(page_path("downloads"), lambda b: b["kind"] == "leaflet"),
+                audience_leaflets=views.booklet_links(page_path("downloads"), lambda b: b["kind"] == "audience-leaflet"),
+                t=t)),
     ]
     more = ((t.plan, "plan/index.md"), (t.about, "about/index.md"), (t.how_to_use, "how-to-use/index.md"),
             (t.accessibility, "accessibility/index.md"))
