@@ -204,7 +204,7 @@ def audience_index(handbook: Handbook, config: SiteConfig, services: tuple[int, 
     for a in handbook.audiences:
         members = [s for s in handbook.services if a.id in s.audiences and s.number in held]
         if members:
-            index.append({"name": " / ".join(a.name[lang] for lang in langs),
+            index.append({"name": " / ".join(prose(config, lang, a.name[lang]) for lang in langs),
                           "services": [{"number": s.number, "heading": keep_tail(
                               f"{config.strings[langs[0]]['service_label'].format(number=s.number)} "
                               + " · ".join(prose(config, lang, s.name[lang]) for lang in langs))} for s in members]})
@@ -222,10 +222,11 @@ def booklet_data(booklet: Booklet, handbook: Handbook, config: SiteConfig) -> di
         if not members:
             continue
         chapters.append({
-            "id": c.id, "title": " / ".join(c.title[lang] for lang in langs),
+            "id": c.id, "title": " / ".join(prose(config, lang, c.title[lang]) for lang in langs),
             "intro": [{"lang": lang, "text": prose(config, lang, c.intro[lang])} for lang in langs]
                      if booklet.kind != "department" else [],
-            "targets": [{"label": g.label[main], "value": format_target(g, main, config.codes[0])} for g in c.targets]
+            "targets": [{"label": prose(config, main, g.label[main]), "value": format_target(g, main, config.codes[0])}
+                        for g in c.targets]
                        if booklet.kind == "chapter" else [],
             "services": [service_data(handbook, config, handbook.service(n), langs) for n in members]})
     large = booklet.edition == "large-print"
@@ -268,14 +269,16 @@ def with_qr_codes(data: dict[str, Any], svgs: dict[str, str]) -> str:
 
 
 def render_booklets(handbook: Handbook, config: SiteConfig, template_dir: Path, out: Path, workers: int | None = None,
-                    progress: Progress | None = None, reuse: Reuse | None = None) -> list[dict[str, Any]]:
+                    progress: Progress | None = None, reuse: Reuse | None = None,
+                    qr_codes: dict[str, str] | None = None) -> list[dict[str, Any]]:
     """All booklets → PDFs under `out` (at their manifest paths, e.g. out/booklets/en/full.pdf) and their manifest
     entries, compiled in parallel on every core. The PDFs go straight to disk, so memory does not grow with them.
 
-    With `reuse`, PDFs whose inputs are unchanged since the previous build are taken from it instead of compiled."""
+    With `reuse`, PDFs whose inputs are unchanged since the previous build are taken from it instead of compiled;
+    `qr_codes` (URL → SVG) collects the QR codes drawn, for the leaflets to use again."""
     with worker_pool(workers) as pool:
         return compile_booklets(pool, handbook, config, template_dir, out, progress, reuse or Reuse(None),
-                                booklet_engine(template_dir))
+                                booklet_engine(template_dir), {} if qr_codes is None else qr_codes)
 
 
 def booklet_engine(template_dir: Path) -> str:
@@ -325,9 +328,10 @@ class Typesetter:
     """Compiles booklets on a pool, reusing the previous build's PDFs; split_long prints long ones in volumes."""
 
     def __init__(self, pool: ProcessPoolExecutor, handbook: Handbook, config: SiteConfig, template_dir: Path, out: Path,
-                 reuse: Reuse, engine: str, progress: Progress | None) -> None:
+                 reuse: Reuse, engine: str, progress: Progress | None, qr_codes: dict[str, str]) -> None:
         self.pool, self.handbook, self.config, self.out, self.reuse = pool, handbook, config, out, reuse
         self.template, self.engine, self.progress = template_dir / "booklets" / "booklet.typ", engine, progress
+        self.qr_codes = qr_codes  # URL → SVG, drawn once per build
 
     def key(self, booklet: Booklet) -> str:
         """A booklet → the hash of its input."""
@@ -337,7 +341,7 @@ class Typesetter:
         """Booklets → their PDFs under `out` (reused when unchanged), facts in order."""
         def inputs(missing: list[int]) -> Iterator[dict[str, str]]:
             urls = {url for i in missing for url in booklet_urls(booklet_data(booklets[i], self.handbook, self.config))}
-            svgs = draw_qr_codes(self.pool, urls)
+            svgs = draw_qr_codes(self.pool, urls, self.qr_codes)
             for i in missing:
                 yield {"data": with_qr_codes(booklet_data(booklets[i], self.handbook, self.config), svgs)}
         return compile_or_reuse(self.pool, self.template, self.template.parent, [self.out / b.file for b in booklets],
@@ -368,7 +372,7 @@ class Typesetter:
 
 
 def compile_booklets(pool: ProcessPoolExecutor, handbook: Handbook, config: SiteConfig, template_dir: Path, out: Path,
-                     progress: Progress | None, reuse: Reuse, engine: str) -> list[dict[str, Any]]:
+                     progress: Progress | None, reuse: Reuse, engine: str, qr_codes: dict[str, str]) -> list[dict[str, Any]]:
     """Booklet data → standard and imposed PDFs under `out` and their manifest entries.
 
     A booklet's data is made again whenever it is needed (it is quick) rather than kept: at 100 times the services,
@@ -377,7 +381,7 @@ def compile_booklets(pool: ProcessPoolExecutor, handbook: Handbook, config: Site
     whole_keys = [booklet_key(engine, b, handbook, config) for b in wholes]
     booklets, split_from = plan_volumes(wholes, whole_keys, previous_volumes(reuse), config)
     setter = Typesetter(pool, handbook, config, template_dir, out, reuse, engine,
-                        progress and (lambda done, total: progress(done, 2 * total)))
+                        progress and (lambda done, total: progress(done, 2 * total)), qr_codes)
     facts = setter.compile(booklets)
     long = [i for i, f in enumerate(facts) if f.pages > 4 * config.sheets]
     if long:

@@ -79,18 +79,19 @@ def build(root: Path, site_dir: Path, report: Report | None = None, progress: Pr
     staging = staging_dir(site_dir)
     try:
         reuse = Reuse(None if fresh else site_dir)
+        qr_codes: dict[str, str] = {}  # URL → SVG: booklets and leaflets show the same pages' codes
         with timings.run("booklets", report):
             if preview:  # no typesetting: the previous build's booklets that are still current, if any
                 manifest = carry_over_booklets(handbook, config, root / "templates", staging / "booklets", reuse)
             else:
                 manifest = render_booklets(handbook, config, root / "templates", staging / "booklets", reuse=reuse,
-                                           progress=stage_progress(progress, "booklets"))
+                                           progress=stage_progress(progress, "booklets"), qr_codes=qr_codes)
         with timings.run("leaflets", report):
             if preview:
                 manifest += carry_over_leaflets(handbook, config, root / "templates", staging / "booklets", reuse)
             else:
                 manifest += render_leaflets(handbook, config, root / "templates", staging / "booklets", reuse=reuse,
-                                            progress=stage_progress(progress, "leaflets"))
+                                            progress=stage_progress(progress, "leaflets"), qr_codes=qr_codes)
         timings.booklets_reused = reuse.reused
         with timings.run("render pages", report):
             pages = render_languages(root, handbook, config, manifest, stage_progress(progress, "render pages"))

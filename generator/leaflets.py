@@ -124,9 +124,11 @@ def leaflet_key(engine: str, data: dict[str, Any], kind: str) -> str:
 
 
 def render_leaflets(handbook: Handbook, config: SiteConfig, template_dir: Path, out: Path, workers: int | None = None,
-                    progress: Progress | None = None, reuse: Reuse | None = None) -> list[dict[str, Any]]:
+                    progress: Progress | None = None, reuse: Reuse | None = None,
+                    qr_codes: dict[str, str] | None = None) -> list[dict[str, Any]]:
     """All leaflets → tagged PDFs under `out` (at their manifest paths) and their manifest entries; PDFs whose inputs
-    are unchanged since the previous build are reused."""
+    are unchanged since the previous build are reused, and QR codes already drawn (`qr_codes`, URL → SVG) too."""
+    qr_codes = {} if qr_codes is None else qr_codes
     reuse = reuse or Reuse(None)
     engine = leaflet_engine(template_dir)
     leaflets = plan_leaflets(handbook, config)
@@ -138,7 +140,7 @@ def render_leaflets(handbook: Handbook, config: SiteConfig, template_dir: Path, 
 
             def inputs(missing: list[int], chosen: list[Leaflet] = chosen) -> Iterator[dict[str, str]]:
                 datas = {i: leaflet_data(chosen[i], handbook, config) for i in missing}
-                svgs = draw_qr_codes(pool, {d["url"] for d in datas.values() if d["url"]})
+                svgs = draw_qr_codes(pool, {d["url"] for d in datas.values() if d["url"]}, qr_codes)
                 for i in missing:
                     yield {"data": json.dumps({**datas[i], "qr": svgs.get(datas[i]["url"] or "")}, ensure_ascii=False)}
             facts = compile_or_reuse(pool, template_dir / "leaflets" / template, template_dir / "leaflets",

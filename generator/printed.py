@@ -55,7 +55,8 @@ def department_names(handbook: Handbook, service: Service, lang: str, config: Si
 
 def field(label: Label, lines: list[str], config: SiteConfig, lang: str) -> dict[str, str]:
     """A label and its lines → one printed field (lines become paragraphs)."""
-    return {"label": label.text, "official": label.official, "text": "\n".join(prose(config, lang, x) for x in lines)}
+    return {"label": prose(config, lang, label.text), "official": label.official,
+            "text": "\n".join(prose(config, lang, x) for x in lines)}
 
 
 def plain(text: str) -> Label:

@@ -45,11 +45,15 @@ def qr_svg(url: str) -> str:
     return buffer.getvalue().decode("utf-8")
 
 
-def draw_qr_codes(pool: ProcessPoolExecutor, urls: set[str]) -> dict[str, str]:
-    """URLs → their QR codes as SVG, each drawn once, in parallel (choosing the best mask is slow: ~10 ms each)."""
-    ordered = sorted(urls)
+def draw_qr_codes(pool: ProcessPoolExecutor, urls: set[str], drawn: dict[str, str] | None = None) -> dict[str, str]:
+    """URLs → their QR codes as SVG, each drawn once, in parallel (choosing the best mask is slow: ~5 ms each).
+    `drawn` holds the codes already drawn in this build (booklets and leaflets show the same service pages); the new
+    ones are added to it."""
+    drawn = {} if drawn is None else drawn
+    ordered = sorted(urls - drawn.keys())
     chunk = max(1, len(ordered) // (8 * pool_size(pool)))
-    return dict(zip(ordered, pool.map(qr_svg, ordered, chunksize=chunk), strict=True))
+    drawn.update(zip(ordered, pool.map(qr_svg, ordered, chunksize=chunk), strict=True))
+    return {url: drawn[url] for url in urls}
 
 
 def font_dir() -> Path:

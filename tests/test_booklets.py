@@ -98,9 +98,13 @@ def url_lang(c: Coords) -> str:
 
 # ---- reading PDFs ---------------------------------------------------------------------------------------
 
+QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
+
+
 def norm(text: str) -> str:
-    """Text without whitespace and hyphens (Typst justifies and hyphenates; pypdf shows breaks as '-', U+00AD)."""
-    return re.sub(r"[\s\u00ad\u2010\u2011-]+", "", text)
+    """Text without whitespace and hyphens (Typst justifies; pypdf shows breaks as '-', U+00AD), quotes made straight
+    (English text is printed with typographic quotes)."""
+    return re.sub(r"[\s\u00ad\u2010\u2011-]+", "", text).translate(QUOTES)
 
 
 def no_space(text: str) -> str:
@@ -631,7 +635,7 @@ def test_body_text_size(built_site: Path, manifest: list[dict[str, Any]], c: Coo
 def test_large_print_has_the_same_services_on_more_pages(manifest: list[dict[str, Any]], c: Coords) -> None:
     large, standard = entry_for(manifest, c), entry_for(manifest, Coords(c.language, c.kind, c.id, "standard"))
     assert large["services"] == standard["services"]
-    assert large["pages"] > standard["pages"]
+    assert large["pages"] >= standard["pages"]  # both filled to whole sheets with notes pages
 
 
 # ---- 7. accessibility metadata -------------------------------------------------------------------------------
@@ -899,3 +903,116 @@ def test_no_print_file_passes_the_sheet_limit(manifest: list[dict[str, Any]]) ->
                   for n in f["services"]}
         assert not {HANDBOOK.service(n).chapter for n in e["services"]} & {HANDBOOK.service(n).chapter for n in others}, \
             e["file"]
+
+
+# ---- typesetting: hyphenation, quotes, covers, contents, how to use, index, colophon, print-shop titles --------
+
+SOURCE_TEXT = norm((ROOT / "services.yaml").read_text(encoding="utf-8") + (ROOT / "site_config.yml").read_text(encoding="utf-8"))
+
+
+def english_entries(manifest: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [e for e in manifest if e["language"] == "en" and not e["imposed"]]
+
+
+@pytest.mark.slow
+def test_english_hyphenation_rate_is_zero(built_site: Path, manifest: list[dict[str, Any]],
+                                          record_property: Callable[[str, object], None]) -> None:
+    """Measured over every English booklet: lines that end in a hyphen the typesetter added (the joined word with
+    its hyphen is not in the source text) per line of text. Hyphenation is off, so names are never split."""
+    lines = inserted = 0
+    examples = []
+    for e in english_entries(manifest):
+        for page in extract(built_site / e["file"]).pages:
+            rows = [row.rstrip() for row in page.splitlines() if row.strip()]
+            lines += len(rows)
+            for row, following in zip(rows, rows[1:], strict=False):
+                end = re.search(r"([A-Za-z]+)[-\u00ad\u2010]$", row)
+                start = re.match(r"\s*([A-Za-z]+)", following)
+                if end and start and norm(end.group(1) + "-" + start.group(1)) not in SOURCE_TEXT \
+                        and (end.group(1) + "-" + start.group(1)) not in SOURCE_TEXT:
+                    inserted += 1
+                    examples.append(f"{e['file']}: {end.group(1)}-/{start.group(1)}")
+    rate = inserted / lines
+    record_property("english_hyphenation_rate", rate)
+    print(f"English hyphenation rate: {inserted} of {lines} lines = {rate:.4%}")
+    assert lines > 1000
+    assert rate == 0, examples[:10]
+
+
+@pytest.mark.slow
+def test_english_text_has_curly_quotes(built_site: Path, manifest: list[dict[str, Any]]) -> None:
+    for e in english_entries(manifest):
+        text = "".join(extract(built_site / e["file"]).pages)
+        assert "'" not in text and '"' not in text, (e["file"], re.findall(r".{20}['\"].{20}", text)[:3])
+        assert "\u2019" in text  # People’s, Women’s, …
+
+
+@pytest.mark.slow
+@by_coords(LARGE_PRINT)
+def test_large_print_cover_names_the_edition_once(built_site: Path, manifest: list[dict[str, Any]], c: Coords) -> None:
+    cover = norm(extract(built_site / parts_for(manifest, c)[0]["file"]).pages[0])
+    assert cover.count(norm(CONFIG.strings[c.language]["edition_large"])) == 1, cover
+
+
+def entry_starts(lang: str) -> list[str]:
+    """How a contents entry starts in a booklet of that main language: a service label, a chapter, the index."""
+    label = re.escape(norm(CONFIG.strings[lang]["service_label"])).replace(r"\{number\}", r"\d+")
+    titles = [norm(c.title[lang]) for c in HANDBOOK.chapters] + [norm(CONFIG.strings[lang]["audiences"])]
+    return [label, *map(re.escape, titles)]
+
+
+@pytest.mark.slow
+@by_coords(STANDARD_EDITION + LARGE_PRINT)
+def test_contents_entries_never_leave_one_or_two_characters_alone(built_site: Path, manifest: list[dict[str, Any]],
+                                                                  c: Coords) -> None:
+    starts = re.compile("|".join(entry_starts(c.langs[0])))
+    for entry in parts_for(manifest, c):
+        contents, _ = split_pages(extract(built_site / entry["file"]).pages)
+        for row in contents.splitlines():
+            if LEADER not in row:
+                continue
+            before = no_space(row.split(". .")[0]).rstrip(".")
+            if not starts.match(norm(before)):  # the last line of an entry that wrapped
+                assert len(before) > 2, f"{entry['file']}: contents line {row!r} holds {before!r} alone"
+
+
+@pytest.mark.slow
+def test_bilingual_booklet_has_both_languages_on_cover_and_each_name_once_per_language(
+        built_site: Path, manifest: list[dict[str, Any]]) -> None:
+    parts = parts_for(manifest, Coords("bilingual", "full", None, "standard"))
+    cover = norm(extract(built_site / parts[0]["file"]).pages[0])
+    for lang in LANGS:
+        assert norm(CONFIG.title[lang]) in cover and norm(CONFIG.strings[lang]["edition_bilingual"]) in cover
+    names = {lang: [norm(s.name[lang]) for s in HANDBOOK.services] for lang in LANGS}
+    for entry in parts:
+        _, body = split_pages(extract(built_site / entry["file"]).pages)
+        body = norm(body)
+        for n in entry["services"]:
+            for lang in LANGS:
+                name = norm(HANDBOOK.service(n).name[lang].replace("'", "\u2019"))
+                if sum(name in other for other in names[lang]) > 1 or name in SOURCE_TEXT.replace(name, "", 1):
+                    continue  # a name that is part of other text cannot be counted
+                assert body.count(name) == 1, f"{entry['file']}: No. {n} named {body.count(name)} times in {lang}"
+
+
+@pytest.mark.slow
+def test_every_booklet_has_a_how_to_use_page_an_index_and_a_colophon_and_no_blank_page(
+        built_site: Path, manifest: list[dict[str, Any]]) -> None:
+    for e in (e for e in manifest if not e["imposed"]):
+        langs = LANGS if e["language"] == "bilingual" else (e["language"],)
+        pages = [norm(p) for p in extract(built_site / e["file"]).pages]
+        for lang in langs:
+            t = CONFIG.strings[lang]
+            assert norm(t["howto_title"]) in pages[1], f"{e['file']}: page 2 is not the how-to-use page"
+            assert norm(t["colophon_title"]) in pages[-1] and norm(t["colophon_print"]) in pages[-1], e["file"]
+            index = [i for i, p in enumerate(pages) if p.startswith(norm(t["audiences"])) or norm(t["audiences"]) in p[:40]]
+            assert bool(index) == (e["kind"] != "department"), f"{e['file']}: index by audience {index}"
+        assert all(len(p) > 3 for p in pages), f"{e['file']}: blank page {[i + 1 for i, p in enumerate(pages) if len(p) <= 3]}"
+
+
+@pytest.mark.slow
+def test_imposed_files_are_titled_in_their_language(built_site: Path, manifest: list[dict[str, Any]]) -> None:
+    for e in (e for e in manifest if e["imposed"]):
+        lang = "zh" if e["language"] == "bilingual" else e["language"]
+        title = PdfReader(built_site / e["file"]).metadata.title
+        assert "(imposed)" not in title and title.endswith(CONFIG.strings[lang]["edition_imposed"]), (e["file"], title)
