@@ -348,11 +348,14 @@ class Typesetter:
                                 [self.key(b) for b in booklets], inputs, ("ua-1", "a-2a"), self.reuse, self.progress,
                                 locality(self.handbook, booklets))
 
-    def split_long(self, wholes: list[Booklet], facts: list[PdfFacts]) -> list[tuple[list[Booklet], list[PdfFacts]]]:
+    def split_long(self, wholes: list[Booklet], facts: list[PdfFacts], others: list[Booklet]) \
+            -> tuple[list[tuple[list[Booklet], list[PdfFacts]]], list[PdfFacts]]:
         """Whole booklets longer than one print file (editions.sheets) → their volumes, split between chapters, and
-        the volumes' facts. A volume's room for chapters starts as the print file's pages less the whole booklet's
-        front and back matter, and shrinks by any overflow until every volume fits."""
+        the volumes' facts; `others` are compiled along with the first volumes (so no core waits for the last volume),
+        their facts returned too. A volume's room for chapters starts as the print file's pages less the whole
+        booklet's front and back matter, and shrinks by any overflow until every volume fits."""
         limit = 4 * self.config.sheets
+        others_made: list[PdfFacts] = []
         rooms = [limit - (min(f.layout["chapters"].values()) - 1) - (f.layout["back_matter"] - f.layout["body_end"] + 1)
                  for f in facts]
         for whole in wholes:
@@ -360,11 +363,12 @@ class Typesetter:
         for _ in range(limit):
             volumes = [in_volumes(w, pack_volumes(w, f.layout, room, self.handbook), self.config)
                        for w, f, room in zip(wholes, facts, rooms, strict=True)]
-            flat = self.compile([v for vs in volumes for v in vs])
+            flat = self.compile([v for vs in volumes for v in vs] + others)
             made = [flat[sum(map(len, volumes[:i])):][:len(vs)] for i, vs in enumerate(volumes)]
+            others_made, others = flat[sum(map(len, volumes)):] if others else others_made, []
             overflow = [max(m.pages for m in ms) - limit for ms in made]
             if max(overflow) <= 0:
-                return list(zip(volumes, made, strict=True))
+                return list(zip(volumes, made, strict=True)), others_made
             for v in (v for vs in volumes for v in vs):
                 (self.out / v.file).unlink()
             rooms = [room - max(over, 0) for room, over in zip(rooms, overflow, strict=True)]
@@ -382,21 +386,42 @@ def compile_booklets(pool: ProcessPoolExecutor, handbook: Handbook, config: Site
     booklets, split_from = plan_volumes(wholes, whole_keys, previous_volumes(reuse), config)
     setter = Typesetter(pool, handbook, config, template_dir, out, reuse, engine,
                         progress and (lambda done, total: progress(done, 2 * total)), qr_codes)
-    facts = setter.compile(booklets)
-    long = [i for i, f in enumerate(facts) if f.pages > 4 * config.sheets]
-    if long:
-        too_long = [booklets[i] for i in long]  # whole booklets: a known split fits, since its input is unchanged
-        split = setter.split_long(too_long, [facts[i] for i in long])
-        kept = [i for i in range(len(booklets)) if i not in set(long)]
-        booklets, facts, split_from = [booklets[i] for i in kept], [facts[i] for i in kept], [split_from[i] for i in kept]
-        for whole, (volumes, made) in zip(too_long, split, strict=True):
-            booklets, facts, split_from = booklets + volumes, facts + made, split_from + [setter.key(whole)] * len(volumes)
+    # the full handbooks first: the longest, so a split into volumes is known early and the volumes are compiled
+    # along with all the other booklets (no core idles while the last volume is typeset)
+    first = [i for i, b in enumerate(booklets) if b.kind == "full" and b.volume is None]
+    rest = [i for i in range(len(booklets)) if i not in set(first)]
+    facts: list[PdfFacts | None] = [None] * len(booklets)
+    volumes: list[tuple[Booklet, list[Booklet], list[PdfFacts]]] = []  # (whole, its volumes, their facts)
+
+    def split(long: list[int], others: list[int]) -> None:
+        """Booklets that came out too long → their volumes (compiled with `others`); the long ones are dropped."""
+        made, others_made = setter.split_long([booklets[i] for i in long], [fact for i in long if (fact := facts[i])],
+                                              [booklets[i] for i in others])
+        volumes.extend((booklets[i], vs, ms) for i, (vs, ms) in zip(long, made, strict=True))
+        for i, f in [*zip(others, others_made, strict=True), *((i, None) for i in long)]:
+            facts[i] = f
+
+    for i, compiled in zip(first, setter.compile([booklets[i] for i in first]), strict=True):
+        facts[i] = compiled
+    long = [i for i in first if (fact := facts[i]) and fact.pages > 4 * config.sheets]
+    if long:  # whole booklets (a known split always fits: its input is unchanged)
+        split(long, rest)
+    else:
+        for i, compiled in zip(rest, setter.compile([booklets[i] for i in rest]), strict=True):
+            facts[i] = compiled
+    if long := [i for i in rest if (fact := facts[i]) and fact.pages > 4 * config.sheets]:  # e.g. a department's
+        split(long, [])
+    kept = [i for i, f in enumerate(facts) if f is not None]
+    booklets, split_from = [booklets[i] for i in kept], [split_from[i] for i in kept]
+    facts_made = [f for f in facts if f is not None]
+    for whole, vs, ms in volumes:
+        booklets, facts_made, split_from = booklets + vs, facts_made + ms, split_from + [setter.key(whole)] * len(vs)
     order = sorted(range(len(booklets)), key=lambda i: booklets[i].file)
-    booklets, facts, split_from = [booklets[i] for i in order], [facts[i] for i in order], [split_from[i] for i in order]
-    twins, twin_facts, twin_keys = impose_all(pool, booklets, facts, handbook, config, template_dir, out, reuse, engine,
+    booklets, done, split_from = [booklets[i] for i in order], [facts_made[i] for i in order], [split_from[i] for i in order]
+    twins, twin_facts, twin_keys = impose_all(pool, booklets, done, handbook, config, template_dir, out, reuse, engine,
                                               progress and (lambda done, total: progress(total + done, 2 * total)))
     manifest = []
-    for b, twin, made_, twin_made, whole, imposed_key in zip(booklets, twins, facts, twin_facts, split_from, twin_keys,
+    for b, twin, made_, twin_made, whole, imposed_key in zip(booklets, twins, done, twin_facts, split_from, twin_keys,
                                                              strict=True):
         manifest += [booklet_entry(b, made_, setter.key(b), whole), booklet_entry(twin, twin_made, imposed_key, whole)]
     return manifest

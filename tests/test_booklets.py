@@ -835,7 +835,7 @@ departments:"""
 def volumes(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, bytes], list[dict[str, Any]]]:
     """Two chapters of a few pages each, printed with at most 2 A4 sheets (8 pages) per file → (project, files, manifest)."""
     root = tmp_path_factory.mktemp("volumes")
-    project = write_project(root / "project", two_chapter_services(75), tiny_config() + "editions: {sheets: 2}\n")
+    project = write_project(root / "project", two_chapter_services(50), tiny_config() + "editions: {sheets: 2}\n")
     files, manifest = make_booklets(project, root / "out")
     return project, files, manifest
 
