@@ -17,6 +17,7 @@ from .booklets import source_date
 from .model import Audience, Handbook, Service, SiteConfig
 from .printed import audience_url, currency, department_names, prose, service_fields, service_url
 from .typesetting import (
+    FIRST_TRY,
     PdfFacts,
     Progress,
     Reuse,
@@ -96,12 +97,13 @@ def audience_leaflet_data(leaflet: Leaflet, audience: Audience, handbook: Handbo
     document = views.t("currency_plan", title=source.title[lang], number=source.number[lang])
     rows = [{"number": t["service_label"].format(number=n), "name": prose(config, lang, handbook.service(n).name[lang]),
              "summary": prose(config, lang, handbook.service(n).summary[lang]),
-             "departments": t["list_separator"].join(handbook.department(d).short_name[lang]
-                                                     for d in handbook.service(n).departments)} for n in leaflet.services]
+             "departments": t["label_departments"] + t["label_separator"] + t["list_separator"].join(
+                 prose(config, lang, handbook.department(d).short_name[lang]) for d in handbook.service(n).departments)}
+            for n in leaflet.services]
     return {**common(handbook, config, lang, leaflet.title), "sizes": list(AUDIENCE_SIZES),
             "name": audience.name[lang], "description": prose(config, lang, audience.description[lang]),
             "notice": prose(config, lang, views.t("sheet_currency", date=views.format_date(source.date), source=document)),
-            "columns": [t["number"], t["leaflet_service_column"], t["label_departments"]], "rows": rows,
+            "rows": rows,
             "url": audience_url(config, audience.id, lang), "qr_alt": t["site_qr_alt"], "qr_caption": t["leaflet_qr"]}
 
 
@@ -138,11 +140,12 @@ def render_leaflets(handbook: Handbook, config: SiteConfig, template_dir: Path, 
             chosen = [x for x in leaflets if x.kind == kind]
             keys = [leaflet_key(engine, leaflet_data(x, handbook, config), kind) for x in chosen]
 
-            def inputs(missing: list[int], chosen: list[Leaflet] = chosen) -> Iterator[dict[str, str]]:
+            def inputs(missing: list[int], chosen: list[Leaflet] = chosen, kind: str = kind) -> Iterator[dict[str, str]]:
                 datas = {i: leaflet_data(chosen[i], handbook, config) for i in missing}
                 svgs = draw_qr_codes(pool, {d["url"] for d in datas.values() if d["url"]}, qr_codes)
-                for i in missing:
-                    yield {"data": json.dumps({**datas[i], "qr": svgs.get(datas[i]["url"] or "")}, ensure_ascii=False)}
+                for i in missing:  # first tried at the largest size, which fits most
+                    yield {"data": json.dumps({**datas[i], "qr": svgs.get(datas[i]["url"] or "")}, ensure_ascii=False),
+                           FIRST_TRY: "1" if kind == SERVICE else "2"}
             facts = compile_or_reuse(pool, template_dir / "leaflets" / template, template_dir / "leaflets",
                                      [out / x.file for x in chosen], keys, inputs, ("ua-1", "a-2a"), reuse, progress)
             manifest += [leaflet_entry(x, made, key) for x, made, key in zip(chosen, facts, keys, strict=True)]

@@ -113,8 +113,8 @@ def service_fields(handbook: Handbook, config: SiteConfig, service: Service, lan
         fields.append(field(plain(views.t("channels_title")),
                             [f"{c.name[lang]}{views.t('label_separator')}{c.phone}" for c in channels], config, lang))
     fields += [field(part("funding", i), [p.funding[lang]], config, lang) for i, p in enumerate(service.provisions, 1)]
-    if service.note:
-        fields.append(field(plain(views.t("note")), [service.note[lang]], config, lang))
+    if service.note:  # the editor's word, not the standard: a leaflet may set it smaller
+        fields.append({**field(plain(views.t("note")), [service.note[lang]], config, lang), "aside": "yes"})
     return fields
 
 

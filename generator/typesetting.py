@@ -65,8 +65,25 @@ def font_dir() -> Path:
 _COMPILERS: dict[tuple[str, str], Any] = {}
 
 
+FIRST_TRY = "first_try"  # an input key: see _compile
+
+
 def _compile(template: str, root: str, data: dict[str, str], standards: tuple[str, ...] | None, target: str) -> PdfFacts:
-    """Worker: template + data → a PDF written to `target`; only its facts travel back."""
+    """Worker: template + data → a PDF written to `target`; only its facts travel back.
+
+    An input with a `first_try` key (a page count) is a quick first attempt (a leaflet set at its largest size
+    without measuring); if the PDF has more pages than that, it is compiled again without the key."""
+    if FIRST_TRY in data:
+        facts = _compile_once(template, root, data, standards, target)
+        if facts.pages <= int(data[FIRST_TRY]):
+            return facts
+        data = {k: v for k, v in data.items() if k != FIRST_TRY}
+    return _compile_once(template, root, data, standards, target)
+
+
+def _compile_once(template: str, root: str, data: dict[str, str], standards: tuple[str, ...] | None,
+                  target: str) -> PdfFacts:
+    """Worker: template + data → a PDF written to `target`, and its facts."""
     import typst
     # One compiler per worker process and template: the CJK font is loaded once, which saves most of the time.
     compiler = _COMPILERS.get((template, root))
