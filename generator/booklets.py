@@ -236,7 +236,8 @@ def booklet_data(booklet: Booklet, handbook: Handbook, config: SiteConfig) -> di
     return {
         "lang": main, "region": "cn" if main == "zh" else "gb", "title": config.title[main],
         "cover": [{"lang": lang, "county": config.strings[lang]["county"], "title": config.title[lang],
-                   "subject": subject(booklet, handbook, config, lang), "edition": cover_edition(booklet, config, lang),
+                   "subject": prose(config, lang, subject(booklet, handbook, config, lang)),
+                   "edition": cover_edition(booklet, config, lang),
                    "notice": booklet_currency(handbook, config, lang),
                    "source_line": prose(config, lang, config.strings[lang]["source_line"])} for lang in langs],
         "issuer": handbook.source.issuer[main], "date": source_date(handbook),
