@@ -98,9 +98,12 @@ def _compile_once(template: str, root: str, data: dict[str, str], standards: tup
     pdf: bytes = made
     Path(target).parent.mkdir(parents=True, exist_ok=True)
     Path(target).write_bytes(pdf)
-    # the layout report is memoized from the compile just made, so asking for it costs next to nothing
-    layout = json.loads(compiler.query("<layout>", field="value", format="json"))
-    return PdfFacts(page_count(pdf), len(pdf), sha256(pdf), layout[0] if layout else {})
+    # the layout report is memoized from the compile just made, so asking for it costs next to nothing; a template
+    # that reports its page count (total) saves reading the PDF back
+    reports = json.loads(compiler.query("<layout>", field="value", format="json"))
+    layout = dict(reports[0]) if reports else {}
+    pages = layout.pop("total", None)
+    return PdfFacts(pages if isinstance(pages, int) else page_count(pdf), len(pdf), sha256(pdf), layout)
 
 
 def pool_size(pool: ProcessPoolExecutor) -> int:
