@@ -37,6 +37,7 @@ from .typesetting import (
 )
 from .views import format_target
 
+SCALE_GUARD = 200  # services: a booklet with more is cut between chapters before typesetting (never at the real size)
 STANDARD_SIZE, LARGE_SIZE = 11, 16  # body text in points; large print is at least 16 pt
 BILINGUAL = "bilingual"
 
@@ -311,14 +312,33 @@ def previous_volumes(reuse: Reuse) -> dict[str, list[tuple[int, ...]]]:
     return {key: [parts[n] for n in sorted(parts)] for key, parts in found.items()}
 
 
+def guard_parts(booklet: Booklet, handbook: Handbook) -> list[tuple[int, ...]] | None:
+    """A booklet of more than SCALE_GUARD services (a handbook many times the real one) → parts of whole chapters, a
+    longer chapter cut evenly, so no single typesetting job grows without bound; None for any smaller booklet. These
+    parts are printed as they come out, even past editions.sheets."""
+    if len(booklet.services) <= SCALE_GUARD:
+        return None
+    parts: list[list[int]] = [[]]
+    for chapter in dict.fromkeys(handbook.service(n).chapter for n in booklet.services):
+        members = [n for n in booklet.services if handbook.service(n).chapter == chapter]
+        pieces = -(-len(members) // SCALE_GUARD)
+        for i in range(pieces):
+            piece = members[i * len(members) // pieces:(i + 1) * len(members) // pieces]
+            if len(parts[-1]) + len(piece) > SCALE_GUARD:
+                parts.append([])
+            parts[-1] += piece
+    return [tuple(p) for p in parts if p]
+
+
 def plan_volumes(wholes: list[Booklet], keys: list[str], known: dict[str, list[tuple[int, ...]]],
-                 config: SiteConfig) -> tuple[list[Booklet], list[str | None]]:
+                 config: SiteConfig, handbook: Handbook) -> tuple[list[Booklet], list[str | None]]:
     """Whole booklets and their input hashes → the booklets to make: one the previous build split into volumes
-    (from the same input) is split the same way; each volume carries the input hash of its whole booklet."""
+    (from the same input) is split the same way, a very long one by guard_parts; each volume carries the input hash
+    of its whole booklet."""
     planned: list[Booklet] = []
     split_from: list[str | None] = []
     for whole, key in zip(wholes, keys, strict=True):
-        parts = known.get(key)
+        parts = known.get(key) or guard_parts(whole, handbook)
         volumes = in_volumes(whole, parts, config) if parts and sorted(sum(parts, ())) == sorted(whole.services) else [whole]
         planned += volumes
         split_from += [key if len(volumes) > 1 else None] * len(volumes)
@@ -384,7 +404,7 @@ def compile_booklets(pool: ProcessPoolExecutor, handbook: Handbook, config: Site
     keeping every booklet's data and input at once would take gigabytes."""
     wholes = plan_booklets(handbook, config)
     whole_keys = [booklet_key(engine, b, handbook, config) for b in wholes]
-    booklets, split_from = plan_volumes(wholes, whole_keys, previous_volumes(reuse), config)
+    booklets, split_from = plan_volumes(wholes, whole_keys, previous_volumes(reuse), config, handbook)
     setter = Typesetter(pool, handbook, config, template_dir, out, reuse, engine,
                         progress and (lambda done, total: progress(done, 2 * total)), qr_codes)
     # the full handbooks first: the longest, so a split into volumes is known early and the volumes are compiled
@@ -410,7 +430,8 @@ def compile_booklets(pool: ProcessPoolExecutor, handbook: Handbook, config: Site
     else:
         for i, compiled in zip(rest, setter.compile([booklets[i] for i in rest]), strict=True):
             facts[i] = compiled
-    if long := [i for i in rest if (fact := facts[i]) and fact.pages > 4 * config.sheets]:  # e.g. a department's
+    if long := [i for i in rest if (fact := facts[i]) and fact.pages > 4 * config.sheets  # e.g. a department's
+                and booklets[i].volume is None]:  # (the parts of a scale guard stay as they are)
         split(long, [])
     kept = [i for i, f in enumerate(facts) if f is not None]
     booklets, split_from = [booklets[i] for i in kept], [split_from[i] for i in kept]
@@ -475,7 +496,7 @@ def carry_over_booklets(handbook: Handbook, config: SiteConfig, template_dir: Pa
     engine = booklet_engine(template_dir)
     wholes = plan_booklets(handbook, config)
     planned, from_whole = plan_volumes(wholes, [booklet_key(engine, b, handbook, config) for b in wholes],
-                                       previous_volumes(reuse), config)
+                                       previous_volumes(reuse), config, handbook)
     order = sorted(range(len(planned)), key=lambda i: planned[i].file)  # the imposition's order (impose_all)
     manifest = []
     for position, i in enumerate(order):

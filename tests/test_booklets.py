@@ -1016,3 +1016,18 @@ def test_imposed_files_are_titled_in_their_language(built_site: Path, manifest: 
         lang = "zh" if e["language"] == "bilingual" else e["language"]
         title = PdfReader(built_site / e["file"]).metadata.title
         assert "(imposed)" not in title and title.endswith(CONFIG.strings[lang]["edition_imposed"]), (e["file"], title)
+
+
+def test_a_very_long_booklet_is_cut_between_chapters_before_typesetting(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The scale guard (a handbook many times the real one): parts of whole chapters, none over the guard."""
+    import generator.booklets as booklets
+    from generator.booklets import Booklet, guard_parts
+    everything = tuple(n for c in HANDBOOK.chapters for n in c.services)
+    whole = Booklet("booklets/zh/full.pdf", "zh", "full", None, "standard", False, "全本", everything)
+    assert guard_parts(whole, HANDBOOK) is None  # the real handbook is far below it
+    monkeypatch.setattr(booklets, "SCALE_GUARD", 20)
+    parts = guard_parts(whole, HANDBOOK)
+    assert parts is not None and sum(parts, ()) == everything and all(len(p) <= 20 for p in parts)
+    for chapter in HANDBOOK.chapters:  # a chapter that fits is never cut
+        if len(chapter.services) <= 20:
+            assert sum(set(chapter.services) <= set(p) for p in parts) == 1, chapter.id
