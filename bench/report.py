@@ -22,6 +22,7 @@ from .weight import measure_page_weight
 
 OVERHEAD_MAX = 0.30  # generator overhead ≤ 30 % of the full build
 CHECK_MAX = 1.0  # seconds
+BUILD_MAX = 12.0  # seconds: a cold full build, booklets and leaflets included, on 2 cores
 PREVIEW_MAX = 3.0  # seconds from saving services.yaml to the page showing the change
 KB = 1024
 FIRST_VISIT_MAX = 150 * KB  # bytes over the wire (gzip)
@@ -57,8 +58,12 @@ def build_rows(b: dict[str, Any], m: dict[str, Any], runs: int) -> list[Row]:
     total, plain = b["wall"], m["wall"]
     overhead = total - plain
     share = overhead / total
-    rows: list[Row] = [(f"1. handbook build, wall (median of {runs})", secs(total), "", ""),
+    pdfs = b["pdfs"]
+    rows: list[Row] = [(f"1. handbook build, cold, with leaflets, wall (median of {runs})", secs(total),
+                        f"≤ {BUILD_MAX:.0f} s", verdict(total <= BUILD_MAX)),
                        *stage_rows(b["stages"]),
+                       ("   PDFs: booklets / leaflets / pages", f"{pdfs['booklets']} / {pdfs['leaflets']} / {pdfs['pages']}",
+                        "", ""),
                        ("   peak RSS, process tree", size(b["peak_rss"]), "< 4.0 GB", verdict(b["peak_rss"] < MEMORY_MAX)),
                        *[(f"   rebuild, {case} (booklets reused: {r['reused']})", secs(r["wall"]), "", "")
                          for case, r in b.get("rebuilds", {}).items()],

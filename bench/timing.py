@@ -20,9 +20,18 @@ from . import HANDBOOK, PYTHON
 from .process import SAMPLE_EVERY, Run, disk_usage, median_run, run_measured, stop_group
 from .synthetic import copy_project, first_service_id, mark_english_name
 
+BENCH_SITE_URL = "https://example.org/handbook/"  # a published build has a site URL, so its PDFs carry QR codes
+
 
 def build_command(project: Path, site: Path) -> list[str]:
-    return [str(HANDBOOK), "--root", str(project), "build", "--site-dir", str(site)]
+    return [str(HANDBOOK), "--root", str(project), "build", "--site-dir", str(site), "--site-url", BENCH_SITE_URL]
+
+
+def count_pdfs(site: Path) -> dict[str, int]:
+    """A built site → how many PDFs of each kind its booklets/index.json lists, and their pages."""
+    manifest = json.loads((site / "booklets" / "index.json").read_text(encoding="utf-8"))
+    leaflets = [e for e in manifest if e["kind"] in ("leaflet", "audience-leaflet")]
+    return {"booklets": len(manifest) - len(leaflets), "leaflets": len(leaflets), "pages": sum(e["pages"] for e in manifest)}
 
 
 def check_build(run: Run, what: str) -> None:
@@ -44,7 +53,8 @@ def measure_build(tmp: Path, runs: int) -> dict[str, Any]:
     middle = median_run(results)
     return {"wall": middle.wall, "peak_rss": statistics.median(r.peak_rss for r in results), "stages": middle.stages,
             "runs": [{"wall": r.wall, "peak_rss": r.peak_rss} for r in results], "site": str(tmp / "build-site"),
-            "site_bytes": disk_usage(tmp / "build-site"), "rebuilds": measure_rebuilds(tmp, project, tmp / "build-site", runs)}
+            "site_bytes": disk_usage(tmp / "build-site"), "pdfs": count_pdfs(tmp / "build-site"),
+            "rebuilds": measure_rebuilds(tmp, project, tmp / "build-site", runs)}
 
 
 REUSED = re.compile(r"^(\d+) unchanged booklets were reused", re.MULTILINE)

@@ -5,34 +5,39 @@ In order: plan_booklets (which PDFs, split into volumes when long) → booklet_d
 render_booklets: every PDF whose input hash the previous build lists is reused (Reuse); the rest are compiled
 by a pool of workers, one Typst compiler each, in an order that keeps shared services together (locality), with
 each QR code drawn once (draw_qr_codes) and each PDF written straight to disk; then the imposed twins, the same
-way. carry_over_booklets does the reuse alone, for the preview. manifest_entry → booklets/index.json."""
+way. carry_over_booklets does the reuse alone, for the preview. booklet_entry → booklets/index.json.
+The Typst machinery (pool, reuse, QR codes, manifest facts) lives in typesetting.py, shared with leaflets.py."""
 from __future__ import annotations
 
-import functools
-import hashlib
-import io
 import json
-import os
-import re
 import shutil
-import signal
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, as_completed, wait
-from dataclasses import asdict, dataclass
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
-from typing import Any, cast
-
-import segno
-from pypdf import PdfReader
+from typing import Any
 
 from .errors import BuildError
 from .impose import booklet_order
 from .mkdocs_config import lang_root
 from .model import Handbook, Service, SiteConfig
+from .printed import booklet_currency, department_names, keep_tail, prose, service_fields, service_url
+from .typesetting import (
+    PdfFacts,
+    Progress,
+    Reuse,
+    compile_or_reuse,
+    draw_qr_codes,
+    engine_key,
+    link_or_copy,
+    manifest_entry,
+    sha256,
+    worker_pool,
+)
 from .views import booklet_title, format_target
 
-Progress = Callable[[int, int], None]  # (done, total)
+SCALE_GUARD = 200  # services: a booklet with more is cut between chapters before typesetting (never at the real size)
 STANDARD_SIZE, LARGE_SIZE = 11, 16  # body text in points; large print is at least 16 pt
 BILINGUAL = "bilingual"
 
@@ -68,82 +73,90 @@ def department_services(handbook: Handbook, dept_id: str) -> tuple[int, ...]:
     return tuple(n for c in handbook.chapters for n in c.services if dept_id in handbook.service(n).departments)
 
 
-def split_volumes(services: tuple[int, ...], most: int) -> list[tuple[int, ...]]:
-    """A booklet's services → volumes of at most `most` services each, as even as possible, in order."""
-    if len(services) <= most:
-        return [services]
-    count = -(-len(services) // most)  # ceiling division
-    size = -(-len(services) // count)
-    return [services[i:i + size] for i in range(0, len(services), size)]
-
-
 def plan_booklets(handbook: Handbook, config: SiteConfig) -> list[Booklet]:
-    """Every booklet of every edition, each followed by its imposed print file.
-
-    A booklet with more services than `editions.volume_services` (site_config.yml) is printed in volumes:
-    a saddle-stitched booklet cannot be thicker than a few dozen sheets, and Typst's memory grows with length."""
+    """Every booklet of every edition, whole (a long one is split into volumes once its length is known)."""
     everything = tuple(n for c in handbook.chapters for n in c.services)  # by chapter, so volumes follow chapters
     plans: list[tuple[str, str, str | None, str, tuple[int, ...]]] = []
     for lang in config.codes:
         plans.append((lang, "full", None, "standard", everything))
         for c in handbook.chapters:
-            plans += [(lang, "chapter", c.id, edition, c.services) for edition in ("standard", "large-print")]
-        plans += [(lang, "department", d.id, "standard", department_services(handbook, d.id)) for d in handbook.departments]
+            plans.append((lang, "chapter", c.id, "standard", c.services))
+            plans.append((lang, "chapter", c.id, "large-print", c.services))
+        for d in handbook.departments:
+            plans.append((lang, "department", d.id, "standard", department_services(handbook, d.id)))
     if len(config.codes) > 1:
         plans.append((BILINGUAL, "full", None, "standard", everything))
     booklets = []
     for lang, kind, item, edition, services in plans:
-        parts = split_volumes(services, config.volume_services)
         named_in = config.codes[0] if lang == BILINGUAL else lang  # a bilingual booklet's own title is in the source language
-        for number, part in enumerate(parts, 1):
-            volume = number if len(parts) > 1 else None
-            title = booklet_title(handbook, config.strings[named_in], named_in, (kind, item, edition, volume, len(parts)))
-            booklets += [Booklet(booklet_file(lang, kind, item, edition, imposed, volume, len(parts)), lang, kind, item, edition,
-                                 imposed, title, part, volume, len(parts)) for imposed in (False, True)]
+        title = booklet_title(handbook, config.strings[named_in], named_in, (kind, item, edition, None, 1))
+        file = booklet_file(lang, kind, item, edition, False)
+        booklets.append(Booklet(file, lang, kind, item, edition, False, title, services))
     return booklets
 
 
-def plan_pairs(handbook: Handbook, config: SiteConfig) -> list[tuple[Booklet, Booklet]]:
-    """Every booklet with its imposed print file: (booklet, twin) in plan order."""
-    booklets = plan_booklets(handbook, config)  # each followed by its twin
-    return list(zip(booklets[0::2], booklets[1::2], strict=True))
+def in_volumes(whole: Booklet, parts: list[tuple[int, ...]], config: SiteConfig) -> list[Booklet]:
+    """A whole booklet and its services in parts → one booklet per volume ("volume 1 of 2")."""
+    if len(parts) == 1:
+        return [whole]
+    t = config.strings[config.codes[0] if whole.language == BILINGUAL else whole.language]
+    return [replace(whole, file=booklet_file(whole.language, whole.kind, whole.id, whole.edition, False, n, len(parts)),
+                    title=f"{whole.title} · {t['edition_volume'].format(number=n, count=len(parts))}",
+                    services=part, volume=n, volumes=len(parts)) for n, part in enumerate(parts, 1)]
 
 
-@functools.lru_cache(maxsize=4096)
-def qr_svg(url: str) -> str:
-    """A URL → an SVG QR code with a quiet zone of 2 modules."""
-    buffer = io.BytesIO()
-    segno.make(url, error="m").save(buffer, kind="svg", border=2, scale=4, xmldecl=False)
-    return buffer.getvalue().decode("utf-8")
+def twin_of(booklet: Booklet) -> Booklet:
+    """A booklet → its imposed print file."""
+    file = booklet_file(booklet.language, booklet.kind, booklet.id, booklet.edition, True, booklet.volume, booklet.volumes)
+    return replace(booklet, file=file, imposed=True)
 
 
-def service_url(config: SiteConfig, service: Service, lang: str) -> str | None:
-    """A service → its page on the published website, in a language (None while no site_url is set)."""
-    return f"{config.site_url}{lang_root(config, lang)}services/{service.id}/" if config.site_url else None
+def spans(starts: dict[str, int], end: int) -> dict[str, int]:
+    """Start pages of consecutive parts (chapters, services) and the page after the last → pages each part takes."""
+    ordered = sorted(starts.items(), key=lambda item: item[1])
+    return {key: (ordered[i + 1][1] if i + 1 < len(ordered) else end) - start for i, (key, start) in enumerate(ordered)}
+
+
+def pack_volumes(booklet: Booklet, layout: dict[str, Any], room: int, handbook: Handbook) -> list[tuple[int, ...]]:
+    """A booklet too long for one print file and its layout → its services in volumes of whole chapters, each
+    volume's chapters taking at most `room` pages; a chapter longer than that alone is split between services."""
+    chapter_pages = spans(layout["chapters"], layout["body_end"])
+    service_pages = spans(layout["services"], layout["body_end"])
+    volumes: list[list[int]] = [[]]
+    used = 0
+    for chapter in dict.fromkeys(handbook.service(n).chapter for n in booklet.services):
+        members = [n for n in booklet.services if handbook.service(n).chapter == chapter]
+        if used + chapter_pages[chapter] > room and volumes[-1]:
+            volumes.append([])
+            used = 0
+        if chapter_pages[chapter] <= room:
+            volumes[-1] += members
+            used += chapter_pages[chapter]
+            continue
+        for n in members:  # a chapter longer than a volume: split it where the pages run out
+            if used + max(service_pages[str(n)], 1) > room and volumes[-1]:
+                volumes.append([])
+                used = 0
+            volumes[-1].append(n)
+            used += max(service_pages[str(n)], 1)
+    return [tuple(v) for v in volumes if v]
 
 
 def service_data(handbook: Handbook, config: SiteConfig, service: Service, langs: list[str]) -> dict[str, Any]:
-    """A service → what the template shows of it, in one or more languages."""
+    """A service → what the template shows of it, in one or more languages: its heading (each name once per
+    language) beside its QR code, or beside its number and departments when no site_url is set."""
     main = langs[0]
     t = config.strings[main]
-    versions = []
-    for lang in langs:
-        strings = config.strings[lang]
-        fields = [{"label": strings[key] + (f" ({i})" if len(service.provisions) > 1 else ""), "text": getattr(p, key)[lang]}
-                  for i, p in enumerate(service.provisions, 1) for key in ("recipients", "standard", "funding")]
-        versions.append({"lang": lang, "name": service.name[lang], "fields": fields, "departments_label": strings["departments"],
-                         "departments": [handbook.department(d).name[lang] for d in service.departments],
-                         "separator": strings["list_separator"], "note_label": strings["note"],
-                         "note": service.note[lang] if service.note else None})
+    names = " · ".join(prose(config, lang, service.name[lang]) for lang in langs)
     url = service_url(config, service, main)
-    label = t['service_label'].format(number=service.number)
-    heading = f"{label} {service.name[main]}"
-    if len(langs) > 1:
-        heading += f" · {service.name[langs[1]]}"
-    # without a site URL, the service's number and departments stand where its QR code would be
-    instead = f"{label} · {t['list_separator'].join(handbook.department(d).name[main] for d in service.departments)}"
-    return {"heading": heading, "versions": versions, "url": url, "qr": None,  # drawn only if the booklet is compiled
-            "qr_alt": t["qr_alt"].format(number=service.number), "qr_caption": f"{t['qr_caption']} {url}" if url else instead}
+    return {"number": service.number, "heading": keep_tail(f"{t['service_label'].format(number=service.number)} {names}"),
+            "versions": [{"lang": lang, "language": config.strings[lang]["language_label"],
+                          "fields": service_fields(handbook, config, service, lang)} for lang in langs],
+            "url": url, "qr": None,  # drawn only if the booklet is compiled
+            "qr_alt": t["qr_alt"].format(number=service.number),
+            "contact": [prose(config, lang, f"{config.strings[lang]['service_label'].format(number=service.number)} · "
+                                     f"{config.strings[lang]['label_departments']}{config.strings[lang]['label_separator']}"
+                                     f"{department_names(handbook, service, lang, config)}") for lang in langs]}
 
 
 def booklet_langs(booklet: Booklet, config: SiteConfig) -> list[str]:
@@ -156,11 +169,55 @@ def source_date(handbook: Handbook) -> list[int]:
     return [int(x) for x in handbook.source.date.split("-")]
 
 
+def subject(booklet: Booklet, handbook: Handbook, config: SiteConfig, lang: str) -> str:
+    """A booklet → what it covers, in a language: the complete handbook, a chapter or a department."""
+    t = config.strings[lang]
+    if booklet.kind == "chapter":
+        return t["edition_chapter"].format(title=handbook.chapter(str(booklet.id)).title[lang])
+    if booklet.kind == "department":
+        return t["edition_department"].format(title=handbook.department(str(booklet.id)).name[lang])
+    return t["edition_full"]
+
+
+def cover_edition(booklet: Booklet, config: SiteConfig, lang: str) -> str:
+    """A booklet → its edition, named once: language edition, large print, volume."""
+    t = config.strings[lang]
+    parts = [t["edition_bilingual"] if booklet.language == BILINGUAL else t["edition_language"]]
+    if booklet.edition == "large-print":
+        parts.append(t["edition_large"])
+    if booklet.volume is not None:
+        parts.append(t["edition_volume"].format(number=booklet.volume, count=booklet.volumes))
+    return " · ".join(parts)
+
+
+def joined(config: SiteConfig, langs: list[str], key: str) -> str:
+    """An interface string in each of a booklet's languages, joined: '目录 / Contents'."""
+    return " / ".join(prose(config, lang, config.strings[lang][key]) for lang in langs)
+
+
+def each(config: SiteConfig, langs: list[str], key: str) -> list[dict[str, str]]:
+    """An interface string in each of a booklet's languages, as paragraphs that keep their language."""
+    return [{"lang": lang, "text": prose(config, lang, config.strings[lang][key])} for lang in langs]
+
+
+def audience_index(handbook: Handbook, config: SiteConfig, services: tuple[int, ...], langs: list[str]) -> list[dict[str, Any]]:
+    """A booklet's services → its index by audience: each audience with the booklet's services for it, in number order."""
+    held = set(services)
+    index = []
+    for a in handbook.audiences:
+        members = [s for s in handbook.services if a.id in s.audiences and s.number in held]
+        if members:
+            index.append({"name": " / ".join(prose(config, lang, a.name[lang]) for lang in langs),
+                          "services": [{"number": s.number, "heading": keep_tail(
+                              f"{config.strings[langs[0]]['service_label'].format(number=s.number)} "
+                              + " · ".join(prose(config, lang, s.name[lang]) for lang in langs))} for s in members]})
+    return index
+
+
 def booklet_data(booklet: Booklet, handbook: Handbook, config: SiteConfig) -> dict[str, Any]:
     """A booklet → the JSON its Typst template receives."""
     langs = booklet_langs(booklet, config)
     main = langs[0]
-    t = config.strings[main]
     numbers = set(booklet.services)
     chapters = []
     for c in handbook.chapters:
@@ -168,241 +225,72 @@ def booklet_data(booklet: Booklet, handbook: Handbook, config: SiteConfig) -> di
         if not members:
             continue
         chapters.append({
-            "title": " / ".join(c.title[lang] for lang in langs),
-            "intro": [{"lang": lang, "text": c.intro[lang]} for lang in langs] if booklet.kind != "department" else [],
-            "targets": [{"label": g.label[main], "value": format_target(g, main, config.codes[0])} for g in c.targets]
+            "id": c.id, "title": " / ".join(prose(config, lang, c.title[lang]) for lang in langs),
+            "intro": [{"lang": lang, "text": prose(config, lang, c.intro[lang])} for lang in langs]
+                     if booklet.kind != "department" else [],
+            "targets": [{"label": prose(config, main, g.label[main]), "value": format_target(g, main, config.codes[0])}
+                        for g in c.targets]
                        if booklet.kind == "chapter" else [],
             "services": [service_data(handbook, config, handbook.service(n), langs) for n in members]})
-    edition = [config.strings[main]["edition_bilingual"] if booklet.language == BILINGUAL else t["edition_language"]]
-    if booklet.edition == "large-print":
-        edition.append(t["edition_large"])
+    large = booklet.edition == "large-print"
     home = f"{config.site_url}{lang_root(config, main)}" if config.site_url else None
+    howto = ["howto_find"] + (["howto_index"] if booklet.kind != "department" else [])
+    howto += ["howto_qr" if home else "howto_no_qr", "howto_numbers"]
     return {
-        "lang": main, "region": config.language(main).region, "title": config.title[main], "short_title": t["short_title"],
-        "edition": f"{booklet.title} · {' · '.join(edition)}", "county": t["county"], "issuer": handbook.source.issuer[main],
-        "source_line": t["source_line"], "date": source_date(handbook),
-        "strings": {"contents": t["contents"], "targets": t["targets"]},
-        "body_size": LARGE_SIZE if booklet.edition == "large-print" else STANDARD_SIZE,
-        "chapters": chapters, "back_text": t["back_text"], "site_url": home, "site_qr": None,
-        "site_qr_alt": t["site_qr_alt"],
+        "lang": main, "region": config.language(main).region, "title": config.title[main],
+        "cover": [{"lang": lang, "county": config.strings[lang]["county"], "title": config.title[lang],
+                   "subject": prose(config, lang, subject(booklet, handbook, config, lang)),
+                   "edition": cover_edition(booklet, config, lang),
+                   "notice": booklet_currency(handbook, config, lang),
+                   "source_line": prose(config, lang, config.strings[lang]["source_line"])} for lang in langs],
+        "issuer": handbook.source.issuer[main], "date": source_date(handbook),
+        "strings": {key: joined(config, langs, key)
+                    for key in ("contents", "targets", "howto_title", "notes", "audiences", "colophon_title")},
+        "howto": [paragraph for key in howto for paragraph in each(config, langs, key)]
+                 + [{"lang": lang, "text": booklet_currency(handbook, config, lang)} for lang in langs],
+        "body_size": LARGE_SIZE if large else STANDARD_SIZE, "justify": not large,
+        "chapters": chapters, "index": audience_index(handbook, config, booklet.services, langs)
+                                       if booklet.kind != "department" else [],
+        "back": [paragraph for key in ("back_text",) for paragraph in each(config, langs, key)],
+        "colophon": [paragraph for key in ("colophon_print", "colophon_file") for paragraph in each(config, langs, key)],
+        "site_url": home, "site_qr": None, "site_qr_alt": config.strings[main]["site_qr_alt"],
     }
 
 
-def font_dir() -> Path:
-    """The folder of the CJK font shipped by the manimgx-fonts-cjk package (Noto Sans CJK, OFL-1.1)."""
-    import manimgx_fonts_cjk
-    return Path(manimgx_fonts_cjk.__file__).parent
-
-
-_COMPILERS: dict[tuple[str, str], Any] = {}
-
-
 def booklet_urls(data: dict[str, Any]) -> list[str]:
-    """A booklet's data → the URLs it shows as QR codes."""
+    """A booklet's data → the URLs it shows as QR codes (none without a site_url)."""
     urls = [service["url"] for chapter in data["chapters"] for service in chapter["services"]] + [data["site_url"]]
-    return [url for url in urls if url]  # none while no site_url is set
-
-
-def draw_qr_codes(pool: ProcessPoolExecutor, urls: set[str]) -> dict[str, str]:
-    """URLs → their QR codes as SVG, each drawn once, in parallel (choosing the best mask is slow: ~10 ms each)."""
-    ordered = sorted(urls)
-    chunk = max(1, len(ordered) // (8 * pool_size(pool)))
-    return dict(zip(ordered, pool.map(qr_svg, ordered, chunksize=chunk), strict=True))
+    return [url for url in urls if url]
 
 
 def with_qr_codes(data: dict[str, Any], svgs: dict[str, str]) -> str:
     """A booklet's data and the QR codes of its URLs → the JSON its template receives."""
     for chapter in data["chapters"]:
         for service in chapter["services"]:
-            service["qr"] = svgs[service["url"]] if service["url"] else None
-    data["site_qr"] = svgs[data["site_url"]] if data["site_url"] else None
+            service["qr"] = svgs.get(service["url"] or "")
+    data["site_qr"] = svgs.get(data["site_url"] or "")
     return json.dumps(data, ensure_ascii=False)
 
 
-PdfFacts = tuple[int, int, str]  # a written PDF's page count, size in bytes and SHA-256
-
-
-def _compile(template: str, root: str, data: dict[str, str], standards: tuple[str, ...] | None, target: str) -> PdfFacts:
-    """Worker: template + data → a PDF written to `target`; only its facts travel back (PDFs can be large)."""
-    import typst
-    # One compiler per worker process and template: the CJK font is loaded once, which saves most of the time.
-    compiler = _COMPILERS.get((template, root))
-    if compiler is None:
-        compiler = _COMPILERS[(template, root)] = typst.Compiler(template, root=root, font_paths=[str(font_dir())],
-                                                                 ignore_system_fonts=True)
-    if standards is None:  # a print-shop file: untagged (tagging is most of the export time)
-        made = compiler.compile(sys_inputs=data, pdf_tags=False)
-    else:
-        made = compiler.compile(sys_inputs=data, pdf_standards=cast(Any, list(standards)))
-    assert isinstance(made, bytes), type(made)  # one PDF (a list would mean one image per page)
-    pdf: bytes = made
-    Path(target).parent.mkdir(parents=True, exist_ok=True)
-    Path(target).write_bytes(pdf)
-    return page_count(pdf), len(pdf), sha256(pdf)
-
-
-def pool_size(pool: ProcessPoolExecutor) -> int:
-    """How many worker processes a pool has."""
-    return int(getattr(pool, "_max_workers", 1) or 1)
-
-
-def compile_all(pool: ProcessPoolExecutor, template: Path, root: Path, jobs: Iterable[tuple[dict[str, str], Path]], count: int,
-                standards: tuple[str, ...] | None, progress: Progress | None = None) -> list[PdfFacts]:
-    """`count` (input, target file) pairs for one template → PDFs written, their facts in order; a Typst error names
-    the template. Only a few jobs wait at a time, so each input is made when a worker is about to need it and memory
-    stays flat however many booklets there are."""
-    window = 2 * pool_size(pool) + 2
-    results: list[PdfFacts | None] = [None] * count
-    pending: dict[Future[PdfFacts], int] = {}
-    finished = 0
-
-    def collect(futures: Iterable[Future[PdfFacts]]) -> None:
-        nonlocal finished
-        for future in futures:
-            results[pending.pop(future)] = future.result()
-            finished += 1
-            if progress:
-                progress(finished, count)
-
-    try:
-        for i, (data, target) in enumerate(jobs):
-            if len(pending) >= window:
-                collect(wait(pending, return_when=FIRST_COMPLETED).done)
-            pending[pool.submit(_compile, str(template), str(root), data, standards, str(target))] = i
-        collect(as_completed(list(pending)))
-    except BaseException as exc:  # a Typst error, or Ctrl+C / SIGTERM: drop the queued jobs at once
-        for future in pending:
-            future.cancel()
-        if isinstance(exc, Exception) and not isinstance(exc, BuildError):
-            raise BuildError(typst_message(template, exc)) from None
-        raise
-    return [facts for facts in results if facts is not None]
-
-
-def typst_message(template: Path, exc: BaseException) -> str:
-    """A Typst error → one line: 'templates/booklets/NAME.typ:LINE:COL: message'."""
-    diagnostic = str(getattr(exc, "diagnostic", "") or "")
-    where = re.search(r"┌─ \S*?([^/\s]+\.typ):(\d+):(\d+)", diagnostic)
-    message = str(getattr(exc, "message", "") or exc).strip().splitlines()[0]
-    position = f":{where.group(2)}:{where.group(3)}" if where and where.group(1) == template.name else ""
-    return f"templates/booklets/{template.name}{position}: {message}"
-
-
-def _quiet_worker() -> None:
-    """Worker start: the parent handles Ctrl+C and SIGTERM; workers just stop with the pool."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
-
-
-def page_count(pdf: bytes) -> int:
-    """PDF bytes → number of pages."""
-    return len(PdfReader(io.BytesIO(pdf)).pages)
-
-
-def sha256(data: bytes | str) -> str:
-    """Bytes or text → hex SHA-256."""
-    return hashlib.sha256(data.encode("utf-8") if isinstance(data, str) else data).hexdigest()
-
-
-def file_sha256(path: Path) -> str:
-    """A file → hex SHA-256, read in pieces."""
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        while chunk := f.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def link_or_copy(source: Path, target: Path) -> None:
-    """A file → the same file at `target` (a hard link where the file system allows, else a copy)."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copyfile(source, target)
-
-
-def engine_key(template_dir: Path) -> str:
-    """Everything besides a booklet's data that shapes its PDF: this module, the Typst, font and QR packages, the templates."""
-    from importlib.metadata import version
-    parts = [Path(__file__).read_bytes(), version("typst").encode(), version("manimgx-fonts-cjk").encode(),
-             version("segno").encode()]
-    parts += [p.name.encode() + b"\0" + p.read_bytes() for p in sorted((template_dir / "booklets").glob("*.typ"))]
-    return sha256(b"\0".join(hashlib.sha256(p).digest() for p in parts))
-
-
-class Reuse:
-    """The PDFs of the previous build, found by the hash of everything that went into them.
-
-    A PDF is reused only if the previous manifest lists the same input hash and the file on disk still has the
-    SHA-256 the manifest recorded; anything else is compiled again. `handbook build --fresh` reuses nothing."""
-
-    def __init__(self, previous_site: Path | None) -> None:
-        self.site = previous_site
-        self.entries: dict[str, dict[str, Any]] = {}  # input hash → previous manifest entry
-        self.reused = 0
-        if previous_site is None:
-            return
-        try:
-            listed = json.loads((previous_site / "booklets" / "index.json").read_text(encoding="utf-8"))
-            self.entries = {e["input"]: e for e in listed if isinstance(e, dict) and "input" in e and "sha256" in e}
-        except (OSError, ValueError, TypeError):
-            pass  # no previous build, or one this version cannot read: compile everything
-
-    def take(self, key: str, target: Path) -> PdfFacts | None:
-        """An input hash → the previous PDF made from exactly that input, placed at `target`; or None."""
-        entry = self.entries.get(key)
-        if entry is None or self.site is None or not isinstance(entry.get("pages"), int):
-            return None
-        source = self.site / str(entry["file"])
-        try:
-            if not source.is_file() or file_sha256(source) != entry["sha256"]:
-                return None
-            link_or_copy(source, target)
-        except OSError:
-            return None
-        self.reused += 1
-        return entry["pages"], source.stat().st_size, entry["sha256"]
-
-
 def render_booklets(handbook: Handbook, config: SiteConfig, template_dir: Path, out: Path, workers: int | None = None,
-                    progress: Progress | None = None, reuse: Reuse | None = None) -> list[dict[str, Any]]:
+                    progress: Progress | None = None, reuse: Reuse | None = None,
+                    qr_codes: dict[str, str] | None = None) -> list[dict[str, Any]]:
     """All booklets → PDFs under `out` (at their manifest paths, e.g. out/booklets/en/full.pdf) and their manifest
     entries, compiled in parallel on every core. The PDFs go straight to disk, so memory does not grow with them.
 
-    With `reuse`, PDFs whose inputs are unchanged since the previous build are taken from it instead of compiled."""
-    pairs = plan_pairs(handbook, config)
-    reuse = reuse or Reuse(None)
-    engine = engine_key(template_dir)
-    # Signals wait while the workers start (a signal in the middle of a fork leaves the pool half made);
-    # they are delivered, as KeyboardInterrupt, as soon as the first jobs are queued.
-    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
-    pool = ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 1, initializer=_quiet_worker)
-    try:
-        pool.submit(int).result()  # start the workers while signals are blocked
-        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
-        return compile_booklets(pool, pairs, handbook, config, template_dir, out, progress, reuse, engine)
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
-        pool.shutdown(wait=True, cancel_futures=True)
+    With `reuse`, PDFs whose inputs are unchanged since the previous build are taken from it instead of compiled;
+    `qr_codes` (URL → SVG) collects the QR codes drawn, for the leaflets to use again."""
+    with worker_pool(workers) as pool:
+        return compile_booklets(pool, handbook, config, template_dir, out, progress, reuse or Reuse(None),
+                                booklet_engine(template_dir), {} if qr_codes is None else qr_codes)
 
 
-def compile_or_reuse(pool: ProcessPoolExecutor, template: Path, root: Path, targets: list[Path], keys: list[str],
-                     make_inputs: Callable[[list[int]], Iterator[dict[str, str]]], standards: tuple[str, ...] | None,
-                     reuse: Reuse, progress: Progress | None, order: Callable[[int], Any] | None = None) -> list[PdfFacts]:
-    """PDFs to write at `targets`: each whose input hash the previous build lists is reused; the inputs of the
-    others (their indexes) are made by `make_inputs` and compiled, in parallel, sorted by `order` if given."""
-    found = [reuse.take(key, target) for key, target in zip(keys, targets, strict=True)]
-    missing = sorted((i for i, facts in enumerate(found) if facts is None), key=order)
-    if progress:
-        progress(len(targets) - len(missing), len(targets))
-    jobs = zip(make_inputs(missing), [targets[i] for i in missing], strict=True)
-    compiled = compile_all(pool, template, root, jobs, len(missing), standards,
-                           progress and (lambda done, _: progress(len(targets) - len(missing) + done, len(targets))))
-    for i, facts in zip(missing, compiled, strict=True):
-        found[i] = facts
-    return [facts for facts in found if facts is not None]
+def booklet_engine(template_dir: Path) -> str:
+    """Everything besides a booklet's data that shapes its PDF: this module, printed.py, impose.py, Typst, fonts,
+    templates."""
+    here = Path(__file__).parent
+    return engine_key([here / "booklets.py", here / "printed.py", here / "impose.py"],
+                      (template_dir / "booklets").glob("*.typ"))
 
 
 def locality(handbook: Handbook, standard: list[Booklet]) -> Callable[[int], tuple[str, str, int, str]]:
@@ -417,44 +305,170 @@ def locality(handbook: Handbook, standard: list[Booklet]) -> Callable[[int], tup
     return key
 
 
-def compile_booklets(pool: ProcessPoolExecutor, pairs: list[tuple[Booklet, Booklet]],
-                     handbook: Handbook, config: SiteConfig, template_dir: Path, out: Path, progress: Progress | None,
-                     reuse: Reuse, engine: str) -> list[dict[str, Any]]:
+def previous_volumes(reuse: Reuse) -> dict[str, list[tuple[int, ...]]]:
+    """The previous build's split of long booklets: the input hash of a whole booklet → its volumes' services."""
+    found: dict[str, dict[int, tuple[int, ...]]] = {}
+    for e in reuse.entries.values():
+        if isinstance(e.get("split_from"), str) and not e.get("imposed") and isinstance(e.get("volume"), int):
+            found.setdefault(e["split_from"], {})[e["volume"]] = tuple(e["services"])
+    return {key: [parts[n] for n in sorted(parts)] for key, parts in found.items()}
+
+
+def guard_parts(booklet: Booklet, handbook: Handbook) -> list[tuple[int, ...]] | None:
+    """A booklet of more than SCALE_GUARD services (a handbook many times the real one) → parts of whole chapters, a
+    longer chapter cut evenly, so no single typesetting job grows without bound; None for any smaller booklet. These
+    parts are printed as they come out, even past editions.sheets."""
+    if len(booklet.services) <= SCALE_GUARD:
+        return None
+    parts: list[list[int]] = [[]]
+    for chapter in dict.fromkeys(handbook.service(n).chapter for n in booklet.services):
+        members = [n for n in booklet.services if handbook.service(n).chapter == chapter]
+        pieces = -(-len(members) // SCALE_GUARD)
+        for i in range(pieces):
+            piece = members[i * len(members) // pieces:(i + 1) * len(members) // pieces]
+            if len(parts[-1]) + len(piece) > SCALE_GUARD:
+                parts.append([])
+            parts[-1] += piece
+    return [tuple(p) for p in parts if p]
+
+
+def plan_volumes(wholes: list[Booklet], keys: list[str], known: dict[str, list[tuple[int, ...]]],
+                 config: SiteConfig, handbook: Handbook) -> tuple[list[Booklet], list[str | None]]:
+    """Whole booklets and their input hashes → the booklets to make: one the previous build split into volumes
+    (from the same input) is split the same way, a very long one by guard_parts; each volume carries the input hash
+    of its whole booklet."""
+    planned: list[Booklet] = []
+    split_from: list[str | None] = []
+    for whole, key in zip(wholes, keys, strict=True):
+        parts = known.get(key) or guard_parts(whole, handbook)
+        volumes = in_volumes(whole, parts, config) if parts and sorted(sum(parts, ())) == sorted(whole.services) else [whole]
+        planned += volumes
+        split_from += [key if len(volumes) > 1 else None] * len(volumes)
+    return planned, split_from
+
+
+class Typesetter:
+    """Compiles booklets on a pool, reusing the previous build's PDFs; split_long prints long ones in volumes."""
+
+    def __init__(self, pool: ProcessPoolExecutor, handbook: Handbook, config: SiteConfig, template_dir: Path, out: Path,
+                 reuse: Reuse, engine: str, progress: Progress | None, qr_codes: dict[str, str]) -> None:
+        self.pool, self.handbook, self.config, self.out, self.reuse = pool, handbook, config, out, reuse
+        self.template, self.engine, self.progress = template_dir / "booklets" / "booklet.typ", engine, progress
+        self.qr_codes = qr_codes  # URL → SVG, drawn once per build
+
+    def key(self, booklet: Booklet) -> str:
+        """A booklet → the hash of its input."""
+        return booklet_key(self.engine, booklet, self.handbook, self.config)
+
+    def compile(self, booklets: list[Booklet]) -> list[PdfFacts]:
+        """Booklets → their PDFs under `out` (reused when unchanged), facts in order."""
+        def inputs(missing: list[int]) -> Iterator[dict[str, str]]:
+            urls = {url for i in missing for url in booklet_urls(booklet_data(booklets[i], self.handbook, self.config))}
+            svgs = draw_qr_codes(self.pool, urls, self.qr_codes)
+            for i in missing:
+                yield {"data": with_qr_codes(booklet_data(booklets[i], self.handbook, self.config), svgs)}
+        return compile_or_reuse(self.pool, self.template, self.template.parent, [self.out / b.file for b in booklets],
+                                [self.key(b) for b in booklets], inputs, ("ua-1", "a-2a"), self.reuse, self.progress,
+                                locality(self.handbook, booklets))
+
+    def split_long(self, wholes: list[Booklet], facts: list[PdfFacts], others: list[Booklet]) \
+            -> tuple[list[tuple[list[Booklet], list[PdfFacts]]], list[PdfFacts]]:
+        """Whole booklets longer than one print file (editions.sheets) → their volumes, split between chapters, and
+        the volumes' facts; `others` are compiled along with the first volumes (so no core waits for the last volume),
+        their facts returned too. A volume's room for chapters starts as the print file's pages less the whole
+        booklet's front and back matter, and shrinks by any overflow until every volume fits."""
+        limit = 4 * self.config.sheets
+        others_made: list[PdfFacts] = []
+        rooms = [limit - (min(f.layout["chapters"].values()) - 1) - (f.layout["back_matter"] - f.layout["body_end"] + 1)
+                 for f in facts]
+        for whole in wholes:
+            (self.out / whole.file).unlink()
+        for _ in range(limit):
+            volumes = [in_volumes(w, pack_volumes(w, f.layout, room, self.handbook), self.config)
+                       for w, f, room in zip(wholes, facts, rooms, strict=True)]
+            flat = self.compile([v for vs in volumes for v in vs] + others)
+            made = [flat[sum(map(len, volumes[:i])):][:len(vs)] for i, vs in enumerate(volumes)]
+            others_made, others = flat[sum(map(len, volumes)):] if others else others_made, []
+            overflow = [max(m.pages for m in ms) - limit for ms in made]
+            if max(overflow) <= 0:
+                return list(zip(volumes, made, strict=True)), others_made
+            for v in (v for vs in volumes for v in vs):
+                (self.out / v.file).unlink()
+            rooms = [room - max(over, 0) for room, over in zip(rooms, overflow, strict=True)]
+        raise BuildError(f"booklets: {wholes[0].file} does not fit into volumes of {self.config.sheets} sheets")
+
+
+def compile_booklets(pool: ProcessPoolExecutor, handbook: Handbook, config: SiteConfig, template_dir: Path, out: Path,
+                     progress: Progress | None, reuse: Reuse, engine: str, qr_codes: dict[str, str]) -> list[dict[str, Any]]:
     """Booklet data → standard and imposed PDFs under `out` and their manifest entries.
 
     A booklet's data is made again whenever it is needed (it is quick) rather than kept: at 100 times the services,
     keeping every booklet's data and input at once would take gigabytes."""
-    standard = [booklet for booklet, _ in pairs]
-    twins = [twin for _, twin in pairs]
+    wholes = plan_booklets(handbook, config)
+    whole_keys = [booklet_key(engine, b, handbook, config) for b in wholes]
+    booklets, split_from = plan_volumes(wholes, whole_keys, previous_volumes(reuse), config, handbook)
+    setter = Typesetter(pool, handbook, config, template_dir, out, reuse, engine,
+                        progress and (lambda done, total: progress(done, 2 * total)), qr_codes)
+    # the full handbooks first: the longest, so a split into volumes is known early and the volumes are compiled
+    # along with all the other booklets (no core idles while the last volume is typeset)
+    first = [i for i, b in enumerate(booklets) if b.kind == "full" and b.volume is None]
+    rest = [i for i in range(len(booklets)) if i not in set(first)]
+    facts: list[PdfFacts | None] = [None] * len(booklets)
+    volumes: list[tuple[Booklet, list[Booklet], list[PdfFacts]]] = []  # (whole, its volumes, their facts)
 
-    def booklet_inputs(missing: list[int]) -> Iterator[dict[str, str]]:
-        urls = {url for i in missing for url in booklet_urls(booklet_data(standard[i], handbook, config))}
-        svgs = draw_qr_codes(pool, urls)
-        for i in missing:
-            yield {"data": with_qr_codes(booklet_data(standard[i], handbook, config), svgs)}
+    def split(long: list[int], others: list[int]) -> None:
+        """Booklets that came out too long → their volumes (compiled with `others`); the long ones are dropped."""
+        made, others_made = setter.split_long([booklets[i] for i in long], [fact for i in long if (fact := facts[i])],
+                                              [booklets[i] for i in others])
+        volumes.extend((booklets[i], vs, ms) for i, (vs, ms) in zip(long, made, strict=True))
+        for i, f in [*zip(others, others_made, strict=True), *((i, None) for i in long)]:
+            facts[i] = f
 
+    for i, compiled in zip(first, setter.compile([booklets[i] for i in first]), strict=True):
+        facts[i] = compiled
+    long = [i for i in first if (fact := facts[i]) and fact.pages > 4 * config.sheets]
+    if long:  # whole booklets (a known split always fits: its input is unchanged)
+        split(long, rest)
+    else:
+        for i, compiled in zip(rest, setter.compile([booklets[i] for i in rest]), strict=True):
+            facts[i] = compiled
+    if long := [i for i in rest if (fact := facts[i]) and fact.pages > 4 * config.sheets  # e.g. a department's
+                and booklets[i].volume is None]:  # (the parts of a scale guard stay as they are)
+        split(long, [])
+    kept = [i for i, f in enumerate(facts) if f is not None]
+    booklets, split_from = [booklets[i] for i in kept], [split_from[i] for i in kept]
+    facts_made = [f for f in facts if f is not None]
+    for whole, vs, ms in volumes:
+        booklets, facts_made, split_from = booklets + vs, facts_made + ms, split_from + [setter.key(whole)] * len(vs)
+    order = sorted(range(len(booklets)), key=lambda i: booklets[i].file)
+    booklets, done, split_from = [booklets[i] for i in order], [facts_made[i] for i in order], [split_from[i] for i in order]
+    twins, twin_facts, twin_keys = impose_all(pool, booklets, done, handbook, config, template_dir, out, reuse, engine,
+                                              progress and (lambda done, total: progress(total + done, 2 * total)))
+    manifest = []
+    for b, twin, made_, twin_made, whole, imposed_key in zip(booklets, twins, done, twin_facts, split_from, twin_keys,
+                                                             strict=True):
+        manifest += [booklet_entry(b, made_, setter.key(b), whole), booklet_entry(twin, twin_made, imposed_key, whole)]
+    return manifest
+
+
+def impose_all(pool: ProcessPoolExecutor, booklets: list[Booklet], facts: list[PdfFacts], handbook: Handbook,
+               config: SiteConfig, template_dir: Path, out: Path, reuse: Reuse, engine: str,
+               progress: Progress | None) -> tuple[list[Booklet], list[PdfFacts], list[str]]:
+    """A5 booklets → their imposed print files (A4, 2-up, saddle-stitch order): twins, their facts and input hashes."""
+    twins = [twin_of(b) for b in booklets]
     with tempfile.TemporaryDirectory() as tmp:
-        both = len(standard) * 2  # booklets, then their imposed print files
-        keys = [booklet_key(engine, b, handbook, config) for b in standard]
-        facts = compile_or_reuse(pool, template_dir / "booklets" / "booklet.typ", template_dir / "booklets",
-                                 [out / b.file for b in standard], keys, booklet_inputs, ("ua-1", "a-2a"), reuse,
-                                 progress and (lambda done, _: progress(done, both)), locality(handbook, standard))
         # imposition reads each A5 PDF as an image, so the PDFs (linked) and the imposition template share a folder
         work = Path(tmp)
         shutil.copy(template_dir / "booklets" / "impose.typ", work / "impose.typ")
         specs, twin_keys = [], []
-        for i, (booklet, (pages, _, digest)) in enumerate(zip(standard, facts, strict=True)):
+        for i, (booklet, made) in enumerate(zip(booklets, facts, strict=True)):
             link_or_copy(out / booklet.file, work / f"{i}.pdf")
-            spec = impose_spec(booklet, i, pages, handbook, config)
+            spec = impose_spec(booklet, i, made.pages, handbook, config)
             specs.append({"spec": spec})
-            twin_keys.append(twin_key(engine, digest, spec))
+            twin_keys.append(twin_key(engine, made.sha256, spec))
         twin_facts = compile_or_reuse(pool, work / "impose.typ", work, [out / t.file for t in twins], twin_keys,
-                                      lambda missing: (specs[i] for i in missing), None, reuse,
-                                      progress and (lambda done, _: progress(len(standard) + done, both)))
-    manifest = []
-    for booklet, twin, made, twin_made, key, imposed_key in zip(standard, twins, facts, twin_facts, keys, twin_keys, strict=True):
-        manifest += [manifest_entry(booklet, made, key), manifest_entry(twin, twin_made, imposed_key)]
-    return manifest
+                                      lambda missing: (specs[i] for i in missing), None, reuse, progress)
+    return twins, twin_facts, twin_keys
 
 
 def booklet_key(engine: str, booklet: Booklet, handbook: Handbook, config: SiteConfig) -> str:
@@ -466,7 +480,8 @@ def booklet_key(engine: str, booklet: Booklet, handbook: Handbook, config: SiteC
 def impose_spec(booklet: Booklet, index: int, pages: int, handbook: Handbook, config: SiteConfig) -> str:
     """A booklet (the index-th in plan order) and its page count → the imposition template's input (its A5 PDF is
     read from '<index>.pdf')."""
-    return json.dumps({"title": f"{booklet.title} (imposed)", "file": f"{index}.pdf", "date": source_date(handbook),
+    imposed = config.strings[booklet_langs(booklet, config)[0]]["edition_imposed"]
+    return json.dumps({"title": f"{booklet.title} · {imposed}", "file": f"{index}.pdf", "date": source_date(handbook),
                        "lang": booklet_langs(booklet, config)[0], "sides": booklet_order(pages)})
 
 
@@ -480,24 +495,29 @@ def carry_over_booklets(handbook: Handbook, config: SiteConfig, template_dir: Pa
     """The preview's booklets: those of the previous build whose inputs are unchanged, placed under `out` (linked, not
     copied) with their manifest entries; nothing is compiled. The preview links to them, and the next full build
     reuses them rather than compiling everything again."""
-    engine = engine_key(template_dir)
+    engine = booklet_engine(template_dir)
+    wholes = plan_booklets(handbook, config)
+    planned, from_whole = plan_volumes(wholes, [booklet_key(engine, b, handbook, config) for b in wholes],
+                                       previous_volumes(reuse), config, handbook)
+    order = sorted(range(len(planned)), key=lambda i: planned[i].file)  # the imposition's order (impose_all)
     manifest = []
-    for i, (booklet, twin) in enumerate(plan_pairs(handbook, config)):
+    for position, i in enumerate(order):
+        booklet, twin, whole = planned[i], twin_of(planned[i]), from_whole[i]
         key = booklet_key(engine, booklet, handbook, config)
         made = reuse.take(key, out / booklet.file)
         if made is None:
             continue
-        manifest.append(manifest_entry(booklet, made, key))
-        key = twin_key(engine, made[2], impose_spec(booklet, i, made[0], handbook, config))
+        manifest.append(booklet_entry(booklet, made, key, whole))
+        key = twin_key(engine, made.sha256, impose_spec(booklet, position, made.pages, handbook, config))
         if (twin_made := reuse.take(key, out / twin.file)) is not None:
-            manifest.append(manifest_entry(twin, twin_made, key))
+            manifest.append(booklet_entry(twin, twin_made, key, whole))
     return manifest
 
 
-def manifest_entry(booklet: Booklet, facts: PdfFacts, input_key: str) -> dict[str, Any]:
-    """A booklet, its PDF's facts, and the hash of what it was made from → its booklets/index.json entry."""
-    entry = asdict(booklet)
-    entry["services"] = list(booklet.services)
-    pages, size, digest = facts
-    entry.update(pages=pages, bytes=size, sha256=digest, input=input_key)
-    return entry
+def booklet_entry(booklet: Booklet, facts: PdfFacts, input_key: str, split_from: str | None) -> dict[str, Any]:
+    """A booklet, its PDF's facts, the hash of what it was made from and (for a volume) of the whole booklet → its
+    booklets/index.json entry."""
+    fields = {**asdict(booklet), "services": list(booklet.services)}
+    if split_from:
+        fields["split_from"] = split_from
+    return manifest_entry(fields, facts, input_key)

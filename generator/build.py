@@ -1,4 +1,4 @@
-"""The build, stage by stage: load and validate → booklets → render pages → MkDocs → search, data, sitemap →
+"""The build, stage by stage: load and validate → booklets → leaflets → render pages → MkDocs → search, data, sitemap →
 offline copy → publish."""
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from typing import Any
 from markupsafe import escape
 
 from .assets import Assets, render_assets
-from .booklets import Reuse, carry_over_booklets, render_booklets
+from .booklets import carry_over_booklets, render_booklets
 from .changes import last_changed, render_changes_pages, render_feeds
 from .compress import precompress_site
 from .errors import BuildError
@@ -26,6 +26,7 @@ from .export import render_csv, render_json
 from .filters import markdown_environment
 from .finder import render_finder_data, render_finder_pages, render_finder_qr
 from .hsds import render_hsds_languages
+from .leaflets import carry_over_leaflets, render_leaflets
 from .load import load_project, with_site_url
 from .mkdocs_config import lang_root, mkdocs_config, theme_overlay
 from .model import Handbook, SiteConfig
@@ -35,6 +36,7 @@ from .publish import replace_site, rewrite_file, staging_dir, write_files
 from .search import render_index
 from .site import OFFLINE_SIZE, add, read_content, render_pages
 from .sitemap import render_sitemap
+from .typesetting import Reuse
 from .views import file_size
 
 Report = Callable[[str, float], None]  # (stage, seconds) when a stage ends
@@ -86,19 +88,26 @@ def build(root: Path, site_dir: Path, report: Report | None = None, progress: Pr
     staging = staging_dir(site_dir)
     try:
         reuse = Reuse(None if fresh else site_dir)
+        qr_codes: dict[str, str] = {}  # URL → SVG: booklets and leaflets show the same pages' codes
         with timings.run("booklets", report):
             if preview:  # no typesetting: the previous build's booklets that are still current, if any
                 manifest = carry_over_booklets(handbook, config, root / "templates", staging / "booklets", reuse)
             else:
                 manifest = render_booklets(handbook, config, root / "templates", staging / "booklets", reuse=reuse,
-                                           progress=stage_progress(progress, "booklets"))
+                                           progress=stage_progress(progress, "booklets"), qr_codes=qr_codes)
+        with timings.run("leaflets", report):
+            if preview:
+                manifest += carry_over_leaflets(handbook, config, root / "templates", staging / "booklets", reuse)
+            else:
+                manifest += render_leaflets(handbook, config, root / "templates", staging / "booklets", reuse=reuse,
+                                            progress=stage_progress(progress, "leaflets"), qr_codes=qr_codes)
         timings.booklets_reused = reuse.reused
         with timings.run("render pages", report):
             pages = render_languages(root, handbook, config, manifest, stage_progress(progress, "render pages"))
         with timings.run("minify assets", report):
             assets = render_assets(root / "templates" / "theme")
         with timings.run("finder", report):
-            finder_data = add_finder(root, handbook, config, pages, assets.names["assets/finder.js"])
+            finder_data = add_finder(root, handbook, config, pages, assets.names["assets/finder.js"], qr_codes)
         with timings.run("change history", report):
             pages = {lang: {**docs, **changes} for (lang, docs), changes in zip(
                 pages.items(), render_changes_pages(handbook, config, markdown_environment(root / "templates" / "site")).values(),
@@ -165,14 +174,14 @@ def render_languages(root: Path, handbook: Handbook, config: SiteConfig, manifes
 
 
 def add_finder(root: Path, handbook: Handbook, config: SiteConfig, pages: dict[str, dict[str, str]],
-               client_script: str) -> dict[str, str]:
+               client_script: str, qr_codes: dict[str, str]) -> dict[str, str]:
     """The finder's page (loading its script from `client_script`) added to each language's pages → its data (and QR
     code) scripts, to write beside them."""
     env = markdown_environment(root / "templates" / "site")
     for lang, finder_pages in render_finder_pages(handbook, config, env, client_script).items():
         for path, text in finder_pages.items():
             add(pages[lang], path, text)
-    return {**render_finder_data(handbook, config), **render_finder_qr(handbook, config)}
+    return {**render_finder_data(handbook, config), **render_finder_qr(handbook, config, qr_codes)}
 
 
 def run_mkdocs(root: Path, handbook: Handbook, config: SiteConfig, pages: dict[str, dict[str, str]], assets: Assets,

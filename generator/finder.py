@@ -7,15 +7,17 @@ data is a script, finder/data.<lang>.js, not JSON, because browsers refuse fetch
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from jinja2 import Environment
 
-from .booklets import qr_svg, service_url
 from .eligibility import eligibility_data
 from .mkdocs_config import lang_root
 from .model import Handbook, SiteConfig
+from .printed import service_url
 from .site import Strings, render
+from .typesetting import qr_svg
 from .views import FinderViews, link, page_path
 
 
@@ -54,14 +56,16 @@ def render_finder_data(handbook: Handbook, config: SiteConfig) -> dict[str, str]
     return files
 
 
-def render_finder_qr(handbook: Handbook, config: SiteConfig) -> dict[str, str]:
+def render_finder_qr(handbook: Handbook, config: SiteConfig, drawn: Mapping[str, str] | None = None) -> dict[str, str]:
     """Every language → {site path: script} that sets window.handbookFinderQR[lang] = {number: SVG of a QR code for
-    the service's page} (for printed results; loaded only when printing, and only when site_url is set)."""
-    if not config.site_url:
-        return {}
-    files = {}
+    the service's page} (for printed results; loaded only when printing, and only when site_url is set). QR codes
+    already `drawn` for the printed editions (URL → SVG) are reused."""
+    files: dict[str, str] = {}
     for lang in config.codes:
-        codes = {s.number: qr_svg(service_url(config, s, lang)) for s in handbook.services}
+        urls = {s.number: service_url(config, s, lang) for s in handbook.services}
+        codes = {number: (drawn or {}).get(url) or qr_svg(url) for number, url in urls.items() if url}
+        if not codes:  # no site_url: nothing to link to
+            return {}
         files[f"{lang_root(config, lang)}finder/qr.{lang}.js"] = (
             "window.handbookFinderQR=window.handbookFinderQR||{};"
             f"window.handbookFinderQR[{json.dumps(lang)}]={json.dumps(codes, ensure_ascii=False, separators=(',', ':'))};\n")

@@ -71,7 +71,7 @@ def build_config(data: dict[str, Any]) -> SiteConfig:
         site_url=data.get("site_url"),
         title=Text.of(data["title"]),
         strings={code: dict(strings) for code, strings in data["strings"].items()},
-        volume_services=data.get("editions", {}).get("volume_services", SiteConfig.volume_services),
+        sheets=data.get("editions", {}).get("sheets", SiteConfig.sheets),
         max_bytes=round(limits["services_megabytes"] * 1024 * 1024) if "services_megabytes" in limits else SiteConfig.max_bytes,
         max_values=limits.get("services_values", SiteConfig.max_values),
     )

@@ -42,7 +42,7 @@ class SiteConfig:
     site_url: str | None  # absolute URL of the published site, ending in '/'; None until one is set
     title: Text  # the handbook's title
     strings: Mapping[str, Mapping[str, str]]  # language → interface string key → text
-    volume_services: int = 100  # editions.volume_services: a booklet with more services is printed in volumes
+    sheets: int = 16  # editions.sheets: a booklet whose print file needs more A4 sheets is printed in volumes
     max_bytes: int = MAX_BYTES  # limits.services_megabytes: services.yaml larger than this is refused
     max_values: int = MAX_NODES  # limits.services_values: services.yaml with more values than this is refused
 

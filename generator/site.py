@@ -155,7 +155,8 @@ class DownloadsView:
     data: list[Link]  # data files, with sizes
 
 
-BOOKLET_KINDS = ("full", "chapter", "department", "leaflet")  # the order of the booklet groups on the downloads page
+# the order of the groups of printed files on the downloads page
+BOOKLET_KINDS = ("full", "chapter", "department", "audience-leaflet", "leaflet")
 OFFLINE_SIZE = '<span data-hb-size="offline"></span>'  # where build.py writes the offline copy's size
 
 

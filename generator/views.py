@@ -180,10 +180,12 @@ class Views:
         self.manifest = manifest or []  # booklets/index.json entries
         self.places = {n: i for c in handbook.chapters for i, n in enumerate(c.services)}  # service → index in its chapter
         self.containing: dict[int, list[dict[str, Any]]] = {}  # service number → the (not imposed) booklets that print it
-        for entry in self.manifest:
-            if not entry["imposed"]:
+        for entry in self.manifest:  # a service's own leaflet counts; an audience's sheet of many services does not
+            if not entry["imposed"] and entry["kind"] != "audience-leaflet":
                 for number in entry["services"]:
                     self.containing.setdefault(number, []).append(entry)
+        for entries in self.containing.values():
+            entries.sort(key=lambda entry: entry["kind"] != "leaflet")  # the service's own one-page leaflet first
         self.site_root = "" if lang == self.source_lang else "../"  # this language's root → the site root
 
     def tag_of(self, lang: str) -> str | None:

@@ -140,7 +140,7 @@ def test_without_site_url_the_build_warns_once_and_leaves_out_what_needs_it(tmp_
         assert 'rel="canonical"' not in html and '<link rel="alternate" hreflang' not in html, page
     reader = PdfReader(site / "booklets/zh/chapter-education.pdf")
     text = re.sub(r"\s", "", "".join(p.extract_text() for p in reader.pages))  # Typst spaces digits from CJK
-    assert "第1项·测试县教育体育局、测试县财政局" in text
+    assert "第1项·负责部门：测试县教育体育局、测试县财政局" in text
     assert not any("/Annots" in p and any(a.get_object().get("/A", {}).get("/URI") for a in p["/Annots"])
                    for p in reader.pages)
 

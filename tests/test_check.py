@@ -188,8 +188,8 @@ CASES = [
      "site_config.yml:4:27: limits.services_values: expected a whole number, got 'many'"),
     ("config-unknown-limit", sub("site_url:", "limits: {pages: 3}\nsite_url:", file="site_config.yml"),
      "site_config.yml:4:10: limits.pages: unknown field 'pages'"),
-    ("config-volume-zero", sub("site_url:", "editions: {volume_services: 0}\nsite_url:", file="site_config.yml"),
-     "site_config.yml:4:29: editions.volume_services: expected a whole number of services, at least 1, got the number 0"),
+    ("config-sheets-one", sub("site_url:", "editions: {sheets: 1}\nsite_url:", file="site_config.yml"),
+     "site_config.yml:4:20: editions.sheets: expected a whole number of A4 sheets, at least 2, got the number 1"),
     ("services-over-configured-size", sub("site_url:", "limits: {services_megabytes: 0.001}\nsite_url:", file="site_config.yml"),
      f"services.yaml:1:1: file is {len(TINY_SERVICES.encode()):,} bytes; the limit is 1,049 bytes "
      "(set under limits: in site_config.yml)"),

@@ -24,8 +24,8 @@ def test_the_shipped_config_names_no_site_we_do_not_own() -> None:
 def test_without_site_url_booklets_print_number_and_departments_where_the_qr_code_would_be() -> None:
     booklet = next(b for b in plan_booklets(HANDBOOK, CONFIG) if b.file == "booklets/zh/chapter-social-services.pdf")
     data = booklet_data(booklet, HANDBOOK, CONFIG)
-    dibao = next(s for c in data["chapters"] for s in c["services"] if s["heading"].startswith("第45项"))
-    assert (dibao["url"], dibao["qr_caption"]) == (None, "第45项 · 盐边县民政局、盐边县财政局")
+    dibao = next(s for c in data["chapters"] for s in c["services"] if "".join(s["heading"]).startswith("第45项"))
+    assert (dibao["url"], dibao["qr"], dibao["contact"]) == (None, None, ["第45项 · 负责部门：盐边县民政局、盐边县财政局"])
     assert data["site_url"] is None and booklet_urls(data) == []
 
 
