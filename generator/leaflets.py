@@ -163,7 +163,8 @@ def carry_over_leaflets(handbook: Handbook, config: SiteConfig, template_dir: Pa
     manifest entries; nothing is compiled."""
     engine = leaflet_engine(template_dir)
     manifest = []
-    for leaflet in plan_leaflets(handbook, config):
+    planned = plan_leaflets(handbook, config)
+    for leaflet in [x for kind in (SERVICE, AUDIENCE) for x in planned if x.kind == kind]:  # render_leaflets' order
         key = leaflet_key(engine, leaflet_data(leaflet, handbook, config), leaflet.kind)
         if (made := reuse.take(key, out / leaflet.file)) is not None:
             manifest.append(leaflet_entry(leaflet, made, key))

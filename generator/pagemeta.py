@@ -25,13 +25,25 @@ SCRIPT_UNSAFE = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2
 
 def add_page_metadata(handbook: Handbook, config: SiteConfig, pages: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
     """Every language's {docs path: Markdown} → the same pages, each starting with its front matter."""
-    return {lang: {path: front_matter(page_meta(handbook, config, lang, path, text)) + text for path, text in docs.items()}
+    return {lang: {path: with_front_matter(page_meta(handbook, config, lang, path, body(text)), text)
+                   for path, text in docs.items()}
             for lang, docs in pages.items()}
 
 
-def front_matter(meta: dict[str, str]) -> str:
-    """Metadata → a YAML front matter block (written as JSON, which YAML reads; every character escaped to ASCII)."""
-    return "---\n" + "\n".join(f"{key}: {json.dumps(value)}" for key, value in meta.items()) + "\n---\n\n"
+def with_front_matter(meta: dict[str, str], text: str) -> str:
+    """Metadata and a page → the page with the metadata in its front matter (added to the page's own block, if it has
+    one: MkDocs reads only the first); values written as JSON, which YAML reads, every character escaped to ASCII."""
+    lines = "".join(f"{key}: {json.dumps(value)}\n" for key, value in meta.items())
+    fence = "---\n"
+    return fence + lines + text[len(fence):] if text.startswith(fence) else f"{fence}{lines}{fence}\n{text}"
+
+
+def body(text: str) -> str:
+    """A Markdown page → the page without its front matter."""
+    if not text.startswith("---\n"):
+        return text
+    end = text.find("\n---\n", 3)
+    return text[end + len("\n---\n"):] if end >= 0 else text
 
 
 def page_meta(handbook: Handbook, config: SiteConfig, lang: str, path: str, text: str) -> dict[str, str]:

@@ -508,22 +508,33 @@ def chapter_order(c: Coords) -> list[str]:
 @by_coords(STANDARD_EDITION + LARGE_PRINT)
 def test_running_headers_name_the_chapter_and_pages_are_numbered(built_site: Path, manifest: list[dict[str, Any]],
                                                                  c: Coords) -> None:
-    """Every page between the covers starts with its chapter's title (or the contents' heading) and ends with its
-    number; the covers carry neither."""
-    pages = [p.strip().splitlines() for p in extract(built_site / entry_for(manifest, c)["file"]).pages]
-    titles, contents = chapter_order(c), CONFIG.strings[c.langs[0]]["contents"]
+    """Every page between the covers starts with its running header and ends with its number; the covers carry
+    neither. The headers run: how to use this booklet, contents, each chapter in order (one run each), then the index by
+    audience and notes pages where the booklet has them."""
+    for part in parts_for(manifest, c):  # each volume is a booklet of its own
+        check_running_headers(built_site / part["file"], c, set(part["services"]))
+
+
+def check_running_headers(pdf: Path, c: Coords, services: set[int]) -> None:
+    """A booklet's PDF and the services it prints → assertion errors where a page lacks its header or number."""
+    pages = [p.strip().splitlines() for p in extract(pdf).pages]
+    t = CONFIG.strings[c.langs[0]]
+    titles = [ch.title[c.langs[0]] for ch in HANDBOOK.chapters if services & set(ch.services)]
+    front, back = [t["howto_title"], t["contents"]], [t["audiences"], t["notes"]]
     headers = []
     for i, lines in enumerate(pages[1:-1], start=1):
         assert lines[-1] == str(i + 1), (c, i, lines[-3:])
         first = no_space("".join(lines[:3]))
-        found = [t for t in [contents, *titles] if first.startswith(no_space(t))]
+        found = [h for h in [*front, *titles, *back] if first.startswith(no_space(h))]
         assert found, (c, i, lines[:3])
         headers.append(found[0])
     for cover in (pages[0], pages[-1]):
         assert cover[-1] != str(pages.index(cover) + 1), c
-    body = [h for h in headers if h != contents]
-    assert headers[:len(headers) - len(body)] == [contents] * (len(headers) - len(body))  # contents first
-    assert [title for title, _ in itertools.groupby(body)] == titles, c  # every chapter heads its pages, in order, in one run
+    runs = [header for header, _ in itertools.groupby(headers)]
+    assert runs[:len(front)] == front, c
+    assert runs[len(front):len(front) + len(titles)] == titles, c  # every chapter heads its pages, in order, in one run
+    tail = runs[len(front) + len(titles):]
+    assert tail == [h for h in back if h in tail], c  # then the index and notes, once each, in that order
 
 
 # ---- 4. fonts --------------------------------------------------------------------------------------------

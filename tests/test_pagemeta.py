@@ -58,6 +58,27 @@ def test_every_page_gets_front_matter_in_its_language() -> None:
             assert bool(HAN.search(description)) == (lang == "zh"), (lang, path, description)
 
 
+def test_a_page_with_its_own_front_matter_keeps_one_block() -> None:
+    """The home and finder pages hide their table of contents in front matter: the metadata joins that block (MkDocs
+    reads only the first block; a second one would be shown as text)."""
+    from generator.filters import markdown_environment
+    from generator.finder import render_finder_pages
+    from generator.pagemeta import body
+
+    config, handbook = load_project(ROOT)
+    pages = render_languages(ROOT, handbook, config, [])
+    for lang, finder in render_finder_pages(handbook, config, markdown_environment(ROOT / "templates" / "site")).items():
+        pages[lang].update(finder)
+    own = {lang: [path for path, text in docs.items() if text.startswith("---\n")] for lang, docs in pages.items()}
+    assert all("finder/index.md" in paths and "index.md" in paths for paths in own.values()), own
+    with_meta = add_page_metadata(handbook, config, pages)
+    for lang, paths in own.items():
+        for path in paths:
+            text = with_meta[lang][path]
+            assert not body(text).lstrip().startswith("---"), (lang, path)  # one block
+            assert "hide:" in text[:text.index("\n---\n")], (lang, path)  # the page's own settings kept in it
+
+
 def head(page: Path) -> tuple[list[str], list[str], str]:
     """An HTML page → (its meta descriptions, its JSON-LD blocks, its <html lang>)."""
     root = html5lib.parse(page.read_text(encoding="utf-8"), treebuilder="etree", namespaceHTMLElements=False)

@@ -225,12 +225,17 @@ HAN = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
 
 def rendered_with_booklets(lang: str) -> dict[str, str]:
     """Every Markdown page of a language, with a booklets manifest as a full build would list it."""
-    from generator.booklets import manifest_entry, plan_booklets
+    from dataclasses import asdict
+
+    from generator.booklets import plan_booklets, twin_of
     from generator.filters import markdown_environment
     from generator.site import read_content, render_pages
+    from generator.typesetting import PdfFacts, manifest_entry
 
     config, handbook = load_project(ROOT)
-    manifest = [manifest_entry(b, (4, 200_000, "0" * 64), "input") for b in plan_booklets(handbook, config)]
+    facts = PdfFacts(4, 200_000, "0" * 64, {})
+    manifest = [manifest_entry(asdict(b), facts, "input") for whole in plan_booklets(handbook, config)
+                for b in (whole, twin_of(whole))]
     return render_pages(handbook, config, lang, markdown_environment(ROOT / "templates" / "site"), read_content(ROOT, lang),
                         manifest)
 
