@@ -61,7 +61,7 @@ def render_feed(handbook: Handbook, config: SiteConfig, lang: str) -> str:
     base = f"{config.site_url}{lang_root(config, lang)}" if config.site_url else None
     updated = changes[0].entry.date if changes else handbook.source.date
     lines = ['<?xml version="1.0" encoding="utf-8"?>',
-             f'<feed xmlns="http://www.w3.org/2005/Atom" xml:lang={quoteattr(lang_tag(config, lang))}>',
+             f'<feed xmlns="http://www.w3.org/2005/Atom" xml:lang={quoteattr(config.language(lang).html_lang)}>',
              f"  <id>{escape(base + 'changes.xml' if base else 'urn:uuid:' + uid('feed', lang))}</id>",
              f"  <title>{escape(config.title[lang] + ' · ' + t['changes_title'])}</title>",
              f"  <updated>{timestamp(updated)}</updated>",
@@ -92,8 +92,3 @@ def feed_entry(change: Change, config: SiteConfig, lang: str, base: str | None) 
 def timestamp(day: str) -> str:
     """YYYY-MM-DD → an RFC 3339 time at the start of that day in China (UTC+8)."""
     return f"{day}T00:00:00+08:00"
-
-
-def lang_tag(config: SiteConfig, lang: str) -> str:
-    """A language code → its BCP 47 tag."""
-    return next(x.html_lang for x in config.languages if x.code == lang)

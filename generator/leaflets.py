@@ -69,7 +69,7 @@ def plan_leaflets(handbook: Handbook, config: SiteConfig) -> list[Leaflet]:
 def common(handbook: Handbook, config: SiteConfig, lang: str, title: str) -> dict[str, Any]:
     """What every leaflet's template receives: language, document title and date, the handbook and its source."""
     t = config.strings[lang]
-    return {"lang": lang, "region": "cn" if lang == "zh" else "gb", "title": title, "issuer": handbook.source.issuer[lang],
+    return {"lang": lang, "region": config.language(lang).region, "title": title, "issuer": handbook.source.issuer[lang],
             "date": source_date(handbook), "handbook": f"{t['county']} · {config.title[lang]}",
             "source_line": prose(config, lang, t["source_line"]), "qr": None}
 

@@ -50,7 +50,7 @@ def page_meta(handbook: Handbook, config: SiteConfig, lang: str, path: str, text
     """One page → {hb_description, hb_jsonld}."""
     kind, _, slug = path.removesuffix("index.md").strip("/").partition("/")
     description = describe(handbook, config, lang, kind, slug.strip("/"), text)
-    page: dict[str, Any] = {"@context": "https://schema.org", "@type": "WebPage", "inLanguage": html_lang(config, lang),
+    page: dict[str, Any] = {"@context": "https://schema.org", "@type": "WebPage", "inLanguage": config.language(lang).html_lang,
                             "name": page_title(text), "description": description}
     url = page_address(config, lang, path)
     if url:
@@ -109,11 +109,6 @@ def page_title(text: str) -> str:
     """A Markdown page → its H1 text."""
     match = re.search(r"^# (.+)$", text, re.MULTILINE)
     return match.group(1).strip() if match else ""
-
-
-def html_lang(config: SiteConfig, lang: str) -> str:
-    """A language code → its BCP 47 tag."""
-    return next(x.html_lang for x in config.languages if x.code == lang)
 
 
 def page_address(config: SiteConfig, lang: str, path: str) -> str | None:

@@ -22,8 +22,7 @@ def curly_quotes(text: str) -> str:
 
 def prose(config: SiteConfig, lang: str, text: str) -> str:
     """Text for print in a language: Latin-script text gets typographic quotes (Chinese text keeps the source's)."""
-    script = next(x.script for x in config.languages if x.code == lang)
-    return curly_quotes(text) if script == "Latn" else text
+    return curly_quotes(text) if config.language(lang).script == "Latn" else text
 
 
 def keep_tail(text: str) -> list[str]:

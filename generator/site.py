@@ -94,7 +94,7 @@ def index_pages(handbook: Handbook, views: PageViews, t: Strings, env: Environme
                 content_text: dict[str, str]) -> list[tuple[str, str, str]]:
     """The home page and the index pages of chapters, departments, audiences, services and glossary."""
     lang = views.lang
-    script = next(x.script for x in views.config.languages if x.code == lang)
+    script = views.config.language(lang).script
     chapters = [(c.id, c.title[lang]) for c in handbook.chapters]
     departments = [(d.id, d.name[lang]) for d in handbook.departments]
     audiences = [(a.id, a.name[lang]) for a in handbook.audiences]

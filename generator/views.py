@@ -190,7 +190,7 @@ class Views:
 
     def tag_of(self, lang: str) -> str | None:
         """A language code → its BCP 47 tag when it is not this page's language (None when it is)."""
-        return None if lang == self.lang else next(x.html_lang for x in self.config.languages if x.code == lang)
+        return None if lang == self.lang else self.config.language(lang).html_lang
 
     def t(self, key: str, **values: object) -> str:
         """Interface string key → localized text with {placeholders} filled."""
