@@ -1,5 +1,5 @@
 """The baseline: plain MkDocs on the same Markdown and settings, both languages side by side, set up and run here
-rather than through the generator's build code (generator.build.run_mkdocs), so a change there cannot move it."""
+rather than through the generator's build code (generator.build.mkdocs_running), so a change there cannot move it."""
 from __future__ import annotations
 
 import json

@@ -9,6 +9,7 @@ way. carry_over_booklets does the reuse alone, for the preview. booklet_entry �
 The Typst machinery (pool, reuse, QR codes, manifest facts) lives in typesetting.py, shared with leaflets.py."""
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
 import tempfile
@@ -24,6 +25,7 @@ from .mkdocs_config import lang_root
 from .model import Handbook, Service, SiteConfig
 from .printed import booklet_currency, department_names, keep_tail, prose, service_fields, service_url
 from .typesetting import (
+    MEASURE,
     PdfFacts,
     Progress,
     Reuse,
@@ -32,6 +34,7 @@ from .typesetting import (
     engine_key,
     link_or_copy,
     manifest_entry,
+    measured,
     sha256,
     worker_pool,
 )
@@ -263,25 +266,33 @@ def booklet_urls(data: dict[str, Any]) -> list[str]:
     return [url for url in urls if url]
 
 
+def qr_urls(booklet: Booklet, handbook: Handbook, config: SiteConfig) -> list[str]:
+    """A booklet → the URLs it shows as QR codes, as booklet_urls finds them in its data, without making the data."""
+    main = booklet_langs(booklet, config)[0]
+    home = f"{config.site_url}{lang_root(config, main)}" if config.site_url else None
+    urls = [service_url(config, handbook.service(n), main) for n in booklet.services] + [home]
+    return [url for url in urls if url]
+
+
 def with_qr_codes(data: dict[str, Any], svgs: dict[str, str]) -> str:
-    """A booklet's data and the QR codes of its URLs → the JSON its template receives."""
-    for chapter in data["chapters"]:
-        for service in chapter["services"]:
-            service["qr"] = svgs.get(service["url"] or "")
-    data["site_qr"] = svgs.get(data["site_url"] or "")
-    return json.dumps(data, ensure_ascii=False)
+    """A booklet's data and the QR codes of its URLs → the JSON its template receives (`data` is left as it was)."""
+    chapters = [{**chapter, "services": [{**service, "qr": svgs.get(service["url"] or "")} for service in chapter["services"]]}
+                for chapter in data["chapters"]]
+    return json.dumps({**data, "chapters": chapters, "site_qr": svgs.get(data["site_url"] or "")}, ensure_ascii=False)
 
 
 def render_booklets(handbook: Handbook, config: SiteConfig, template_dir: Path, out: Path, workers: int | None = None,
                     progress: Progress | None = None, reuse: Reuse | None = None,
-                    qr_codes: dict[str, str] | None = None) -> list[dict[str, Any]]:
+                    qr_codes: dict[str, str] | None = None, pool: ProcessPoolExecutor | None = None) -> list[dict[str, Any]]:
     """All booklets → PDFs under `out` (at their manifest paths, e.g. out/booklets/en/full.pdf) and their manifest
     entries, compiled in parallel on every core. The PDFs go straight to disk, so memory does not grow with them.
 
     With `reuse`, PDFs whose inputs are unchanged since the previous build are taken from it instead of compiled;
-    `qr_codes` (URL → SVG) collects the QR codes drawn, for the leaflets to use again."""
-    with worker_pool(workers) as pool:
-        return compile_booklets(pool, handbook, config, template_dir, out, progress, reuse or Reuse(None),
+    `qr_codes` (URL → SVG) collects the QR codes drawn, for the leaflets to use again. `pool` is the build's pool of
+    Typst workers (shared with the leaflets, so each worker's fonts and layout caches stay warm); without one, a
+    pool of `workers` is started for this call."""
+    with contextlib.nullcontext(pool) if pool else worker_pool(workers) as workers_pool:
+        return compile_booklets(workers_pool, handbook, config, template_dir, out, progress, reuse or Reuse(None),
                                 booklet_engine(template_dir), {} if qr_codes is None else qr_codes)
 
 
@@ -293,15 +304,17 @@ def booklet_engine(template_dir: Path) -> str:
                       (template_dir / "booklets").glob("*.typ"))
 
 
-def locality(handbook: Handbook, standard: list[Booklet]) -> Callable[[int], tuple[str, str, int, str]]:
-    """A compile order in which booklets that print the same services, in the same language and size, come one after
-    another: Typst reuses a service's layout from a recent compile in the same worker, so this makes the second and
-    third printing of a service (full handbook, chapter, department) much cheaper."""
+def locality(handbook: Handbook, standard: list[Booklet]) -> Callable[[int], tuple[bool, str, str, int, str]]:
+    """A compile order: whole full handbooks first (the longest jobs, and the ones that may need splitting into
+    volumes), then booklets that print the same services, in the same language and size, one after another: Typst
+    reuses a service's layout from a recent compile in the same worker, so this makes the second and third printing
+    of a service (full handbook, chapter, department) much cheaper."""
     place = {n: i for i, n in enumerate(n for c in handbook.chapters for n in c.services)}
 
-    def key(i: int) -> tuple[str, str, int, str]:
+    def key(i: int) -> tuple[bool, str, str, int, str]:
         b = standard[i]
-        return b.language, b.edition, min((place[n] for n in b.services), default=0), b.kind
+        return (b.kind != "full" or b.volume is not None, b.language, b.edition,
+                min((place[n] for n in b.services), default=0), b.kind)
     return key
 
 
@@ -355,18 +368,31 @@ class Typesetter:
         self.pool, self.handbook, self.config, self.out, self.reuse = pool, handbook, config, out, reuse
         self.template, self.engine, self.progress = template_dir / "booklets" / "booklet.typ", engine, progress
         self.qr_codes = qr_codes  # URL → SVG, drawn once per build
+        self.keys: dict[Booklet, str] = {}  # each booklet's input hash, worked out once (its data is not kept: see
+        # compile_booklets)
 
     def key(self, booklet: Booklet) -> str:
         """A booklet → the hash of its input."""
-        return booklet_key(self.engine, booklet, self.handbook, self.config)
+        if booklet not in self.keys:
+            self.keys[booklet] = booklet_key(self.engine, booklet, self.handbook, self.config)
+        return self.keys[booklet]
 
-    def compile(self, booklets: list[Booklet]) -> list[PdfFacts]:
-        """Booklets → their PDFs under `out` (reused when unchanged), facts in order."""
+    def compile(self, booklets: list[Booklet], measure: frozenset[Booklet] = frozenset()) -> list[PdfFacts]:
+        """Booklets → their PDFs under `out` (reused when unchanged), facts in order. Those in `measure` are only
+        laid out (see typesetting.MEASURE), unless the previous build has their PDF; they need no QR codes, so
+        they start while the QR codes of the others are drawn."""
         def inputs(missing: list[int]) -> Iterator[dict[str, str]]:
-            urls = {url for i in missing for url in booklet_urls(booklet_data(booklets[i], self.handbook, self.config))}
-            svgs = draw_qr_codes(self.pool, urls, self.qr_codes)
+            svgs: dict[str, str] | None = None
             for i in missing:
-                yield {"data": with_qr_codes(booklet_data(booklets[i], self.handbook, self.config), svgs)}
+                data = booklet_data(booklets[i], self.handbook, self.config)
+                if booklets[i] in measure:
+                    yield {"data": json.dumps(data, ensure_ascii=False), MEASURE: "1"}
+                    continue
+                if svgs is None:  # once, when the first booklet that shows them is about to be compiled
+                    svgs = draw_qr_codes(self.pool, {url for j in missing if booklets[j] not in measure
+                                                     for url in qr_urls(booklets[j], self.handbook, self.config)},
+                                         self.qr_codes)
+                yield {"data": with_qr_codes(data, svgs)}
         return compile_or_reuse(self.pool, self.template, self.template.parent, [self.out / b.file for b in booklets],
                                 [self.key(b) for b in booklets], inputs, ("ua-1", "a-2a"), self.reuse, self.progress,
                                 locality(self.handbook, booklets))
@@ -382,7 +408,7 @@ class Typesetter:
         rooms = [limit - (min(f.layout["chapters"].values()) - 1) - (f.layout["back_matter"] - f.layout["body_end"] + 1)
                  for f in facts]
         for whole in wholes:
-            (self.out / whole.file).unlink()
+            (self.out / whole.file).unlink(missing_ok=True)  # (a measured one has no file)
         for _ in range(limit):
             volumes = [in_volumes(w, pack_volumes(w, f.layout, room, self.handbook), self.config)
                        for w, f, room in zip(wholes, facts, rooms, strict=True)]
@@ -405,12 +431,12 @@ def compile_booklets(pool: ProcessPoolExecutor, handbook: Handbook, config: Site
     A booklet's data is made again whenever it is needed (it is quick) rather than kept: at 100 times the services,
     keeping every booklet's data and input at once would take gigabytes."""
     wholes = plan_booklets(handbook, config)
-    whole_keys = [booklet_key(engine, b, handbook, config) for b in wholes]
-    booklets, split_from = plan_volumes(wholes, whole_keys, previous_volumes(reuse), config, handbook)
     setter = Typesetter(pool, handbook, config, template_dir, out, reuse, engine,
                         progress and (lambda done, total: progress(done, 2 * total)), qr_codes)
-    # the full handbooks first: the longest, so a split into volumes is known early and the volumes are compiled
-    # along with all the other booklets (no core idles while the last volume is typeset)
+    booklets, split_from = plan_volumes(wholes, [setter.key(b) for b in wholes], previous_volumes(reuse), config, handbook)
+    # the whole full handbooks first, only measured (they are the longest, and usually too long for one print
+    # file), then every other booklet in the same run, so no core waits; then the volumes of those too long, and
+    # the PDFs of measured ones that fit
     first = [i for i, b in enumerate(booklets) if b.kind == "full" and b.volume is None]
     rest = [i for i in range(len(booklets)) if i not in set(first)]
     facts: list[PdfFacts | None] = [None] * len(booklets)
@@ -424,17 +450,19 @@ def compile_booklets(pool: ProcessPoolExecutor, handbook: Handbook, config: Site
         for i, f in [*zip(others, others_made, strict=True), *((i, None) for i in long)]:
             facts[i] = f
 
-    for i, compiled in zip(first, setter.compile([booklets[i] for i in first]), strict=True):
+    for i, compiled in zip(first + rest, setter.compile([booklets[i] for i in first + rest],
+                                                        frozenset(booklets[i] for i in first)), strict=True):
         facts[i] = compiled
-    long = [i for i in first if (fact := facts[i]) and fact.pages > 4 * config.sheets]
-    if long:  # whole booklets (a known split always fits: its input is unchanged)
-        split(long, rest)
-    else:
-        for i, compiled in zip(rest, setter.compile([booklets[i] for i in rest]), strict=True):
+    # whole booklets only: a known split always fits (its input is unchanged), and the parts of a scale guard stay
+    # as they are
+    long = [i for i in first + rest if (fact := facts[i]) and fact.pages > 4 * config.sheets
+            and booklets[i].volume is None]
+    fits = [i for i in first if (fact := facts[i]) and measured(fact) and i not in long]
+    if long:
+        split(long, fits)
+    elif fits:
+        for i, compiled in zip(fits, setter.compile([booklets[i] for i in fits]), strict=True):
             facts[i] = compiled
-    if long := [i for i in rest if (fact := facts[i]) and fact.pages > 4 * config.sheets  # e.g. a department's
-                and booklets[i].volume is None]:  # (the parts of a scale guard stay as they are)
-        split(long, [])
     kept = [i for i, f in enumerate(facts) if f is not None]
     booklets, split_from = [booklets[i] for i in kept], [split_from[i] for i in kept]
     facts_made = [f for f in facts if f is not None]

@@ -2,6 +2,7 @@
 offline copy → publish."""
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -10,7 +11,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,7 @@ from markupsafe import escape
 from .assets import Assets, render_assets
 from .booklets import carry_over_booklets, render_booklets
 from .changes import last_changed, render_changes_pages, render_feeds
-from .compress import precompress_site
+from .compress import compress_file, precompressing
 from .errors import BuildError
 from .export import render_csv, render_json
 from .filters import markdown_environment
@@ -30,13 +31,13 @@ from .leaflets import carry_over_leaflets, render_leaflets
 from .load import load_project, with_site_url
 from .mkdocs_config import lang_root, mkdocs_config, theme_overlay
 from .model import Handbook, SiteConfig
-from .offline import write_offline_zip
+from .offline import site_files, write_offline_zip
 from .pagemeta import add_page_metadata
 from .publish import replace_site, rewrite_file, staging_dir, write_files
 from .search import render_index
 from .site import OFFLINE_SIZE, add, read_content, render_pages
 from .sitemap import render_sitemap
-from .typesetting import Reuse
+from .typesetting import Reuse, worker_pool
 from .views import file_size
 
 Report = Callable[[str, float], None]  # (stage, seconds) when a stage ends
@@ -89,18 +90,22 @@ def build(root: Path, site_dir: Path, report: Report | None = None, progress: Pr
     try:
         reuse = Reuse(None if fresh else site_dir)
         qr_codes: dict[str, str] = {}  # URL → SVG: booklets and leaflets show the same pages' codes
-        with timings.run("booklets", report):
-            if preview:  # no typesetting: the previous build's booklets that are still current, if any
-                manifest = carry_over_booklets(handbook, config, root / "templates", staging / "booklets", reuse)
-            else:
-                manifest = render_booklets(handbook, config, root / "templates", staging / "booklets", reuse=reuse,
-                                           progress=stage_progress(progress, "booklets"), qr_codes=qr_codes)
-        with timings.run("leaflets", report):
-            if preview:
-                manifest += carry_over_leaflets(handbook, config, root / "templates", staging / "booklets", reuse)
-            else:
-                manifest += render_leaflets(handbook, config, root / "templates", staging / "booklets", reuse=reuse,
-                                            progress=stage_progress(progress, "leaflets"), qr_codes=qr_codes)
+        # one pool of Typst workers for booklets and leaflets: each worker's fonts and layout caches stay warm
+        with contextlib.nullcontext(None) if preview else worker_pool() as pool:
+            with timings.run("booklets", report):
+                if pool is None:  # the preview typesets nothing: the previous build's booklets still current, if any
+                    manifest = carry_over_booklets(handbook, config, root / "templates", staging / "booklets", reuse)
+                else:
+                    manifest = render_booklets(handbook, config, root / "templates", staging / "booklets", reuse=reuse,
+                                               progress=stage_progress(progress, "booklets"), qr_codes=qr_codes,
+                                               pool=pool)
+            with timings.run("leaflets", report):
+                if pool is None:
+                    manifest += carry_over_leaflets(handbook, config, root / "templates", staging / "booklets", reuse)
+                else:
+                    manifest += render_leaflets(handbook, config, root / "templates", staging / "booklets",
+                                                reuse=reuse, progress=stage_progress(progress, "leaflets"),
+                                                qr_codes=qr_codes, pool=pool)
         timings.booklets_reused = reuse.reused
         with timings.run("render pages", report):
             pages = render_languages(root, handbook, config, manifest, stage_progress(progress, "render pages"))
@@ -115,27 +120,40 @@ def build(root: Path, site_dir: Path, report: Report | None = None, progress: Pr
         with timings.run("page metadata", report):
             pages = add_page_metadata(handbook, config, pages)
         with timings.run("mkdocs", report):
-            run_mkdocs(root, handbook, config, pages, assets, staging, stage_progress(progress, "mkdocs"))
+            # MkDocs runs in processes of its own; meanwhile this one makes the files that do not depend on its
+            # output (their stages below only write them)
+            with mkdocs_running(root, handbook, config, pages, assets, staging, stage_progress(progress, "mkdocs")):
+                extras = {**extra_files(handbook, config, pages), **finder_data}
+                hsds = render_hsds_languages(handbook, config)
+                feeds = render_feeds(handbook, config)
         with timings.run("search, data, sitemap", report):
             site = staging / "site"
             tidy_theme_files(site, config)
-            write_files(site, {**extra_files(handbook, config, pages), **finder_data})
+            write_files(site, extras)
             if manifest:
                 os.rename(staging / "booklets" / "booklets", site / "booklets")
             write_files(site, {"booklets/index.json": json.dumps(manifest, ensure_ascii=False, indent=1)})
         with timings.run("HSDS open data", report):
-            write_files(site, render_hsds_languages(handbook, config))
+            write_files(site, hsds)
         with timings.run("change feeds", report):
-            write_files(site, render_feeds(handbook, config))
+            write_files(site, feeds)
         if not preview:
             with timings.run("offline copy", report):
-                # beside site/, not in it, while it is read; dated with the source document, so identical input, identical zip
-                write_offline_zip(site, staging / "handbook-offline.zip", handbook.source.date)
-                (site / "downloads").mkdir(exist_ok=True)
-                os.rename(staging / "handbook-offline.zip", site / "downloads" / "handbook-offline.zip")
-                note_offline_size(site, config)
-            with timings.run("precompress", report):
-                precompress_site(site)  # after the offline copy, which needs no compressed twins
+                # the offline copy is written while the other files are precompressed on the other threads (it
+                # needs no compressed twins: the files are listed first); the downloads pages, which are to show
+                # its size, are compressed after
+                listed, downloads = site_files(site), downloads_pages(site, config)
+                with precompressing(site, held=downloads):
+                    # beside site/, not in it, while it is read; dated with the source document, so identical input,
+                    # identical zip
+                    write_offline_zip(site, staging / "handbook-offline.zip", handbook.source.date, listed)
+                    (site / "downloads").mkdir(exist_ok=True)
+                    os.rename(staging / "handbook-offline.zip", site / "downloads" / "handbook-offline.zip")
+                    note_offline_size(site, config)
+            with timings.run("precompress", report):  # what is left of it: the downloads pages
+                for page in downloads:
+                    if page.is_file():
+                        compress_file(page)
         with timings.run("publish", report):
             replace_site(site, site_dir)
     finally:
@@ -143,12 +161,16 @@ def build(root: Path, site_dir: Path, report: Report | None = None, progress: Pr
     return timings
 
 
+def downloads_pages(site: Path, config: SiteConfig) -> list[Path]:
+    """The downloads page of each language."""
+    return [site / lang_root(config, lang) / "downloads" / "index.html" for lang in config.codes]
+
+
 def note_offline_size(site: Path, config: SiteConfig) -> None:
     """The downloads pages of the site (not of the offline copy, which is made first) → the offline copy's size added."""
     size = file_size((site / "downloads" / "handbook-offline.zip").stat().st_size)
-    for lang in config.codes:
+    for lang, page in zip(config.codes, downloads_pages(site, config), strict=True):
         note = config.strings[lang]["file_size"].format(size=size)
-        page = site / lang_root(config, lang) / "downloads" / "index.html"
         html = page.read_text(encoding="utf-8")
         if OFFLINE_SIZE in html:
             rewrite_file(page, html.replace(OFFLINE_SIZE, OFFLINE_SIZE.replace("></", f">{escape(note)}</")))
@@ -184,28 +206,34 @@ def add_finder(root: Path, handbook: Handbook, config: SiteConfig, pages: dict[s
     return {**render_finder_data(handbook, config), **render_finder_qr(handbook, config, qr_codes)}
 
 
-def run_mkdocs(root: Path, handbook: Handbook, config: SiteConfig, pages: dict[str, dict[str, str]], assets: Assets,
-               staging: Path, progress: Callable[[int, int], None] | None = None) -> None:
-    """Each language's pages → HTML under staging/site, the MkDocs builds running side by side.
+@contextlib.contextmanager
+def mkdocs_running(root: Path, handbook: Handbook, config: SiteConfig, pages: dict[str, dict[str, str]],
+                   assets: Assets, staging: Path, progress: Callable[[int, int], None] | None = None) -> Iterator[None]:
+    """Each language's pages → HTML under staging/site, the MkDocs builds running side by side in their own
+    processes while the block runs (the build does its other work meanwhile); at the end of the block they are
+    waited for, and a failure is raised as a BuildError.
 
     Each build writes its own folder (MkDocs empties its output folder first, so one language's build must
     never contain another's); the other languages are then moved under the source language's. With `progress`,
     MkDocs runs verbose and its per-page lines ('Reading: …', then 'Building page …') are counted."""
     jobs = []
     verbose = ["--verbose"] if progress else []
-    for lang in config.codes:
-        work = staging / f"work-{lang}"
-        write_files(work / "docs", dict(pages[lang]))
-        theme = theme_overlay(root / "templates", config, lang, work / "theme", assets)
-        cfg = mkdocs_config(handbook, config, lang, pages[lang], work / "docs", work / "out", theme, assets)
-        (work / "mkdocs.yml").write_text(json.dumps(cfg, ensure_ascii=False), encoding="utf-8")
-        jobs.append((lang, subprocess.Popen([sys.executable, "-m", "mkdocs", "build", *verbose, "-f", str(work / "mkdocs.yml")],
-                                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                                            env={**os.environ, "NO_COLOR": "1", "NO_MKDOCS_2_WARNING": "1"})))
     try:
-        outputs = collect_output([job for _, job in jobs], 2 * sum(len(p) for p in pages.values()), progress)
-        failures = [mkdocs_failure(lang, job, output, staging) for (lang, job), output in zip(jobs, outputs, strict=True)]
-    except BaseException:  # interrupted: stop the builds before their folder is removed
+        for lang in config.codes:
+            work = staging / f"work-{lang}"
+            write_files(work / "docs", dict(pages[lang]))
+            theme = theme_overlay(root / "templates", config, lang, work / "theme", assets)
+            cfg = mkdocs_config(handbook, config, lang, pages[lang], work / "docs", work / "out", theme, assets)
+            (work / "mkdocs.yml").write_text(json.dumps(cfg, ensure_ascii=False), encoding="utf-8")
+            jobs.append((lang, subprocess.Popen(
+                [sys.executable, "-m", "mkdocs", "build", *verbose, "-f", str(work / "mkdocs.yml")],
+                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                env={**os.environ, "NO_COLOR": "1", "NO_MKDOCS_2_WARNING": "1"})))
+        output = OutputReader([job for _, job in jobs], 2 * sum(len(p) for p in pages.values()), progress)
+        yield
+        outputs = output.wait()
+        failures = [mkdocs_failure(lang, job, out, staging) for (lang, job), out in zip(jobs, outputs, strict=True)]
+    except BaseException:  # interrupted, or the build's own work failed: stop the builds before their folder goes
         for _, job in jobs:
             job.terminate()
             job.wait()
@@ -219,31 +247,36 @@ def run_mkdocs(root: Path, handbook: Handbook, config: SiteConfig, pages: dict[s
 PAGE_STEP = re.compile(r"^DEBUG\s+-\s+(?:Reading: |Building page )")  # MkDocs --verbose, once per page per phase
 
 
-def collect_output(jobs: list[subprocess.Popen[str]], steps: int, progress: Callable[[int, int], None] | None) -> list[str]:
-    """Running processes → their whole output each, once they end; meanwhile `progress` (done, of `steps`) hears
-    of every page step they print."""
-    outputs: list[list[str]] = [[] for _ in jobs]
-    done = 0
-    lock = threading.Lock()
+class OutputReader:
+    """Running processes' output, read on a thread each as it comes; `progress` (done, of `steps`) hears of every
+    page step they print."""
 
-    def read(job: subprocess.Popen[str], lines: list[str]) -> None:
-        nonlocal done
+    def __init__(self, jobs: list[subprocess.Popen[str]], steps: int, progress: Callable[[int, int], None] | None) -> None:
+        self.jobs, self.steps, self.progress = jobs, steps, progress
+        self.outputs: list[list[str]] = [[] for _ in jobs]
+        self.done = 0
+        self.lock = threading.Lock()
+        self.readers = [threading.Thread(target=self.read, args=(job, lines), daemon=True)
+                        for job, lines in zip(jobs, self.outputs, strict=True)]
+        for reader in self.readers:
+            reader.start()
+
+    def read(self, job: subprocess.Popen[str], lines: list[str]) -> None:
         assert job.stdout is not None
         for line in job.stdout:
             lines.append(line)
-            if progress and PAGE_STEP.match(line):
-                with lock:
-                    done += 1
-                    progress(min(done, steps), steps)
+            if self.progress and PAGE_STEP.match(line):
+                with self.lock:
+                    self.done += 1
+                    self.progress(min(self.done, self.steps), self.steps)
 
-    readers = [threading.Thread(target=read, args=(job, lines), daemon=True) for job, lines in zip(jobs, outputs, strict=True)]
-    for reader in readers:
-        reader.start()
-    for job in jobs:
-        job.wait()
-    for reader in readers:
-        reader.join()
-    return ["".join(lines) for lines in outputs]
+    def wait(self) -> list[str]:
+        """The processes' whole output each, once they end."""
+        for job in self.jobs:
+            job.wait()
+        for reader in self.readers:
+            reader.join()
+        return ["".join(lines) for lines in self.outputs]
 
 
 def mkdocs_failure(lang: str, job: subprocess.Popen[str], output: str, staging: Path) -> str:

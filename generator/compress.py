@@ -6,8 +6,10 @@ the GIL, so the files are compressed on a thread per core. The .gz files carry n
 reproducible."""
 from __future__ import annotations
 
+import contextlib
 import gzip
 import os
+from collections.abc import Collection, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -33,7 +35,21 @@ def compress_file(path: Path) -> None:
 
 def precompress_site(site: Path) -> int:
     """Write the .gz and .br siblings of every compressible file under site/ → how many files were compressed."""
-    files = compressible(site)
+    with precompressing(site) as started:
+        return len(started)
+
+
+@contextlib.contextmanager
+def precompressing(site: Path, held: Collection[Path] = ()) -> Iterator[list[Path]]:
+    """The .gz and .br siblings of every compressible file under site/ but the `held` ones, written on a thread per
+    core while the block runs (the build writes the offline copy meanwhile); the block's end waits for them. The
+    block gets the files being compressed; the held ones are left for the caller (they are still to change)."""
+    keep = set(held)
+    files = [f for f in compressible(site) if f not in keep]
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        list(pool.map(compress_file, files))
-    return len(files)
+        futures = [pool.submit(compress_file, f) for f in files]
+        try:
+            yield files
+        finally:
+            for future in futures:
+                future.result()

@@ -7,8 +7,10 @@ machinery (typesetting.py): unchanged PDFs are reused, QR codes drawn once. A se
 largest body size from 16 pt down to 14 pt that fits one page and reports it; the manifest records it (layout)."""
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -127,15 +129,16 @@ def leaflet_key(engine: str, data: dict[str, Any], kind: str) -> str:
 
 def render_leaflets(handbook: Handbook, config: SiteConfig, template_dir: Path, out: Path, workers: int | None = None,
                     progress: Progress | None = None, reuse: Reuse | None = None,
-                    qr_codes: dict[str, str] | None = None) -> list[dict[str, Any]]:
+                    qr_codes: dict[str, str] | None = None, pool: ProcessPoolExecutor | None = None) -> list[dict[str, Any]]:
     """All leaflets → tagged PDFs under `out` (at their manifest paths) and their manifest entries; PDFs whose inputs
-    are unchanged since the previous build are reused, and QR codes already drawn (`qr_codes`, URL → SVG) too."""
+    are unchanged since the previous build are reused, and QR codes already drawn (`qr_codes`, URL → SVG) too.
+    `pool` is the build's pool of Typst workers (see render_booklets); without one, a pool of `workers` is started."""
     qr_codes = {} if qr_codes is None else qr_codes
     reuse = reuse or Reuse(None)
     engine = leaflet_engine(template_dir)
     leaflets = plan_leaflets(handbook, config)
     manifest: list[dict[str, Any]] = []
-    with worker_pool(workers) as pool:
+    with contextlib.nullcontext(pool) if pool else worker_pool(workers) as pool:
         for kind, template in ((SERVICE, "leaflet.typ"), (AUDIENCE, "audience-leaflet.typ")):
             chosen = [x for x in leaflets if x.kind == kind]
             keys = [leaflet_key(engine, leaflet_data(x, handbook, config), kind) for x in chosen]

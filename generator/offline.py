@@ -20,13 +20,19 @@ def offline_html(html: str) -> str:
     return RELATIVE_LINK.sub(fix, html)
 
 
-def write_offline_zip(site: Path, target: Path, date: str) -> None:
-    """Every file of the site (rewritten where HTML) → a deterministic ZIP at `target` (outside site/), under
-    handbook/, every entry dated `date` (YYYY-MM-DD: the source document's, so identical input gives an identical
-    zip). Written as it goes, one file at a time, so memory does not grow with the site."""
+def site_files(site: Path) -> list[Path]:
+    """Every file under site/, in order."""
+    return sorted(p for p in site.rglob("*") if p.is_file())
+
+
+def write_offline_zip(site: Path, target: Path, date: str, files: list[Path] | None = None) -> None:
+    """Every file of the site (rewritten where HTML), or those of `files` (listed before anything else was added to
+    site/) → a deterministic ZIP at `target` (outside site/), under handbook/, every entry dated `date` (YYYY-MM-DD:
+    the source document's, so identical input gives an identical zip). Written as it goes, one file at a time, so
+    memory does not grow with the site."""
     stamp = (int(date[:4]), int(date[5:7]), int(date[8:10]), 0, 0, 0)
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
-        for file in sorted(p for p in site.rglob("*") if p.is_file()):
+        for file in site_files(site) if files is None else files:
             rel = file.relative_to(site).as_posix()
             info = zipfile.ZipInfo(f"handbook/{rel}", stamp)
             # PDFs are compressed already

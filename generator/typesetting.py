@@ -66,13 +66,19 @@ _COMPILERS: dict[tuple[str, str], Any] = {}
 
 
 FIRST_TRY = "first_try"  # an input key: see _compile
+MEASURE = "measure"  # an input key: see _compile
 
 
 def _compile(template: str, root: str, data: dict[str, str], standards: tuple[str, ...] | None, target: str) -> PdfFacts:
     """Worker: template + data → a PDF written to `target`; only its facts travel back.
 
     An input with a `first_try` key (a page count) is a quick first attempt (a leaflet set at its largest size
-    without measuring); if the PDF has more pages than that, it is compiled again without the key."""
+    without measuring); if the PDF has more pages than that, it is compiled again without the key.
+    An input with a `measure` key is only laid out: no PDF is written, and the facts are the page count and the
+    layout report (bytes 0, no SHA-256). The template sees the key and may leave out what cannot change the layout
+    (a booklet leaves out its running headers and draws a blank square where each QR code will be)."""
+    if MEASURE in data:
+        return _measure(template, root, data)
     if FIRST_TRY in data:
         facts = _compile_once(template, root, data, standards, target)
         if facts.pages <= int(data[FIRST_TRY]):
@@ -104,6 +110,29 @@ def _compile_once(template: str, root: str, data: dict[str, str], standards: tup
     layout = dict(reports[0]) if reports else {}
     pages = layout.pop("total", None)
     return PdfFacts(pages if isinstance(pages, int) else page_count(pdf), len(pdf), sha256(pdf), layout)
+
+
+def _measure(template: str, root: str, data: dict[str, str]) -> PdfFacts:
+    """Worker: template + data → the page count and layout report, without making a PDF."""
+    import typst
+    # a compiler of its own: typst-py takes a query's inputs only when a compiler is made
+    compiler = typst.Compiler(template, root=root, font_paths=[str(font_dir())], ignore_system_fonts=True,
+                              sys_inputs=data)
+    try:
+        reports = json.loads(compiler.query("<layout>", field="value", format="json"))
+    except RuntimeError:  # a failed query does not say where: compiling the same input raises Typst's own error
+        compiler.compile(pdf_tags=False)
+        raise
+    layout = dict(reports[0]) if reports else {}
+    pages = layout.pop("total", None)
+    if not isinstance(pages, int):
+        raise BuildError(f"{Path(template).name}: a measuring run must report its page count as <layout> total")
+    return PdfFacts(pages, 0, "", layout)
+
+
+def measured(facts: PdfFacts) -> bool:
+    """Facts of a measuring run (no PDF was written), not of a PDF."""
+    return not facts.sha256
 
 
 def pool_size(pool: ProcessPoolExecutor) -> int:

@@ -25,9 +25,10 @@ import segno
 from pypdf import PdfReader
 from ruamel.yaml import YAML
 
-from generator.booklets import booklet_engine, render_booklets
+from generator import typesetting
+from generator.booklets import booklet_data, booklet_engine, booklet_urls, plan_booklets, render_booklets, with_qr_codes
 from generator.impose import booklet_order
-from generator.load import load_project
+from generator.load import load_project, with_site_url
 from generator.typesetting import Reuse, qr_svg
 
 from .conftest import ROOT, TEST_SITE_URL, TINY_CONFIG, TINY_SERVICES, write_project
@@ -934,6 +935,26 @@ def test_the_next_build_splits_the_same_way_without_compiling(
     again_files, again_manifest = make_booklets(project, tmp_path / "again", reuse)
     assert reuse.reused == len(files)
     assert again_manifest == manifest
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("language", ["zh", "en", "bilingual"])
+def test_measuring_a_booklet_reports_the_layout_compiling_it_does(language: str, tmp_path: Path) -> None:
+    """A long booklet is split into volumes from a measuring run (no running headers, QR codes not drawn, no PDF
+    written), so that run must report where every chapter and service starts exactly as the real PDF's does."""
+    config = with_site_url(CONFIG, TEST_SITE_URL)
+    booklet = next(b for b in plan_booklets(HANDBOOK, config) if b.kind == "full" and b.language == language)
+    data = booklet_data(booklet, HANDBOOK, config)
+    template = ROOT / "templates" / "booklets" / "booklet.typ"
+    inputs = {"data": with_qr_codes(data, {url: qr_svg(url) for url in booklet_urls(data)})}
+    real = typesetting._compile(str(template), str(template.parent), inputs, ("ua-1", "a-2a"), str(tmp_path / "real.pdf"))
+    inputs = {"data": json.dumps(data, ensure_ascii=False), typesetting.MEASURE: "1"}
+    measured = typesetting._compile(str(template), str(template.parent), inputs, ("ua-1", "a-2a"),
+                                    str(tmp_path / "measured.pdf"))
+    assert not (tmp_path / "measured.pdf").exists()
+    assert typesetting.measured(measured) and not typesetting.measured(real)
+    assert len(real.layout["services"]) == len(booklet.services) and real.pages == len(PdfReader(tmp_path / "real.pdf").pages)
+    assert (measured.pages, measured.layout) == (real.pages, real.layout)
 
 
 @pytest.mark.slow

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import gzip
 import re
+import zipfile
 from pathlib import Path
 
 import brotli
@@ -61,8 +62,15 @@ def test_built_site_has_compressed_twins_and_hashed_assets(built_site: Path) -> 
     assert len(wanted) > 300
     missing = [p for p in wanted if not (p.with_name(p.name + ".gz").exists() and p.with_name(p.name + ".br").exists())]
     assert missing == []
-    for index in ("search/index.zh.js", "en/search/index.en.js"):
-        assert gzip.decompress((built_site / f"{index}.gz").read_bytes()) == (built_site / index).read_bytes()
+    # every twin is of the file as published: the downloads pages, which learn the offline copy's size last, too
+    stale = [p for p in wanted if gzip.decompress(p.with_name(p.name + ".gz").read_bytes()) != p.read_bytes()
+             or brotli.decompress(p.with_name(p.name + ".br").read_bytes()) != p.read_bytes()]
+    assert stale == []
+    for page in ("downloads/index.html.gz", "en/downloads/index.html.br"):  # with the size written in
+        html = (gzip.decompress if page.endswith(".gz") else brotli.decompress)((built_site / page).read_bytes()).decode()
+        assert re.search(r'data-hb-size="offline">[^<]+<', html), page
+    with zipfile.ZipFile(built_site / "downloads" / "handbook-offline.zip") as offline:  # made beside the twins
+        assert not [n for n in offline.namelist() if n.endswith((".gz", ".br"))]
     assert not (built_site / "assets/handbook.js").exists()
     page = (built_site / "en/services/legal-aid/index.html").read_text(encoding="utf-8")
     scripts = re.findall(r'src="([^"]*assets/handbook\.[0-9a-f]{8}\.min\.js)"', page)
