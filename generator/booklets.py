@@ -379,20 +379,17 @@ class Typesetter:
 
     def compile(self, booklets: list[Booklet], measure: frozenset[Booklet] = frozenset()) -> list[PdfFacts]:
         """Booklets → their PDFs under `out` (reused when unchanged), facts in order. Those in `measure` are only
-        laid out (see typesetting.MEASURE), unless the previous build has their PDF; they need no QR codes, so
-        they start while the QR codes of the others are drawn."""
+        laid out (see typesetting.MEASURE), unless the previous build has their PDF."""
         def inputs(missing: list[int]) -> Iterator[dict[str, str]]:
-            svgs: dict[str, str] | None = None
+            # the QR codes first, on every worker at once (a measuring run draws none)
+            svgs = draw_qr_codes(self.pool, {url for i in missing if booklets[i] not in measure
+                                             for url in qr_urls(booklets[i], self.handbook, self.config)}, self.qr_codes)
             for i in missing:
                 data = booklet_data(booklets[i], self.handbook, self.config)
                 if booklets[i] in measure:
                     yield {"data": json.dumps(data, ensure_ascii=False), MEASURE: "1"}
-                    continue
-                if svgs is None:  # once, when the first booklet that shows them is about to be compiled
-                    svgs = draw_qr_codes(self.pool, {url for j in missing if booklets[j] not in measure
-                                                     for url in qr_urls(booklets[j], self.handbook, self.config)},
-                                         self.qr_codes)
-                yield {"data": with_qr_codes(data, svgs)}
+                else:
+                    yield {"data": with_qr_codes(data, svgs)}
         return compile_or_reuse(self.pool, self.template, self.template.parent, [self.out / b.file for b in booklets],
                                 [self.key(b) for b in booklets], inputs, ("ua-1", "a-2a"), self.reuse, self.progress,
                                 locality(self.handbook, booklets))

@@ -107,18 +107,8 @@ def build(root: Path, site_dir: Path, report: Report | None = None, progress: Pr
                                                 reuse=reuse, progress=stage_progress(progress, "leaflets"),
                                                 qr_codes=qr_codes, pool=pool)
         timings.booklets_reused = reuse.reused
-        with timings.run("render pages", report):
-            pages = render_languages(root, handbook, config, manifest, stage_progress(progress, "render pages"))
-        with timings.run("minify assets", report):
-            assets = render_assets(root / "templates" / "theme")
-        with timings.run("finder", report):
-            finder_data = add_finder(root, handbook, config, pages, assets.names["assets/finder.js"], qr_codes)
-        with timings.run("change history", report):
-            pages = {lang: {**docs, **changes} for (lang, docs), changes in zip(
-                pages.items(), render_changes_pages(handbook, config, markdown_environment(root / "templates" / "site")).values(),
-                strict=True)}
-        with timings.run("page metadata", report):
-            pages = add_page_metadata(handbook, config, pages)
+        pages, assets, finder_data = site_markdown(root, handbook, config, manifest, qr_codes,
+                                                   lambda name: timings.run(name, report), progress)
         with timings.run("mkdocs", report):
             # MkDocs runs in processes of its own; meanwhile this one makes the files that do not depend on its
             # output (their stages below only write them)
@@ -164,6 +154,27 @@ def build(root: Path, site_dir: Path, report: Report | None = None, progress: Pr
 def downloads_pages(site: Path, config: SiteConfig) -> list[Path]:
     """The downloads page of each language."""
     return [site / lang_root(config, lang) / "downloads" / "index.html" for lang in config.codes]
+
+
+def site_markdown(root: Path, handbook: Handbook, config: SiteConfig, manifest: list[dict[str, Any]],
+                  qr_codes: dict[str, str], stage: Callable[[str], contextlib.AbstractContextManager[Any]] | None = None,
+                  progress: Progress | None = None) -> tuple[dict[str, dict[str, str]], Assets, dict[str, str]]:
+    """What MkDocs is given: each language's pages (path → Markdown, the finder and change history included, each
+    with its metadata), the minified assets, and the finder's data files to write beside the pages. Each step runs
+    inside `stage(its name)` (the build times them); `manifest` lists the PDFs the pages link to."""
+    step = stage or (lambda name: contextlib.nullcontext())
+    with step("render pages"):
+        pages = render_languages(root, handbook, config, manifest, stage_progress(progress, "render pages"))
+    with step("minify assets"):
+        assets = render_assets(root / "templates" / "theme")
+    with step("finder"):
+        finder_data = add_finder(root, handbook, config, pages, assets.names["assets/finder.js"], qr_codes)
+    with step("change history"):
+        changes = render_changes_pages(handbook, config, markdown_environment(root / "templates" / "site"))
+        pages = {lang: {**docs, **changes[lang]} for lang, docs in pages.items()}
+    with step("page metadata"):
+        pages = add_page_metadata(handbook, config, pages)
+    return pages, assets, finder_data
 
 
 def note_offline_size(site: Path, config: SiteConfig) -> None:

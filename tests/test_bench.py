@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from bench import report, synthetic, weight
-from bench.baseline import prepare_mkdocs
+from bench.baseline import prepare_mkdocs, run_mkdocs_builds
 from bench.process import parse_stages
 from bench.scale import STAGE_ORDER
 from bench.timing import REUSED
@@ -114,6 +114,9 @@ def test_the_mkdocs_baseline_is_set_up_by_the_bench_itself(tmp_path: Path) -> No
         settings = json.loads(config.read_text(encoding="utf-8"))
         assert Path(settings["docs_dir"]) == config.parent / "docs" and Path(settings["site_dir"]) == config.parent / "out"
         assert len(list((config.parent / "docs").rglob("*.md"))) == pages[config.parent.name]
+        assert (config.parent / "docs" / "finder" / "index.md").is_file()  # every page a build gives MkDocs
+    run_mkdocs_builds(configs)  # MkDocs (strict) builds them: a missing page would stop it
+    assert all((config.parent / "out" / "finder" / "index.html").is_file() for config in configs)
 
 
 def test_the_readme_quotes_a_committed_results_file() -> None:

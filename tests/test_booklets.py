@@ -946,11 +946,14 @@ def test_measuring_a_booklet_reports_the_layout_compiling_it_does(language: str,
     booklet = next(b for b in plan_booklets(HANDBOOK, config) if b.kind == "full" and b.language == language)
     data = booklet_data(booklet, HANDBOOK, config)
     template = ROOT / "templates" / "booklets" / "booklet.typ"
-    inputs = {"data": with_qr_codes(data, {url: qr_svg(url) for url in booklet_urls(data)})}
-    real = typesetting._compile(str(template), str(template.parent), inputs, ("ua-1", "a-2a"), str(tmp_path / "real.pdf"))
-    inputs = {"data": json.dumps(data, ensure_ascii=False), typesetting.MEASURE: "1"}
-    measured = typesetting._compile(str(template), str(template.parent), inputs, ("ua-1", "a-2a"),
-                                    str(tmp_path / "measured.pdf"))
+    real_inputs = {"data": with_qr_codes(data, {url: qr_svg(url) for url in booklet_urls(data)})}
+    measure_inputs = {"data": json.dumps(data, ensure_ascii=False), typesetting.MEASURE: "1"}
+    # in a worker, as the build does: Typst must not run in this process, whose later builds fork their workers
+    # from it (a forked Typst whose threads stayed behind waits forever)
+    with typesetting.worker_pool(1) as pool:
+        real, measured = (pool.submit(typesetting._compile, str(template), str(template.parent), inputs,
+                                      ("ua-1", "a-2a"), str(tmp_path / name)).result(timeout=300)
+                          for inputs, name in ((real_inputs, "real.pdf"), (measure_inputs, "measured.pdf")))
     assert not (tmp_path / "measured.pdf").exists()
     assert typesetting.measured(measured) and not typesetting.measured(real)
     assert len(real.layout["services"]) == len(booklet.services) and real.pages == len(PdfReader(tmp_path / "real.pdf").pages)
