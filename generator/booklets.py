@@ -520,15 +520,17 @@ def carry_over_booklets(handbook: Handbook, config: SiteConfig, template_dir: Pa
     """The preview's booklets: those of the previous build whose inputs are unchanged, placed under `out` (linked, not
     copied) with their manifest entries; nothing is compiled. The preview links to them, and the next full build
     reuses them rather than compiling everything again."""
+    if not reuse.entries:  # no previous build: nothing to carry over (and no input hashes to work out)
+        return []
     engine = booklet_engine(template_dir)
     wholes = plan_booklets(handbook, config)
-    planned, from_whole = plan_volumes(wholes, [booklet_key(engine, b, handbook, config) for b in wholes],
-                                       previous_volumes(reuse), config, handbook)
+    keys = {b: booklet_key(engine, b, handbook, config) for b in wholes}
+    planned, from_whole = plan_volumes(wholes, [keys[b] for b in wholes], previous_volumes(reuse), config, handbook)
     order = sorted(range(len(planned)), key=lambda i: planned[i].file)  # the imposition's order (impose_all)
     manifest = []
     for position, i in enumerate(order):
         booklet, twin, whole = planned[i], twin_of(planned[i]), from_whole[i]
-        key = booklet_key(engine, booklet, handbook, config)
+        key = keys.get(booklet) or booklet_key(engine, booklet, handbook, config)  # a volume's is its own
         made = reuse.take(key, out / booklet.file)
         if made is None:
             continue

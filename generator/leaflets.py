@@ -164,6 +164,8 @@ def carry_over_leaflets(handbook: Handbook, config: SiteConfig, template_dir: Pa
                         reuse: Reuse) -> list[dict[str, Any]]:
     """The preview's leaflets: those of the previous build whose inputs are unchanged, linked under `out` with their
     manifest entries; nothing is compiled."""
+    if not reuse.entries:  # no previous build: nothing to carry over
+        return []
     engine = leaflet_engine(template_dir)
     manifest = []
     planned = plan_leaflets(handbook, config)
