@@ -236,7 +236,7 @@ def booklet_data(booklet: Booklet, handbook: Handbook, config: SiteConfig) -> di
                        if booklet.kind == "chapter" else [],
             "services": [service_data(handbook, config, handbook.service(n), langs) for n in members]})
     large = booklet.edition == "large-print"
-    home = f"{config.site_url}{lang_root(config, main)}" if config.site_url else None
+    home = home_url(config, main)
     howto = ["howto_find"] + (["howto_index"] if booklet.kind != "department" else [])
     howto += ["howto_qr" if home else "howto_no_qr", "howto_numbers"]
     return {
@@ -266,11 +266,15 @@ def booklet_urls(data: dict[str, Any]) -> list[str]:
     return [url for url in urls if url]
 
 
+def home_url(config: SiteConfig, lang: str) -> str | None:
+    """The website's home page in a language (the back cover's QR code); None when no site_url is set."""
+    return f"{config.site_url}{lang_root(config, lang)}" if config.site_url else None
+
+
 def qr_urls(booklet: Booklet, handbook: Handbook, config: SiteConfig) -> list[str]:
     """A booklet → the URLs it shows as QR codes, as booklet_urls finds them in its data, without making the data."""
     main = booklet_langs(booklet, config)[0]
-    home = f"{config.site_url}{lang_root(config, main)}" if config.site_url else None
-    urls = [service_url(config, handbook.service(n), main) for n in booklet.services] + [home]
+    urls = [service_url(config, handbook.service(n), main) for n in booklet.services] + [home_url(config, main)]
     return [url for url in urls if url]
 
 

@@ -90,19 +90,18 @@ def build(root: Path, site_dir: Path, report: Report | None = None, progress: Pr
     try:
         reuse = Reuse(None if fresh else site_dir)
         qr_codes: dict[str, str] = {}  # URL → SVG: booklets and leaflets show the same pages' codes
-        # one pool of Typst workers for booklets and leaflets: each worker's fonts and layout caches stay warm
-        with contextlib.nullcontext(None) if preview else worker_pool() as pool:
+        if preview:  # the preview typesets nothing: the previous build's PDFs that are still current, if any
             with timings.run("booklets", report):
-                if pool is None:  # the preview typesets nothing: the previous build's booklets still current, if any
-                    manifest = carry_over_booklets(handbook, config, root / "templates", staging / "booklets", reuse)
-                else:
+                manifest = carry_over_booklets(handbook, config, root / "templates", staging / "booklets", reuse)
+            with timings.run("leaflets", report):
+                manifest += carry_over_leaflets(handbook, config, root / "templates", staging / "booklets", reuse)
+        else:  # one pool of Typst workers for booklets and leaflets: each worker's fonts and caches stay warm
+            with worker_pool() as pool:
+                with timings.run("booklets", report):
                     manifest = render_booklets(handbook, config, root / "templates", staging / "booklets", reuse=reuse,
                                                progress=stage_progress(progress, "booklets"), qr_codes=qr_codes,
                                                pool=pool)
-            with timings.run("leaflets", report):
-                if pool is None:
-                    manifest += carry_over_leaflets(handbook, config, root / "templates", staging / "booklets", reuse)
-                else:
+                with timings.run("leaflets", report):
                     manifest += render_leaflets(handbook, config, root / "templates", staging / "booklets",
                                                 reuse=reuse, progress=stage_progress(progress, "leaflets"),
                                                 qr_codes=qr_codes, pool=pool)
