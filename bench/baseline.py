@@ -20,8 +20,8 @@ def prepare_mkdocs(project: Path, work: Path) -> tuple[list[Path], dict[str, int
     """A project → one folder per language (docs/, theme/, mkdocs.yml) under `work`: the Markdown the generator renders
     and the MkDocs settings it uses; → (the mkdocs.yml files, pages per language)."""
     from generator.build import site_markdown
-    from generator.load import load_project
-    from generator.mkdocs_config import mkdocs_config, theme_overlay
+    from generator.data.load import load_project
+    from generator.web.mkdocs_config import mkdocs_config, theme_overlay
 
     config, handbook = load_project(project)
     pages, assets, _ = site_markdown(project, handbook, config, [], {})  # the finder and change history too

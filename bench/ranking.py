@@ -15,9 +15,9 @@ from typing import Any
 
 import yaml
 
-from generator.load import load_project
-from generator.search import Document, build_index, other_documents, rank, render_index, service_documents
-from generator.views import Views
+from generator.data.load import load_project
+from generator.present.views import Views
+from generator.web.search import Document, build_index, other_documents, rank, render_index, service_documents
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES = ROOT / "tests" / "search_queries.yaml"

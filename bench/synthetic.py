@@ -70,8 +70,8 @@ def multiply_services(text: str, factor: int) -> str:
 def raise_limits(config_text: str, services_text: str) -> tuple[str, bool]:
     """site_config.yml → the same with limits: that admit `services_text` (twice its size and pieces), and whether
     the project's own limits would have refused it (the real handbook is ~0.2 MB; the limits guard against mistakes)."""
-    from generator.errors import DataError
-    from generator.yamlnodes import decode_source, parse_nodes
+    from generator.data.errors import DataError
+    from generator.data.yamlnodes import decode_source, parse_nodes
 
     size, pieces = len(services_text.encode("utf-8")), services_text.count("\n") + services_text.count(",")
     raised = re.sub(r"(?m)^  services_megabytes: .*$", f"  services_megabytes: {2 * size // 1024 ** 2 + 1}", config_text)

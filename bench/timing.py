@@ -87,8 +87,8 @@ def measure_rebuilds(tmp: Path, project: Path, built: Path, runs: int) -> dict[s
 BOOKLETS_ALONE = """
 import json, sys, tempfile, time
 from pathlib import Path
-from generator.booklets import render_booklets
-from generator.load import load_project
+from generator.printing.booklets import render_booklets
+from generator.data.load import load_project
 root = Path(sys.argv[1])
 config, handbook = load_project(root)
 with tempfile.TemporaryDirectory(dir=root) as out:
@@ -104,7 +104,7 @@ import json, sys, time
 from pathlib import Path
 start = time.perf_counter()
 import generator.cli
-from generator.load import load_project
+from generator.data.load import load_project
 imported = time.perf_counter()
 load_project(Path(sys.argv[1]))
 print(json.dumps({"imports": imported - start, "load_project": time.perf_counter() - imported}))
@@ -121,7 +121,7 @@ def run_snippet(code: str, project: Path) -> dict[str, Any]:
 
 
 def measure_booklets(tmp: Path, runs: int) -> dict[str, Any]:
-    """generator.booklets.render_booklets alone (data already loaded), each run in a fresh process, median."""
+    """generator.printing.booklets.render_booklets alone (data already loaded), each run in a fresh process, median."""
     project = copy_project(tmp / "booklets-project")
     results = [run_snippet(BOOKLETS_ALONE, project) for _ in range(runs)]
     times = [r["seconds"] for r in results]

@@ -75,8 +75,8 @@ def loads_search_index(site: Path, page: Path) -> bool:
 
 def measure_page_weight(project: Path, site: Path) -> dict[str, Any]:
     """Per language: the heaviest service page's first visit (HTML + assets) and next page (HTML only); search indexes."""
-    from generator.load import load_config
-    from generator.mkdocs_config import lang_root
+    from generator.data.load import load_config
+    from generator.present.urls import lang_root
 
     config = load_config(project)
     result: dict[str, Any] = {"languages": {}}

@@ -18,27 +18,28 @@ from typing import Any
 
 from markupsafe import escape
 
-from .assets import Assets, render_assets
-from .booklets import carry_over_booklets, render_booklets
-from .changes import last_changed, render_changes_pages, render_feeds
-from .compress import compress_file, precompressing
-from .errors import BuildError
-from .export import render_csv, render_json
-from .filters import markdown_environment
-from .finder import render_finder_data, render_finder_pages, render_finder_qr
-from .hsds import render_hsds_languages
-from .leaflets import carry_over_leaflets, render_leaflets
-from .load import load_project, with_site_url
-from .mkdocs_config import lang_root, mkdocs_config, theme_overlay
-from .model import Handbook, SiteConfig
-from .offline import site_files, write_offline_zip
-from .pagemeta import add_page_metadata
-from .publish import replace_site, rewrite_file, staging_dir, write_files
-from .search import render_index
-from .site import OFFLINE_SIZE, add, read_content, render_pages
-from .sitemap import render_sitemap
-from .typesetting import Reuse, worker_pool
-from .views import file_size
+from .data.errors import BuildError
+from .data.load import load_project, with_site_url
+from .data.model import Handbook, SiteConfig
+from .opendata.export import render_open_data
+from .opendata.hsds import render_hsds_languages
+from .output.compress import compress_file, precompressing
+from .output.offline import site_files, write_offline_zip
+from .output.publish import replace_site, rewrite_file, staging_dir, write_files
+from .present.filters import markdown_environment
+from .present.urls import lang_root
+from .present.views import file_size
+from .printing.booklets import carry_over_booklets, render_booklets
+from .printing.leaflets import carry_over_leaflets, render_leaflets
+from .printing.typesetting import Reuse, worker_pool
+from .web.assets import Assets, render_assets
+from .web.changes import last_changed, render_changes_pages, render_feeds
+from .web.finder import render_finder_data, render_finder_pages, render_finder_qr
+from .web.mkdocs_config import mkdocs_config, theme_overlay
+from .web.pagemeta import add_page_metadata
+from .web.search import render_index
+from .web.site import OFFLINE_SIZE, add, read_content, render_pages
+from .web.sitemap import render_sitemap
 
 Report = Callable[[str, float], None]  # (stage, seconds) when a stage ends
 Progress = Callable[[str, int, int], None]  # (stage, done, total) while a long stage runs
@@ -106,13 +107,13 @@ def build(root: Path, site_dir: Path, report: Report | None = None, progress: Pr
                                                 reuse=reuse, progress=stage_progress(progress, "leaflets"),
                                                 qr_codes=qr_codes, pool=pool)
         timings.booklets_reused = reuse.reused
-        pages, assets, finder_data = site_markdown(root, handbook, config, manifest, qr_codes,
+        pages, assets, side_files = site_markdown(root, handbook, config, manifest, qr_codes,
                                                    lambda name: timings.run(name, report), progress)
         with timings.run("mkdocs", report):
             # MkDocs runs in processes of its own; meanwhile this one makes the files that do not depend on its
             # output (their stages below only write them)
             with mkdocs_running(root, handbook, config, pages, assets, staging, stage_progress(progress, "mkdocs")):
-                extras = {**extra_files(handbook, config, pages), **finder_data}
+                extras = {**extra_files(handbook, config, pages), **side_files}
                 hsds = render_hsds_languages(handbook, config)
                 feeds = render_feeds(handbook, config)
         with timings.run("search, data, sitemap", report):
@@ -159,11 +160,12 @@ def site_markdown(root: Path, handbook: Handbook, config: SiteConfig, manifest: 
                   qr_codes: dict[str, str], stage: Callable[[str], contextlib.AbstractContextManager[Any]] | None = None,
                   progress: Progress | None = None) -> tuple[dict[str, dict[str, str]], Assets, dict[str, str]]:
     """What MkDocs is given: each language's pages (path → Markdown, the finder and change history included, each
-    with its metadata), the minified assets, and the finder's data files to write beside the pages. Each step runs
-    inside `stage(its name)` (the build times them); `manifest` lists the PDFs the pages link to."""
+    with its metadata), the minified assets, and the files to write beside the pages (open data, the finder's data).
+    Each step runs inside `stage(its name)` (the build times them); `manifest` lists the PDFs the pages link to."""
     step = stage or (lambda name: contextlib.nullcontext())
     with step("render pages"):
-        pages = render_languages(root, handbook, config, manifest, stage_progress(progress, "render pages"))
+        open_data = render_open_data(handbook, config)
+        pages = render_languages(root, handbook, config, manifest, open_data, stage_progress(progress, "render pages"))
     with step("minify assets"):
         assets = render_assets(root / "templates" / "theme")
     with step("finder"):
@@ -173,7 +175,7 @@ def site_markdown(root: Path, handbook: Handbook, config: SiteConfig, manifest: 
         pages = {lang: {**docs, **changes[lang]} for lang, docs in pages.items()}
     with step("page metadata"):
         pages = add_page_metadata(handbook, config, pages)
-    return pages, assets, finder_data
+    return pages, assets, {**open_data, **finder_data}
 
 
 def note_offline_size(site: Path, config: SiteConfig) -> None:
@@ -192,7 +194,8 @@ def stage_progress(progress: Progress | None, stage: str) -> Callable[[int, int]
 
 
 def render_languages(root: Path, handbook: Handbook, config: SiteConfig, manifest: list[dict[str, Any]],
-                     progress: Callable[[int, int], None] | None = None) -> dict[str, dict[str, str]]:
+                     open_data: dict[str, str], progress: Callable[[int, int], None] | None = None
+                     ) -> dict[str, dict[str, str]]:
     """Every language → its Markdown pages (generated and hand-written); `progress` counts service pages."""
     env = markdown_environment(root / "templates" / "site")
     total, done = len(handbook.services) * len(config.codes), 0
@@ -202,7 +205,8 @@ def render_languages(root: Path, handbook: Handbook, config: SiteConfig, manifes
         done += 1
         if progress:
             progress(done, total)
-    return {lang: render_pages(handbook, config, lang, env, read_content(root, lang), manifest, step) for lang in config.codes}
+    return {lang: render_pages(handbook, config, lang, env, read_content(root, lang), manifest, open_data, step)
+            for lang in config.codes}
 
 
 def add_finder(root: Path, handbook: Handbook, config: SiteConfig, pages: dict[str, dict[str, str]],
@@ -305,11 +309,8 @@ def mkdocs_failure(lang: str, job: subprocess.Popen[str], output: str, staging: 
 
 
 def extra_files(handbook: Handbook, config: SiteConfig, pages: dict[str, dict[str, str]]) -> dict[str, str | bytes]:
-    """Search indexes, open data and the sitemap."""
-    files: dict[str, str | bytes] = {
-        "data/services.json": render_json(handbook),
-        "data/services.csv": render_csv(handbook, config),
-    }
+    """Search indexes and the sitemap."""
+    files: dict[str, str | bytes] = {}
     if (sitemap := render_sitemap(config, pages, last_changed(handbook))) is not None:
         files["sitemap.xml"] = sitemap
     for lang in config.codes:

@@ -8,11 +8,11 @@ import threading
 import time
 from pathlib import Path
 
-from .diff import RENDERERS, diff_handbooks
-from .errors import DataError, HandbookError, Problem
-from .export import render_csv, render_json
-from .hsds import render_hsds_languages
-from .load import load_config, load_project, load_services
+from .data.diff import RENDERERS, diff_handbooks
+from .data.errors import DataError, HandbookError, Problem
+from .data.load import load_config, load_project, load_services
+from .opendata.export import render_csv, render_json
+from .opendata.hsds import render_hsds_languages
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -123,7 +123,7 @@ def run_serve(args: argparse.Namespace) -> None:
     The preview typesets no booklets (it keeps the last build's booklets that are still current) and leaves out the
     offline copy, the slow parts of a build: `make build` makes them."""
     from .build import build
-    from .serve import start_server, watch
+    from .output.serve import start_server, watch
 
     site_dir = args.root / "site"
 

@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import BrowserContext, expect
 
 from generator.cli import main
-from generator.serve import QuietHandler
+from generator.output.serve import QuietHandler
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "source" / "plan-2018-104.txt"  # the official plan text, kept in the repository (source/README.md)
@@ -123,7 +123,7 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return site
 
 
-# ---- browser tests (tests/test_browser.py): Debian's Chromium, and the built site served locally ----
+# ---- browser tests (tests/whole/test_browser.py): Debian's Chromium, and the built site served locally ----
 
 CHROMIUM = Path("/usr/bin/chromium")
 # Playwright's waits (5 s for expect, 30 s for actions) are hang guards here, not speed limits: a page with its search

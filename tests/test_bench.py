@@ -16,7 +16,7 @@ from bench.process import parse_stages
 from bench.scale import STAGE_ORDER
 from bench.timing import REUSED
 from generator.build import build
-from generator.load import load_project
+from generator.data.load import load_project
 
 from .conftest import ROOT, TINY_SERVICES
 

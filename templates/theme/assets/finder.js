@@ -1,5 +1,5 @@
 /* The situation finder (finder/ pages): answers in the URL fragment → services in three groups.
-   classify() mirrors generator/eligibility.py's classify(); tests/test_finder.py runs the personas through both.
+   classify() mirrors generator/data/eligibility.py's classify(); tests/web/test_finder.py runs the personas through both.
    Nothing is stored or sent: the answers live only in the address (#age=70&status=dibao), so Back, bookmarks and
    printing work, and the host never sees them. The data comes from finder/data.<lang>.js, a script (fetch() is
    refused from file://). */

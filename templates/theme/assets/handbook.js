@@ -1,5 +1,5 @@
-/* Handbook client: larger-text control and search (index built by generator/search.py; the
-   query units and ranking here mirror search.py's query_units() and rank(), kept in step by tests/test_browser.py). */
+/* Handbook client: larger-text control and search (index built by generator/web/search.py; the
+   query units and ranking here mirror search.py's query_units() and rank(), kept in step by tests/whole/test_browser.py). */
 (function () {
   "use strict";
   var root = document.documentElement;
@@ -89,7 +89,7 @@
     menus.forEach(function (b) { b.hidden = true; });
   }
 
-  /* ---- search: the same rules as generator/search.py (query_units, rank); the tables come with the index ---- */
+  /* ---- search: the same rules as generator/web/search.py (query_units, rank); the tables come with the index ---- */
   var CJK_RUN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+/g;
   var LATIN_RUN = /[a-z0-9]+/g;
   var COMBINING = /[\u0300-\u036f]/g;

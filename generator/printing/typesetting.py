@@ -1,0 +1,296 @@
+"""The Typst machinery that booklets and leaflets share: a pool of workers (one Typst compiler each), reuse of the
+previous build's PDFs by the hash of their inputs, QR codes drawn once per build, page counts and manifest entries.
+
+A stage module (booklets.py, leaflets.py) plans its PDFs and makes each one's input; compile_or_reuse turns inputs
+into PDFs on disk and returns their facts; manifest_entry turns facts into a booklets/index.json entry."""
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import json
+import os
+import re
+import shutil
+import signal
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, as_completed, wait
+from pathlib import Path
+from typing import Any, NamedTuple, cast
+
+from pypdf import PdfReader
+
+from ..data.errors import BuildError
+from ..present.qr import qr_svg
+
+Progress = Callable[[int, int], None]  # (done, total)
+
+
+class PdfFacts(NamedTuple):
+    """What the build keeps of a written PDF (PDFs can be large: only these travel back from the workers)."""
+
+    pages: int  # page count
+    bytes: int  # file size
+    sha256: str  # hex SHA-256 of the file
+    layout: dict[str, Any]  # what the template reported about its own layout (metadata labelled <layout>), or {}
+
+
+def draw_qr_codes(pool: ProcessPoolExecutor, urls: set[str], drawn: dict[str, str] | None = None) -> dict[str, str]:
+    """URLs → their QR codes as SVG, each drawn once, in parallel (choosing the best mask is slow: ~5 ms each).
+    `drawn` holds the codes already drawn in this build (booklets and leaflets show the same service pages); the new
+    ones are added to it."""
+    drawn = {} if drawn is None else drawn
+    ordered = sorted(urls - drawn.keys())
+    chunk = max(1, len(ordered) // (8 * pool_size(pool)))
+    drawn.update(zip(ordered, pool.map(qr_svg, ordered, chunksize=chunk), strict=True))
+    return {url: drawn[url] for url in urls}
+
+
+def font_dir() -> Path:
+    """The folder of the CJK font shipped by the manimgx-fonts-cjk package (Noto Sans CJK, OFL-1.1)."""
+    import manimgx_fonts_cjk
+    return Path(manimgx_fonts_cjk.__file__).parent
+
+
+_COMPILERS: dict[tuple[str, str], Any] = {}
+
+
+FIRST_TRY = "first_try"  # an input key: see _compile
+MEASURE = "measure"  # an input key: see _compile
+
+
+def _compile(template: str, root: str, data: dict[str, str], standards: tuple[str, ...] | None, target: str) -> PdfFacts:
+    """Worker: template + data → a PDF written to `target`; only its facts travel back.
+
+    An input with a `first_try` key (a page count) is a quick first attempt (a leaflet set at its largest size
+    without measuring); if the PDF has more pages than that, it is compiled again without the key.
+    An input with a `measure` key is only laid out: no PDF is written, and the facts are the page count and the
+    layout report (bytes 0, no SHA-256). The template sees the key and may leave out what cannot change the layout
+    (a booklet leaves out its running headers and draws a blank square where each QR code will be)."""
+    if MEASURE in data:
+        return _measure(template, root, data)
+    if FIRST_TRY in data:
+        facts = _compile_once(template, root, data, standards, target)
+        if facts.pages <= int(data[FIRST_TRY]):
+            return facts
+        data = {k: v for k, v in data.items() if k != FIRST_TRY}
+    return _compile_once(template, root, data, standards, target)
+
+
+def _compile_once(template: str, root: str, data: dict[str, str], standards: tuple[str, ...] | None,
+                  target: str) -> PdfFacts:
+    """Worker: template + data → a PDF written to `target`, and its facts."""
+    import typst
+    # One compiler per worker process and template: the CJK font is loaded once, which saves most of the time.
+    compiler = _COMPILERS.get((template, root))
+    if compiler is None:
+        compiler = _COMPILERS[(template, root)] = typst.Compiler(template, root=root, font_paths=[str(font_dir())],
+                                                                 ignore_system_fonts=True)
+    if standards is None:  # a print-shop file: untagged (tagging is most of the export time)
+        made = compiler.compile(sys_inputs=data, pdf_tags=False)
+    else:
+        made = compiler.compile(sys_inputs=data, pdf_standards=cast(Any, list(standards)))
+    assert isinstance(made, bytes), type(made)  # one PDF (a list would mean one image per page)
+    pdf: bytes = made
+    Path(target).parent.mkdir(parents=True, exist_ok=True)
+    Path(target).write_bytes(pdf)
+    # the layout report is memoized from the compile just made, so asking for it costs next to nothing; a template
+    # that reports its page count (total) saves reading the PDF back
+    reports = json.loads(compiler.query("<layout>", field="value", format="json"))
+    layout = dict(reports[0]) if reports else {}
+    pages = layout.pop("total", None)
+    return PdfFacts(pages if isinstance(pages, int) else page_count(pdf), len(pdf), sha256(pdf), layout)
+
+
+def _measure(template: str, root: str, data: dict[str, str]) -> PdfFacts:
+    """Worker: template + data → the page count and layout report, without making a PDF."""
+    import typst
+    # a compiler of its own: typst-py takes a query's inputs only when a compiler is made
+    compiler = typst.Compiler(template, root=root, font_paths=[str(font_dir())], ignore_system_fonts=True,
+                              sys_inputs=data)
+    try:
+        reports = json.loads(compiler.query("<layout>", field="value", format="json"))
+    except RuntimeError:  # a failed query does not say where: compiling the same input raises Typst's own error
+        compiler.compile(pdf_tags=False)
+        raise
+    layout = dict(reports[0]) if reports else {}
+    pages = layout.pop("total", None)
+    if not isinstance(pages, int):
+        raise BuildError(f"{Path(template).name}: a measuring run must report its page count as <layout> total")
+    return PdfFacts(pages, 0, "", layout)
+
+
+def measured(facts: PdfFacts) -> bool:
+    """Facts of a measuring run (no PDF was written), not of a PDF."""
+    return not facts.sha256
+
+
+def pool_size(pool: ProcessPoolExecutor) -> int:
+    """How many worker processes a pool has."""
+    return int(getattr(pool, "_max_workers", 1) or 1)
+
+
+def _quiet_worker() -> None:
+    """Worker start: the parent handles Ctrl+C and SIGTERM; workers just stop with the pool."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
+
+
+@contextlib.contextmanager
+def worker_pool(workers: int | None = None) -> Iterator[ProcessPoolExecutor]:
+    """A pool of Typst workers, one per core unless `workers` says otherwise, shut down when the block ends."""
+    # Signals wait while the workers start (a signal in the middle of a fork leaves the pool half made);
+    # they are delivered, as KeyboardInterrupt, as soon as the first jobs are queued.
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    pool = ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 1, initializer=_quiet_worker)
+    try:
+        pool.submit(int).result()  # start the workers while signals are blocked
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+        yield pool
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def compile_all(pool: ProcessPoolExecutor, template: Path, root: Path, jobs: Iterable[tuple[dict[str, str], Path]], count: int,
+                standards: tuple[str, ...] | None, progress: Progress | None = None) -> list[PdfFacts]:
+    """`count` (input, target file) pairs for one template → PDFs written, their facts in order; a Typst error names
+    the template. Only a few jobs wait at a time, so each input is made when a worker is about to need it and memory
+    stays flat however many PDFs there are."""
+    window = 2 * pool_size(pool) + 2
+    results: list[PdfFacts | None] = [None] * count
+    pending: dict[Future[PdfFacts], int] = {}
+    finished = 0
+
+    def collect(futures: Iterable[Future[PdfFacts]]) -> None:
+        nonlocal finished
+        for future in futures:
+            results[pending.pop(future)] = future.result()
+            finished += 1
+            if progress:
+                progress(finished, count)
+
+    try:
+        for i, (data, target) in enumerate(jobs):
+            if len(pending) >= window:
+                collect(wait(pending, return_when=FIRST_COMPLETED).done)
+            pending[pool.submit(_compile, str(template), str(root), data, standards, str(target))] = i
+        collect(as_completed(list(pending)))
+    except BaseException as exc:  # a Typst error, or Ctrl+C / SIGTERM: drop the queued jobs at once
+        for future in pending:
+            future.cancel()
+        if isinstance(exc, Exception) and not isinstance(exc, BuildError):
+            raise BuildError(typst_message(template, exc)) from None
+        raise
+    return [facts for facts in results if facts is not None]
+
+
+def compile_or_reuse(pool: ProcessPoolExecutor, template: Path, root: Path, targets: list[Path], keys: list[str],
+                     make_inputs: Callable[[list[int]], Iterator[dict[str, str]]], standards: tuple[str, ...] | None,
+                     reuse: Reuse, progress: Progress | None, order: Callable[[int], Any] | None = None) -> list[PdfFacts]:
+    """PDFs to write at `targets`: each whose input hash the previous build lists is reused; the inputs of the
+    others (their indexes) are made by `make_inputs` and compiled, in parallel, sorted by `order` if given."""
+    found = [reuse.take(key, target) for key, target in zip(keys, targets, strict=True)]
+    missing = sorted((i for i, facts in enumerate(found) if facts is None), key=order)
+    if progress:
+        progress(len(targets) - len(missing), len(targets))
+    jobs = zip(make_inputs(missing), [targets[i] for i in missing], strict=True)
+    compiled = compile_all(pool, template, root, jobs, len(missing), standards,
+                           progress and (lambda done, _: progress(len(targets) - len(missing) + done, len(targets))))
+    for i, facts in zip(missing, compiled, strict=True):
+        found[i] = facts
+    return [facts for facts in found if facts is not None]
+
+
+def typst_message(template: Path, exc: BaseException) -> str:
+    """A Typst error → one line: 'templates/<folder>/NAME.typ:LINE:COL: message'."""
+    diagnostic = str(getattr(exc, "diagnostic", "") or "")
+    where = re.search(r"┌─ \S*?([^/\s]+\.typ):(\d+):(\d+)", diagnostic)
+    message = str(getattr(exc, "message", "") or exc).strip().splitlines()[0]
+    position = f":{where.group(2)}:{where.group(3)}" if where and where.group(1) == template.name else ""
+    folder = "leaflets" if template.parent.name == "leaflets" else "booklets"
+    return f"templates/{folder}/{template.name}{position}: {message}"
+
+
+def page_count(pdf: bytes) -> int:
+    """PDF bytes → number of pages."""
+    return len(PdfReader(io.BytesIO(pdf)).pages)
+
+
+def sha256(data: bytes | str) -> str:
+    """Bytes or text → hex SHA-256."""
+    return hashlib.sha256(data.encode("utf-8") if isinstance(data, str) else data).hexdigest()
+
+
+def file_sha256(path: Path) -> str:
+    """A file → hex SHA-256, read in pieces."""
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        while chunk := f.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def link_or_copy(source: Path, target: Path) -> None:
+    """A file → the same file at `target` (a hard link where the file system allows, else a copy)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
+
+
+def engine_key(modules: Iterable[Path], templates: Iterable[Path]) -> str:
+    """Everything besides a PDF's data that shapes it: the stage's modules (and this one), the Typst, font and QR
+    packages, the templates."""
+    from importlib.metadata import version
+    parts = [Path(__file__).read_bytes(), version("typst").encode(), version("manimgx-fonts-cjk").encode(),
+             version("segno").encode()]
+    parts += [p.read_bytes() for p in modules]
+    parts += [p.name.encode() + b"\0" + p.read_bytes() for p in sorted(templates)]
+    return sha256(b"\0".join(hashlib.sha256(p).digest() for p in parts))
+
+
+class Reuse:
+    """The PDFs of the previous build, found by the hash of everything that went into them.
+
+    A PDF is reused only if the previous manifest lists the same input hash and the file on disk still has the
+    SHA-256 the manifest recorded; anything else is compiled again. `handbook build --fresh` reuses nothing."""
+
+    def __init__(self, previous_site: Path | None) -> None:
+        self.site = previous_site
+        self.entries: dict[str, dict[str, Any]] = {}  # input hash → previous manifest entry
+        self.reused = 0
+        if previous_site is None:
+            return
+        try:
+            listed = json.loads((previous_site / "booklets" / "index.json").read_text(encoding="utf-8"))
+            self.entries = {e["input"]: e for e in listed if isinstance(e, dict) and "input" in e and "sha256" in e}
+        except (OSError, ValueError, TypeError):
+            pass  # no previous build, or one this version cannot read: compile everything
+
+    def take(self, key: str, target: Path) -> PdfFacts | None:
+        """An input hash → the previous PDF made from exactly that input, placed at `target`; or None."""
+        entry = self.entries.get(key)
+        if entry is None or self.site is None or not isinstance(entry.get("pages"), int):
+            return None
+        source = self.site / str(entry["file"])
+        try:
+            if not source.is_file() or file_sha256(source) != entry["sha256"]:
+                return None
+            link_or_copy(source, target)
+        except OSError:
+            return None
+        self.reused += 1
+        layout = entry.get("layout")
+        return PdfFacts(entry["pages"], source.stat().st_size, entry["sha256"], layout if isinstance(layout, dict) else {})
+
+
+def manifest_entry(fields: dict[str, Any], facts: PdfFacts, input_key: str) -> dict[str, Any]:
+    """A PDF's own fields (file, kind, …), its facts and the hash of what it was made from → its manifest entry."""
+    entry = dict(fields)
+    entry.update(pages=facts.pages, bytes=facts.bytes, sha256=facts.sha256, input=input_key)
+    if facts.layout:
+        entry["layout"] = facts.layout
+    return entry

@@ -1,0 +1,71 @@
+"""Model → the situation finder: its page in each language (finder/, en/finder/) and the data its script reads.
+
+The page holds the questions; templates/theme/assets/finder.js reads the answers from the URL fragment, sorts the
+services into three groups with the same rules as eligibility.classify(), and writes them under the questions. The
+data is a script, finder/data.<lang>.js, not JSON, because browsers refuse fetch() from file:// (the offline copy).
+"""
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from jinja2 import Environment
+
+from ..data.eligibility import eligibility_data
+from ..data.model import Handbook, SiteConfig
+from ..present.qr import qr_svg
+from ..present.urls import lang_root, service_url
+from ..present.views import FinderViews, link, page_path
+from .site import Strings, render
+
+
+def render_finder_pages(handbook: Handbook, config: SiteConfig, env: Environment,
+                        client_script: str = "assets/finder.js") -> dict[str, dict[str, str]]:
+    """Every language → {docs path: Markdown} of its finder page, loading finder.js from `client_script` (its path under
+    the language root: the minified, content-hashed name in a build)."""
+    pages = {}
+    for lang in config.codes:
+        view = FinderViews(handbook, config, lang).finder_view(client_script)
+        pages[lang] = {page_path("finder"): render(env, "finder.md.j2", f=view, t=Strings(dict(config.strings[lang])),
+                                                   lang=lang)}
+    return pages
+
+
+def finder_services(handbook: Handbook, config: SiteConfig, lang: str) -> list[dict[str, Any]]:
+    """Every service with eligibility data → what the finder shows of it in a language, with its rules (as
+    eligibility_data gives them)."""
+    views = FinderViews(handbook, config, lang)
+    here = page_path("finder")
+    data = []
+    for entry in eligibility_data(handbook):
+        s = handbook.service(entry["number"])
+        data.append({**entry, "name": s.name[lang], "summary": views.service_link(s, here).summary,
+                     "href": link(here, page_path("services", s.id)).removesuffix("index.md")})
+    return data
+
+
+def render_finder_data(handbook: Handbook, config: SiteConfig) -> dict[str, str]:
+    """Every language → {site path: script} that sets window.handbookFinder[lang] = {services: [...]}."""
+    files = {}
+    for lang in config.codes:
+        data = json.dumps({"services": finder_services(handbook, config, lang)}, ensure_ascii=False, separators=(",", ":"))
+        files[f"{lang_root(config, lang)}finder/data.{lang}.js"] = (
+            f"window.handbookFinder=window.handbookFinder||{{}};window.handbookFinder[{json.dumps(lang)}]={data};\n")
+    return files
+
+
+def render_finder_qr(handbook: Handbook, config: SiteConfig, drawn: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Every language → {site path: script} that sets window.handbookFinderQR[lang] = {number: SVG of a QR code for
+    the service's page} (for printed results; loaded only when printing, and only when site_url is set). QR codes
+    already `drawn` for the printed editions (URL → SVG) are reused."""
+    files: dict[str, str] = {}
+    for lang in config.codes:
+        urls = {s.number: service_url(config, s, lang) for s in handbook.services}
+        codes = {number: (drawn or {}).get(url) or qr_svg(url) for number, url in urls.items() if url}
+        if not codes:  # no site_url: nothing to link to
+            return {}
+        files[f"{lang_root(config, lang)}finder/qr.{lang}.js"] = (
+            "window.handbookFinderQR=window.handbookFinderQR||{};"
+            f"window.handbookFinderQR[{json.dumps(lang)}]={json.dumps(codes, ensure_ascii=False, separators=(',', ':'))};\n")
+    return files

@@ -1,0 +1,1 @@
+"""Tests of generator/data: loading, checks, the model, eligibility, quantities, diff."""

@@ -1,0 +1,1 @@
+"""Tests of generator/opendata: JSON, CSV and HSDS exports."""

@@ -1,0 +1,1 @@
+"""Tests of generator/output: publishing, precompression, the offline copy, the preview server."""

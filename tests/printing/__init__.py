@@ -1,0 +1,1 @@
+"""Tests of generator/printing: booklets and leaflets."""

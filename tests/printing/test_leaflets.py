@@ -1,0 +1,233 @@
+"""Leaflets (明白纸): one A4 page per service and language, one A4 sheet per audience and language — their manifest
+entries, name size, currency notice, fields in residents' order, QR codes (annotations, and a few decoded), tagging,
+the downloads page and service pages linking them, reuse, and the no-site_url mode.
+
+The real leaflets come from the session's `built_site` (published at TEST_SITE_URL); expectations come from
+services.yaml and site_config.yml."""
+from __future__ import annotations
+
+import functools
+import json
+import math
+import re
+import shutil
+import subprocess
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pypdf import PdfReader
+
+from generator.data.load import load_project
+from generator.printing.leaflets import render_leaflets
+from generator.printing.typesetting import Reuse
+
+from ..conftest import ROOT, TEST_SITE_URL, write_project
+from .test_booklets import link_uris, norm, tiny_config
+
+CONFIG, HANDBOOK = load_project(ROOT)
+LANGS = ("zh", "en")
+LANG_ROOTS = {"zh": "", "en": "en/"}
+A4 = (595.28, 841.89)
+KINDS = ("leaflet", "audience-leaflet")
+
+
+@pytest.fixture(scope="module")
+def leaflets(built_site: Path) -> list[dict[str, Any]]:
+    listed = json.loads((built_site / "booklets" / "index.json").read_text(encoding="utf-8"))
+    return [e for e in listed if e["kind"] in KINDS]
+
+
+@functools.cache
+def read(path: Path) -> tuple[list[str], Counter[float]]:
+    """A PDF → its text per page, and characters per effective font size (pt, rounded to 0.5)."""
+    sizes: Counter[float] = Counter()
+
+    def visit(text: str, cm: list[float], tm: list[float], font: Any, size: float) -> None:
+        if text.strip():
+            sizes[round(2 * size * math.hypot(tm[2], tm[3]) * math.hypot(cm[2], cm[3])) / 2] += len(text.strip())
+    reader = PdfReader(path)
+    return [page.extract_text(visitor_text=visit) for page in reader.pages], sizes
+
+
+def audiences_with_services() -> list[str]:
+    return [a.id for a in HANDBOOK.audiences if any(a.id in s.audiences for s in HANDBOOK.services)]
+
+
+@pytest.mark.slow
+def test_one_leaflet_per_service_and_one_sheet_per_audience_in_each_language(leaflets: list[dict[str, Any]]) -> None:
+    have = Counter((e["kind"], e["language"], e["id"]) for e in leaflets)
+    want = Counter([("leaflet", lang, s.id) for lang in LANGS for s in HANDBOOK.services]
+                   + [("audience-leaflet", lang, a) for lang in LANGS for a in audiences_with_services()])
+    assert have == want
+    for e in leaflets:
+        assert e["file"].startswith(f"booklets/{e['language']}/") and e["file"].endswith(".pdf"), e
+        assert e["imposed"] is False and e["volume"] is None, e
+        if e["kind"] == "leaflet":
+            assert e["pages"] == 1, f"{e['file']}: {e['pages']} pages"
+            assert e["services"] == [next(s.number for s in HANDBOOK.services if s.id == e["id"])]
+            assert e["layout"]["body_size"] in (16, 15, 14), e  # stepped down from 16 pt only when needed
+        else:
+            assert e["pages"] in (1, 2), f"{e['file']}: {e['pages']} pages (front and back at most)"
+            assert e["services"] == [s.number for s in HANDBOOK.services if e["id"] in s.audiences]
+
+
+def service_leaflet(leaflets: list[dict[str, Any]], lang: str, number: int) -> dict[str, Any]:
+    return next(e for e in leaflets if e["kind"] == "leaflet" and e["language"] == lang and e["services"] == [number])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", LANGS)
+def test_each_leaflet_shows_name_notice_fields_in_order_and_its_qr(built_site: Path, leaflets: list[dict[str, Any]],
+                                                                   lang: str) -> None:
+    t = CONFIG.strings[lang]
+    order = [t["label_standard"], t["label_recipients"], t["label_departments"], t["label_funding"]]
+    for service in HANDBOOK.services:
+        entry = service_leaflet(leaflets, lang, service.number)
+        path = built_site / entry["file"]
+        (text,), sizes = read(path)
+        flat = norm(text)
+        assert norm(service.name[lang].replace("'", "\u2019")) in flat, (entry["file"], service.name[lang])
+        assert norm(t["service_label"].format(number=service.number)) in flat
+        assert "2018" in flat and norm(CONFIG.strings[lang]["label_departments"]) in flat
+        place = flat.find(norm(service.name[lang]))
+        for label in order:  # each after the one before: who pays comes last
+            place = flat.find(norm(label), place + 1)
+            assert place >= 0, (entry["file"], label)
+        for d in service.departments:
+            assert norm(HANDBOOK.department(d).name[lang].replace("'", "\u2019")) in flat, (entry["file"], d)
+        body = entry["layout"]["body_size"]
+        assert sizes.most_common(1)[0][0] == body, (entry["file"], sizes.most_common(3))
+        assert max(sizes) >= 28, f"{entry['file']}: the name is set in {max(sizes)} pt"
+        links = link_uris(PdfReader(path))
+        url = f"{TEST_SITE_URL}{LANG_ROOTS[lang]}services/{service.id}/"
+        assert [uri for _, uri, _ in links] == [url], entry["file"]
+        rect = links[0][2]
+        assert rect[2] - rect[0] >= 30 / 25.4 * 72, "the QR code is at least 30 mm wide"
+
+
+@pytest.mark.slow
+def test_body_size_steps_down_only_where_16_pt_does_not_fit(leaflets: list[dict[str, Any]]) -> None:
+    sizes = Counter(e["layout"]["body_size"] for e in leaflets if e["kind"] == "leaflet")
+    assert sizes[16] > 0.8 * sum(sizes.values()), sizes
+    assert min(sizes) >= 14
+
+
+@pytest.mark.slow
+def test_audience_sheets_list_their_services_and_link_the_audience_page(built_site: Path,
+                                                                        leaflets: list[dict[str, Any]]) -> None:
+    for e in (e for e in leaflets if e["kind"] == "audience-leaflet"):
+        lang = e["language"]
+        pages, _ = read(built_site / e["file"])
+        flat = norm("".join(pages))
+        place = 0
+        for n in e["services"]:  # in number order, each with its summary
+            found = flat.find(norm(CONFIG.strings[lang]["service_label"].format(number=n)), place)
+            assert found >= 0, (e["file"], n)
+            place = found
+            assert norm(HANDBOOK.service(n).summary[lang]) in flat, (e["file"], n)
+        links = link_uris(PdfReader(built_site / e["file"]))
+        assert [uri for _, uri, _ in links] == [f"{TEST_SITE_URL}{LANG_ROOTS[lang]}audiences/{e['id']}/"]
+
+
+@pytest.mark.slow
+def test_leaflets_are_a4_and_tagged(built_site: Path, leaflets: list[dict[str, Any]]) -> None:
+    for e in leaflets[::7]:  # a spread sample: the tags cost nothing to check, the parsing does
+        reader = PdfReader(built_site / e["file"])
+        catalog = reader.trailer["/Root"]
+        assert catalog.get("/StructTreeRoot") is not None and bool(catalog["/MarkInfo"]["/Marked"]), e["file"]
+        assert str(catalog["/Lang"]).startswith(e["language"]), e["file"]
+        for page in reader.pages:
+            assert abs(float(page.mediabox.width) - A4[0]) < 1 and abs(float(page.mediabox.height) - A4[1]) < 1
+
+
+@pytest.mark.slow
+def test_a_few_printed_leaflet_qr_codes_decode_to_their_links(built_site: Path, leaflets: list[dict[str, Any]],
+                                                              tmp_path: Path) -> None:
+    if not (shutil.which("zbarimg") and shutil.which("pdftoppm")):
+        pytest.skip("zbarimg or pdftoppm missing (apt-get install zbar-tools poppler-utils)")
+    sample = [service_leaflet(leaflets, "zh", 45), service_leaflet(leaflets, "en", 73),
+              next(e for e in leaflets if e["kind"] == "audience-leaflet")]
+    for i, e in enumerate(sample):
+        subprocess.run(["pdftoppm", "-r", "150", "-gray", "-f", "1", "-l", "1", "-singlefile", str(built_site / e["file"]),
+                        str(tmp_path / f"p{i}")], check=True)
+        decoded = subprocess.run(["zbarimg", "--quiet", "--raw", str(tmp_path / f"p{i}.pgm")], capture_output=True, text=True)
+        assert decoded.returncode == 0, decoded.stderr
+        assert decoded.stdout.split() == [uri for _, uri, _ in link_uris(PdfReader(built_site / e["file"]))]
+
+
+@pytest.mark.slow
+def test_downloads_page_lists_leaflets_and_service_pages_link_theirs(built_site: Path, leaflets: list[dict[str, Any]]) -> None:
+    for lang in LANGS:
+        downloads = (built_site / LANG_ROOTS[lang] / "downloads" / "index.html").read_text(encoding="utf-8")
+        for e in (e for e in leaflets if e["language"] == lang):
+            assert e["file"] in downloads, e["file"]
+        for service in HANDBOOK.services[::10]:
+            page = (built_site / LANG_ROOTS[lang] / "services" / service.id / "index.html").read_text(encoding="utf-8")
+            own = service_leaflet(leaflets, lang, service.number)["file"]
+            assert re.search(r'href="(\.\./)+' + re.escape(own) + '"', page), (lang, service.id)
+            assert "leaflet-audience-" not in page, "an audience's sheet is not the service's leaflet"
+
+
+# ---- the tiny project: without a site URL; reuse ---------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def tiny_leaflets(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, list[dict[str, Any]]]:
+    """The tiny project's leaflets, built without a site_url → (project, out folder, manifest)."""
+    root = tmp_path_factory.mktemp("leaflets")
+    config = re.sub(r"(?m)^site_url: .*\n", "", tiny_config())
+    project = write_project(root / "tiny", config=config)
+    loaded, handbook = load_project(project)
+    assert loaded.site_url is None
+    out = root / "out"
+    return project, out, render_leaflets(handbook, loaded, ROOT / "templates", out, workers=1)
+
+
+@pytest.mark.slow
+def test_without_a_site_url_leaflets_print_number_and_departments_instead_of_a_qr_code(
+        tiny_leaflets: tuple[Path, Path, list[dict[str, Any]]]) -> None:
+    project, out, manifest = tiny_leaflets
+    config, handbook = load_project(project)
+    for e in (e for e in manifest if e["kind"] == "leaflet"):
+        reader = PdfReader(out / e["file"])
+        assert link_uris(reader) == [] and len(reader.pages) == 1, e["file"]
+        text = norm(reader.pages[0].extract_text())
+        service = handbook.service(e["services"][0])
+        assert norm(config.strings[e["language"]]["leaflet_no_qr"].replace("'", "\u2019")) in text
+        for d in service.departments:
+            assert norm(handbook.department(d).name[e["language"]]) in text, (e["file"], d)
+
+
+@pytest.mark.slow
+def test_unchanged_leaflets_are_reused(tiny_leaflets: tuple[Path, Path, list[dict[str, Any]]], tmp_path: Path) -> None:
+    project, out, manifest = tiny_leaflets
+    site = tmp_path / "site"
+    shutil.copytree(out, site)
+    (site / "booklets" / "index.json").write_text(json.dumps(manifest), encoding="utf-8")
+    config, handbook = load_project(project)
+    reuse = Reuse(site)
+    again = render_leaflets(handbook, config, ROOT / "templates", tmp_path / "again", workers=1, reuse=reuse)
+    assert reuse.reused == len(manifest) and again == manifest
+    assert all((tmp_path / "again" / e["file"]).read_bytes() == (out / e["file"]).read_bytes() for e in manifest)
+
+
+def word_boxes(pdf: Path) -> list[tuple[str, float]]:
+    """A PDF → each word poppler finds, with its width in units of its line height (so sizes compare)."""
+    xml = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    words = re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]+)</word>', xml)
+    return [(w, (float(x1) - float(x0)) / (float(y1) - float(y0))) for x0, y0, x1, y1, w in words]
+
+
+@pytest.mark.slow
+def test_english_apostrophes_and_quotes_are_not_set_full_width(built_site: Path) -> None:
+    """Noto Sans CJK draws ’ and “ ” a full em wide (right for Chinese): English print asks for proportional widths, so
+    "government’s" is not set "government’ s". Measured in line heights, ’s adds 0.75–0.93 set proportionally and
+    1.47–1.61 set full width."""
+    gaps = []
+    for pdf in [*sorted((built_site / "booklets" / "en").glob("leaflet-*.pdf")), built_site / "booklets/en/chapter-health.pdf"]:
+        widths = dict(word_boxes(pdf))
+        gaps += [(pdf.name, word, width - widths[word[:-2]]) for word, width in widths.items()
+                 if word.endswith("’s") and word[:-2] in widths]
+    assert len(gaps) > 3
+    assert [g for g in gaps if g[2] > 1.2] == []

