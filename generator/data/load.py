@@ -14,6 +14,7 @@ from .model import (
     Audience,
     Channel,
     Chapter,
+    ChildRule,
     Contact,
     Department,
     Eligibility,
@@ -270,13 +271,18 @@ def build_ruleset(data: dict[str, Any]) -> RuleSet:
         status=tuple(data.get("status", ())),
         disability=tuple(data.get("disability", ())),
         pregnant=data.get("pregnant", False),
-        child=build_years(data.get("child")),
-        school=tuple(data.get("school", ())),
+        study=tuple(data.get("study", ())),
+        child=build_child_rule(data["child"]) if "child" in data else None,
         work=tuple(data.get("work", ())),
         veteran=data.get("veteran", False),
         family_planning=tuple(data.get("family-planning", ())),
         other=optional_text(data, "other"),
     )
+
+
+def build_child_rule(data: dict[str, Any]) -> ChildRule:
+    """Validated child rule mapping → ChildRule."""
+    return ChildRule(build_years(data.get("age")), tuple(data.get("study", ())), tuple(data.get("disability", ())))
 
 
 def build_years(data: dict[str, int] | None) -> Years | None:
