@@ -101,9 +101,10 @@
                   ["ies", "y"], ["ied", "y"], ["sses", "ss"], ["es", ""], ["ed", ""], ["ly", ""], ["s", ""], ["e", ""]];
   var STOP = Object.create(null);
   ("a about am an and any are at be by can could do does for from get got have how i if in is it me my no of on or our please " +
-   "s should the there to want we what when where which who will with would you your need").split(" ")
+   "s should the there to want we what when where which who will with would you your need was were been t cannot them " +
+   "they their he she his her him").split(" ")
     .forEach(function (w) { STOP[w] = true; });
-  var PREFIX = 0.6, TYPO = {1: 0.5, 2: 0.35}, HOMOPHONE = 0.5, CHAR_FACTOR = 0.2, EXPANSIONS = 40, MAX_SYLLABLE = 6;
+  var PREFIX = 0.6, TYPO = {1: 0.6, 2: 0.45}, HOMOPHONE = 0.5, CHAR_FACTOR = 0.2, EXPANSIONS = 40, MAX_SYLLABLE = 6;
 
   function normalize(text) {
     return text.normalize("NFKC").toLowerCase().normalize("NFD").replace(COMBINING, "").normalize("NFC");
