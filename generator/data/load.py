@@ -26,6 +26,7 @@ from .model import (
     RuleSet,
     Service,
     SiteConfig,
+    Situation,
     Source,
     Synonym,
     Target,
@@ -253,6 +254,8 @@ def build_service(data: dict[str, Any], aliases: dict[str, str], short: dict[str
         appendix_departments=data.get("appendix_departments") or "、".join(short[d] for d in departments),
         history=tuple(build_history(h) for h in data.get("history") or []),
         apply=build_apply(data["apply"], codes) if "apply" in data else None,
+        situations=tuple(Situation({code: tuple(says) for code, says in s["says"].items()}, Text.of(s["covers"]))
+                         for s in data.get("situations") or []),
     )
 
 

@@ -232,6 +232,14 @@ class Eligibility:
 
 
 @dataclass(frozen=True)
+class Situation:
+    """How residents describe a situation a service covers: search vocabulary, not a claim about the service."""
+
+    says: Mapping[str, tuple[str, ...]]  # language → phrases residents type ("干活受伤了", "fell at work")
+    covers: Text  # the words of the service's own text (name, summary, recipients, standard) that cover the situation
+
+
+@dataclass(frozen=True)
 class Service:
     """One of the basic public services."""
 
@@ -249,6 +257,7 @@ class Service:
     appendix_departments: str = ""  # the appendix's own 主责单位 text, verbatim (short names joined by 、 if not given)
     history: tuple[HistoryEntry, ...] = ()  # later documents that changed it, newest first
     apply: Apply | None = None  # how to apply, when a source gives it
+    situations: tuple[Situation, ...] = ()  # how residents describe what the service covers (search only)
 
 
 @dataclass(frozen=True)

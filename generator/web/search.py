@@ -53,7 +53,7 @@ FILLERS = re.compile("第(?=[0-9])|(?<=[0-9])项|"
 FILLER_CHARACTERS = frozenset("".join(CJK_RUN.findall(FILLERS.pattern)))
 
 # field → weight: a match in a name or keyword outranks one in the small print
-WEIGHTS = {"name": 10.0, "keywords": 8.0, "synonyms": 7.0, "number": 10.0, "audiences": 3.0, "recipients": 3.0,
+WEIGHTS = {"name": 10.0, "keywords": 8.0, "situations": 8.0, "synonyms": 7.0, "number": 10.0, "audiences": 3.0, "recipients": 3.0,
            "chapter": 1.5, "departments": 1.5, "standard": 1.0, "funding": 0.5,
            "pinyin_word": 10.0, "pinyin": 6.0, "initials": 5.0}
 PINYIN_FIELDS = ("name", "keywords", "synonyms")
@@ -158,6 +158,7 @@ def service_documents(handbook: Handbook, views: Views) -> list[Document]:
         fields = {
             "name": [s.name[lang]],
             "keywords": list(s.keywords.get(lang, ())),
+            "situations": [phrase for situation in s.situations for phrase in situation.says.get(lang, ())],
             "number": [str(s.number)],
             "audiences": [handbook.audience(a).name[lang] for a in s.audiences],
             "recipients": [p.recipients[lang] for p in s.provisions],

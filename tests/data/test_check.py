@@ -51,6 +51,15 @@ GLOSSARY_END = "  - term: {zh: 义务教育, en: compulsory education}\n"  # the
 PLAN = "source: {zh: 测试规划, en: Test plan}"
 
 
+KEYWORDS_2 = "    keywords: {zh: [免学费], en: [free school]}\n"  # service 2's keywords (line 50)
+
+
+def situation(covers: str) -> tuple[str, str, str]:
+    """Edit: service 2 gets one situation phrase in each language, covered by `covers`."""
+    return sub(KEYWORDS_2, f"{KEYWORDS_2}    situations:\n      - {{says: {{zh: [上学交不起钱], en: [can't pay for school]}}, "
+                           f"covers: {covers}}}\n")
+
+
 def synonym(entry: str) -> tuple[str, str, str]:
     """Edit: a synonyms list with this one entry, after the glossary."""
     return sub(GLOSSARY_END, f"{GLOSSARY_END}synonyms:\n  - {{{entry}}}\n")
@@ -158,6 +167,12 @@ CASES = [
      "got text ending with 'es for their'"),
     ("summary-en-two-lines", summary('{zh: 免除学费。, en: "No tuition\\nfees."}'),
      "services.yaml:51:30: services[1].summary.en: expected one line, got a line break at character 11"),
+    ("situation-covers-not-own-text", situation("{zh: 免除学费, en: scholarships}"),
+     "services.yaml:52:83: services[1].situations[0].covers.en: expected words of this service's own name, summary, "
+     "recipients or standard in 'en', got 'scholarships'"),
+    ("situation-without-covers",
+     sub(KEYWORDS_2, f"{KEYWORDS_2}    situations:\n      - {{says: {{zh: [交不起学费], en: [no money]}}}}\n"),
+     "services.yaml:52:9: services[1].situations[0].covers: missing required field 'covers'"),
     ("synonym-unknown-language",
      synonym(f"terms: [学校饭], means: [营养改善], lang: fr, {PLAN}"),
      "services.yaml:55:41: synonyms[0].lang: expected one of the languages 'zh', 'en', got 'fr'"),

@@ -330,3 +330,30 @@ def test_residents_words_no_service_text_contains_find_the_service(ranking: Modu
     _, parsed, numbers = ranking.indexes(ROOT)
     first = {q: numbers.get(parsed["en"]["docs"][rank(parsed["en"], q)[0][0]][0]) for q in ("paediatric", "pediatric", "checkup")}
     assert first == {"paediatric": 29, "pediatric": 29, "checkup": 29}  # No. 29: child health check-ups
+
+
+def test_every_situation_phrase_leads_confidently_to_its_service(ranking: ModuleType) -> None:
+    """Each phrase of a service's `situations` finds that service in the top five, with no no-answer message."""
+    _, parsed, numbers = ranking.indexes(ROOT)
+    _, handbook = load_project(ROOT)
+    phrases = [(lang, phrase, s.number) for s in handbook.services for situation in s.situations
+               for lang, says in situation.says.items() for phrase in says]
+    missed = []
+    for lang, phrase, number in phrases:
+        ranked = rank(parsed[lang], phrase, 5)
+        if not confident(parsed[lang], ranked) or number not in [numbers.get(parsed[lang]["docs"][d][0]) for d, _ in ranked]:
+            missed.append((lang, phrase, number))
+    assert len(phrases) >= 60 and missed == []
+
+
+def test_situations_are_read_into_the_model_and_searched(tmp_path: Path) -> None:
+    situations = ("    situations:\n      - {says: {zh: [孩子中午饿肚子], en: [hungry at lunchtime]}, "
+                  "covers: {zh: 义务教育学生, en: Students in compulsory education}}\n")
+    services = TINY_SERVICES.replace("    keywords: {zh: [营养餐], en: [school meals]}\n",
+                                     "    keywords: {zh: [营养餐], en: [school meals]}\n" + situations)
+    _, handbook = load_project(write_project(tmp_path / "model", services))
+    situation = handbook.services[0].situations[0]
+    assert (situation.says["zh"], situation.covers["en"]) == (("孩子中午饿肚子",), "Students in compulsory education")
+    for lang, query in (("zh", "饿肚子"), ("en", "hungry")):
+        assert urls(tiny_index(tmp_path / f"without-{lang}", TINY_SERVICES, lang), query) == []
+        assert urls(tiny_index(tmp_path / f"with-{lang}", services, lang), query) == ["school-meals"]
