@@ -12,7 +12,8 @@ words are dropped; a Latin word nothing in the index starts with matches words o
 (ranked below exact words); a Chinese pair the index lacks also matches its pinyin (a character typed with
 the wrong homophone, 养老宝险), a little. Each query part is a unit; a document scores the sum over units of its best
 match (field weights × BM25 saturation × idf, computed here), times the square of the share of units it
-matches, so long questions rank what covers most of them. The tables the query side needs ship in the
+matches, so long questions rank what covers most of them. A first result scoring below CONFIDENT is no answer
+(the page says so and offers the finder instead). The tables the query side needs, and that line, ship in the
 index (`rules`). The client (templates/theme/assets/handbook.js) implements query_units() and rank()
 with the same rules; tests/whole/test_browser.py compares scores and order for the whole ranking test set.
 """
