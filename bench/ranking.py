@@ -17,10 +17,11 @@ import yaml
 
 from generator.data.load import load_project
 from generator.present.views import Views
-from generator.web.search import Document, build_index, other_documents, rank, render_index, service_documents
+from generator.web.search import Document, build_index, confident, other_documents, rank, render_index, service_documents
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES = ROOT / "tests" / "search_queries.yaml"
+LANGUAGES = ("zh", "en")  # the ranking set's keys; the others hold the off-topic sets
 CHROMIUM = Path("/usr/bin/chromium")
 TIMING_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>search timing</title></head><body>
 <script src="index.zh.js"></script><script src="index.en.js"></script><script src="handbook.js"></script></body></html>"""
@@ -39,7 +40,13 @@ def load_queries(path: Path = QUERIES) -> list[dict[str, Any]]:
     """The test set → [{lang, kind, q, want}]."""
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     return [{"lang": lang, "kind": kind, **item}
-            for lang, kinds in data.items() for kind, items in kinds.items() for item in items]
+            for lang, kinds in data.items() if lang in LANGUAGES for kind, items in kinds.items() for item in items]
+
+
+def load_off_topic(path: Path = QUERIES, key: str = "off_topic") -> list[dict[str, str]]:
+    """The off-topic set (what no service covers; key off_topic_hard: the ones kept out of it) → [{lang, q}]."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return [{"lang": lang, "q": q} for lang, queries in data[key].items() for q in queries]
 
 
 def parse_index(script: str) -> dict[str, Any]:
@@ -72,6 +79,28 @@ def figures(positions: list[int | None]) -> dict[str, float]:
             "top5": sum(p is not None and p <= 5 for p in positions) / n, "mrr": sum(1 / p for p in positions if p) / n}
 
 
+def top_score(index: dict[str, Any], text: str) -> float:
+    """A query → the score of its first result (0 when nothing matches)."""
+    ranked = rank(index, text, 1)
+    return ranked[0][1] if ranked else 0.0
+
+
+def confidence_figures(parsed: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Per language: the threshold, the lowest first-result score of the ranking set and the highest of the off-topic
+    set (with their queries), how many of each fall on the wrong side, and how many hard off-topic ones get no answer."""
+    result = {}
+    for lang, index in parsed.items():
+        ranking = [(top_score(index, q["q"]), q["q"]) for q in load_queries() if q["lang"] == lang]
+        off = [(top_score(index, q["q"]), q["q"]) for q in load_off_topic() if q["lang"] == lang]
+        hard = [q["q"] for q in load_off_topic(key="off_topic_hard") if q["lang"] == lang]
+        result[lang] = {"threshold": index["rules"]["confident"], "lowest_ranking": min(ranking),
+                        "highest_off_topic": max(off), "off_topic": len(off),
+                        "ranking_without_answer": sum(not confident(index, rank(index, q, 1)) for _, q in ranking),
+                        "off_topic_answered": sum(confident(index, rank(index, q, 1)) for _, q in off),
+                        "hard_without_answer": f"{sum(not confident(index, rank(index, q, 1)) for q in hard)}/{len(hard)}"}
+    return result
+
+
 def ranking_figures(root: Path) -> dict[str, Any]:
     """A project → figures per language, per language and kind, overall; misses; index sizes; 10× query times."""
     scripts, parsed, numbers = indexes(root)
@@ -84,6 +113,7 @@ def ranking_figures(root: Path) -> dict[str, Any]:
         if p is None or p > 5:
             misses.append(f"{query['lang']} {query['kind']}: {query['q']!r} → {p}")
     return {"figures": {key: figures(ps) for key, ps in groups.items()}, "misses": misses,
+            "confidence": confidence_figures(parsed),
             "index_gzip_bytes": {lang: len(gzip.compress(s.encode("utf-8"), 9)) for lang, s in scripts.items()},
             "query_ms_10x": query_times(root), "browser_query_ms_10x": browser_query_times(root)}
 
@@ -153,6 +183,13 @@ def ranking_rows(result: dict[str, Any]) -> list[tuple[str, str, str, str]]:
         target = "top-5 ≥ 92 %" if key in ("zh", "en") else ("top-5 ≥ 97 %" if key == "all" else "")
         ok = f["top5"] >= (0.97 if key == "all" else 0.92)
         rows.append((f"search ranking: {key}", value, target, ("ok" if ok else "MISSED") if target else ""))
+    for lang, c in result["confidence"].items():
+        (low, low_q), (high, high_q) = c["lowest_ranking"], c["highest_off_topic"]
+        ok = c["ranking_without_answer"] == c["off_topic_answered"] == 0
+        value = (f"{c['threshold']}: lowest ranking-set query {low:.1f} ({low_q}), highest of {c['off_topic']} off-topic "
+                 f"{high:.1f} ({high_q}); hard off-topic without answer {c['hard_without_answer']}")
+        rows.append((f"search no-answer line, {lang}", value, "every ranking query above, every off-topic query below",
+                     "ok" if ok else "MISSED"))
     for lang, size in result["index_gzip_bytes"].items():
         ok = size <= 150 * 1024
         rows.append((f"search index {lang}, gzipped", f"{size / 1024:.0f} KB", "≤ 150 KB", "ok" if ok else "MISSED"))

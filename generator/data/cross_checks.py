@@ -129,7 +129,7 @@ def text_fields(data: object, path: Path = ()) -> Iterator[tuple[Path, dict[str,
         return
     if isinstance(data, dict):
         for key, value in data.items():
-            if key in ("keywords",):
+            if key in ("keywords", "situations"):  # residents' words, not the handbook's: no glossary rule
                 continue
             if isinstance(value, dict) and value and all(isinstance(v, str) for v in value.values()):
                 yield path + (key,), value
@@ -180,7 +180,7 @@ def check_across(data: object, root: Node, codes: Sequence[str]) -> list[Problem
     problems += check_appendix_departments(data, root, depts) + check_history_order(data, root)
     problems += check_apply_lines(data, root, codes) + check_says_something(data, root)
     problems += check_everyone(data, root)
-    problems += check_synonyms(data, root, codes)
+    problems += check_synonyms(data, root, codes) + check_situations(data, root, codes)
     return problems + check_glossary(data, root, codes)
 
 
@@ -213,6 +213,27 @@ def check_synonyms(data: dict[str, Any], root: Node, codes: Sequence[str]) -> li
                 message = f"expected words of a service's name or keywords in '{lang}', got {describe(means)}"
                 problems.append(problem_at(root, ("synonyms", i, "means", j), message))
     return problems
+def own_text(service: dict[str, Any], lang: str) -> str:
+    """A service's own words in one language: name, summary, and its provisions' recipients and standard (lower case)."""
+    texts = [service.get("name"), service.get("summary")]
+    texts += [p.get(key) for p in service.get("provisions") or [] if isinstance(p, dict) for key in ("recipients", "standard")]
+    return "\n".join(t[lang] for t in texts if isinstance(t, dict) and isinstance(t.get(lang), str)).lower()
+
+
+def check_situations(data: dict[str, Any], root: Node, codes: Sequence[str]) -> list[Problem]:
+    """A situation phrase leads to a service whose own text covers it: its `covers` words are in that text."""
+    problems = []
+    for i, service in items(data, "services"):
+        for j, situation in enumerate(service.get("situations") or []):
+            covers = situation.get("covers") if isinstance(situation, dict) else None
+            for code, words in covers.items() if isinstance(covers, dict) else ():
+                if code in codes and isinstance(words, str) and words.strip() and words.lower() not in own_text(service, code):
+                    message = (f"expected words of this service's own name, summary, recipients or standard in '{code}', "
+                               f"got {describe(words)}")
+                    problems.append(problem_at(root, ("services", i, "situations", j, "covers", code), message))
+    return problems
+
+
 # --- phase 2, continued: where to go, whom to call, and how current it is --------------------------
 
 def check_scopes(data: dict[str, Any], root: Node, chapters: dict[str, str]) -> list[Problem]:

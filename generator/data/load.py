@@ -14,6 +14,7 @@ from .model import (
     Audience,
     Channel,
     Chapter,
+    ChildRule,
     Contact,
     Department,
     Eligibility,
@@ -26,6 +27,7 @@ from .model import (
     RuleSet,
     Service,
     SiteConfig,
+    Situation,
     Source,
     Synonym,
     Target,
@@ -253,6 +255,8 @@ def build_service(data: dict[str, Any], aliases: dict[str, str], short: dict[str
         appendix_departments=data.get("appendix_departments") or "、".join(short[d] for d in departments),
         history=tuple(build_history(h) for h in data.get("history") or []),
         apply=build_apply(data["apply"], codes) if "apply" in data else None,
+        situations=tuple(Situation({code: tuple(says) for code, says in s["says"].items()}, Text.of(s["covers"]))
+                         for s in data.get("situations") or []),
     )
 
 
@@ -270,13 +274,18 @@ def build_ruleset(data: dict[str, Any]) -> RuleSet:
         status=tuple(data.get("status", ())),
         disability=tuple(data.get("disability", ())),
         pregnant=data.get("pregnant", False),
-        child=build_years(data.get("child")),
-        school=tuple(data.get("school", ())),
+        study=tuple(data.get("study", ())),
+        child=build_child_rule(data["child"]) if "child" in data else None,
         work=tuple(data.get("work", ())),
         veteran=data.get("veteran", False),
         family_planning=tuple(data.get("family-planning", ())),
         other=optional_text(data, "other"),
     )
+
+
+def build_child_rule(data: dict[str, Any]) -> ChildRule:
+    """Validated child rule mapping → ChildRule."""
+    return ChildRule(build_years(data.get("age")), tuple(data.get("study", ())), tuple(data.get("disability", ())))
 
 
 def build_years(data: dict[str, int] | None) -> Years | None:

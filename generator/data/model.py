@@ -206,18 +206,28 @@ class Years:
 
 
 @dataclass(frozen=True)
+class ChildRule:
+    """What one child of the household must meet, all together, for a rule set (None or empty = does not matter)."""
+
+    age: Years | None = None  # the child's age
+    study: tuple[str, ...] = ()  # the child's stage at school, any one of these ("none": not at school)
+    disability: tuple[int, ...] = ()  # the child's disability certificate grade, any one of these
+
+
+@dataclass(frozen=True)
 class RuleSet:
-    """One way to qualify for a service: every criterion given must hold (None = does not matter)."""
+    """One way to qualify for a service: every criterion given must hold (None = does not matter). Each criterion is
+    about the person the finder is for, except `status` (the household's) and `child` (one child of the household)."""
 
     age: Years | None = None  # the person's age
     sex: str | None = None  # "male" or "female"
     residence: str | None = None  # "urban" or "rural" household registration, or "ask" (depends on where one lives or works)
-    status: tuple[str, ...] = ()  # any one of dibao, tekun, registered-poor, low-income
-    disability: tuple[int, ...] = ()  # any one of these disability certificate grades (1 is the most severe)
+    status: tuple[str, ...] = ()  # the household's: any one of dibao, tekun, registered-poor, low-income
+    disability: tuple[int, ...] = ()  # the person's own certificate: any one of these grades (1 is the most severe)
     pregnant: bool = False  # the person is pregnant
-    child: Years | None = None  # a child in the household aged within
-    school: tuple[str, ...] = ()  # a child in the household at one of these stages
-    work: tuple[str, ...] = ()  # any one of unemployed, graduate, employee, flexible
+    study: tuple[str, ...] = ()  # the person's own stage at school, any one of these ("none": not at school)
+    child: ChildRule | None = None  # one child of the household meets all of this
+    work: tuple[str, ...] = ()  # any one of unemployed, graduate, employee, flexible, none (none of these)
     veteran: bool = False  # the person is a veteran
     family_planning: tuple[str, ...] = ()  # any one of only-child, two-daughters, child-died-or-disabled
     other: Text | None = None  # a condition no dimension covers, quoted from the source
@@ -229,6 +239,14 @@ class Eligibility:
 
     everyone: bool  # the service is for all residents
     any: tuple[RuleSet, ...]  # alternatives; empty when everyone is true
+
+
+@dataclass(frozen=True)
+class Situation:
+    """How residents describe a situation a service covers: search vocabulary, not a claim about the service."""
+
+    says: Mapping[str, tuple[str, ...]]  # language → phrases residents type ("干活受伤了", "fell at work")
+    covers: Text  # the words of the service's own text (name, summary, recipients, standard) that cover the situation
 
 
 @dataclass(frozen=True)
@@ -249,6 +267,7 @@ class Service:
     appendix_departments: str = ""  # the appendix's own 主责单位 text, verbatim (short names joined by 、 if not given)
     history: tuple[HistoryEntry, ...] = ()  # later documents that changed it, newest first
     apply: Apply | None = None  # how to apply, when a source gives it
+    situations: tuple[Situation, ...] = ()  # how residents describe what the service covers (search only)
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,8 @@ Tables filled (HSDS 3.0.0 names): organizations (the departments), services, fun
 county), taxonomies, taxonomy_terms and attributes (each service's chapter, and every department the appendix lists
 for it); locations and phones only from departments' `contact` data (with its source), when there is some. Schedules
 and contacts are left out: the plan gives none, and none are invented. `minimum_age`/`maximum_age` come from
-`eligibility` only when every alternative rule set bounds the age; `assured_date` is the `apply` check date and
+`eligibility` (the age of whoever a rule set serves: the person, or its child) only when every alternative rule set
+bounds it; `assured_date` is the `apply` check date and
 `last_modified` the latest `history` date.
 
 Ids are UUIDv5 from our own ids (present/ids.py), so they are the same in every build and every language.
@@ -179,10 +180,12 @@ def service_row(handbook: Handbook, config: SiteConfig, lang: str, service: Serv
 
 
 def ages(eligibility: Eligibility) -> Row:
-    """Eligibility → minimum_age / maximum_age, only where every alternative way to qualify sets that bound."""
+    """Eligibility → minimum_age / maximum_age of whoever is served (the person, or the child a rule set is about),
+    only where every alternative way to qualify sets that bound."""
     rules = eligibility.any
-    lows = [r.age.min for r in rules if r.age and r.age.min is not None]
-    highs = [r.age.max for r in rules if r.age and r.age.max is not None]
+    served = [r.age if r.age or not r.child else r.child.age for r in rules]
+    lows = [a.min for a in served if a and a.min is not None]
+    highs = [a.max for a in served if a and a.max is not None]
     return {"minimum_age": str(min(lows)) if rules and len(lows) == len(rules) else "",
             "maximum_age": str(max(highs)) if rules and len(highs) == len(rules) else ""}
 

@@ -544,29 +544,50 @@ class FinderView:
     client_script: str  # finder.js, relative to the page
     client_strings: dict[str, str]  # interface strings the script needs
     qr_script: str | None  # the QR codes' script, relative to the page (None without a site_url)
+    children: tuple[ChildRow, ...]  # the rows for children
+    shown: int  # "may apply" results shown before "show the rest"
 
 
 # The finder's questions: (title key, ((URL key, kind, values), ...)); the values are the URL fragment's (README) and
-# the eligibility criteria's; "" is "not answered" (radio questions), "none" is "answered: none of these".
+# the eligibility criteria's; "" is "not answered" (radio questions), "none" is "answered: none of these". The kind
+# "children" is one row per child (age, stage at school, certificate) and a "no children" box.
+STAGES = ("none", "preschool", "primary", "junior", "senior", "vocational", "university")
 FINDER_QUESTIONS: tuple[tuple[str, tuple[tuple[str, str, tuple[str, ...]], ...]], ...] = (
     ("age", (("age", "number", ()),)),
     ("sex", (("sex", "radio", ("", "male", "female")),)),
     ("residence", (("residence", "radio", ("", "urban", "rural")),)),
     ("status", (("status", "checkbox", ("dibao", "tekun", "registered-poor", "low-income", "none")),)),
     ("disability", (("disability", "radio", ("", "1", "2", "3", "4", "none")),)),
-    ("work", (("work", "radio", ("", "employee", "flexible", "unemployed", "graduate", "none")),)),
-    ("children", (("child", "checkbox", (*(str(n) for n in range(18)), "none")),
-                  ("school", "checkbox", ("preschool", "primary", "junior", "senior", "vocational", "university", "none")),
+    ("work", (("work", "radio", ("", "employee", "flexible", "unemployed", "graduate", "none")),
+              ("study", "radio", ("", *STAGES)))),
+    ("children", (("child", "children", ("none",)),
                   ("family-planning", "radio", ("", "only-child", "two-daughters", "child-died-or-disabled", "none")))),
     ("pregnant", (("pregnant", "radio", ("", "yes", "no")),)),
     ("veteran", (("veteran", "radio", ("", "yes", "no")),)),
 )
-FINDER_CLIENT_STRINGS = ("finder_count", "finder_count_one", "finder_summary", "finder_unanswered", "service_label",
-                         "list_separator", "qr_alt")
+CHILD_ROWS = 3  # rows shown for children; the script adds more ("add another child", or a longer address)
+CHILD_AGES = tuple(str(n) for n in range(26))  # 0–25: a child at university can be described
+FINDER_SHOWN = 5  # "may apply" results shown before "show the rest"
+FINDER_CLIENT_STRINGS = ("service_label", "list_separator", "qr_alt")
+FINDER_CLIENT_PREFIXES = ("finder_count", "finder_summary", "finder_unanswered", "finder_because", "finder_check",
+                          "finder_quote", "finder_reason_separator", "finder_child_separator", "finder_why_",
+                          "finder_ask_", "finder_departments", "finder_help", "finder_show_rest",
+                          "finder_open_questions", "finder_child_n", "finder_child_age_words")
+
+
+@dataclass(frozen=True)
+class ChildRow:
+    """One child's row of the finder: its number and the choices of its three selects."""
+
+    number: int  # 1-based
+    legend: str  # "Child 1"
+    ages: tuple[Choice, ...]  # "" (not answered), then 0–25
+    stages: tuple[Choice, ...]  # "" (not answered), none, then each stage
+    grades: tuple[Choice, ...]  # "" (not answered), 0 (no certificate), 1–4
 
 
 class FinderViews(PageViews):
-    """The finder page's view."""
+    """The finder page's view, and a result of the evaluator in words (as finder.js writes it)."""
 
     def choice_label(self, key: str, value: str) -> str:
         """A field's URL key and value → the answer's words."""
@@ -582,6 +603,26 @@ class FinderViews(PageViews):
         """One field of the spec → its view."""
         return FinderField(key, legend, kind, tuple(Choice(v, self.choice_label(key, v)) for v in values))
 
+    def child_rows(self) -> tuple[ChildRow, ...]:
+        """The rows the page shows for children."""
+        ages = (Choice("", self.t("finder_skip")), *(Choice(a, self.choice_label("child", a)) for a in CHILD_AGES))
+        stages = (Choice("", self.t("finder_skip")), *(Choice(s, self.t(f"finder_study_{s}")) for s in STAGES))
+        grades = (Choice("", self.t("finder_skip")),
+                  *(Choice(str(g), self.t(f"finder_child-disability_{g}")) for g in range(5)))
+        return tuple(ChildRow(n, self.t("finder_child_n", n=n), ages, stages, grades) for n in range(1, CHILD_ROWS + 1))
+
+    def client_strings(self) -> dict[str, str]:
+        """The interface strings finder.js needs, and every answer's words as choice_<key>_<value>."""
+        strings = {key.removeprefix("finder_"): value for key, value in self.strings.items()
+                   if key in FINDER_CLIENT_STRINGS or key.startswith(FINDER_CLIENT_PREFIXES)}
+        for _, fields in FINDER_QUESTIONS:
+            for key, _, values in fields:
+                strings.update({f"choice_{key}_{v}": self.choice_label(key, v) for v in values if v})
+        strings.update({f"choice_study_{s}": self.t(f"finder_study_{s}") for s in STAGES})
+        strings.update({f"choice_child-disability_{g}": self.t(f"finder_child-disability_{g}") for g in range(5)})
+        strings["choice_disability_0"] = self.t("finder_disability_none")
+        return strings
+
     def finder_view(self, client_script: str = "assets/finder.js") -> FinderView:
         """The handbook and the finder script's path under the language root → the finder page's view in this language."""
         here = page_path("finder")
@@ -594,6 +635,45 @@ class FinderViews(PageViews):
         # raw HTML links, which MkDocs leaves alone: to the folder, not to its Markdown source
         audiences = tuple(Link(a.name[self.lang], link(here, page_path("audiences", a.id)).removesuffix("index.md"))
                           for a in self.handbook.audiences)
-        strings = {key.removeprefix("finder_"): self.strings[key] for key in FINDER_CLIENT_STRINGS if key in self.strings}
-        return FinderView(self.t("finder"), questions, audiences, f"data.{self.lang}.js", f"../{client_script}", strings,
-                          f"qr.{self.lang}.js" if self.config.site_url else None)
+        return FinderView(self.t("finder"), questions, audiences, f"data.{self.lang}.js", f"../{client_script}",
+                          self.client_strings(), f"qr.{self.lang}.js" if self.config.site_url else None,
+                          self.child_rows(), FINDER_SHOWN)
+
+    # --- a result in words: the same text finder.js writes into data-why and data-check ---
+
+    def answer_words(self, key: str, value: Any) -> str:
+        """A criterion met and the answer it rests on → its words in a "because" line."""
+        s = self.client_strings()
+        if key == "age":
+            return s["why_age"].format(value=value)
+        if key in ("pregnant", "veteran"):
+            return s[f"why_{key}"]
+        if key == "child":
+            text = self.child_words(value)
+        elif key == "status":
+            text = s["list_separator"].join(s[f"choice_status_{v}"] for v in value)
+        else:
+            text = s[f"choice_{key}_{value}"]
+        return s[f"why_{key}"].format(value=text)
+
+    def child_words(self, child: Mapping[str, Any]) -> str:
+        """A child as answered → "9岁，小学，二级残疾人证"."""
+        s = self.client_strings()
+        parts = [s["child_age_words"].format(n=child["age"])]
+        if "study" in child:
+            parts.append(s[f"choice_study_{child['study']}"])
+        if "disability" in child:
+            parts.append(s[f"choice_child-disability_{child['disability']}"])
+        return s["child_separator"].join(parts)
+
+    def because_text(self, because: Sequence[tuple[str, Any]]) -> str:
+        """The answers a likely result rests on → its "because you said…" line."""
+        s = self.client_strings()
+        return s["because"].format(reasons=s["reason_separator"].join(self.answer_words(k, v) for k, v in because))
+
+    def check_text(self, questions: Sequence[str], conditions: Sequence[str]) -> str:
+        """A maybe result's unanswered questions and open conditions (texts in this language, or "ask") → its line."""
+        s = self.client_strings()
+        items = [s[f"ask_{k}"] for k in questions]
+        items += [s["check_ask"] if c == "ask" else s["quote"].format(text=c) for c in conditions]
+        return s["check"].format(items=s["reason_separator"].join(items))

@@ -33,15 +33,17 @@ def render_finder_pages(handbook: Handbook, config: SiteConfig, env: Environment
 
 
 def finder_services(handbook: Handbook, config: SiteConfig, lang: str) -> list[dict[str, Any]]:
-    """Every service with eligibility data → what the finder shows of it in a language, with its rules (as
-    eligibility_data gives them)."""
+    """Every service → what the finder shows of it in a language (name, summary, link, departments, help lines from
+    `channels`), with its rules as eligibility_data gives them (`other` in this language)."""
     views = FinderViews(handbook, config, lang)
     here = page_path("finder")
     data = []
-    for entry in eligibility_data(handbook):
+    for entry in eligibility_data(handbook, lang):
         s = handbook.service(entry["number"])
         data.append({**entry, "name": s.name[lang], "summary": views.service_link(s, here).summary,
-                     "href": link(here, page_path("services", s.id)).removesuffix("index.md")})
+                     "href": link(here, page_path("services", s.id)).removesuffix("index.md"),
+                     "departments": [handbook.department(d).name[lang] for d in s.departments],
+                     "help": [{"name": c.name[lang], "phone": c.phone} for c in handbook.channels_for(s.chapter)]})
     return data
 
 

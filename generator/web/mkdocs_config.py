@@ -61,6 +61,18 @@ def footer(handbook: Handbook, config: SiteConfig, lang: str, pages: dict[str, s
             "links": [{"text": text, "href": href} for text, href in links]}
 
 
+def no_answer(handbook: Handbook, config: SiteConfig, lang: str, pages: dict[str, str]) -> dict[str, Any]:
+    """Where search sends a resident when nothing matches: the finder and the audience pages (links from this language's
+    root, when built) and the help lines that serve every chapter, as the header's search client reads them."""
+    t = config.strings[lang]
+    links = [(t[key], page_path(slug)[: -len("index.md")]) for key, slug in (("finder", "finder"), ("audiences", "audiences"))
+             if page_path(slug) in pages]
+    lines = [c for c in handbook.channels if all(ch.id in c.scope for ch in handbook.chapters)]
+    return {"links": [{"text": text, "href": href} for text, href in links],
+            "lines": [t["search_no_answer_call"].format(phone=c.phone, name=c.name[lang]) for c in lines],
+            "phones": [c.phone for c in lines]}
+
+
 def material_language(code: str) -> str:
     """A language code → the Material theme language whose built-in strings to fall back on."""
     theme = resources.files("material") / "templates" / "partials" / "languages"
@@ -109,5 +121,5 @@ def mkdocs_config(handbook: Handbook, config: SiteConfig, lang: str, pages: dict
         "extra": {"generator": False, "handbook": {
             "lang": lang, "alternates": [a for a in alternates if a["code"] != lang], "all_languages": alternates,
             "strings": config.strings[lang], "search_index": f"search/index.{lang}.js",
-            "footer": footer(handbook, config, lang, pages)}},
+            "footer": footer(handbook, config, lang, pages), "no_answer": no_answer(handbook, config, lang, pages)}},
     }

@@ -12,7 +12,8 @@ words are dropped; a Latin word nothing in the index starts with matches words o
 (ranked below exact words); a Chinese pair the index lacks also matches its pinyin (a character typed with
 the wrong homophone, 养老宝险), a little. Each query part is a unit; a document scores the sum over units of its best
 match (field weights × BM25 saturation × idf, computed here), times the square of the share of units it
-matches, so long questions rank what covers most of them. The tables the query side needs ship in the
+matches, so long questions rank what covers most of them. A first result scoring below CONFIDENT is no answer
+(the page says so and offers the finder instead). The tables the query side needs, and that line, ship in the
 index (`rules`). The client (templates/theme/assets/handbook.js) implements query_units() and rank()
 with the same rules; tests/whole/test_browser.py compares scores and order for the whole ranking test set.
 """
@@ -46,23 +47,27 @@ SUFFIXES = (("bilities", "bl"), ("bility", "bl"), ("ations", ""), ("ation", ""),
 # language rules, not per-query lists: English question and filler words, Chinese ones (longest first)
 STOP_WORDS = frozenset("a about am an and any are at be by can could do does for from get got have how i if in is it me "
                        "my no of on or our please s should the there to want we what when where which who will with would "
-                       "you your need".split())
+                       "you your need was were been t cannot them they their he she his her him".split())
 FILLERS = re.compile("第(?=[0-9])|(?<=[0-9])项|"
                      "怎么办|怎么样|怎么|怎样|如何|哪里|哪儿|哪些|什么|请问|我想|我要|我家|我们|我的|能不能|有没有|"
                      "可不可以|可以|是不是|吗|呢|吧|啊|的|了|我")
 FILLER_CHARACTERS = frozenset("".join(CJK_RUN.findall(FILLERS.pattern)))
 
 # field → weight: a match in a name or keyword outranks one in the small print
-WEIGHTS = {"name": 10.0, "keywords": 8.0, "synonyms": 7.0, "number": 10.0, "audiences": 3.0, "recipients": 3.0,
+WEIGHTS = {"name": 10.0, "keywords": 8.0, "situations": 8.0, "synonyms": 7.0, "number": 10.0, "audiences": 3.0, "recipients": 3.0,
            "chapter": 1.5, "departments": 1.5, "standard": 1.0, "funding": 0.5,
-           "pinyin_word": 10.0, "pinyin": 6.0, "initials": 3.0}
+           "pinyin_word": 10.0, "pinyin": 6.0, "initials": 5.0}
 PINYIN_FIELDS = ("name", "keywords", "synonyms")
 LENGTH_NORMALISED = {"recipients": 0.75, "standard": 0.75, "funding": 0.75}  # BM25's b for long fields
 K1 = 1.2  # BM25 saturation: the 2nd mention of a word adds less than the 1st
 PREFIX = 0.6  # a query word that begins an index word
-TYPO = {1: 0.5, 2: 0.35}  # one or two edits away
+TYPO = {1: 0.6, 2: 0.45}  # one or two edits away
 HOMOPHONE = 0.5  # a Chinese pair the index lacks, read as pinyin: a character typed with the wrong homophone
 CHAR_FACTOR = 0.2  # single characters of a longer Chinese query help rank, a little
+# The lowest score of a confident first result, per script of the index's language: every query of the ranking test set
+# scores above it and every query of the off-topic set below (tests/search_queries.yaml; `python bench/ranking.py` prints
+# both sides and the margin). Each is the geometric mean of the highest off-topic and the lowest ranking-set score.
+CONFIDENT = {"Hans": 18.7, "Latn": 20.7}
 EXPANSIONS = 40  # prefix matches looked at per query word
 MAX_SYLLABLE = 6  # letters in the longest pinyin syllable (zhuang)
 
@@ -154,6 +159,7 @@ def service_documents(handbook: Handbook, views: Views) -> list[Document]:
         fields = {
             "name": [s.name[lang]],
             "keywords": list(s.keywords.get(lang, ())),
+            "situations": [phrase for situation in s.situations for phrase in situation.says.get(lang, ())],
             "number": [str(s.number)],
             "audiences": [handbook.audience(a).name[lang] for a in s.audiences],
             "recipients": [p.recipients[lang] for p in s.provisions],
@@ -235,14 +241,15 @@ def build_index(docs: Iterable[Document], with_pinyin: bool) -> dict[str, Any]:
 
 
 def index_rules(docs: list[Document], terms: Mapping[str, object], with_pinyin: bool) -> dict[str, Any]:
-    """What the query side needs: pinyin syllables, words for typos, spelling and character tables."""
+    """What the query side needs: pinyin syllables, words for typos, spelling and character tables, the confidence line."""
     raw = {w for d in docs for texts in d.fields.values() for t in texts for w in LATIN_RUN.findall(normalize(t))}
     words = sorted({american(w) for w in raw if w.isalpha() and len(w) >= 4 and w not in STOP_WORDS})
     syllables = sorted({s for d in docs for f in PINYIN_FIELDS for t in d.fields.get(f, ()) for run in CJK_RUN.findall(t)
                         for s in syllables_of(run)}) if with_pinyin else []
     characters = {t for t in terms if len(t) == 1 and CJK_RUN.fullmatch(t)} | FILLER_CHARACTERS
-    return {"pinyin": with_pinyin, "syllables": syllables, "words": words, "spelling": spelling_table(raw),
-            "traditional": traditional_table(characters), "readings": readings(characters) if with_pinyin else {}}
+    return {"pinyin": with_pinyin, "confident": CONFIDENT["Hans" if with_pinyin else "Latn"], "syllables": syllables,
+            "words": words, "spelling": spelling_table(raw), "traditional": traditional_table(characters),
+            "readings": readings(characters) if with_pinyin else {}}
 
 
 def render_index(handbook: Handbook, config: SiteConfig, lang: str) -> str:
@@ -422,6 +429,11 @@ def rank(index: Mapping[str, Any], text: str, limit: int = 10, keys: list[str] |
             ranked.append((doc, score[doc] * share * share))
     ranked.sort(key=lambda x: (-x[1], x[0]))
     return ranked[:limit]
+
+
+def confident(index: Mapping[str, Any], ranked: list[tuple[int, float]]) -> bool:
+    """Ranked results → whether the first is a confident match (else the page says the handbook has no answer)."""
+    return bool(ranked) and ranked[0][1] >= index["rules"]["confident"]
 
 
 def search(index: Mapping[str, Any], text: str, limit: int = 10) -> list[str]:

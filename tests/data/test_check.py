@@ -51,6 +51,15 @@ GLOSSARY_END = "  - term: {zh: 义务教育, en: compulsory education}\n"  # the
 PLAN = "source: {zh: 测试规划, en: Test plan}"
 
 
+KEYWORDS_2 = "    keywords: {zh: [免学费], en: [free school]}\n"  # service 2's keywords (line 50)
+
+
+def situation(covers: str) -> tuple[str, str, str]:
+    """Edit: service 2 gets one situation phrase in each language, covered by `covers`."""
+    return sub(KEYWORDS_2, f"{KEYWORDS_2}    situations:\n      - {{says: {{zh: [上学交不起钱], en: [can't pay for school]}}, "
+                           f"covers: {covers}}}\n")
+
+
 def synonym(entry: str) -> tuple[str, str, str]:
     """Edit: a synonyms list with this one entry, after the glossary."""
     return sub(GLOSSARY_END, f"{GLOSSARY_END}synonyms:\n  - {{{entry}}}\n")
@@ -158,6 +167,12 @@ CASES = [
      "got text ending with 'es for their'"),
     ("summary-en-two-lines", summary('{zh: 免除学费。, en: "No tuition\\nfees."}'),
      "services.yaml:51:30: services[1].summary.en: expected one line, got a line break at character 11"),
+    ("situation-covers-not-own-text", situation("{zh: 免除学费, en: scholarships}"),
+     "services.yaml:52:83: services[1].situations[0].covers.en: expected words of this service's own name, summary, "
+     "recipients or standard in 'en', got 'scholarships'"),
+    ("situation-without-covers",
+     sub(KEYWORDS_2, f"{KEYWORDS_2}    situations:\n      - {{says: {{zh: [交不起学费], en: [no money]}}}}\n"),
+     "services.yaml:52:9: services[1].situations[0].covers: missing required field 'covers'"),
     ("synonym-unknown-language",
      synonym(f"terms: [学校饭], means: [营养改善], lang: fr, {PLAN}"),
      "services.yaml:55:41: synonyms[0].lang: expected one of the languages 'zh', 'en', got 'fr'"),
@@ -194,7 +209,7 @@ CASES = [
      f"services.yaml:1:1: file is {len(TINY_SERVICES.encode()):,} bytes; the limit is 1,049 bytes "
      "(set under limits: in site_config.yml)"),
     ("services-over-configured-values", sub("site_url:", "limits: {services_values: 20}\nsite_url:", file="site_config.yml"),
-     "services.yaml:1:1: more than 20 lines and list items (80); the file is too large (set under limits: in site_config.yml)"),
+     "services.yaml:1:1: more than 20 lines and list items (82); the file is too large (set under limits: in site_config.yml)"),
 ]
 
 
@@ -210,7 +225,15 @@ ELIGIBILITY_CASES = [
     ("misspelt-criterion", "{any: [{veterans: true}]}", 26, ".any[0].veterans",
      "unknown field 'veterans' (did you mean 'veteran'?)"),
     ("age-min-above-max", "{any: [{age: {min: 70, max: 60}}]}", 37, ".any[0].age.min", "min 70 is more than max 60"),
-    ("child-min-above-max", "{any: [{child: {min: 6, max: 3}}]}", 39, ".any[0].child.min", "min 6 is more than max 3"),
+    ("child-min-above-max", "{any: [{child: {age: {min: 6, max: 3}}}]}", 45, ".any[0].child.age.min",
+     "min 6 is more than max 3"),
+    ("child-unknown-field", "{any: [{child: {school: [primary]}}]}", 34, ".any[0].child.school",
+     "unknown field 'school'"),
+    ("child-grade-5", "{any: [{child: {disability: [5]}}]}", 47, ".any[0].child.disability[0]",
+     "expected a disability certificate grade from 1 to 4, got the number 5"),
+    ("child-empty", "{any: [{child: {}}]}", 33, ".any[0].child", "expected at least 1 field(s), got an empty mapping"),
+    ("unknown-child-study", "{any: [{child: {study: [college]}}]}", 42, ".any[0].child.study[0]",
+     "expected one of none, preschool, primary, junior, senior, vocational, university, got 'college'"),
     ("age-negative", "{any: [{age: {min: -1}}]}", 37, ".any[0].age.min",
      "expected a whole number of years from 0 to 150, got the number -1"),
     ("age-as-text", "{any: [{age: {min: sixty}}]}", 37, ".any[0].age.min", "expected a whole number, got 'sixty'"),
@@ -226,10 +249,11 @@ ELIGIBILITY_CASES = [
     ("unknown-sex", "{any: [{sex: man}]}", 31, ".any[0].sex", "expected male or female, got 'man'"),
     ("unknown-residence", "{any: [{residence: town}]}", 37, ".any[0].residence",
      "expected urban, rural or ask (urban/rural: household registration; ask: depends on where one lives or works), got 'town'"),
-    ("unknown-school", "{any: [{school: [college]}]}", 35, ".any[0].school[0]",
-     "expected one of preschool, primary, junior, senior, vocational, university, got 'college'"),
+    ("unknown-study", "{any: [{study: [college]}]}", 34, ".any[0].study[0]",
+     "expected one of none, preschool, primary, junior, senior, vocational, university, got 'college'"),
+    ("old-school-criterion", "{any: [{school: [primary]}]}", 26, ".any[0].school", "unknown field 'school'"),
     ("unknown-work", "{any: [{work: [retired]}]}", 33, ".any[0].work[0]",
-     "expected one of unemployed, graduate, employee, flexible, got 'retired'"),
+     "expected one of unemployed, graduate, employee, flexible, none, got 'retired'"),
     ("unknown-family-planning", "{any: [{family-planning: [twins]}]}", 44, ".any[0].family-planning[0]",
      "expected one of only-child, two-daughters, child-died-or-disabled, got 'twins'"),
     ("pregnant-false", "{any: [{pregnant: false}]}", 36, ".any[0].pregnant",
@@ -262,7 +286,8 @@ def test_missing_eligibility_is_reported(tiny_handbook: Path, run_cli) -> None:
 
 def test_good_eligibility_passes(tiny_handbook: Path, run_cli) -> None:
     rules = ("{any: [{age: {min: 60}, sex: male, residence: rural, family-planning: [only-child, two-daughters]}, "
-             "{status: [dibao], disability: [1, 2], pregnant: true, child: {max: 3}, school: [primary], work: [unemployed], "
+             "{status: [dibao], disability: [1, 2], pregnant: true, child: {age: {max: 3}, study: [preschool], disability: [2]}, "
+             "study: [primary], work: [unemployed, none], "
              "veteran: true, other: {zh: 符合条件的, en: Those who qualify}}]}")
     apply_edit(tiny_handbook, eligibility(rules))
     assert run_cli("--root", str(tiny_handbook), "check")[:3:2] == (0, "")

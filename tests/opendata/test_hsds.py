@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from generator.data.load import load_project
-from generator.data.model import Eligibility, RuleSet, Years
+from generator.data.model import ChildRule, Eligibility, RuleSet, Years
 from generator.opendata.hsds import ages, render_hsds
 
 from ..conftest import ROOT, TEST_SITE_URL, write_project
@@ -214,7 +214,9 @@ def test_real_package_has_no_phones_or_locations(packages) -> None:
     ((), ("", "")),  # everyone
     ((RuleSet(age=Years(65, None)),), ("65", "")),
     ((RuleSet(age=Years(16, 59)), RuleSet(age=Years(18, 64))), ("16", "64")),
-    ((RuleSet(age=Years(65, None)), RuleSet(child=Years(0, 3))), ("", "")),  # another way to qualify has no age bound
+    ((RuleSet(age=Years(65, None)), RuleSet(child=ChildRule(age=Years(0, 3)))), ("0", "")),  # No. 36: 65+ or a child 0–3
+    ((RuleSet(child=ChildRule(age=Years(None, 6))),), ("", "6")),  # the child is the one served (No. 29)
+    ((RuleSet(status=("dibao",), child=ChildRule(disability=(1,))),), ("", "")),  # a child, of any age
 ])
 def test_ages_only_where_every_way_to_qualify_bounds_them(rules, expected) -> None:
     row = ages(Eligibility(everyone=not rules, any=rules))

@@ -19,12 +19,12 @@ from generator.web.finder import render_finder_data, render_finder_pages, render
 from ..conftest import ROOT, TINY_CONFIG, TINY_SERVICES, write_project
 
 LANGS = ("zh", "en")
-URL_KEYS = ("age", "sex", "residence", "status", "disability", "pregnant", "child", "school", "work", "veteran",
-            "family-planning")  # README, "The finder's URL keys"
+URL_KEYS = ("age", "sex", "residence", "status", "disability", "study", "work", "child", "family-planning", "pregnant",
+            "veteran")  # README, "The finder's URL keys"
 
 # Five services with each kind of eligibility: for everyone; age or young child; dibao; ask where one lives; other.
 FINDER_SERVICES = TINY_SERVICES.replace("""    eligibility: {everyone: true}
-""", """    eligibility: {any: [{age: {min: 65}}, {child: {min: 0, max: 3}}]}
+""", """    eligibility: {any: [{age: {min: 65}}, {child: {age: {min: 0, max: 3}}}]}
 """).replace("glossary:\n", """  - id: health-records
     number: 3
     chapter: education
@@ -77,10 +77,11 @@ glossary:
 FIXTURE_CASES = [
     ({}, {3: "everyone", 1: "maybe", 2: "maybe", 4: "maybe", 5: "maybe"}),
     ({"age": 70}, {3: "everyone", 1: "maybe", 2: "likely", 4: "maybe"}),
-    ({"age": 40, "child": [], "school": []}, {3: "everyone", 4: "maybe", 5: "maybe"}),
-    ({"age": 40, "child": [2], "status": ["dibao"], "residence": "urban"}, {3: "everyone", 1: "maybe", 2: "likely", 4: "maybe",
-                                                                              5: "maybe"}),
-    ({"status": [], "work": "none", "school": ["junior"]}, {3: "everyone", 1: "likely", 2: "maybe"}),
+    ({"age": 40, "child": [], "study": "none"}, {3: "everyone", 4: "maybe", 5: "maybe"}),
+    ({"age": 40, "child": [{"age": 2}], "status": ["dibao"], "residence": "urban"},
+     {3: "everyone", 1: "maybe", 2: "likely", 4: "maybe", 5: "maybe"}),
+    ({"status": [], "work": "none", "child": [{"age": 13, "study": "junior"}]}, {3: "everyone", 1: "likely", 2: "maybe"}),
+    ({"status": [], "work": "none", "study": "junior"}, {3: "everyone", 1: "likely", 2: "maybe"}),
     ({"age": 56, "sex": "female", "work": "unemployed"}, {3: "everyone", 1: "maybe", 2: "maybe", 4: "maybe"}),
     ({"age": 56, "sex": "male", "work": "graduate"}, {3: "everyone", 1: "maybe", 2: "maybe", 4: "maybe", 5: "likely"}),
 ]
@@ -121,7 +122,7 @@ def test_the_finder_page_asks_at_most_nine_questions_with_every_url_key(finder_p
     assert len(FINDER_QUESTIONS) <= 9
     for lang, pages in finder_pages(finder_project).items():
         text = pages["finder/index.md"]
-        keys = re.findall(r'<fieldset class="hb-q[^"]*" data-key="([^"]+)"', text)
+        keys = re.findall(r'<fieldset class="hb-q[^"]*" data-key="([^"]+)" id="hb-q-\1"', text)
         assert tuple(sorted(keys)) == tuple(sorted(URL_KEYS)), lang
         assert len(re.findall(r"<legend>\d\. ", text)) + len(re.findall(r'class="hb-q__title"', text)) == len(FINDER_QUESTIONS)
         assert re.findall(r'<input [^>]*type="(\w+)"', text).count("number") == 1  # only age is typed
@@ -153,8 +154,11 @@ def test_the_data_scripts_carry_each_service_with_its_rules_in_its_language(find
         services = {s["number"]: s for s in found["services"]}
         assert sorted(services) == [1, 2, 3, 4, 5]
         assert services[3]["everyone"] is True and services[3]["any"] == []
-        assert services[2]["any"] == [{"age": {"min": 65}}, {"child": {"min": 0, "max": 3}}]
-        assert services[4]["any"][1] == {"status": ["dibao"], "residence": "ask", "other": True}  # the quote stays out
+        assert services[2]["any"] == [{"age": {"min": 65}}, {"child": {"age": {"min": 0, "max": 3}}}]
+        quote = {"zh": "符合条件的", "en": "Those who qualify"}[lang]  # the source's condition, in the page's language
+        assert services[4]["any"][1] == {"status": ["dibao"], "residence": "ask", "other": quote}
+        assert services[4]["departments"] == [handbook.department("finance").name[lang]]
+        assert services[4]["help"] == [{"name": c.name[lang], "phone": c.phone} for c in handbook.channels_for("education")]
         assert services[1]["href"] == "../services/school-meals/"
         assert services[1]["name"] == handbook.service(1).name[lang]
         assert services[1]["summary"] == handbook.service(1).summary[lang]

@@ -16,7 +16,7 @@ import pytest
 
 from generator.data.load import load_project
 from generator.web import search as search_module
-from generator.web.search import Document, build_index, edits, query_units, rank, render_index, stem
+from generator.web.search import CONFIDENT, Document, build_index, confident, edits, query_units, rank, render_index, stem
 from generator.web.searchtables import spelling_table, traditional_table
 
 from ..conftest import ROOT, TINY_CONFIG, TINY_SERVICES, write_project
@@ -292,3 +292,68 @@ def test_every_service_is_first_for_its_own_name(ranking: ModuleType) -> None:
     for lang, index in parsed.items():
         first = {s.number: numbers.get(index["docs"][rank(index, s.name[lang], 1)[0][0]][0]) for s in handbook.services}
         assert {n: f for n, f in first.items() if n != f} == {}, lang
+
+
+# ---- confidence: when the handbook has no answer ----
+
+def test_every_ranking_query_is_confident_and_no_off_topic_query_is(ranking: ModuleType) -> None:
+    """The threshold (CONFIDENT, shipped in the index) lies between the two sets: both halves, each language."""
+    _, parsed, _ = ranking.indexes(ROOT)
+    def sure(query: dict[str, str]) -> bool:
+        return confident(parsed[query["lang"]], rank(parsed[query["lang"]], query["q"]))
+
+    unsure = [(q["lang"], q["q"]) for q in ranking.load_queries() if not sure(q)]
+    off_topic = ranking.load_off_topic()
+    answered = [(q["lang"], q["q"]) for q in off_topic if sure(q)]
+    assert unsure == [] and answered == []
+    assert {lang: sum(q["lang"] == lang for q in off_topic) >= 40 for lang in ("zh", "en")} == {"zh": True, "en": True}
+
+
+def test_the_threshold_is_the_one_the_index_carries(ranking: ModuleType) -> None:
+    _, parsed, _ = ranking.indexes(ROOT)
+    assert {lang: index["rules"]["confident"] for lang, index in parsed.items()} == {"zh": CONFIDENT["Hans"],
+                                                                                     "en": CONFIDENT["Latn"]}
+
+
+def test_nothing_found_is_not_confident() -> None:
+    index = build_index([doc("legal aid"), *filler(5)], False)
+    assert confident(index, rank(index, "legal aid")) and not confident(index, rank(index, "passport"))
+    assert rank(index, "passport") == []
+
+
+def test_residents_words_no_service_text_contains_find_the_service(ranking: ModuleType) -> None:
+    """paediatric, pediatric and checkup (one word) are in no service's own text, only in the search vocabulary."""
+    _, handbook = load_project(ROOT)
+    own_text = " ".join(f"{s.name['en']} {s.summary['en']} {p.recipients['en']} {p.standard['en']}"
+                        for s in handbook.services for p in s.provisions).lower()
+    assert [w for w in ("paediatric", "pediatric", "checkup") if w in own_text] == []
+    _, parsed, numbers = ranking.indexes(ROOT)
+    first = {q: numbers.get(parsed["en"]["docs"][rank(parsed["en"], q)[0][0]][0]) for q in ("paediatric", "pediatric", "checkup")}
+    assert first == {"paediatric": 29, "pediatric": 29, "checkup": 29}  # No. 29: child health check-ups
+
+
+def test_every_situation_phrase_leads_confidently_to_its_service(ranking: ModuleType) -> None:
+    """Each phrase of a service's `situations` finds that service in the top five, with no no-answer message."""
+    _, parsed, numbers = ranking.indexes(ROOT)
+    _, handbook = load_project(ROOT)
+    phrases = [(lang, phrase, s.number) for s in handbook.services for situation in s.situations
+               for lang, says in situation.says.items() for phrase in says]
+    missed = []
+    for lang, phrase, number in phrases:
+        ranked = rank(parsed[lang], phrase, 5)
+        if not confident(parsed[lang], ranked) or number not in [numbers.get(parsed[lang]["docs"][d][0]) for d, _ in ranked]:
+            missed.append((lang, phrase, number))
+    assert len(phrases) >= 60 and missed == []
+
+
+def test_situations_are_read_into_the_model_and_searched(tmp_path: Path) -> None:
+    situations = ("    situations:\n      - {says: {zh: [孩子中午饿肚子], en: [hungry at lunchtime]}, "
+                  "covers: {zh: 义务教育学生, en: Students in compulsory education}}\n")
+    services = TINY_SERVICES.replace("    keywords: {zh: [营养餐], en: [school meals]}\n",
+                                     "    keywords: {zh: [营养餐], en: [school meals]}\n" + situations)
+    _, handbook = load_project(write_project(tmp_path / "model", services))
+    situation = handbook.services[0].situations[0]
+    assert (situation.says["zh"], situation.covers["en"]) == (("孩子中午饿肚子",), "Students in compulsory education")
+    for lang, query in (("zh", "饿肚子"), ("en", "hungry")):
+        assert urls(tiny_index(tmp_path / f"without-{lang}", TINY_SERVICES, lang), query) == []
+        assert urls(tiny_index(tmp_path / f"with-{lang}", services, lang), query) == ["school-meals"]

@@ -18,7 +18,7 @@ import yaml
 from playwright.sync_api import ConsoleMessage, Page, Request, Response, expect
 
 from generator.data.load import load_project
-from generator.web.search import query_units, rank, search
+from generator.web.search import confident, query_units, rank, search
 
 from ..conftest import LANG_ROOTS, ROOT, longest_service_page
 
@@ -29,8 +29,10 @@ NUMBER_OF = {s.id: s.number for s in HANDBOOK.services}  # service id → offici
 SERVICE_URL = re.compile(r"/services/([a-z0-9-]+)/")
 
 RESULTS = "form.hb-search .hb-results"  # the header's results panel (the home page has a second search box)
-RESULT_LINKS = f"{RESULTS} li a"
-STATUS = f"{RESULTS} [role=status]"
+RESULT_LINKS = f"{RESULTS} ol li a"  # the results (the no-answer block has links too)
+STATUS = f"{RESULTS} .hb-results__status"
+NO_ANSWER = f"{RESULTS} [data-no-answer]"  # shown when no result is a confident match
+WEAK = f"{RESULTS} [data-weak]"  # the label over weak matches
 
 
 # ---- helpers ----
@@ -172,13 +174,75 @@ def test_the_number_of_results_is_announced(page: Page, served_site: str, built_
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_no_results_is_announced(page: Page, served_site: str, built_site: Path, lang: str) -> None:
+def test_no_results_is_announced_as_no_answer(page: Page, served_site: str, built_site: Path, lang: str) -> None:
     nonsense = "qqxzzvv"
     assert search(load_index(built_site, lang), nonsense, 10) == []
     page.goto(served_site + LANG_ROOTS[lang])
     search_for(page, nonsense)
-    expect(page.locator(STATUS)).to_have_text(string(lang, "search_none"))
+    expect(page.locator(NO_ANSWER)).to_contain_text(string(lang, "search_no_answer", query=nonsense))
+    expect(page.locator(NO_ANSWER)).to_have_attribute("aria-live", "polite")
+    expect(page.locator(STATUS)).to_be_hidden()
+    expect(page.locator(WEAK)).to_be_hidden()
     expect(page.locator(RESULT_LINKS)).to_have_count(0)
+
+
+# ---- 3b. no confident match: the handbook says it has no answer, and where to turn ----
+
+OFF_TOPIC = {"zh": "驾照", "en": "driving licence"}  # the review's example; both have weak matches
+HELP_LINE = next(c for c in HANDBOOK.channels if all(ch.id in c.scope for ch in HANDBOOK.chapters))  # serves every chapter
+
+
+def expect_no_answer(page: Page, lang: str, query: str) -> list[str]:
+    """The no-answer block is shown for `query`, with its offers, and weak matches labelled as such → the offers' hrefs."""
+    expect(page.locator(NO_ANSWER)).to_be_visible()
+    expect(page.locator(NO_ANSWER)).to_contain_text(string(lang, "search_no_answer", query=query))
+    expect(page.locator(NO_ANSWER)).to_contain_text(string(lang, "search_no_answer_call", phone=HELP_LINE.phone,
+                                                           name=HELP_LINE.name[lang]))
+    expect(page.locator(STATUS)).to_be_hidden()
+    expect(page.locator(WEAK)).to_have_text(string(lang, "search_weak"))
+    expect(page.locator(RESULT_LINKS).first).to_be_visible()
+    texts = page.eval_on_selector_all(f"{NO_ANSWER} a", "links => links.map(a => a.textContent)")
+    assert texts == [string(lang, "finder"), string(lang, "audiences"), string(lang, "search_no_answer_call",
+                                                                              phone=HELP_LINE.phone, name=HELP_LINE.name[lang])]
+    hrefs: list[str] = page.eval_on_selector_all(f"{NO_ANSWER} a", "links => links.map(a => a.href)")
+    return hrefs
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_an_off_topic_query_gets_the_no_answer_block_and_its_offers(page: Page, served_site: str, lang: str) -> None:
+    base = served_site + LANG_ROOTS[lang]
+    page.goto(base + "services/legal-aid/")
+    search_for(page, OFF_TOPIC[lang])
+    assert expect_no_answer(page, lang, OFF_TOPIC[lang]) == [base + "finder/", base + "audiences/", f"tel:{HELP_LINE.phone}"]
+    page.press("#hb-q", "Enter")  # Enter does not open a weak match
+    expect(page.locator(NO_ANSWER)).to_be_visible()
+    assert page.url == base + "services/legal-aid/"
+    page.click(f"{NO_ANSWER} a >> nth=0")
+    page.wait_for_url(base + "finder/")
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_confident_query_shows_no_no_answer_block(page: Page, served_site: str, lang: str) -> None:
+    page.goto(served_site + LANG_ROOTS[lang])
+    search_for(page, OFF_TOPIC[lang])
+    expect(page.locator(NO_ANSWER)).to_be_visible()
+    search_for(page, {"zh": "干活受伤了", "en": "fell at work"}[lang])  # a situation phrase, after an off-topic query
+    expect(page.locator(NO_ANSWER)).to_be_hidden()
+    expect(page.locator(WEAK)).to_be_hidden()
+    expect(page.locator(STATUS)).to_be_visible()
+    assert service_number(result_urls(page)[0]) == 24
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_no_answer_block_works_in_the_offline_copy(page: Page, offline_copy: Path, lang: str) -> None:
+    page.goto((offline_copy / LANG_ROOTS[lang] / "index.html").as_uri())
+    search_for(page, OFF_TOPIC[lang])
+    finder, audiences, phone = expect_no_answer(page, lang, OFF_TOPIC[lang])
+    assert [file_of(finder).is_file(), file_of(audiences).is_file(), phone] == [True, True, f"tel:{HELP_LINE.phone}"]
+    assert finder.endswith("/finder/index.html") and audiences.endswith("/audiences/index.html")
+    page.click(f"{NO_ANSWER} a >> nth=1")
+    page.wait_for_url(audiences)
+    expect_real_page(page)
 
 
 # ---- 4. language switch ----
@@ -334,6 +398,21 @@ def test_units_scores_and_order_match_the_python_reference_for_every_test_query(
     python = [json.loads(json.dumps([query_units(index, q), rank(index, q, 10)])) for q in queries]
     assert len(queries) > 100 and sum(bool(ranked) for _, ranked in python) > 100
     assert dict(zip(queries, browser, strict=True)) == dict(zip(queries, python, strict=True))
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_confidence_matches_the_python_reference_for_the_ranking_and_off_topic_sets(index_page: Page, built_site: Path,
+                                                                                      lang: str) -> None:
+    """Every ranking-set query is confident and every off-topic one is not, in the browser as in Python."""
+    data = yaml.safe_load((ROOT / "tests" / "search_queries.yaml").read_text(encoding="utf-8"))
+    queries = [q["q"] for items in data[lang].values() for q in items] + data["off_topic"][lang]
+    browser = index_page.evaluate("([lang, qs]) => qs.map(q => window.handbookConfident(window.handbookSearch[lang], q))",
+                                  [lang, queries])
+    index = load_index(built_site, lang)
+    python = [confident(index, rank(index, q, 10)) for q in queries]
+    wanted = [True] * (len(queries) - len(data["off_topic"][lang])) + [False] * len(data["off_topic"][lang])
+    assert dict(zip(queries, browser, strict=True)) == dict(zip(queries, python, strict=True)) == dict(zip(queries, wanted,
+                                                                                                            strict=True))
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

@@ -101,9 +101,10 @@
                   ["ies", "y"], ["ied", "y"], ["sses", "ss"], ["es", ""], ["ed", ""], ["ly", ""], ["s", ""], ["e", ""]];
   var STOP = Object.create(null);
   ("a about am an and any are at be by can could do does for from get got have how i if in is it me my no of on or our please " +
-   "s should the there to want we what when where which who will with would you your need").split(" ")
+   "s should the there to want we what when where which who will with would you your need was were been t cannot them " +
+   "they their he she his her him").split(" ")
     .forEach(function (w) { STOP[w] = true; });
-  var PREFIX = 0.6, TYPO = {1: 0.5, 2: 0.35}, HOMOPHONE = 0.5, CHAR_FACTOR = 0.2, EXPANSIONS = 40, MAX_SYLLABLE = 6;
+  var PREFIX = 0.6, TYPO = {1: 0.6, 2: 0.45}, HOMOPHONE = 0.5, CHAR_FACTOR = 0.2, EXPANSIONS = 40, MAX_SYLLABLE = 6;
 
   function normalize(text) {
     return text.normalize("NFKC").toLowerCase().normalize("NFD").replace(COMBINING, "").normalize("NFC");
@@ -282,6 +283,9 @@
     return ranked.slice(0, limit);
   }
 
+  /* whether the first result is a confident match: the line comes with the index (search.py's CONFIDENT) */
+  function confident(index, ranked) { return ranked.length > 0 && ranked[0][1] >= index.rules.confident; }
+
   function search(index, text, limit) {
     return rank(index, text, limit).map(function (r) { return index.docs[r[0]]; });
   }
@@ -340,8 +344,15 @@
     panel.className = "hb-results"; panel.id = id; panel.hidden = true;
     var status = document.createElement("p");
     status.className = "hb-results__status"; status.setAttribute("role", "status"); status.setAttribute("aria-live", "polite");
+    /* no confident match: say so, and offer the finder, the audience pages and the help lines (a second live region,
+       so the whole offer is read out) */
+    var none = document.createElement("div");
+    none.className = "hb-results__none"; none.setAttribute("data-no-answer", ""); none.setAttribute("role", "status");
+    none.setAttribute("aria-live", "polite"); none.hidden = true;
+    var weak = document.createElement("p");
+    weak.className = "hb-results__weak"; weak.setAttribute("data-weak", ""); weak.textContent = strings.weak; weak.hidden = true;
     var list = document.createElement("ol");
-    panel.appendChild(status); panel.appendChild(list);
+    panel.appendChild(status); panel.appendChild(none); panel.appendChild(weak); panel.appendChild(list);
     form.appendChild(panel);
     /* a combobox: the input shows and hides a panel of results (aria-expanded is not allowed on a plain searchbox) */
     input.setAttribute("role", "combobox");
@@ -350,7 +361,28 @@
     input.setAttribute("aria-controls", id);
     var timer = null;
 
-    function show(results, query) {
+    function offer(query) {  /* the no-answer block: what was not found, and where to turn instead */
+      none.textContent = "";
+      var message = document.createElement("p"), lead = document.createElement("p"), ways = document.createElement("ul");
+      message.className = "hb-results__none-message"; message.textContent = strings.no_answer.replace("{query}", query);
+      lead.textContent = strings.no_answer_lead;
+      strings.help.links.forEach(function (link) {
+        var a = document.createElement("a"); a.href = href(source.dataset.base, link.href); a.textContent = link.text;
+        var li = document.createElement("li"); li.appendChild(a); ways.appendChild(li);
+      });
+      strings.help.lines.forEach(function (text, i) {
+        var a = document.createElement("a"); a.href = "tel:" + strings.help.phones[i]; a.textContent = text;
+        var li = document.createElement("li"); li.appendChild(a); ways.appendChild(li);
+      });
+      none.appendChild(message); none.appendChild(lead); none.appendChild(ways);
+    }
+
+    function show(ranked, query, index) {
+      var results = ranked.map(function (r) { return index.docs[r[0]]; });
+      var sure = !query || confident(index, ranked);
+      if (!sure) offer(query);
+      none.hidden = sure; weak.hidden = sure || !results.length;
+      form.toggleAttribute("data-answered", sure && results.length > 0);
       list.textContent = "";
       results.forEach(function (doc) {
         var li = document.createElement("li"), a = document.createElement("a");
@@ -359,17 +391,18 @@
         var summary = document.createElement("span"); summary.textContent = doc[2];
         a.appendChild(title); a.appendChild(summary); li.appendChild(a); list.appendChild(li);
       });
-      status.textContent = results.length ? counted(strings, results.length) : strings.none;
+      status.textContent = !sure ? "" : results.length ? counted(strings, results.length) : strings.none;
+      status.hidden = !sure;
       panel.hidden = !query;
       input.setAttribute("aria-expanded", query ? "true" : "false");
     }
 
     function run() {
       var query = input.value.trim();
-      if (!query) { show([], ""); return; }
-      status.textContent = strings.loading;
+      if (!query) { show([], "", null); return; }
+      status.textContent = strings.loading; status.hidden = false;
       loadIndex(source).then(function (index) {
-        if (input.value.trim() === query) show(search(index, query, 10), query);
+        if (input.value.trim() === query) show(rank(index, query, 10), query, index);
       });
     }
 
@@ -377,8 +410,8 @@
     input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(run, 60); });
     form.addEventListener("submit", function (e) {
       e.preventDefault();
-      var first = list.querySelector("a");
-      if (first) location.href = first.href; else run();
+      var first = list.querySelector("a");  /* Enter opens a confident first result, never a weak one */
+      if (first && form.hasAttribute("data-answered")) location.href = first.href; else run();
     });
     form.addEventListener("keydown", function (e) {
       var links = Array.prototype.slice.call(list.querySelectorAll("a"));
@@ -440,4 +473,5 @@
   window.handbookQuery = function (index, text, limit) { return search(prepare(index), text, limit || 10); };
   window.handbookRank = function (index, text, limit) { return rank(prepare(index), text, limit || 10); };
   window.handbookUnits = function (index, text) { return queryUnits(prepare(index), text); };
+  window.handbookConfident = function (index, text) { return confident(index, rank(prepare(index), text, 10)); };
 })();
