@@ -5,6 +5,7 @@ import dataclasses
 import re
 from datetime import date
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from .cross_checks import check_across, check_stale
@@ -22,7 +23,9 @@ from .model import (
     HistoryEntry,
     Language,
     NewName,
+    Omission,
     Provision,
+    Qualifier,
     RuleSet,
     Service,
     SiteConfig,
@@ -153,11 +156,14 @@ def build_handbook(data: dict[str, Any], codes: tuple[str, ...], warnings: tuple
         source=build_source(data["source"]),
         chapters=tuple(sorted((build_chapter(c, aliases, services) for c in data["chapters"]), key=lambda c: c.number)),
         departments=tuple(build_department(d) for d in data["departments"]),
-        audiences=tuple(Audience(a["id"], Text.of(a["name"]), Text.of(a["description"])) for a in data["audiences"]),
+        audiences=tuple(Audience(a["id"], Text.of(a["name"]), Text.of(a["description"]),
+                                 tuple(a["criteria"]) if "criteria" in a else None) for a in data["audiences"]),
         services=services,
         glossary=tuple(build_term(t) for t in data["glossary"]),
         synonyms=tuple(build_synonym(s) for s in data.get("synonyms") or []),
         channels=tuple(build_channel(c, chapter_ids) for c in data.get("channels") or []),
+        qualifiers=tuple(Qualifier({code: tuple(w) for code, w in q["words"].items()}, q.get("pattern"), q.get("general", False))
+                         for q in data.get("qualifiers") or []),
         warnings=warnings,
     )
 
@@ -253,6 +259,8 @@ def build_service(data: dict[str, Any], aliases: dict[str, str], short: dict[str
         appendix_departments=data.get("appendix_departments") or "、".join(short[d] for d in departments),
         history=tuple(build_history(h) for h in data.get("history") or []),
         apply=build_apply(data["apply"], codes) if "apply" in data else None,
+        summary_omits=tuple(Omission(o["word"], Text.of(o["reason"])) for o in data.get("summary_omits") or []),
+        audience_basis=MappingProxyType(dict(data.get("audience_basis") or {})),
     )
 
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from .yamlnodes import MAX_BYTES, MAX_NODES
@@ -165,6 +165,7 @@ class Audience:
     id: str  # URL slug
     name: Text  # group name
     description: Text  # one sentence on who belongs
+    criteria: tuple[str, ...] | None = None  # eligibility criteria that put a person in it ([] none can); None: not checked
 
 
 @dataclass(frozen=True)
@@ -232,6 +233,23 @@ class Eligibility:
 
 
 @dataclass(frozen=True)
+class Omission:
+    """A limit of a service's recipients that its summary leaves out on purpose."""
+
+    word: str  # the limiting word, as the source-language recipients write it
+    reason: Text  # why the summary may leave it out
+
+
+@dataclass(frozen=True)
+class Qualifier:
+    """A word that limits who gets a service: a summary may shorten who qualifies, never widen it."""
+
+    words: Mapping[str, tuple[str, ...]]  # language → the forms of the limit (a summary keeps any one)
+    pattern: str | None = None  # a regular expression on the source-language recipients instead (an age)
+    general: bool = False  # 符合条件 / eligible: a summary with it leaves the other limits to the page
+
+
+@dataclass(frozen=True)
 class Service:
     """One of the basic public services."""
 
@@ -249,6 +267,9 @@ class Service:
     appendix_departments: str = ""  # the appendix's own 主责单位 text, verbatim (short names joined by 、 if not given)
     history: tuple[HistoryEntry, ...] = ()  # later documents that changed it, newest first
     apply: Apply | None = None  # how to apply, when a source gives it
+    summary_omits: tuple[Omission, ...] = ()  # limits of the recipients the summary leaves out, with the reason
+    # audience id → the words of the service's own source text its tag rests on
+    audience_basis: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
 
 
 @dataclass(frozen=True)
@@ -272,6 +293,7 @@ class Handbook:
     glossary: tuple[Term, ...]  # in file order
     synonyms: tuple[Synonym, ...] = ()  # search synonyms, in file order
     channels: tuple[Channel, ...] = ()  # help lines, in file order
+    qualifiers: tuple[Qualifier, ...] = ()  # words that limit who gets a service, which summaries keep
     warnings: tuple[str, ...] = ()  # what `check` reports without refusing, e.g. contacts verified over a year ago
 
     def service(self, number: int) -> Service:

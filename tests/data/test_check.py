@@ -293,7 +293,8 @@ def test_service_for_everyone_without_the_everyone_audience_is_reported(tiny_han
 def test_service_for_everyone_with_the_everyone_audience_passes(tiny_handbook: Path, run_cli) -> None:
     apply_edit(tiny_handbook, EVERYONE_AUDIENCE)
     apply_edit(tiny_handbook, sub("    audiences: [children-students]\n    eligibility: {every",
-                                  "    audiences: [children-students, everyone]\n    eligibility: {every"))
+                                  "    audiences: [children-students, everyone]\n    audience_basis: {children-students: 学生}\n"
+                                  "    eligibility: {every"))  # a group tag on a service for everyone cites the source
     assert run_cli("--root", str(tiny_handbook), "check")[:3:2] == (0, "")
 
 
@@ -464,3 +465,61 @@ def test_an_unreadable_site_config_still_shows_the_yaml_problems_of_services(tin
         "services.yaml:29:5: duplicate key 'chapter' (first defined at line 28)",
         "site_config.yml:6:6: invalid YAML: expected ',' or ']', but got ':'",
     ]
+
+
+QUALIFIERS = sub(GLOSSARY_END, GLOSSARY_END + "qualifiers:\n  - {words: {zh: [义务教育], en: [in compulsory education]}}\n"
+                 "  - {words: {zh: [符合条件], en: [eligible]}, general: true}\n")
+
+
+def test_summary_that_drops_a_limit_of_its_recipients_is_reported(tiny_handbook: Path, run_cli) -> None:
+    apply_edit(tiny_handbook, QUALIFIERS)
+    apply_edit(tiny_handbook, sub("summary: {zh: 义务教育学生每人每天获得4元。", "summary: {zh: 学生每人每天获得4元。"))
+    check_broken(tiny_handbook, run_cli, "services.yaml:38:19: services[0].summary.zh: expected the limit '义务教育' that "
+                 "its recipients have (or a general one such as '符合条件'), got a summary without it (leaving it out on "
+                 "purpose goes under summary_omits, with the reason)")
+
+
+def test_summary_with_the_general_limit_may_leave_the_list_to_the_page(tiny_handbook: Path, run_cli) -> None:
+    apply_edit(tiny_handbook, QUALIFIERS)
+    apply_edit(tiny_handbook, sub("summary: {zh: 义务教育学生每人每天获得4元。, en: Students in compulsory education",
+                                  "summary: {zh: 符合条件的学生每人每天获得4元。, en: Eligible students"))
+    assert run_cli("--root", str(tiny_handbook), "check")[:3:2] == (0, "")
+
+
+def test_english_summary_that_drops_the_limit_the_chinese_keeps_is_reported(tiny_handbook: Path, run_cli) -> None:
+    apply_edit(tiny_handbook, QUALIFIERS)
+    apply_edit(tiny_handbook, sub("en: Students in compulsory education get CNY 4 a day.}",
+                                  "en: Students get CNY 4 a day for compulsory education.}"))
+    check_broken(tiny_handbook, run_cli, "services.yaml:38:40: services[0].summary.en: expected the limit the zh summary "
+                 "keeps ('义务教育'): 'in compulsory education', got a summary without it")
+
+
+def test_an_omission_the_summary_does_not_make_is_reported(tiny_handbook: Path, run_cli) -> None:
+    apply_edit(tiny_handbook, QUALIFIERS)
+    apply_edit(tiny_handbook, sub("    audiences: [children-students]\n    eligibility: {any",
+                                  "    audiences: [children-students]\n"
+                                  "    summary_omits: [{word: 义务教育, reason: {zh: 无。, en: None.}}]\n    eligibility: {any"))
+    check_broken(tiny_handbook, run_cli, "services.yaml:36:28: services[0].summary_omits[0].word: expected a limit its "
+                 "recipients have and its summary leaves out, got '义务教育'")
+
+
+CRITERIA = sub("    name: {zh: 儿童和学生, en: Children and students}\n",
+               "    name: {zh: 儿童和学生, en: Children and students}\n    criteria: [school]\n")
+
+
+def test_audience_tag_with_neither_rules_nor_source_words_is_reported(tiny_handbook: Path, run_cli) -> None:
+    apply_edit(tiny_handbook, CRITERIA)  # service 2 is for everyone, and its tag 'children-students' has no basis
+    check_broken(tiny_handbook, run_cli, "services.yaml:49:17: services[1].audiences[0]: expected audience "
+                 "'children-students' to rest on the eligibility rules or on the service's own words under "
+                 "audience_basis, got neither")
+
+
+def test_audience_basis_must_quote_the_service(tiny_handbook: Path, run_cli) -> None:
+    apply_edit(tiny_handbook, CRITERIA)
+    apply_edit(tiny_handbook, sub("    audiences: [children-students]\n    eligibility: {every",
+                                  "    audiences: [children-students]\n    audience_basis: {children-students: 儿童}\n"
+                                  "    eligibility: {every"))
+    check_broken(tiny_handbook, run_cli, "services.yaml:50:41: services[1].audience_basis.children-students: expected "
+                 "the exact words of this service's own name, recipients, standard or funding, got '儿童'")
+    apply_edit(tiny_handbook, sub("audience_basis: {children-students: 儿童}", "audience_basis: {children-students: 学生}"))
+    assert run_cli("--root", str(tiny_handbook), "check")[:3:2] == (0, "")
