@@ -26,6 +26,7 @@ from .model import (
     Omission,
     Provision,
     Qualifier,
+    Reorganisation,
     RuleSet,
     Service,
     SiteConfig,
@@ -198,6 +199,9 @@ def build_department(data: dict[str, Any]) -> Department:
                       formerly=tuple(FormerName(Text.of(f["name"]), str(f["until"]), Text.of(f["source"]))
                                      for f in data.get("formerly") or []),
                       now=build_new_name(data["now"]) if "now" in data else None,
+                      reorganised=tuple(Reorganisation(Text.of(r["function"]), Text.of(r["note"]), tuple(r["services"]),
+                                                       Text.of(r["source"]), r["address"], r["verified"])
+                                        for r in data.get("reorganised") or []),
                       contact=build_contact(data["contact"]) if data.get("contact") else None)
 
 

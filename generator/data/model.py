@@ -124,6 +124,18 @@ class Contact:
 
 
 @dataclass(frozen=True)
+class Reorganisation:
+    """A national reorganisation since the plan that moved one of a department's functions to another office."""
+
+    function: Text  # the function that moved
+    note: Text  # what residents read: the national change, and to check locally which office handles it now
+    services: tuple[str, ...]  # ids of the services whose function moved
+    source: Text  # the document or report it was read in
+    address: str  # where it was read (web address)
+    verified: str  # YYYY-MM-DD: the day it was read
+
+
+@dataclass(frozen=True)
 class Department:
     """A county department responsible for services."""
 
@@ -134,6 +146,7 @@ class Department:
     formerly: tuple[FormerName, ...] = ()  # names it had before the appendix's, newest first
     now: NewName | None = None  # its name since the appendix, if renamed
     contact: Contact | None = None  # how to reach it, when a source gives it
+    reorganised: tuple[Reorganisation, ...] = ()  # functions moved to other offices since the plan, with sources
 
 
 @dataclass(frozen=True)
@@ -311,6 +324,10 @@ class Handbook:
     def audience(self, audience_id: str) -> Audience:
         """Audience id → audience."""
         return next(a for a in self.audiences if a.id == audience_id)
+
+    def reorganisations_for(self, service: Service) -> tuple[tuple[Department, Reorganisation], ...]:
+        """A service → (department, reorganisation) for each moved function of its departments that covers it."""
+        return tuple((d, r) for d in map(self.department, service.departments) for r in d.reorganised if service.id in r.services)
 
     def channels_for(self, chapter_id: str) -> tuple[Channel, ...]:
         """Chapter id → the help lines that serve it."""

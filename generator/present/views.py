@@ -12,7 +12,19 @@ from typing import Any
 
 from pypinyin import Style, lazy_pinyin
 
-from ..data.model import Apply, Channel, Contact, Handbook, HistoryEntry, Provision, Service, SiteConfig, Target
+from ..data.model import (
+    Apply,
+    Channel,
+    Contact,
+    Department,
+    Handbook,
+    HistoryEntry,
+    Provision,
+    Reorganisation,
+    Service,
+    SiteConfig,
+    Target,
+)
 from ..data.quantities import format_amount
 
 
@@ -122,6 +134,17 @@ class HistoryView:
 
 
 @dataclass(frozen=True)
+class ReorganisedView:
+    """A function of a department that moved to another office since the plan, localized, with its source."""
+
+    department: str  # the department's full name, as the plan names it
+    function: str  # the function that moved
+    note: str  # the national change, and to check locally which office handles it now
+    source: str  # "Source: … (read on …): ", followed by the address
+    address: str  # where the source was read
+
+
+@dataclass(frozen=True)
 class ServiceView:
     """Everything a service page shows."""
 
@@ -136,6 +159,7 @@ class ServiceView:
     official_tag: str | None  # BCP 47 tag of the official column names when the page is in another language
     provisions: tuple[ProvisionView, ...]  # usually one
     departments: tuple[DepartmentBlock, ...]  # full names, in the appendix's order, with contacts when known
+    reorganised: tuple[ReorganisedView, ...]  # functions of its departments that moved to other offices since the plan
     apply: ApplyView | None  # how to apply, when a source gives it
     channels: tuple[ChannelView, ...]  # help lines for its chapter
     no_details: str | None  # said plainly when neither how to apply nor any department's contact is known
@@ -275,6 +299,16 @@ class Views:
             lines.append((self.t("contact_website"), contact.website, contact.website))
         return ContactView(tuple(lines), self.sourced(contact.source[self.lang], contact.verified))
 
+    def reorganised(self, department: Department, change: Reorganisation) -> ReorganisedView:
+        """A department's moved function → localized, with its source line."""
+        source = self.t("reorganised_source", source=change.source[self.lang], date=self.format_date(change.verified))
+        return ReorganisedView(department.name[self.lang], change.function[self.lang], change.note[self.lang], source,
+                               change.address)
+
+    def reorganised_of(self, service: Service) -> tuple[ReorganisedView, ...]:
+        """A service → the moved functions of its departments that cover it."""
+        return tuple(self.reorganised(d, r) for d, r in self.handbook.reorganisations_for(service))
+
     def apply_view(self, apply: Apply) -> ApplyView:
         """How to apply → localized."""
         return ApplyView(apply.where[self.lang] if apply.where else None, tuple(d[self.lang] for d in apply.documents),
@@ -331,6 +365,7 @@ class Views:
             official_tag=self.tag_of(self.source_lang),
             provisions=tuple(self.provision(p) for p in service.provisions),
             departments=departments,
+            reorganised=self.reorganised_of(service),
             apply=self.apply_view(service.apply) if service.apply else None,
             channels=channels,
             no_details=None if service.apply or any(d.contact for d in departments) else
@@ -388,6 +423,7 @@ class DepartmentView:
     aliases: tuple[str, ...]  # spellings used in the appendix
     aliases_lang: str | None  # BCP 47 tag of the aliases (source language) when the page is in another language
     contact: ContactView | None  # how to reach it, when a source gives it
+    reorganised: tuple[tuple[ReorganisedView, tuple[ServiceLink, ...]], ...]  # moved functions, each with its services
     services: tuple[ServiceLink, ...]  # the services it is responsible for, in number order
     leads: tuple[Link, ...]  # chapters whose lead department (牵头部门) it is
     booklets: tuple[Link, ...]  # its PDFs
@@ -480,7 +516,10 @@ class PageViews(Views):
         leads = tuple(Link(c.title[self.lang], link(here, page_path("chapters", c.id)))
                       for c in self.handbook.chapters if d.id in c.lead_departments)
         contact = self.contact(d.contact) if d.contact else None
-        return DepartmentView(d.name[self.lang], d.aliases, self.tag_of(self.source_lang), contact,
+        by_id = {s.id: s.number for s in self.handbook.services}
+        moved = tuple((self.reorganised(d, r), tuple(self.services_of([by_id[i] for i in r.services], here)))
+                      for r in d.reorganised)
+        return DepartmentView(d.name[self.lang], d.aliases, self.tag_of(self.source_lang), contact, moved,
                               tuple(self.services_of(numbers, here)), leads,
                               self.booklet_links(here, lambda b: b["kind"] == "department" and b["id"] == d.id))
 

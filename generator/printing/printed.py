@@ -91,6 +91,11 @@ def service_fields(handbook: Handbook, config: SiteConfig, service: Service, lan
     fields = [field(part(key, i), [getattr(p, key)[lang]], config, lang)
               for i, p in enumerate(service.provisions, 1) for key in ("standard", "recipients")]
     fields.append(field(labels["departments"], department_lines(views, handbook, service), config, lang))
+    moved = views.reorganised_of(service)  # the 2018 office may no longer handle it: say so where the office is named
+    if moved:
+        sep = views.t("label_separator")
+        lines = [f"{r.department}{sep}{r.note} {r.source}{r.address}" for r in moved]
+        fields.append(field(plain(views.t("reorganised_title")), lines, config, lang))
     if service.apply:
         fields.append(field(plain(views.t("apply_title")), apply_lines(views, service.apply), config, lang))
     channels = handbook.channels_for(service.chapter)

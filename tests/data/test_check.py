@@ -523,3 +523,31 @@ def test_audience_basis_must_quote_the_service(tiny_handbook: Path, run_cli) -> 
                  "the exact words of this service's own name, recipients, standard or funding, got '儿童'")
     apply_edit(tiny_handbook, sub("audience_basis: {children-students: 儿童}", "audience_basis: {children-students: 学生}"))
     assert run_cli("--root", str(tiny_handbook), "check")[:3:2] == (0, "")
+
+
+REORGANISED = """    reorganised:
+      - function: {zh: 财政, en: finance}
+        note: {zh: 职责已划出。, en: It moved.}
+        services: [SERVICE]
+        source: {zh: 测试来源, en: Test source}
+        address: "https://example.org/reform"
+        verified: "2026-12-05"
+"""
+ITEM = REORGANISED.removeprefix("    reorganised:\n")
+
+
+def test_reorganised_note_on_a_service_the_department_does_not_deliver_is_reported(tiny_handbook: Path, run_cli) -> None:
+    edit = REORGANISED.replace("SERVICE", "fee-exemptions") + ITEM.replace("SERVICE", "no-such-service")
+    apply_edit(tiny_handbook, sub("    aliases: [县财政局]\n", "    aliases: [县财政局]\n" + edit))
+    check_broken(tiny_handbook, run_cli,
+                 "services.yaml:24:20: departments[1].reorganised[0].services[0]: expected a service that lists department "
+                 "'finance', got 'fee-exemptions'")
+    check_broken(tiny_handbook, run_cli,
+                 "services.yaml:30:20: departments[1].reorganised[1].services[0]: unknown service 'no-such-service'")
+
+
+def test_reorganised_note_without_its_source_address_is_reported(tiny_handbook: Path, run_cli) -> None:
+    edit = REORGANISED.replace("SERVICE", "school-meals").replace("https://example.org/reform", "example.org")
+    apply_edit(tiny_handbook, sub("    aliases: [县财政局]\n", "    aliases: [县财政局]\n" + edit))
+    check_broken(tiny_handbook, run_cli, "services.yaml:26:18: departments[1].reorganised[0].address: expected a web "
+                                         "address starting with http:// or https://, got 'example.org'")

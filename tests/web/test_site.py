@@ -264,3 +264,29 @@ def test_interface_text_comes_from_the_strings_of_its_language() -> None:
     templates = [p for p in (ROOT / "templates").rglob("*") if p.suffix in (".j2", ".typ", ".html")]
     assert templates
     assert [p.name for p in templates if HAN.search(p.read_text(encoding="utf-8"))] == []
+
+
+def reorganised_services() -> dict[str, set[str]]:
+    """The real data → for each department with a moved function, the ids of the services that function covers."""
+    _, handbook = load_project(ROOT)
+    return {d.id: {i for r in d.reorganised for i in r.services} for d in handbook.departments if d.reorganised}
+
+
+def test_reorganised_notes_show_on_exactly_the_services_whose_function_moved() -> None:
+    """Issue 22 §4: the cited note is on the department page and on the pages of the services it lists, and nowhere
+    else (民政局 keeps 低保, so No. 45 has none; its veterans' services Nos. 54 and 55 have it)."""
+    moved = reorganised_services()
+    assert {"preferential-treatment-and-compensation", "veterans-resettlement"} <= moved["civil-affairs"]
+    assert "minimum-living-allowance" not in moved["civil-affairs"]
+    affected = set().union(*moved.values())
+    for lang, title in (("zh", "机构调整"), ("en", "Office reorganised")):
+        pages = rendered_with_booklets(lang)
+        services = {path.split("/")[1] for path, page in pages.items() if path.startswith("services/") and title in page}
+        assert services == affected
+        departments = {path.split("/")[1] for path, page in pages.items() if path.startswith("departments/") and title in page}
+        assert departments == set(moved)
+    zh = rendered_with_booklets("zh")
+    veterans = zh["services/veterans-resettlement/index.md"]
+    assert "退役军人事务部" in veterans and "12345" in veterans
+    assert "http://news.hebei.com.cn/system/2018/03/14/018675453.shtml" in zh["departments/civil-affairs/index.md"]
+    assert "2026年12月5日查阅" in zh["departments/civil-affairs/index.md"]
