@@ -37,6 +37,7 @@ from .model import (
     Text,
     Years,
 )
+from .plurals import check_plural_forms
 from .schema_checks import check_schema, load_schema
 from .yamlnodes import LIMIT_HINT, Limits, read_nodes, to_plain
 
@@ -62,6 +63,7 @@ def read_config(root_dir: Path) -> tuple[SiteConfig | None, list[Problem], list[
     data = to_plain(root)
     languages = [(lang["code"], lang["script"]) for lang in plain_languages(data)]
     problems += check_schema(data, root, load_schema("site_config.schema.json"), languages)
+    problems += check_plural_forms(data, root)
     if problems:
         return None, problems, languages
     assert isinstance(data, dict)  # checked: a mapping of the schema's shape

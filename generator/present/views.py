@@ -25,6 +25,7 @@ from ..data.model import (
     SiteConfig,
     Target,
 )
+from ..data.plurals import counted
 from ..data.quantities import format_amount
 
 
@@ -220,6 +221,10 @@ class Views:
         """Interface string key → localized text with {placeholders} filled."""
         return self.strings[key].format(**values) if values else self.strings[key]
 
+    def count(self, key: str, count: int, **values: object) -> str:
+        """A counted string's key and a number → its plural form in this language, filled ('1 page', '2 pages')."""
+        return counted(self.strings, self.lang, key, count, **values)
+
     def booklet_links(self, from_path: str, wanted: Callable[[dict[str, Any]], bool],
                       among: list[dict[str, Any]] | None = None) -> tuple[Link, ...]:
         """Booklets of this language (and bilingual ones) that `wanted` accepts → links from a page, with size."""
@@ -236,7 +241,7 @@ class Views:
             parts.append(self.t("edition_bilingual"))
         if booklet["imposed"]:
             parts.append(self.t("edition_imposed"))
-        return f"{' · '.join(parts)} (PDF, {self.t('booklet_pages', pages=booklet['pages'])}, {file_size(booklet['bytes'])})"
+        return f"{' · '.join(parts)} (PDF, {self.count('booklet_pages', booklet['pages'])}, {file_size(booklet['bytes'])})"
 
     def service_link(self, service: Service, from_path: str) -> ServiceLink:
         """A service → how it is listed from the page at `from_path`."""

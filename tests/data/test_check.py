@@ -551,3 +551,13 @@ def test_reorganised_note_without_its_source_address_is_reported(tiny_handbook: 
     apply_edit(tiny_handbook, sub("    aliases: [县财政局]\n", "    aliases: [县财政局]\n" + edit))
     check_broken(tiny_handbook, run_cli, "services.yaml:26:18: departments[1].reorganised[0].address: expected a web "
                                          "address starting with http:// or https://, got 'example.org'")
+
+
+def test_counted_string_without_a_plural_form_is_reported(tiny_handbook: Path, run_cli) -> None:
+    """Counts go through CLDR plural rules: English needs a form for 'one' ("1 page"), Chinese only the one form."""
+    english = "  en: {recipients: Who it is for, booklet_pages: '{count} pages'}\n"
+    apply_edit(tiny_handbook, sub("  en: {recipients: Who it is for}\n", english, file="site_config.yml"))
+    check_broken(tiny_handbook, run_cli, "site_config.yml:8:7: strings.en: expected the plural form 'booklet_pages_one' "
+                                         "of a counted string in en, got none")
+    check_broken(tiny_handbook, run_cli, "site_config.yml:7:7: strings.zh: expected the plural form 'booklet_pages' "
+                                         "of a counted string in zh, got none")

@@ -290,3 +290,22 @@ def test_reorganised_notes_show_on_exactly_the_services_whose_function_moved() -
     assert "退役军人事务部" in veterans and "12345" in veterans
     assert "http://news.hebei.com.cn/system/2018/03/14/018675453.shtml" in zh["departments/civil-affairs/index.md"]
     assert "2026年12月5日查阅" in zh["departments/civil-affairs/index.md"]
+
+
+def test_counts_take_the_plural_form_of_their_language() -> None:
+    """Review 2026-12-05 No. 36: '1 pages'. Pages, results, services: CLDR's rules pick the form in each language."""
+    from generator.opendata.hsds import organization_row
+    from generator.present.views import Views
+    from generator.web.pagemeta import describe
+
+    config, handbook = load_project(ROOT)
+    en, zh = Views(handbook, config, "en"), Views(handbook, config, "zh")
+    pages = [en.count("booklet_pages", 1), en.count("booklet_pages", 2), zh.count("booklet_pages", 1)]
+    assert pages == ["1 page", "2 pages", "1页"]
+    assert en.count("services_count", 1) == "1 service" and en.count("search_count", 1) == "1 result"
+    assert en.count("finder_count", 3) == "3 services" and zh.count("finder_count", 1) == "1项"
+    assert "for 1 service: Legal aid." in organization_row(handbook, "en", config.strings["en"], "justice")["description"]
+    assert "for 1 of the county's basic public services: who can get it," in describe(handbook, config, "en", "departments",
+                                                                                     "justice", "")
+    assert "(PDF, 1 page, 32 KB)" in en.booklet_label({"title": "Leaflet", "language": "en", "imposed": False,
+                                                       "pages": 1, "bytes": 32_000, "kind": "leaflet"})
