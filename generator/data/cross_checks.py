@@ -12,7 +12,7 @@ from typing import Any
 
 from .errors import Problem
 from .schema_checks import Path, describe, problem_at
-from .wording import check_audiences, check_qualifiers
+from .wording import check_audiences, check_part_labels, check_qualifiers
 from .yamlnodes import Node, find
 
 
@@ -204,7 +204,7 @@ def check_across(data: object, root: Node, codes: Sequence[str]) -> list[Problem
     problems += check_everyone(data, root)
     problems += check_synonyms(data, root, codes)
     problems += check_qualifiers(data, root, codes) + check_audiences(data, root, codes)
-    problems += check_reorganised(data, root, depts)
+    problems += check_reorganised(data, root, depts) + check_part_labels(data, root, codes)
     return problems + check_glossary(data, root, codes)
 
 

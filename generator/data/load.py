@@ -192,7 +192,8 @@ def build_chapter(data: dict[str, Any], aliases: dict[str, str], services: tuple
 
 def build_target(data: dict[str, Any]) -> Target:
     """Validated target mapping → Target."""
-    return Target(Text.of(data["label"]), data["value"], Text.of(data["unit"]), optional_text(data, "qualifier"))
+    return Target(Text.of(data["label"]), data["value"], Text.of(data["unit"]), optional_text(data, "qualifier"),
+                  optional_text(data, "when"))
 
 
 def build_department(data: dict[str, Any]) -> Department:
@@ -255,8 +256,8 @@ def build_service(data: dict[str, Any], aliases: dict[str, str], short: dict[str
         chapter=data["chapter"],
         name=Text.of(data["name"]),
         summary=Text.of(data["summary"]),
-        provisions=tuple(Provision(Text.of(p["recipients"]), Text.of(p["standard"]), Text.of(p["funding"]))
-                         for p in data["provisions"]),
+        provisions=tuple(Provision(Text.of(p["recipients"]), Text.of(p["standard"]), Text.of(p["funding"]),
+                                   optional_text(p, "label")) for p in data["provisions"]),
         departments=departments,
         audiences=tuple(data["audiences"]),
         eligibility=build_eligibility(data["eligibility"]),

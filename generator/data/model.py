@@ -72,12 +72,13 @@ class Source:
 
 @dataclass(frozen=True)
 class Target:
-    """A numeric 2020 target stated in the plan for a chapter."""
+    """A numeric target stated in the plan for a chapter."""
 
     label: Text  # what is measured
     value: float  # the target value
     unit: Text  # unit, e.g. "%"
     qualifier: Text | None  # e.g. "at least"
+    when: Text | None = None  # the time frame as the plan gives it (到2020年); None where it gives none
 
 
 @dataclass(frozen=True)
@@ -89,7 +90,7 @@ class Chapter:
     title: Text  # chapter title
     lead_departments: tuple[str, ...]  # ids of the lead departments
     intro: Text  # opening paragraph of the matching plan chapter
-    targets: tuple[Target, ...]  # numeric 2020 targets
+    targets: tuple[Target, ...]  # numeric targets of the plan period
     services: tuple[int, ...]  # numbers of the chapter's services, in order
 
 
@@ -188,6 +189,7 @@ class Provision:
     recipients: Text  # 服务对象: who it is for
     standard: Text  # 服务内容和保障标准: what you get, and the standard
     funding: Text  # 支出责任: who pays
+    label: Text | None = None  # what this part is, when a service has several (No. 73: 生活补助 / Living allowance)
 
 
 @dataclass(frozen=True)

@@ -186,3 +186,23 @@ def check_audiences(data: dict[str, Any], root: Node, codes: Sequence[str]) -> l
                                            "service's own words under audience_basis, got neither"))
         problems += check_basis(root, i, service, codes[0])
     return problems
+
+
+def check_part_labels(data: dict[str, Any], root: Node, codes: Sequence[str]) -> list[Problem]:
+    """Each part of a service with several parts has a label, its Chinese words of the service's name or that part."""
+    problems = []
+    for i, service in enumerate(data.get("services") or []):
+        provisions = service.get("provisions") if isinstance(service, dict) else None
+        if not isinstance(provisions, list) or len(provisions) < 2:
+            continue
+        for j, part in enumerate(p for p in provisions if isinstance(p, dict)):
+            label, own = part.get("label"), text_of(service.get("name"), codes[0]) + "\n" + \
+                "\n".join(text_of(part.get(k), codes[0]) for k in ("recipients", "standard"))
+            if label is None:
+                problems.append(problem_at(root, ("services", i, "provisions", j),
+                                           "expected a label saying what this part is (a service with several parts), got none"))
+            elif text_of(label, codes[0]) and text_of(label, codes[0]) not in own:
+                problems.append(problem_at(root, ("services", i, "provisions", j, "label", codes[0]),
+                                           f"expected words of the service's own name or of this part, "
+                                           f"got {describe(text_of(label, codes[0]))}"))
+    return problems

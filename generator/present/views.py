@@ -77,6 +77,7 @@ class ProvisionView:
     recipients: FieldView  # who can get it
     funding: FieldView  # who pays
     official_order: tuple[FieldView, ...]  # recipients, standard, funding: the appendix's column order
+    heading: str  # what this part is (its label), shown when a service has several parts
 
 
 @dataclass(frozen=True)
@@ -168,7 +169,7 @@ class ServiceView:
     appendix_departments: str  # the appendix's own 主责单位 text, for the official block
     note: str | None  # editor's note
     related: tuple[ServiceLink, ...]  # services sharing chapter or audience
-    keywords: tuple[str, ...]  # also known as
+    keywords: tuple[str, ...]  # related words residents use (search vocabulary, not other names)
     audiences: tuple[Link, ...]  # who it is for, as groups
     citation: str  # source citation sentence
     booklets: tuple[Link, ...]  # PDFs that contain it
@@ -254,9 +255,10 @@ class Views:
                      for d in ids)
 
     def related(self, service: Service, limit: int = 6) -> list[Service]:
-        """Services that share the chapter or an audience, closest first (same chapter counts double)."""
+        """Services that share an audience or the chapter, closest first: each shared audience counts double the chapter,
+        so a service for older people lists other services for older people before children's ones of its chapter."""
         def closeness(other: Service) -> tuple[int, int]:
-            shared = len(set(other.audiences) & set(service.audiences)) + 2 * (other.chapter == service.chapter)
+            shared = 2 * len(set(other.audiences) & set(service.audiences)) + (other.chapter == service.chapter)
             return (-shared, abs(other.number - service.number))
         # candidates: services within NEARBY places in the chapter and NEARBY numbers overall (all of them in the real
         # handbook), so the cost per page stays flat however many services there are
@@ -335,13 +337,17 @@ class Views:
         return {key: Label(self.t(f"label_{key}"), self.t("official_label", name=official[key]), official[key])
                 for key in ("standard", "recipients", "departments", "funding")}
 
-    def provision(self, provision: Provision) -> ProvisionView:
-        """A provision → its three fields, each with the official column name and text."""
+    def part_heading(self, provision: Provision, n: int) -> str:
+        """A provision and its place → its heading: its label, else 'Part n'."""
+        return provision.label[self.lang] if provision.label else self.t("provision", n=n)
+
+    def provision(self, provision: Provision, n: int = 1) -> ProvisionView:
+        """A provision and its place → its three fields, each with the official column name and text."""
         official = self.config.strings[self.source_lang]
         fields = {key: FieldView(self.t(f"label_{key}"), getattr(provision, key)[self.lang], official[key],
                                  getattr(provision, key)[self.source_lang]) for key in ("recipients", "standard", "funding")}
         return ProvisionView(fields["standard"], fields["recipients"], fields["funding"],
-                             (fields["recipients"], fields["standard"], fields["funding"]))
+                             (fields["recipients"], fields["standard"], fields["funding"]), self.part_heading(provision, n))
 
     def department_blocks(self, service: Service, from_path: str) -> tuple[DepartmentBlock, ...]:
         """A service's departments → full names linked, with contacts when known."""
@@ -368,7 +374,7 @@ class Views:
             chapter=Link(chapter.title[self.lang], link(here, page_path("chapters", chapter.id))),
             labels=self.labels(),
             official_tag=self.tag_of(self.source_lang),
-            provisions=tuple(self.provision(p) for p in service.provisions),
+            provisions=tuple(self.provision(p, n) for n, p in enumerate(service.provisions, 1)),
             departments=departments,
             reorganised=self.reorganised_of(service),
             apply=self.apply_view(service.apply) if service.apply else None,
@@ -401,10 +407,11 @@ class Views:
 
 @dataclass(frozen=True)
 class TargetView:
-    """A 2020 target as a table row."""
+    """A plan target as a table row."""
 
     label: str  # what is measured
     value: str  # e.g. "at least 90%"
+    when: str  # the time frame as the plan gives it, or the plain word that it gives none
 
 
 @dataclass(frozen=True)
@@ -415,7 +422,7 @@ class ChapterView:
     intro: str  # opening paragraph of the plan chapter
     leads: tuple[Link, ...]  # the chapter's lead departments (牵头部门), as the appendix names them per chapter
     services: tuple[ServiceLink, ...]  # its services in order
-    targets: tuple[TargetView, ...]  # 2020 targets
+    targets: tuple[TargetView, ...]  # the plan's targets, each with its time frame
     plan: Link | None  # the plan chapter it summarises
     booklets: tuple[Link, ...]  # its PDFs
 
@@ -477,6 +484,17 @@ def format_target(target: Target, lang: str, source_lang: str) -> str:
     return f"{qualifier} {amount}" if lang != source_lang else f"{qualifier}{amount}"
 
 
+def target_when(target: Target, strings: Mapping[str, str], lang: str) -> str:
+    """A target → its time frame as the plan gives it, or the plain word that the plan gives no year."""
+    return target.when[lang] if target.when else strings["target_no_year"]
+
+
+def timed_target(target: Target, strings: Mapping[str, str], lang: str, source_lang: str) -> str:
+    """A target → its value with its time frame, e.g. '90%（到2020年）' (print, which has no column for it)."""
+    return strings["target_timed"].format(value=format_target(target, lang, source_lang),
+                                          when=target_when(target, strings, lang))
+
+
 @dataclass(frozen=True)
 class ChangeView:
     """One entry of the change history page."""
@@ -502,7 +520,8 @@ class PageViews(Views):
         """A chapter id → its page view."""
         c = self.handbook.chapter(chapter_id)
         here = page_path("chapters", c.id)
-        targets = tuple(TargetView(g.label[self.lang], self.target_value(g)) for g in c.targets)
+        targets = tuple(TargetView(g.label[self.lang], self.target_value(g), target_when(g, self.strings, self.lang))
+                        for g in c.targets)
         plan_path = page_path("plan", c.id)
         return ChapterView(c.title[self.lang], c.intro[self.lang], self.department_links(c.lead_departments, here),
                            tuple(self.services_of(c.services, here)), targets,

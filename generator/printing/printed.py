@@ -87,7 +87,7 @@ def service_fields(handbook: Handbook, config: SiteConfig, service: Service, lan
 
     def part(key: str, i: int) -> Label:
         label = labels[key]
-        return replace(label, text=f"{label.text} · {views.t('provision', n=i)}") if parts else label
+        return replace(label, text=f"{label.text} · {views.part_heading(service.provisions[i - 1], i)}") if parts else label
     fields = [field(part(key, i), [getattr(p, key)[lang]], config, lang)
               for i, p in enumerate(service.provisions, 1) for key in ("standard", "recipients")]
     fields.append(field(labels["departments"], department_lines(views, handbook, service), config, lang))

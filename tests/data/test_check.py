@@ -561,3 +561,16 @@ def test_counted_string_without_a_plural_form_is_reported(tiny_handbook: Path, r
                                          "of a counted string in en, got none")
     check_broken(tiny_handbook, run_cli, "site_config.yml:7:7: strings.zh: expected the plural form 'booklet_pages' "
                                          "of a counted string in zh, got none")
+
+
+def test_part_of_a_service_with_several_parts_needs_a_label(tiny_handbook: Path, run_cli) -> None:
+    """Review 2026-12-05 No. 38: parts are named by what they are, in the service's own words."""
+    part = ("      - recipients: {zh: 义务教育学生, en: Students in compulsory education}\n"
+            "        standard: {zh: 每生每天4元。, en: CNY 4 per student per day.}\n"
+            "        funding: {zh: 中央承担。, en: Paid by central government.}\n")
+    apply_edit(tiny_handbook, sub(part, part + part.replace("      - recipients", "      - label: {zh: 营养餐, en: Meals}\n"
+                                                            "        recipients")))
+    check_broken(tiny_handbook, run_cli, "services.yaml:31:9: services[0].provisions[0]: expected a label saying what "
+                                         "this part is (a service with several parts), got none")
+    check_broken(tiny_handbook, run_cli, "services.yaml:34:21: services[0].provisions[1].label.zh: expected words of the "
+                                         "service's own name or of this part, got '营养餐'")

@@ -238,3 +238,18 @@ def test_glossary_renderings_from_the_bilingual_review(handbook: Handbook) -> No
     assert terms["长寿津贴"] == "longevity allowance (ages 90 and over)"
     assert terms["乡镇综合文化站"] == "township cultural station"
     assert {"城乡居民基本医疗保险", "残疾人两项补贴", "廉租房", "经济适用房"} <= set(terms)
+
+
+def test_targets_carry_only_the_time_frame_the_plan_gives(handbook: Handbook) -> None:
+    """Review 2026-12-05 Nos. 34, 35: a target's year is the plan's own (到2020年, “十三五”), never assumed; the
+    employment target says it is a five-year total."""
+    plan = (ROOT / "source" / "plan-2018-104.txt").read_text(encoding="utf-8")
+    sentences = [s for s in re.split(r"[。；]", plan.replace(" ", "")) if s]
+    targets = {t.label["zh"]: t for c in handbook.chapters for t in c.targets}
+    assert "城镇新增就业（五年累计）" in targets
+    for label, target in targets.items():
+        if target.when:  # the plan says the value and the time frame in one sentence
+            frame = "2020" if "2020" in target.when["zh"] else "十三五"
+            assert any(f"{target.value:g}" in s and frame in s for s in sentences), label
+    assert targets["县域内就诊率"].when is None and targets["全县孕产妇住院分娩率"].when
+    assert targets["全县孕产妇住院分娩率"].when["zh"] == "到2020年"

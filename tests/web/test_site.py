@@ -309,3 +309,29 @@ def test_counts_take_the_plural_form_of_their_language() -> None:
                                                                                      "justice", "")
     assert "(PDF, 1 page, 32 KB)" in en.booklet_label({"title": "Leaflet", "language": "en", "imposed": False,
                                                        "pages": 1, "bytes": 32_000, "kind": "leaflet"})
+
+
+def test_service_73_parts_are_headed_by_what_they_are() -> None:
+    """Review 2026-12-05 No. 38: the two parts of No. 73 are the living allowance and the nursing-care allowance, and
+    the service page and print say so instead of 'Part 1/Part 2'; keywords show as related words, not other names (No. 37)."""
+    from generator.printing.printed import service_fields
+
+    config, handbook = load_project(ROOT)
+    for lang, first, second, words in (("zh", "困难残疾人生活补助", "重度残疾人护理补助", "## 相关词"),
+                                       ("en", "Living allowance", "Nursing", "## Related words")):
+        page = rendered_with_booklets(lang)["services/disability-living-and-nursing-care-allowances/index.md"]
+        assert f"## {first}" in page and f"## {second}" in page and "部分" not in page and "Part 1" not in page
+        assert words in page and "又称" not in page and "Also known as" not in page
+        labels = [f["label"] for f in service_fields(handbook, config, handbook.service(73), lang)]
+        assert any(first in label for label in labels) and any(second in label for label in labels)
+
+
+def test_related_services_share_who_they_are_for() -> None:
+    """Review 2026-12-05 No. 40: No. 53's related services were children's services of its chapter; an audience now
+    counts double the chapter, so they are services for older people."""
+    from generator.present.views import Views
+
+    config, handbook = load_project(ROOT)
+    related = Views(handbook, config, "zh").related(handbook.service(53))
+    assert related and all("older-people" in s.audiences for s in related)
+    assert related[0].number == 46  # for older people, and in the same chapter
