@@ -12,6 +12,7 @@ from typing import Any
 
 from .errors import Problem
 from .schema_checks import Path, describe, problem_at
+from .wording import check_audiences, check_part_labels, check_qualifiers
 from .yamlnodes import Node, find
 
 
@@ -140,6 +141,27 @@ def text_fields(data: object, path: Path = ()) -> Iterator[tuple[Path, dict[str,
             yield from text_fields(value, path + (i,))
 
 
+def listed_by(data: dict[str, Any], names: dict[str, str]) -> dict[str, set[str]]:
+    """Every service id → the ids of the departments it lists."""
+    return {svc["id"]: {names.get(d, d) for d in svc.get("departments") or [] if isinstance(d, str)}
+            for _, svc in items(data, "services") if isinstance(svc.get("id"), str)}
+
+
+def check_reorganised(data: dict[str, Any], root: Node, names: dict[str, str]) -> list[Problem]:
+    """Each service a department's reorganisation names exists and lists that department."""
+    listed, problems = listed_by(data, names), []
+    for i, dept in items(data, "departments"):
+        for k, change in enumerate(dept.get("reorganised") or []):
+            for m, service in enumerate(change.get("services") or [] if isinstance(change, dict) else []):
+                path = ("departments", i, "reorganised", k, "services", m)
+                if isinstance(service, str) and service not in listed:
+                    problems.append(problem_at(root, path, f"unknown service {describe(service)}"))
+                elif isinstance(service, str) and dept.get("id") not in listed[service]:
+                    problems.append(problem_at(root, path, f"expected a service that lists department "
+                                                           f"'{dept.get('id')}', got {describe(service)}"))
+    return problems
+
+
 EVERYONE = "everyone"  # the audience id that lists the services for all residents
 
 
@@ -181,6 +203,9 @@ def check_across(data: object, root: Node, codes: Sequence[str]) -> list[Problem
     problems += check_apply_lines(data, root, codes) + check_says_something(data, root)
     problems += check_everyone(data, root)
     problems += check_synonyms(data, root, codes) + check_situations(data, root, codes)
+    problems += check_synonyms(data, root, codes)
+    problems += check_qualifiers(data, root, codes) + check_audiences(data, root, codes)
+    problems += check_reorganised(data, root, depts) + check_part_labels(data, root, codes)
     return problems + check_glossary(data, root, codes)
 
 
@@ -313,6 +338,10 @@ def verified_dates(data: dict[str, Any]) -> Iterator[tuple[Path, str]]:
         contact = dept.get("contact")
         if isinstance(contact, dict) and isinstance(contact.get("verified"), str):
             yield ("departments", i, "contact", "verified"), contact["verified"]
+    for i, dept in items(data, "departments"):
+        for k, change in enumerate(dept.get("reorganised") or []):
+            if isinstance(change, dict) and isinstance(change.get("verified"), str):
+                yield ("departments", i, "reorganised", k, "verified"), change["verified"]
     for i, service in items(data, "services"):
         apply = service.get("apply")
         if isinstance(apply, dict) and isinstance(apply.get("verified"), str):

@@ -5,6 +5,7 @@ import dataclasses
 import re
 from datetime import date
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from .cross_checks import check_across, check_stale
@@ -23,7 +24,10 @@ from .model import (
     HistoryEntry,
     Language,
     NewName,
+    Omission,
     Provision,
+    Qualifier,
+    Reorganisation,
     RuleSet,
     Service,
     SiteConfig,
@@ -35,6 +39,7 @@ from .model import (
     Text,
     Years,
 )
+from .plurals import check_plural_forms
 from .schema_checks import check_schema, load_schema
 from .yamlnodes import LIMIT_HINT, Limits, read_nodes, to_plain
 
@@ -60,6 +65,7 @@ def read_config(root_dir: Path) -> tuple[SiteConfig | None, list[Problem], list[
     data = to_plain(root)
     languages = [(lang["code"], lang["script"]) for lang in plain_languages(data)]
     problems += check_schema(data, root, load_schema("site_config.schema.json"), languages)
+    problems += check_plural_forms(data, root)
     if problems:
         return None, problems, languages
     assert isinstance(data, dict)  # checked: a mapping of the schema's shape
@@ -155,11 +161,14 @@ def build_handbook(data: dict[str, Any], codes: tuple[str, ...], warnings: tuple
         source=build_source(data["source"]),
         chapters=tuple(sorted((build_chapter(c, aliases, services) for c in data["chapters"]), key=lambda c: c.number)),
         departments=tuple(build_department(d) for d in data["departments"]),
-        audiences=tuple(Audience(a["id"], Text.of(a["name"]), Text.of(a["description"])) for a in data["audiences"]),
+        audiences=tuple(Audience(a["id"], Text.of(a["name"]), Text.of(a["description"]),
+                                 tuple(a["criteria"]) if "criteria" in a else None) for a in data["audiences"]),
         services=services,
         glossary=tuple(build_term(t) for t in data["glossary"]),
         synonyms=tuple(build_synonym(s) for s in data.get("synonyms") or []),
         channels=tuple(build_channel(c, chapter_ids) for c in data.get("channels") or []),
+        qualifiers=tuple(Qualifier({code: tuple(w) for code, w in q["words"].items()}, q.get("pattern"), q.get("general", False))
+                         for q in data.get("qualifiers") or []),
         warnings=warnings,
     )
 
@@ -185,7 +194,8 @@ def build_chapter(data: dict[str, Any], aliases: dict[str, str], services: tuple
 
 def build_target(data: dict[str, Any]) -> Target:
     """Validated target mapping → Target."""
-    return Target(Text.of(data["label"]), data["value"], Text.of(data["unit"]), optional_text(data, "qualifier"))
+    return Target(Text.of(data["label"]), data["value"], Text.of(data["unit"]), optional_text(data, "qualifier"),
+                  optional_text(data, "when"))
 
 
 def build_department(data: dict[str, Any]) -> Department:
@@ -194,6 +204,9 @@ def build_department(data: dict[str, Any]) -> Department:
                       formerly=tuple(FormerName(Text.of(f["name"]), str(f["until"]), Text.of(f["source"]))
                                      for f in data.get("formerly") or []),
                       now=build_new_name(data["now"]) if "now" in data else None,
+                      reorganised=tuple(Reorganisation(Text.of(r["function"]), Text.of(r["note"]), tuple(r["services"]),
+                                                       Text.of(r["source"]), r["address"], r["verified"])
+                                        for r in data.get("reorganised") or []),
                       contact=build_contact(data["contact"]) if data.get("contact") else None)
 
 
@@ -245,8 +258,8 @@ def build_service(data: dict[str, Any], aliases: dict[str, str], short: dict[str
         chapter=data["chapter"],
         name=Text.of(data["name"]),
         summary=Text.of(data["summary"]),
-        provisions=tuple(Provision(Text.of(p["recipients"]), Text.of(p["standard"]), Text.of(p["funding"]))
-                         for p in data["provisions"]),
+        provisions=tuple(Provision(Text.of(p["recipients"]), Text.of(p["standard"]), Text.of(p["funding"]),
+                                   optional_text(p, "label")) for p in data["provisions"]),
         departments=departments,
         audiences=tuple(data["audiences"]),
         eligibility=build_eligibility(data["eligibility"]),
@@ -257,6 +270,8 @@ def build_service(data: dict[str, Any], aliases: dict[str, str], short: dict[str
         apply=build_apply(data["apply"], codes) if "apply" in data else None,
         situations=tuple(Situation({code: tuple(says) for code, says in s["says"].items()}, Text.of(s["covers"]))
                          for s in data.get("situations") or []),
+        summary_omits=tuple(Omission(o["word"], Text.of(o["reason"])) for o in data.get("summary_omits") or []),
+        audience_basis=MappingProxyType(dict(data.get("audience_basis") or {})),
     )
 
 

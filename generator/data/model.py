@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from .yamlnodes import MAX_BYTES, MAX_NODES
@@ -72,12 +72,13 @@ class Source:
 
 @dataclass(frozen=True)
 class Target:
-    """A numeric 2020 target stated in the plan for a chapter."""
+    """A numeric target stated in the plan for a chapter."""
 
     label: Text  # what is measured
     value: float  # the target value
     unit: Text  # unit, e.g. "%"
     qualifier: Text | None  # e.g. "at least"
+    when: Text | None = None  # the time frame as the plan gives it (到2020年); None where it gives none
 
 
 @dataclass(frozen=True)
@@ -89,7 +90,7 @@ class Chapter:
     title: Text  # chapter title
     lead_departments: tuple[str, ...]  # ids of the lead departments
     intro: Text  # opening paragraph of the matching plan chapter
-    targets: tuple[Target, ...]  # numeric 2020 targets
+    targets: tuple[Target, ...]  # numeric targets of the plan period
     services: tuple[int, ...]  # numbers of the chapter's services, in order
 
 
@@ -124,6 +125,18 @@ class Contact:
 
 
 @dataclass(frozen=True)
+class Reorganisation:
+    """A national reorganisation since the plan that moved one of a department's functions to another office."""
+
+    function: Text  # the function that moved
+    note: Text  # what residents read: the national change, and to check locally which office handles it now
+    services: tuple[str, ...]  # ids of the services whose function moved
+    source: Text  # the document or report it was read in
+    address: str  # where it was read (web address)
+    verified: str  # YYYY-MM-DD: the day it was read
+
+
+@dataclass(frozen=True)
 class Department:
     """A county department responsible for services."""
 
@@ -134,6 +147,7 @@ class Department:
     formerly: tuple[FormerName, ...] = ()  # names it had before the appendix's, newest first
     now: NewName | None = None  # its name since the appendix, if renamed
     contact: Contact | None = None  # how to reach it, when a source gives it
+    reorganised: tuple[Reorganisation, ...] = ()  # functions moved to other offices since the plan, with sources
 
 
 @dataclass(frozen=True)
@@ -165,6 +179,7 @@ class Audience:
     id: str  # URL slug
     name: Text  # group name
     description: Text  # one sentence on who belongs
+    criteria: tuple[str, ...] | None = None  # eligibility criteria that put a person in it ([] none can); None: not checked
 
 
 @dataclass(frozen=True)
@@ -174,6 +189,7 @@ class Provision:
     recipients: Text  # 服务对象: who it is for
     standard: Text  # 服务内容和保障标准: what you get, and the standard
     funding: Text  # 支出责任: who pays
+    label: Text | None = None  # what this part is, when a service has several (No. 73: 生活补助 / Living allowance)
 
 
 @dataclass(frozen=True)
@@ -250,6 +266,23 @@ class Situation:
 
 
 @dataclass(frozen=True)
+class Omission:
+    """A limit of a service's recipients that its summary leaves out on purpose."""
+
+    word: str  # the limiting word, as the source-language recipients write it
+    reason: Text  # why the summary may leave it out
+
+
+@dataclass(frozen=True)
+class Qualifier:
+    """A word that limits who gets a service: a summary may shorten who qualifies, never widen it."""
+
+    words: Mapping[str, tuple[str, ...]]  # language → the forms of the limit (a summary keeps any one)
+    pattern: str | None = None  # a regular expression on the source-language recipients instead (an age)
+    general: bool = False  # 符合条件 / eligible: a summary with it leaves the other limits to the page
+
+
+@dataclass(frozen=True)
 class Service:
     """One of the basic public services."""
 
@@ -268,6 +301,9 @@ class Service:
     history: tuple[HistoryEntry, ...] = ()  # later documents that changed it, newest first
     apply: Apply | None = None  # how to apply, when a source gives it
     situations: tuple[Situation, ...] = ()  # how residents describe what the service covers (search only)
+    summary_omits: tuple[Omission, ...] = ()  # limits of the recipients the summary leaves out, with the reason
+    # audience id → the words of the service's own source text its tag rests on
+    audience_basis: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
 
 
 @dataclass(frozen=True)
@@ -291,6 +327,7 @@ class Handbook:
     glossary: tuple[Term, ...]  # in file order
     synonyms: tuple[Synonym, ...] = ()  # search synonyms, in file order
     channels: tuple[Channel, ...] = ()  # help lines, in file order
+    qualifiers: tuple[Qualifier, ...] = ()  # words that limit who gets a service, which summaries keep
     warnings: tuple[str, ...] = ()  # what `check` reports without refusing, e.g. contacts verified over a year ago
 
     def service(self, number: int) -> Service:
@@ -308,6 +345,10 @@ class Handbook:
     def audience(self, audience_id: str) -> Audience:
         """Audience id → audience."""
         return next(a for a in self.audiences if a.id == audience_id)
+
+    def reorganisations_for(self, service: Service) -> tuple[tuple[Department, Reorganisation], ...]:
+        """A service → (department, reorganisation) for each moved function of its departments that covers it."""
+        return tuple((d, r) for d in map(self.department, service.departments) for r in d.reorganised if service.id in r.services)
 
     def channels_for(self, chapter_id: str) -> tuple[Channel, ...]:
         """Chapter id → the help lines that serve it."""

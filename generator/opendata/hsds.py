@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..data.model import Contact, Department, Eligibility, Handbook, Service, SiteConfig
+from ..data.plurals import counted
 from ..present.ids import uid
 from ..present.urls import lang_root
 from ..present.views import page_path
@@ -129,7 +130,7 @@ def organization_row(handbook: Handbook, lang: str, t: Mapping[str, str], depart
     """A department → its organizations row, described by the services the appendix lists it for."""
     department = handbook.department(department_id)
     services = [s.name[lang] for s in handbook.services if department_id in s.departments]
-    description = t["hsds_organization_description"].format(count=len(services), services=t["list_separator"].join(services))
+    description = counted(t, lang, "hsds_organization_description", len(services), services=t["list_separator"].join(services))
     website = department.contact.website if department.contact and department.contact.website else ""
     return {"id": uid("organization", department_id), "name": department.name[lang],
             "alternate_name": department.short_name[lang], "description": description, "website": website}

@@ -12,7 +12,20 @@ from typing import Any
 
 from pypinyin import Style, lazy_pinyin
 
-from ..data.model import Apply, Channel, Contact, Handbook, HistoryEntry, Provision, Service, SiteConfig, Target
+from ..data.model import (
+    Apply,
+    Channel,
+    Contact,
+    Department,
+    Handbook,
+    HistoryEntry,
+    Provision,
+    Reorganisation,
+    Service,
+    SiteConfig,
+    Target,
+)
+from ..data.plurals import counted
 from ..data.quantities import format_amount
 
 
@@ -64,6 +77,7 @@ class ProvisionView:
     recipients: FieldView  # who can get it
     funding: FieldView  # who pays
     official_order: tuple[FieldView, ...]  # recipients, standard, funding: the appendix's column order
+    heading: str  # what this part is (its label), shown when a service has several parts
 
 
 @dataclass(frozen=True)
@@ -122,6 +136,17 @@ class HistoryView:
 
 
 @dataclass(frozen=True)
+class ReorganisedView:
+    """A function of a department that moved to another office since the plan, localized, with its source."""
+
+    department: str  # the department's full name, as the plan names it
+    function: str  # the function that moved
+    note: str  # the national change, and to check locally which office handles it now
+    source: str  # "Source: … (read on …): ", followed by the address
+    address: str  # where the source was read
+
+
+@dataclass(frozen=True)
 class ServiceView:
     """Everything a service page shows."""
 
@@ -136,6 +161,7 @@ class ServiceView:
     official_tag: str | None  # BCP 47 tag of the official column names when the page is in another language
     provisions: tuple[ProvisionView, ...]  # usually one
     departments: tuple[DepartmentBlock, ...]  # full names, in the appendix's order, with contacts when known
+    reorganised: tuple[ReorganisedView, ...]  # functions of its departments that moved to other offices since the plan
     apply: ApplyView | None  # how to apply, when a source gives it
     channels: tuple[ChannelView, ...]  # help lines for its chapter
     no_details: str | None  # said plainly when neither how to apply nor any department's contact is known
@@ -143,7 +169,7 @@ class ServiceView:
     appendix_departments: str  # the appendix's own 主责单位 text, for the official block
     note: str | None  # editor's note
     related: tuple[ServiceLink, ...]  # services sharing chapter or audience
-    keywords: tuple[str, ...]  # also known as
+    keywords: tuple[str, ...]  # related words residents use (search vocabulary, not other names)
     audiences: tuple[Link, ...]  # who it is for, as groups
     citation: str  # source citation sentence
     booklets: tuple[Link, ...]  # PDFs that contain it
@@ -196,6 +222,10 @@ class Views:
         """Interface string key → localized text with {placeholders} filled."""
         return self.strings[key].format(**values) if values else self.strings[key]
 
+    def count(self, key: str, count: int, **values: object) -> str:
+        """A counted string's key and a number → its plural form in this language, filled ('1 page', '2 pages')."""
+        return counted(self.strings, self.lang, key, count, **values)
+
     def booklet_links(self, from_path: str, wanted: Callable[[dict[str, Any]], bool],
                       among: list[dict[str, Any]] | None = None) -> tuple[Link, ...]:
         """Booklets of this language (and bilingual ones) that `wanted` accepts → links from a page, with size."""
@@ -212,7 +242,7 @@ class Views:
             parts.append(self.t("edition_bilingual"))
         if booklet["imposed"]:
             parts.append(self.t("edition_imposed"))
-        return f"{' · '.join(parts)} (PDF, {self.t('booklet_pages', pages=booklet['pages'])}, {file_size(booklet['bytes'])})"
+        return f"{' · '.join(parts)} (PDF, {self.count('booklet_pages', booklet['pages'])}, {file_size(booklet['bytes'])})"
 
     def service_link(self, service: Service, from_path: str) -> ServiceLink:
         """A service → how it is listed from the page at `from_path`."""
@@ -225,9 +255,10 @@ class Views:
                      for d in ids)
 
     def related(self, service: Service, limit: int = 6) -> list[Service]:
-        """Services that share the chapter or an audience, closest first (same chapter counts double)."""
+        """Services that share an audience or the chapter, closest first: each shared audience counts double the chapter,
+        so a service for older people lists other services for older people before children's ones of its chapter."""
         def closeness(other: Service) -> tuple[int, int]:
-            shared = len(set(other.audiences) & set(service.audiences)) + 2 * (other.chapter == service.chapter)
+            shared = 2 * len(set(other.audiences) & set(service.audiences)) + (other.chapter == service.chapter)
             return (-shared, abs(other.number - service.number))
         # candidates: services within NEARBY places in the chapter and NEARBY numbers overall (all of them in the real
         # handbook), so the cost per page stays flat however many services there are
@@ -275,6 +306,16 @@ class Views:
             lines.append((self.t("contact_website"), contact.website, contact.website))
         return ContactView(tuple(lines), self.sourced(contact.source[self.lang], contact.verified))
 
+    def reorganised(self, department: Department, change: Reorganisation) -> ReorganisedView:
+        """A department's moved function → localized, with its source line."""
+        source = self.t("reorganised_source", source=change.source[self.lang], date=self.format_date(change.verified))
+        return ReorganisedView(department.name[self.lang], change.function[self.lang], change.note[self.lang], source,
+                               change.address)
+
+    def reorganised_of(self, service: Service) -> tuple[ReorganisedView, ...]:
+        """A service → the moved functions of its departments that cover it."""
+        return tuple(self.reorganised(d, r) for d, r in self.handbook.reorganisations_for(service))
+
     def apply_view(self, apply: Apply) -> ApplyView:
         """How to apply → localized."""
         return ApplyView(apply.where[self.lang] if apply.where else None, tuple(d[self.lang] for d in apply.documents),
@@ -296,13 +337,17 @@ class Views:
         return {key: Label(self.t(f"label_{key}"), self.t("official_label", name=official[key]), official[key])
                 for key in ("standard", "recipients", "departments", "funding")}
 
-    def provision(self, provision: Provision) -> ProvisionView:
-        """A provision → its three fields, each with the official column name and text."""
+    def part_heading(self, provision: Provision, n: int) -> str:
+        """A provision and its place → its heading: its label, else 'Part n'."""
+        return provision.label[self.lang] if provision.label else self.t("provision", n=n)
+
+    def provision(self, provision: Provision, n: int = 1) -> ProvisionView:
+        """A provision and its place → its three fields, each with the official column name and text."""
         official = self.config.strings[self.source_lang]
         fields = {key: FieldView(self.t(f"label_{key}"), getattr(provision, key)[self.lang], official[key],
                                  getattr(provision, key)[self.source_lang]) for key in ("recipients", "standard", "funding")}
         return ProvisionView(fields["standard"], fields["recipients"], fields["funding"],
-                             (fields["recipients"], fields["standard"], fields["funding"]))
+                             (fields["recipients"], fields["standard"], fields["funding"]), self.part_heading(provision, n))
 
     def department_blocks(self, service: Service, from_path: str) -> tuple[DepartmentBlock, ...]:
         """A service's departments → full names linked, with contacts when known."""
@@ -329,8 +374,9 @@ class Views:
             chapter=Link(chapter.title[self.lang], link(here, page_path("chapters", chapter.id))),
             labels=self.labels(),
             official_tag=self.tag_of(self.source_lang),
-            provisions=tuple(self.provision(p) for p in service.provisions),
+            provisions=tuple(self.provision(p, n) for n, p in enumerate(service.provisions, 1)),
             departments=departments,
+            reorganised=self.reorganised_of(service),
             apply=self.apply_view(service.apply) if service.apply else None,
             channels=channels,
             no_details=None if service.apply or any(d.contact for d in departments) else
@@ -361,10 +407,11 @@ class Views:
 
 @dataclass(frozen=True)
 class TargetView:
-    """A 2020 target as a table row."""
+    """A plan target as a table row."""
 
     label: str  # what is measured
     value: str  # e.g. "at least 90%"
+    when: str  # the time frame as the plan gives it, or the plain word that it gives none
 
 
 @dataclass(frozen=True)
@@ -375,7 +422,7 @@ class ChapterView:
     intro: str  # opening paragraph of the plan chapter
     leads: tuple[Link, ...]  # the chapter's lead departments (牵头部门), as the appendix names them per chapter
     services: tuple[ServiceLink, ...]  # its services in order
-    targets: tuple[TargetView, ...]  # 2020 targets
+    targets: tuple[TargetView, ...]  # the plan's targets, each with its time frame
     plan: Link | None  # the plan chapter it summarises
     booklets: tuple[Link, ...]  # its PDFs
 
@@ -388,6 +435,7 @@ class DepartmentView:
     aliases: tuple[str, ...]  # spellings used in the appendix
     aliases_lang: str | None  # BCP 47 tag of the aliases (source language) when the page is in another language
     contact: ContactView | None  # how to reach it, when a source gives it
+    reorganised: tuple[tuple[ReorganisedView, tuple[ServiceLink, ...]], ...]  # moved functions, each with its services
     services: tuple[ServiceLink, ...]  # the services it is responsible for, in number order
     leads: tuple[Link, ...]  # chapters whose lead department (牵头部门) it is
     booklets: tuple[Link, ...]  # its PDFs
@@ -436,6 +484,17 @@ def format_target(target: Target, lang: str, source_lang: str) -> str:
     return f"{qualifier} {amount}" if lang != source_lang else f"{qualifier}{amount}"
 
 
+def target_when(target: Target, strings: Mapping[str, str], lang: str) -> str:
+    """A target → its time frame as the plan gives it, or the plain word that the plan gives no year."""
+    return target.when[lang] if target.when else strings["target_no_year"]
+
+
+def timed_target(target: Target, strings: Mapping[str, str], lang: str, source_lang: str) -> str:
+    """A target → its value with its time frame, e.g. '90%（到2020年）' (print, which has no column for it)."""
+    return strings["target_timed"].format(value=format_target(target, lang, source_lang),
+                                          when=target_when(target, strings, lang))
+
+
 @dataclass(frozen=True)
 class ChangeView:
     """One entry of the change history page."""
@@ -461,7 +520,8 @@ class PageViews(Views):
         """A chapter id → its page view."""
         c = self.handbook.chapter(chapter_id)
         here = page_path("chapters", c.id)
-        targets = tuple(TargetView(g.label[self.lang], self.target_value(g)) for g in c.targets)
+        targets = tuple(TargetView(g.label[self.lang], self.target_value(g), target_when(g, self.strings, self.lang))
+                        for g in c.targets)
         plan_path = page_path("plan", c.id)
         return ChapterView(c.title[self.lang], c.intro[self.lang], self.department_links(c.lead_departments, here),
                            tuple(self.services_of(c.services, here)), targets,
@@ -480,7 +540,10 @@ class PageViews(Views):
         leads = tuple(Link(c.title[self.lang], link(here, page_path("chapters", c.id)))
                       for c in self.handbook.chapters if d.id in c.lead_departments)
         contact = self.contact(d.contact) if d.contact else None
-        return DepartmentView(d.name[self.lang], d.aliases, self.tag_of(self.source_lang), contact,
+        by_id = {s.id: s.number for s in self.handbook.services}
+        moved = tuple((self.reorganised(d, r), tuple(self.services_of([by_id[i] for i in r.services], here)))
+                      for r in d.reorganised)
+        return DepartmentView(d.name[self.lang], d.aliases, self.tag_of(self.source_lang), contact, moved,
                               tuple(self.services_of(numbers, here)), leads,
                               self.booklet_links(here, lambda b: b["kind"] == "department" and b["id"] == d.id))
 

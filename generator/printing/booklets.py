@@ -22,7 +22,7 @@ from typing import Any
 from ..data.errors import BuildError
 from ..data.model import Handbook, Service, SiteConfig
 from ..present.urls import lang_root, service_url
-from ..present.views import booklet_title, format_target
+from ..present.views import booklet_title, timed_target
 from .impose import booklet_order
 from .printed import booklet_currency, department_names, keep_tail, prose, service_fields
 from .typesetting import (
@@ -231,7 +231,8 @@ def booklet_data(booklet: Booklet, handbook: Handbook, config: SiteConfig) -> di
             "id": c.id, "title": " / ".join(prose(config, lang, c.title[lang]) for lang in langs),
             "intro": [{"lang": lang, "text": prose(config, lang, c.intro[lang])} for lang in langs]
                      if booklet.kind != "department" else [],
-            "targets": [{"label": prose(config, main, g.label[main]), "value": format_target(g, main, config.codes[0])}
+            "targets": [{"label": prose(config, main, g.label[main]),
+                         "value": timed_target(g, config.strings[main], main, config.codes[0])}
                         for g in c.targets]
                        if booklet.kind == "chapter" else [],
             "services": [service_data(handbook, config, handbook.service(n), langs) for n in members]})

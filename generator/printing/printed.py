@@ -87,10 +87,15 @@ def service_fields(handbook: Handbook, config: SiteConfig, service: Service, lan
 
     def part(key: str, i: int) -> Label:
         label = labels[key]
-        return replace(label, text=f"{label.text} · {views.t('provision', n=i)}") if parts else label
+        return replace(label, text=f"{label.text} · {views.part_heading(service.provisions[i - 1], i)}") if parts else label
     fields = [field(part(key, i), [getattr(p, key)[lang]], config, lang)
               for i, p in enumerate(service.provisions, 1) for key in ("standard", "recipients")]
     fields.append(field(labels["departments"], department_lines(views, handbook, service), config, lang))
+    moved = views.reorganised_of(service)  # the 2018 office may no longer handle it: say so where the office is named
+    if moved:
+        sep = views.t("label_separator")
+        lines = [f"{r.department}{sep}{r.note} {r.source}{r.address}" for r in moved]
+        fields.append(field(plain(views.t("reorganised_title")), lines, config, lang))
     if service.apply:
         fields.append(field(plain(views.t("apply_title")), apply_lines(views, service.apply), config, lang))
     channels = handbook.channels_for(service.chapter)

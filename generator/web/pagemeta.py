@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 from ..data.model import Department, Handbook, Service, SiteConfig
+from ..data.plurals import COUNTED, counted
 from ..present.urls import lang_root
 from ..present.views import Views, page_path
 from .sitemap import page_url
@@ -68,8 +69,9 @@ def describe(handbook: Handbook, config: SiteConfig, lang: str, kind: str, slug:
     if kind == "departments" and slug:
         department = handbook.department(slug)
         count = sum(slug in s.departments for s in handbook.services)
-        return config.strings[lang]["department_description"].format(name=department.name[lang], count=count)
-    fallback = config.strings[lang].get(f"{kind or 'home'}_description", "").format(count=len(handbook.services))
+        return counted(config.strings[lang], lang, "department_description", count, name=department.name[lang])
+    key, strings = f"{kind or 'home'}_description", config.strings[lang]
+    fallback = counted(strings, lang, key, len(handbook.services)) if key in COUNTED else strings.get(key, "")
     return sentences(introduction(text) or fallback)
 
 

@@ -177,7 +177,7 @@ def service_documents(handbook: Handbook, views: Views) -> list[Document]:
 def other_documents(handbook: Handbook, views: Views) -> list[Document]:
     """Chapters, audiences and departments → search documents."""
     lang = views.lang
-    docs = [Document(f"chapters/{c.id}/", c.title[lang], views.t("services_count", count=len(c.services)),
+    docs = [Document(f"chapters/{c.id}/", c.title[lang], views.count("services_count", len(c.services)),
                      {"name": [c.title[lang]], "standard": [c.intro[lang]]}, 0.6) for c in handbook.chapters]
     docs += [Document(f"audiences/{a.id}/", a.name[lang], first_line(a.description[lang]),
                       {"name": [a.name[lang]], "recipients": [a.description[lang]]}, 0.6) for a in handbook.audiences]

@@ -168,11 +168,38 @@ def test_reviewed_english_sentences(handbook: Handbook) -> None:
     def en(number: int, field: str) -> str:
         return str(getattr(handbook.service(number).provisions[0], field)["en"])
     assert "reduced by CNY 600 per child per year for all (100%) enrolled children" in en(4, "standard")
-    assert "The scheme pays back at least 75% of eligible in-patient costs" in en(22, "standard")
+    assert "is to be kept stable at 75% or more" in en(22, "standard")  # a rate the plan aims for (review 2026-12-05 No. 10)
     assert "reporting of unlicensed medical practice and of illegal blood collection" in en(34, "standard")
     no_44 = handbook.service(44)
     assert "graded 3 or above" in en(44, "recipients") and no_44.note and "graded 3 or above" in no_44.note["en"]
     assert "poverty alleviation recipients" not in en(75, "standard")  # who qualifies is said once, under recipients
+
+
+def test_content_review_summaries(handbook: Handbook) -> None:
+    """The content review of 2026-12-05: summaries keep who qualifies, and state targets as the plan's aims."""
+    def summary(number: int) -> tuple[str, str]:
+        text = handbook.service(number).summary
+        return text["zh"], text["en"]
+    assert "规划目标" in summary(22)[0] and "the plan aims" in summary(22)[1]  # review No. 10: not a per-claim promise
+    assert summary(10)[0].startswith("符合条件的") and summary(10)[1].startswith("Eligible")  # No. 11
+    assert "达到待遇领取年龄" in summary(19)[0] and "pension age" in summary(19)[1]  # No. 12
+    assert "持二代证的攀枝花市低保对象" in summary(73)[0] and "dibao" in summary(73)[1]  # Nos. 13, 25
+    assert summary(44)[0].startswith("符合条件的") and summary(44)[1].startswith("Eligible")  # No. 14
+    assert "符合条件的" in summary(53)[0] and "Eligible" in summary(53)[1]  # No. 15
+    assert "文化遗产日免费参观" in summary(69)[0] and "Cultural Heritage Day" in summary(69)[1]  # No. 16
+    assert "攀枝花户籍" in summary(75)[0] and "Panzhihua" in summary(75)[1]  # No. 17
+    assert "普惠性幼儿园" in summary(4)[0] and "affordable kindergartens" in summary(4)[1]  # No. 18
+    assert "全市" in summary(81)[0] and "规划目标" in summary(81)[0] and "plan aims" in summary(81)[1]  # No. 19
+    assert "generally enrolled" in summary(72)[1] and "普遍" in summary(83)[0] and "generally" in summary(83)[1]
+    assert "执行国家殡葬政策" in summary(56)[0] and "national funeral policy" in summary(56)[1]  # No. 22
+    assert "who receive state pensions" in summary(54)[1] and "compensation" not in summary(54)[1]  # Nos. 23, 29
+    assert summary(34)[1].startswith("Residents get")  # No. 24: a full sentence
+    assert summary(80)[0].startswith("智力、精神和重度肢体残疾人")  # No. 26
+    assert summary(82)[0].startswith("户籍在攀枝花市的残疾学生")  # No. 27
+    assert "whatever their means" in summary(50)[1]  # No. 33
+    assert "recognition of work-related injury" in summary(24)[1]  # No. 31
+    note = handbook.service(24).note
+    assert note and "国务院令第375号" in note["zh"] and "No. 586" in note["en"]  # No. 32
 
 
 def test_targets_read_as_the_plan_states_them(handbook: Handbook) -> None:
@@ -211,3 +238,18 @@ def test_glossary_renderings_from_the_bilingual_review(handbook: Handbook) -> No
     assert terms["长寿津贴"] == "longevity allowance (ages 90 and over)"
     assert terms["乡镇综合文化站"] == "township cultural station"
     assert {"城乡居民基本医疗保险", "残疾人两项补贴", "廉租房", "经济适用房"} <= set(terms)
+
+
+def test_targets_carry_only_the_time_frame_the_plan_gives(handbook: Handbook) -> None:
+    """Review 2026-12-05 Nos. 34, 35: a target's year is the plan's own (到2020年, “十三五”), never assumed; the
+    employment target says it is a five-year total."""
+    plan = (ROOT / "source" / "plan-2018-104.txt").read_text(encoding="utf-8")
+    sentences = [s for s in re.split(r"[。；]", plan.replace(" ", "")) if s]
+    targets = {t.label["zh"]: t for c in handbook.chapters for t in c.targets}
+    assert "城镇新增就业（五年累计）" in targets
+    for label, target in targets.items():
+        if target.when:  # the plan says the value and the time frame in one sentence
+            frame = "2020" if "2020" in target.when["zh"] else "十三五"
+            assert any(f"{target.value:g}" in s and frame in s for s in sentences), label
+    assert targets["县域内就诊率"].when is None and targets["全县孕产妇住院分娩率"].when
+    assert targets["全县孕产妇住院分娩率"].when["zh"] == "到2020年"

@@ -12,7 +12,7 @@ from generator.data.yamlnodes import load_nodes, to_plain
 
 from ..conftest import ROOT
 
-TOP_LEVEL = ["source", "chapters", "departments", "audiences", "services", "glossary", "synonyms", "channels"]
+TOP_LEVEL = ["source", "chapters", "departments", "audiences", "services", "glossary", "synonyms", "channels", "qualifiers"]
 CSV_COLUMNS = ["name_zh", "name_en", "recipients_zh", "recipients_en", "standard_zh", "standard_en", "funding_zh", "funding_en"]
 SERVICE_COUNTS = {"tiny": 2, "real": 85}
 

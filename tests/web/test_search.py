@@ -25,7 +25,8 @@ from ..conftest import ROOT, TINY_CONFIG, TINY_SERVICES, write_project
 CONFIG = TINY_CONFIG.replace("  zh: {recipients: 服务对象}",
                              "  zh: {recipients: 服务对象, service_label: '第{number}项', services_count: '{count}项服务'}")
 CONFIG = CONFIG.replace("  en: {recipients: Who it is for}",
-                        "  en: {recipients: Who it is for, service_label: 'No. {number}', services_count: '{count} services'}")
+                        "  en: {recipients: Who it is for, service_label: 'No. {number}', services_count: '{count} services',"
+                        " services_count_one: '{count} service'}")
 
 
 def doc(name: str, **fields: list[str]) -> Document:

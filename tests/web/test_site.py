@@ -264,3 +264,74 @@ def test_interface_text_comes_from_the_strings_of_its_language() -> None:
     templates = [p for p in (ROOT / "templates").rglob("*") if p.suffix in (".j2", ".typ", ".html")]
     assert templates
     assert [p.name for p in templates if HAN.search(p.read_text(encoding="utf-8"))] == []
+
+
+def reorganised_services() -> dict[str, set[str]]:
+    """The real data → for each department with a moved function, the ids of the services that function covers."""
+    _, handbook = load_project(ROOT)
+    return {d.id: {i for r in d.reorganised for i in r.services} for d in handbook.departments if d.reorganised}
+
+
+def test_reorganised_notes_show_on_exactly_the_services_whose_function_moved() -> None:
+    """Issue 22 §4: the cited note is on the department page and on the pages of the services it lists, and nowhere
+    else (民政局 keeps 低保, so No. 45 has none; its veterans' services Nos. 54 and 55 have it)."""
+    moved = reorganised_services()
+    assert {"preferential-treatment-and-compensation", "veterans-resettlement"} <= moved["civil-affairs"]
+    assert "minimum-living-allowance" not in moved["civil-affairs"]
+    affected = set().union(*moved.values())
+    for lang, title in (("zh", "机构调整"), ("en", "Office reorganised")):
+        pages = rendered_with_booklets(lang)
+        services = {path.split("/")[1] for path, page in pages.items() if path.startswith("services/") and title in page}
+        assert services == affected
+        departments = {path.split("/")[1] for path, page in pages.items() if path.startswith("departments/") and title in page}
+        assert departments == set(moved)
+    zh = rendered_with_booklets("zh")
+    veterans = zh["services/veterans-resettlement/index.md"]
+    assert "退役军人事务部" in veterans and "12345" in veterans
+    assert "http://news.hebei.com.cn/system/2018/03/14/018675453.shtml" in zh["departments/civil-affairs/index.md"]
+    assert "2026年12月5日查阅" in zh["departments/civil-affairs/index.md"]
+
+
+def test_counts_take_the_plural_form_of_their_language() -> None:
+    """Review 2026-12-05 No. 36: '1 pages'. Pages, results, services: CLDR's rules pick the form in each language."""
+    from generator.opendata.hsds import organization_row
+    from generator.present.views import Views
+    from generator.web.pagemeta import describe
+
+    config, handbook = load_project(ROOT)
+    en, zh = Views(handbook, config, "en"), Views(handbook, config, "zh")
+    pages = [en.count("booklet_pages", 1), en.count("booklet_pages", 2), zh.count("booklet_pages", 1)]
+    assert pages == ["1 page", "2 pages", "1页"]
+    assert en.count("services_count", 1) == "1 service" and en.count("search_count", 1) == "1 result"
+    assert en.count("finder_count", 3) == "3 services" and zh.count("finder_count", 1) == "1项"
+    assert "for 1 service: Legal aid." in organization_row(handbook, "en", config.strings["en"], "justice")["description"]
+    assert "for 1 of the county's basic public services: who can get it," in describe(handbook, config, "en", "departments",
+                                                                                     "justice", "")
+    assert "(PDF, 1 page, 32 KB)" in en.booklet_label({"title": "Leaflet", "language": "en", "imposed": False,
+                                                       "pages": 1, "bytes": 32_000, "kind": "leaflet"})
+
+
+def test_service_73_parts_are_headed_by_what_they_are() -> None:
+    """Review 2026-12-05 No. 38: the two parts of No. 73 are the living allowance and the nursing-care allowance, and
+    the service page and print say so instead of 'Part 1/Part 2'; keywords show as related words, not other names (No. 37)."""
+    from generator.printing.printed import service_fields
+
+    config, handbook = load_project(ROOT)
+    for lang, first, second, words in (("zh", "困难残疾人生活补助", "重度残疾人护理补助", "## 相关词"),
+                                       ("en", "Living allowance", "Nursing", "## Related words")):
+        page = rendered_with_booklets(lang)["services/disability-living-and-nursing-care-allowances/index.md"]
+        assert f"## {first}" in page and f"## {second}" in page and "部分" not in page and "Part 1" not in page
+        assert words in page and "又称" not in page and "Also known as" not in page
+        labels = [f["label"] for f in service_fields(handbook, config, handbook.service(73), lang)]
+        assert any(first in label for label in labels) and any(second in label for label in labels)
+
+
+def test_related_services_share_who_they_are_for() -> None:
+    """Review 2026-12-05 No. 40: No. 53's related services were children's services of its chapter; an audience now
+    counts double the chapter, so they are services for older people."""
+    from generator.present.views import Views
+
+    config, handbook = load_project(ROOT)
+    related = Views(handbook, config, "zh").related(handbook.service(53))
+    assert related and all("older-people" in s.audiences for s in related)
+    assert related[0].number == 46  # for older people, and in the same chapter

@@ -108,9 +108,11 @@ services:
       - recipients: {field("recipients")}
         standard: {field("standard")}
         funding: {field("funding")}
+        label: {text("恶意服务 " + SEVEN, SCRIPT + " Part one " + SEVEN)}
       - recipients: {field("recipients2")}
         standard: {field("standard2")}
         funding: {field("funding2")}
+        label: {text("排版", IMG + " Part two " + MD_LINK)}
     departments: [education-sports, {q(SCRIPT)}]
     audiences: [children-students]
     eligibility: {{any: [{{age: {{min: 7}}}}]}}
