@@ -108,7 +108,7 @@ def check_qualifiers(data: dict[str, Any], root: Node, codes: Sequence[str]) -> 
 
 
 def ages(rule: Rule, key: str) -> dict[str, Any]:
-    """A rule set and 'age' or 'child' → its {min, max} (empty when not given)."""
+    """A rule set (or a child rule) and 'age' → its {min, max} (empty when not given)."""
     value = rule.get(key)
     return value if isinstance(value, dict) else {}
 
@@ -118,16 +118,23 @@ def at_most(years: dict[str, Any], limit: int) -> bool:
     return isinstance(years.get("max"), int) and years["max"] <= limit
 
 
-# What an audience's `criteria` (services.yaml) may name: a rule set with such a criterion is for that audience.
+def child_rule(rule: Rule) -> dict[str, Any]:
+    """A rule set → its child rule ({age, study, disability} of one child of the household; empty when none)."""
+    value = rule.get("child")
+    return value if isinstance(value, dict) else {}
+
+
+# What an audience's `criteria` (services.yaml) may name: a rule set with such a criterion is for that audience. A
+# criterion holds for the person's own answers or, where it can describe a child, for the child rule's.
 CRITERIA: dict[str, Callable[[Rule], bool]] = {
-    "school": lambda r: bool(r.get("school")),
+    "school": lambda r: bool(r.get("study")) or bool(child_rule(r).get("study")),
     "child": lambda r: "child" in r,
     "minor": lambda r: at_most(ages(r, "age"), 17),
-    "young-child": lambda r: at_most(ages(r, "child"), 6),
+    "young-child": lambda r: at_most(ages(child_rule(r), "age"), 6) or at_most(ages(r, "age"), 6),
     "pregnant": lambda r: r.get("pregnant") is True,
     "work": lambda r: bool(r.get("work")),
     "older": lambda r: isinstance(ages(r, "age").get("min"), int) and ages(r, "age")["min"] >= 60,
-    "disability": lambda r: bool(r.get("disability")),
+    "disability": lambda r: bool(r.get("disability")) or bool(child_rule(r).get("disability")),
     "status": lambda r: bool(r.get("status")),
     "rural": lambda r: r.get("residence") == "rural",
     "veteran": lambda r: r.get("veteran") is True,
