@@ -1,0 +1,140 @@
+"""`handbook import`: the exported workbook comes back unchanged, and a clerk's edits change exactly their lines of
+services.yaml, comments and every other line intact; --dry-run writes nothing; a changed standard needs its history."""
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from ..conftest import ROOT
+from ..sheets import cell, column, copy_project, edit, export_xlsx
+
+PHONE = {("departments", "civil-affairs", "contact.phone"): "0812-8612345",
+         ("departments", "civil-affairs", "contact.source::zh"): "盐边县民政局公告（测试）",
+         ("departments", "civil-affairs", "contact.source::en"): "Yanbian County Civil Affairs Bureau notice (test)",
+         ("departments", "civil-affairs", "contact.verified"): "2026-12-01"}
+APPLY = {("services", "rural-school-meals", "apply.where::zh"): "孩子就读的学校",
+         ("services", "rural-school-meals", "apply.where::en"): "Your child's school",
+         ("services", "rural-school-meals", "apply.documents::zh"): "户口簿\n学生证",
+         ("services", "rural-school-meals", "apply.documents::en"): "Household register\nStudent card",
+         ("services", "rural-school-meals", "apply.source::zh"): "盐边县教育体育局办事指南（测试）",
+         ("services", "rural-school-meals", "apply.source::en"):
+             "Yanbian County Education and Sports Bureau service guide (test)",
+         ("services", "rural-school-meals", "apply.verified"): "2026-12-01"}
+STANDARD_ZH = "每生每天5元，每年按实际在校天数给予营养膳食补助。"
+STANDARD_EN = ("CNY 5 per student per day. The nutritious meals subsidy is paid each year according to the actual number of "
+               "days students are at school.")
+HISTORY_ROW = {"id": "rural-school-meals", "date": "2021-11-01", "summary::zh": "补助标准提高到每生每天5元。",
+               "summary::en": "The subsidy rose to CNY 5 per student per day.", "source::zh": "测试文件（测发〔2021〕1号）",
+               "source::en": "Test document No. 1 of 2021"}
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A copy of the real project."""
+    return copy_project(tmp_path / "project")
+
+
+@pytest.fixture
+def workbook(project: Path, tmp_path: Path) -> Path:
+    """The real project's workbook, as exported."""
+    return export_xlsx(project, tmp_path / "handbook.xlsx")
+
+
+def change_standard(path: Path, with_history: bool) -> Path:
+    """The workbook with No. 2's standard raised (as a clerk types it), and its history row when asked."""
+    book = openpyxl.load_workbook(path)
+    cell(book["provisions"], "rural-school-meals", "standard::zh", part=1).value = STANDARD_ZH
+    cell(book["provisions"], "rural-school-meals", "standard::en", part=1).value = STANDARD_EN
+    if with_history:  # typed into the first empty row, under the keys
+        for key, value in HISTORY_ROW.items():
+            book["history"].cell(2, column(book["history"], key)).value = value
+    book.save(path)
+    return path
+
+
+def changed_lines(before: str, after: str) -> tuple[list[str], list[str]]:
+    """Two texts → (lines removed, lines added)."""
+    diff = list(difflib.unified_diff(before.splitlines(), after.splitlines(), lineterm="", n=0))
+    return ([d[1:] for d in diff if d.startswith("-") and not d.startswith("---")],
+            [d[1:] for d in diff if d.startswith("+") and not d.startswith("+++")])
+
+
+def test_the_exported_workbook_imports_without_a_change(project, workbook, run_cli) -> None:
+    code, out, err = run_cli("--root", str(project), "import", str(workbook))
+    assert (code, err) == (0, "")
+    assert out == "no changes: services.yaml already says what the workbook says\n"
+    assert (project / "services.yaml").read_bytes() == (ROOT / "services.yaml").read_bytes()
+
+
+def test_a_clerks_edits_change_exactly_their_lines(project, workbook, run_cli) -> None:
+    edit(workbook, PHONE | APPLY)
+    change_standard(workbook, with_history=True)
+    code, out, err = run_cli("--root", str(project), "import", str(workbook))
+    assert (code, err) == (0, ""), err
+    before, after = (ROOT / "services.yaml").read_text(encoding="utf-8"), (project / "services.yaml").read_text(encoding="utf-8")
+    removed, added = changed_lines(before, after)
+    assert removed == ['          zh: "每生每天4元，每年按实际在校天数给予营养膳食补助。"',
+                       '          en: "CNY 4 per student per day. The nutritious meals subsidy is paid each year according to '
+                       'the actual number of days students are at school."']
+    assert added == [
+        "    contact:", '      phone: "0812-8612345"', "      source:", '        zh: "盐边县民政局公告（测试）"',
+        '        en: "Yanbian County Civil Affairs Bureau notice (test)"', '      verified: "2026-12-01"',
+        f'          zh: "{STANDARD_ZH}"', f'          en: "{STANDARD_EN}"',
+        "    history:", '      - date: "2021-11-01"', "        summary:", '          zh: "补助标准提高到每生每天5元。"',
+        '          en: "The subsidy rose to CNY 5 per student per day."', "        source:",
+        '          zh: "测试文件（测发〔2021〕1号）"', '          en: "Test document No. 1 of 2021"',
+        "    apply:", "      where:", '        zh: "孩子就读的学校"', '        en: "Your child\'s school"', "      documents:",
+        "        zh:", '          - "户口簿"', '          - "学生证"', "        en:", '          - "Household register"',
+        '          - "Student card"', "      source:", '        zh: "盐边县教育体育局办事指南（测试）"',
+        '        en: "Yanbian County Education and Sports Bureau service guide (test)"', '      verified: "2026-12-01"']
+    assert [line for line in after.splitlines() if line.lstrip().startswith("#")] == \
+        [line for line in before.splitlines() if line.lstrip().startswith("#")]
+    assert "services changed: rural-school-meals" in out and "departments changed: civil-affairs" in out
+    assert '  contact.phone: (none) → "0812-8612345"' in out
+    assert f'  provisions[1].standard.zh: "每生每天4元，每年按实际在校天数给予营养膳食补助。" → "{STANDARD_ZH}"' in out
+    assert out.endswith("services.yaml updated; run `handbook build` to publish the change\n")
+
+
+def test_dry_run_shows_the_changes_and_writes_nothing(project, workbook, run_cli) -> None:
+    edit(workbook, PHONE)
+    code, out, err = run_cli("--root", str(project), "import", str(workbook), "--dry-run")
+    assert (code, err) == (0, "")
+    assert out.splitlines() == ["departments changed: civil-affairs (盐边县民政局 / Yanbian County Civil Affairs Bureau)",
+                                '  contact.phone: (none) → "0812-8612345"',
+                                '  contact.source.zh: (none) → "盐边县民政局公告（测试）"',
+                                '  contact.source.en: (none) → "Yanbian County Civil Affairs Bureau notice (test)"',
+                                '  contact.verified: (none) → "2026-12-01"',
+                                "dry run: services.yaml was not changed"]
+    assert (project / "services.yaml").read_bytes() == (ROOT / "services.yaml").read_bytes()
+
+
+def test_a_changed_standard_without_its_history_row_is_refused(project, workbook, run_cli) -> None:
+    change_standard(workbook, with_history=False)
+    code, out, err = run_cli("--root", str(project), "import", str(workbook))
+    assert (code, out) == (1, "")
+    assert err.splitlines() == [
+        "provisions!E3: standard::zh: a changed standard needs its history: add a row for 'rural-school-meals' to the "
+        "history sheet (date, summary and source in every language)",
+        "1 problem found; nothing was written."]
+    assert (project / "services.yaml").read_bytes() == (ROOT / "services.yaml").read_bytes()
+
+
+def test_the_full_check_is_reported_at_the_cells(project, workbook, run_cli) -> None:
+    """A phone without its source and date, and a history row without its English summary: the check's problems,
+    placed at the workbook's cells."""
+    edit(workbook, {("departments", "civil-affairs", "contact.phone"): "0812-8612345"})
+    change_standard(workbook, with_history=True)
+    book = openpyxl.load_workbook(workbook)
+    book["history"]["D2"].value = None
+    book.save(workbook)
+    code, out, err = run_cli("--root", str(project), "import", str(workbook))
+    assert (code, out) == (1, "")
+    assert err.splitlines() == [
+        "departments!R6: contact.source::zh: missing required field 'source'",
+        "departments!T6: contact.verified: missing required field 'verified'",
+        "history!D2: summary::en: missing; expected text in language 'en'",
+        "3 problems found; nothing was written."]
+    assert (project / "services.yaml").read_bytes() == (ROOT / "services.yaml").read_bytes()
