@@ -104,9 +104,8 @@ def check_package(path: Path, config: SiteConfig) -> None:
                 raise problems.whole(f"unpacks to {unpacked:,} bytes; the limit is {UNPACKED_FACTOR * config.workbook_bytes:,}"
                                      f" bytes ({UNPACKED_FACTOR} × limits.workbook_megabytes in site_config.yml)")
             for name, member in sheet_parts(package):
-                if (rows := last_row(package, member, config.workbook_rows)) > config.workbook_rows:
-                    raise problems.whole(f"sheet '{name}' reaches row {rows:,}; the limit is {config.workbook_rows:,} rows"
-                                         f"{LIMIT_HINT}")
+                if last_row(package, member, config.workbook_rows) > config.workbook_rows:
+                    raise problems.whole(f"sheet '{name}' goes past row {config.workbook_rows:,}, the limit{LIMIT_HINT}")
     except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, ValueError) as exc:
         raise problems.whole(f"is not an .xlsx workbook ({exc}); save it from Excel, WPS or LibreOffice as .xlsx") from None
 
