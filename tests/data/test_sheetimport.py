@@ -3,6 +3,9 @@ services.yaml, comments and every other line intact; --dry-run writes nothing; a
 from __future__ import annotations
 
 import difflib
+import os
+import shutil
+import subprocess
 from pathlib import Path
 
 import openpyxl
@@ -137,4 +140,26 @@ def test_the_full_check_is_reported_at_the_cells(project, workbook, run_cli) -> 
         "departments!T6: contact.verified: missing required field 'verified'",
         "history!D2: summary::en: missing; expected text in language 'en'",
         "3 problems found; nothing was written."]
+    assert (project / "services.yaml").read_bytes() == (ROOT / "services.yaml").read_bytes()
+
+
+LIBREOFFICE = shutil.which("libreoffice")
+
+
+@pytest.mark.slow
+def test_a_workbook_saved_by_libreoffice_imports_without_a_change(project, workbook, tmp_path, run_cli) -> None:
+    """The exported workbook opened and saved again by LibreOffice Calc (as an office without Excel would)."""
+    if LIBREOFFICE is None:
+        message = "libreoffice is missing (apt-get install libreoffice-calc)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    done = subprocess.run([LIBREOFFICE, "--headless", f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+                           "--convert-to", "xlsx", "--outdir", str(tmp_path / "saved"), str(workbook)],
+                          capture_output=True, text=True, timeout=600)
+    saved = tmp_path / "saved" / workbook.name
+    assert saved.exists(), done.stderr
+    assert saved.read_bytes() != workbook.read_bytes()  # written anew by LibreOffice
+    assert run_cli("--root", str(project), "import", str(saved)) == \
+        (0, "no changes: services.yaml already says what the workbook says\n", "")
     assert (project / "services.yaml").read_bytes() == (ROOT / "services.yaml").read_bytes()
