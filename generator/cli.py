@@ -7,12 +7,14 @@ import signal
 import sys
 import threading
 import time
+from datetime import date
 from pathlib import Path
 
 from .data.columns import id_lists, workbook_rows, workbook_sheets
 from .data.diff import RENDERERS, diff_handbooks, render_text
 from .data.errors import DataError, HandbookError, Problem, WorkbookError
-from .data.gaps import NEEDED
+from .data.gaps import NEEDED, department_names, find_gaps
+from .data.gaps import RENDERERS as GAP_RENDERERS
 from .data.load import SERVICES_FILE, load_config, load_project, load_services
 from .data.model import SiteConfig
 from .data.sheetimport import plan_import
@@ -47,6 +49,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                                                  "services.yaml, after showing them and checking the result")
     imports.add_argument("file", type=Path, help="the .xlsx workbook, as saved by Excel, WPS or LibreOffice")
     imports.add_argument("--dry-run", action="store_true", help="show what would change; write nothing")
+    gaps = commands.add_parser("gaps", help="list what residents would need that the handbook lacks, per department")
+    gaps.add_argument("--department", help="only this department's list (its id)")
+    gaps.add_argument("--format", choices=("text", "markdown", "csv"), default="text")
+    gaps.add_argument("--lang", help="the language of the list (default: the first in site_config.yml)")
     serve = commands.add_parser("serve", help="preview on http://127.0.0.1:8000, rebuilding on changes")
     serve.add_argument("--port", type=int, default=8000, help="port (0 picks a free one)")
     return parser.parse_args(argv)
@@ -125,6 +131,19 @@ def run_import(args: argparse.Namespace) -> None:
     print("services.yaml updated; run `handbook build` to publish the change")
 
 
+def run_gaps(args: argparse.Namespace) -> None:
+    """Print each department's to-do list: what residents need that the handbook lacks."""
+    config, handbook = load_project(args.root)
+    lang = args.lang or config.codes[0]
+    if lang not in config.codes:
+        raise HandbookError(f"--lang: expected one of {', '.join(config.codes)}, got '{lang}'")
+    names = department_names(handbook, lang)
+    if args.department is not None and args.department not in names:
+        raise HandbookError(f"--department: unknown department '{args.department}'; expected one of {', '.join(names)}")
+    found = find_gaps(handbook, config.strings[lang], date.today(), lang, args.department)
+    sys.stdout.buffer.write(GAP_RENDERERS[args.format](found, names).encode("utf-8"))
+
+
 def run_build(args: argparse.Namespace) -> None:
     """Build the site and report each stage."""
     from .build import build  # imported here: `check` and `export` start faster without MkDocs, Typst and pypinyin
@@ -194,8 +213,8 @@ def print_problems(exc: DataError | WorkbookError) -> None:
     print(f"{count} problem{'s' if count != 1 else ''} found; nothing was written.", file=sys.stderr, flush=True)
 
 
-COMMANDS = {"check": run_check, "export": run_export, "diff": run_diff, "import": run_import, "build": run_build,
-            "serve": run_serve}
+COMMANDS = {"check": run_check, "export": run_export, "diff": run_diff, "import": run_import, "gaps": run_gaps,
+            "build": run_build, "serve": run_serve}
 
 
 def stop_on_sigterm() -> None:
