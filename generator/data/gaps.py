@@ -84,9 +84,9 @@ def department_names(handbook: Handbook, lang: str) -> dict[str, str]:
 def render_text(gaps: list[Gap], names: Mapping[str, str]) -> str:
     """Gaps → one block per department: its name and count, then one aligned line per gap."""
     lines: list[str] = []
-    width = max((len(g.item) for g in gaps), default=0)
     for department, name in names.items():
         own = [g for g in gaps if g.department == department]
+        width = max((len(g.item) for g in own), default=0)
         if own:
             lines += [f"{department} {name} ({len(own)})"] + [f"  {g.item:<{width}}  {g.field:<17} {g.gap}" for g in own] + [""]
     return "\n".join(lines) if lines else "no gaps\n"
