@@ -1,5 +1,7 @@
 """The data layer: services.yaml and site_config.yml read with their positions (yamlnodes), checked against the JSON
 Schema and across items (schema_checks, cross_checks), and turned into the immutable model (load, model); what the
-model alone answers (eligibility, quantities, plain data, diff) and the errors every layer raises.
+model alone answers (eligibility, quantities, plain data, diff, gaps) and the errors every layer raises; the
+spreadsheet round trip's column mapping (columns), workbook reading (sheetread), import (sheetimport) and in-place
+editing of services.yaml (yamledit).
 
 May import: nothing else of the generator (it is the bottom layer)."""

@@ -124,9 +124,12 @@ def name_id_lists(book: Workbook, sheets: Sequence[Sheet], rows: Mapping[str, li
         book.defined_names[f"{sheet.name}_ids"] = DefinedName(f"{sheet.name}_ids", attr_text=ref)
 
 
-def format_hint(sheet: str, column: Column, needed: Mapping[str, Sequence[str]], strings: Mapping[str, str]) -> str:
-    """A column → how to fill it in, in one language (read-only, one item per line, the expected form, …)."""
-    hints = [strings["workbook_read_only"]] if column.read_only else []
+def format_hint(sheet: str, column: Column, needed: Mapping[str, Sequence[str]], strings: Mapping[str, str],
+                config: SiteConfig) -> str:
+    """A column → how to fill it in, in one language (its language, read-only, one item per line, the expected form, …)."""
+    _, _, lang = column.key.partition(LANG_SEP)
+    hints = [strings["workbook_language"].format(language=config.language(lang).name)] if lang else []
+    hints += [strings["workbook_read_only"]] if column.read_only else []
     hints += [strings["workbook_lines"]] if column.kind in ("lines", "text-or-lines") else []
     hints += [strings["workbook_number"]] if column.kind == "number" and not column.read_only else []
     hints += [strings["workbook_choices"]] if (column.choices or column.refers_to) and not column.read_only else []
@@ -147,8 +150,8 @@ def write_guide(ws: Worksheet, sheets: Sequence[Sheet], needed: Mapping[str, Seq
         for column in sheet.columns:
             about = dict(zip(("zh", "en"), split_description(column.description), strict=True))
             ws.append([sheet.name, column.key] + [v for code in codes for v in
-                                                  (about.get(code, about["en"]), format_hint(sheet.name, column, needed,
-                                                                                            config.strings[code]))])
+                                                  (about.get(code, about["en"]),
+                                                   format_hint(sheet.name, column, needed, config.strings[code], config))])
     for cell in ws[len(codes) + 2]:
         cell.font = Font(bold=True)
     for index, width in enumerate([14, 26] + [50, 36] * len(codes), 1):
