@@ -132,12 +132,11 @@ def test_a_workbook_over_the_size_limit(exported: Path, project: Path, run_cli, 
 
 
 def test_a_workbook_that_unpacks_too_large(project: Path, tmp_path: Path, run_cli, unloaded) -> None:
-    set_limit(project, "workbook_megabytes", "0.05")
     with zipfile.ZipFile(tmp_path / "bomb.xlsx", "w", compression=zipfile.ZIP_DEFLATED) as bomb:
-        bomb.writestr("xl/worksheets/sheet1.xml", b" " * 2_000_000)
+        bomb.writestr("xl/worksheets/sheet1.xml", b" " * 20_000_000)  # 20 KB packed
     assert refused(run_cli, project, tmp_path / "bomb.xlsx") == \
-        (f"bomb.xlsx: unpacks to 2,000,000 bytes; the limit is 1,048,580 bytes (20 × limits.workbook_megabytes in "
-         f"site_config.yml)\n{NOTHING}\n")
+        (f"bomb.xlsx: unpacks to 20,000,000 bytes; the limit is 10,485,760 bytes (set under limits: in site_config.yml)\n"
+         f"{NOTHING}\n")
 
 
 @pytest.mark.parametrize("far", [False, True])
