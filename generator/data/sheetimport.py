@@ -21,7 +21,7 @@ from .errors import CellProblem, DataError, Problem, WorkbookError
 from .load import SERVICES_FILE, load_project, load_services
 from .model import SiteConfig
 from .sheetread import Row, read_workbook
-from .yamledit import dump_document, load_document, styled
+from .yamledit import dump_document, give_trailing, load_document, styled, take_trailing
 
 NEEDS_HISTORY = ("recipients", "standard")  # a provision's fields whose change needs a history entry (README)
 AFTER_IMPORT = 99  # sorts problems no cell can be named for after those that can
@@ -68,10 +68,13 @@ def merge_rows(document: Any, sheets: tuple[Sheet, ...], rows: dict[str, list[Ro
             item = items.get(str(row.values[ID]))
             if item is None:
                 problems.append(cell_problem(index, row, ID, f"unknown {sheet.items[:-1]} id '{row.values[ID]}'"))
-            elif sheet.sub == "history":
+                continue
+            comment = take_trailing(item)  # the next item's heading, kept where it is whatever changes at this one's end
+            if sheet.sub == "history":
                 added |= {row.values[ID]} if merge_history(item, row, sheet, codes, orders[sheet.items]) else set()
             else:
                 problems += merge_entry(index, item, row, sheet, codes, changed)
+            give_trailing(item, comment)
     problems += [cell_problem(sheets_index(sheets, "provisions"), row, key,
                               f"a changed {key.split(LANG_SEP)[0]} needs its history: add a row for '{row.values[ID]}' "
                               f"to the history sheet (date, summary and source in every language)")

@@ -58,3 +58,39 @@ def plain_safe(text: str) -> bool:
         return resolve_plain(text) == text and load_document(f"x: {text}\n")["x"] == text
     except Exception:  # noqa: BLE001  (any YAML error: it needs quotes)
         return False
+
+
+def last_slot(node: Any) -> tuple[Any, Any, int] | None:
+    """A mapping or list → (the container, the key or index, the comment slot) of its last value, where ruamel.yaml
+    keeps the comment lines that follow it; None when empty or written in flow style."""
+    if isinstance(node, CommentedMap) and node and not node.fa.flow_style():
+        return node, next(reversed(node)), 2
+    if isinstance(node, CommentedSeq) and node and not node.fa.flow_style():
+        return node, len(node) - 1, 0
+    return None
+
+
+def take_trailing(node: Any) -> Any:
+    """An item → the comment lines that follow its last value (say, the next service's heading), taken off it."""
+    while (found := last_slot(node)) is not None:
+        container, key, index = found
+        slot = container.ca.items.get(key)
+        if slot and slot[index] is not None:
+            token, slot[index] = slot[index], None
+            return token
+        node = container[key]
+    return None
+
+
+def give_trailing(node: Any, token: Any) -> None:
+    """An item and the comment lines taken from it → those lines after its last value as it is now, so that a field
+    added or removed at its end does not carry the next item's comment with it."""
+    if token is None:
+        return
+    container, key, index = node, None, 2
+    while (found := last_slot(node)) is not None:
+        container, key, index = found
+        node = container[key]
+    if key is not None:
+        slot = container.ca.items.setdefault(key, [None, None, None, None] if index == 2 else [None, None])
+        slot[index] = token

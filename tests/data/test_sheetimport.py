@@ -163,3 +163,29 @@ def test_a_workbook_saved_by_libreoffice_imports_without_a_change(project, workb
     assert run_cli("--root", str(project), "import", str(saved)) == \
         (0, "no changes: services.yaml already says what the workbook says\n", "")
     assert (project / "services.yaml").read_bytes() == (ROOT / "services.yaml").read_bytes()
+
+
+def test_a_field_cleared_or_added_at_an_items_end_keeps_the_next_items_comment(project, workbook, run_cli) -> None:
+    """No. 19 ends with its note, followed by the comment heading No. 20: clearing the note and adding how to apply
+    leave the heading where it was; so does a contact added to the last department, before the blank line."""
+    note = "residents-pension-insurance"
+    edit(workbook, {("services", note, "note::zh"): None, ("services", note, "note::en"): None,
+                    ("services", note, "apply.where::zh"): "乡镇便民服务中心",
+                    ("services", note, "apply.where::en"): "Township centre",
+                    ("services", note, "apply.source::zh"): "办事指南", ("services", note, "apply.source::en"): "Service guide",
+                    ("services", note, "apply.verified"): "2026-12-01",
+                    ("departments", "agriculture-animal-husbandry", "contact.phone"): "0812-8612345",
+                    ("departments", "agriculture-animal-husbandry", "contact.source::zh"): "公告",
+                    ("departments", "agriculture-animal-husbandry", "contact.source::en"): "Notice",
+                    ("departments", "agriculture-animal-husbandry", "contact.verified"): "2026-12-01"})
+    assert run_cli("--root", str(project), "import", str(workbook))[0] == 0
+    after = (project / "services.yaml").read_text(encoding="utf-8")
+    assert ('      en: [pension, "residents\' pension", "rural pension", "basic pension", "old-age pension", retirement, '
+            '"pension contributions"]\n    apply:\n      where:\n        zh: "乡镇便民服务中心"\n        en: "Township centre"\n'
+            '      source:\n        zh: "办事指南"\n        en: "Service guide"\n      verified: "2026-12-01"\n'
+            '  # ── No. 20 ──\n') in after
+    assert ('    aliases: [县农牧局]\n    contact:\n      phone: "0812-8612345"\n      source:\n        zh: "公告"\n'
+            '        en: "Notice"\n      verified: "2026-12-01"\n\naudiences:\n') in after
+    before = (ROOT / "services.yaml").read_text(encoding="utf-8")
+    assert [line for line in after.splitlines() if line.lstrip().startswith("#")] == \
+        [line for line in before.splitlines() if line.lstrip().startswith("#")]
