@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .schema_checks import load_schema
@@ -119,15 +119,12 @@ def leaf_columns(schema: dict[str, Any], node: dict[str, Any], path: tuple[str, 
 
 def item_columns(schema: dict[str, Any], node: dict[str, Any], sheet: str, codes: tuple[str, ...]) -> list[Column]:
     """An item's schema (a service, a provision, …) → the columns of its sheet, in the schema's order."""
-    columns = []
+    columns: list[Column] = []
     for name, child in resolve(schema, node)["properties"].items():
         if name in TEXT_ONLY or name in SUB_SHEETS:
             continue
-        for column in leaf_columns(schema, child, (name,), codes):
-            columns.append(Column(column.key, column.path, column.kind, column.description,
-                                  read_only=column.key in READ_ONLY, choices=column.choices,
-                                  refers_to=REFERENCES.get((sheet, column.key), ""), max_length=column.max_length,
-                                  expected=column.expected, pattern=column.pattern))
+        columns += [replace(column, read_only=column.key in READ_ONLY, refers_to=REFERENCES.get((sheet, column.key), ""))
+                    for column in leaf_columns(schema, child, (name,), codes)]
     return columns
 
 
