@@ -61,6 +61,12 @@ REFERENCES = {("services", "chapter"): "chapters"}  # (sheet, key) → the list 
 GUIDE = "说明 guide"  # the sheet that explains every column; import reads nothing from it
 
 
+def exported_name(sheet: str) -> str:
+    """A data sheet's name → the name of its hidden copy as exported: import counts a cell as changed only where it
+    differs from that copy, so a workbook exported before someone else's edit does not undo it."""
+    return f"{sheet}.exported"
+
+
 def resolve(schema: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
     """A schema node → the node with its $ref and allOf merged in (its own keywords win, e.g. its description)."""
     merged: dict[str, Any] = {}

@@ -15,12 +15,13 @@ from typing import Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from .columns import ID, LANG_SEP, PART, Sheet, from_cell, to_cell, value_at, workbook_sheets
+from .columns import ID, LANG_SEP, PART, Column, Sheet, from_cell, to_cell, value_at, workbook_sheets
 from .diff import KindDiff, diff_handbooks
 from .errors import CellProblem, DataError, Problem, WorkbookError
 from .load import SERVICES_FILE, load_project, load_services
 from .model import SiteConfig
-from .sheetread import Row, read_workbook
+from .schema_checks import describe
+from .sheetread import Row, Sheets, read_workbook
 from .yamledit import dump_document, give_trailing, load_document, styled, take_trailing
 
 NEEDS_HISTORY = ("recipients", "standard")  # a provision's fields whose change needs a history entry (README)
@@ -41,22 +42,22 @@ def plan_import(root: Path, workbook: Path) -> Imported:
     project itself is invalid) otherwise. Nothing is written."""
     config, old = load_project(root)
     sheets = workbook_sheets(config.codes)
-    rows = read_workbook(workbook, sheets, config)
+    read = read_workbook(workbook, sheets, config)
     old_text = (root / SERVICES_FILE).read_text(encoding="utf-8")
     document = load_document(old_text)
-    problems = merge_rows(document, sheets, rows, config.codes)
+    problems = merge_rows(document, sheets, read, config.codes)
     if problems:
         raise WorkbookError(problems)
     new_text = dump_document(document)
     if new_text == old_text:
         return Imported(old_text, new_text, diff_handbooks(old, old))
-    new = check_imported(new_text, config, document, sheets, rows)
+    new = check_imported(new_text, config, document, sheets, read.rows)
     return Imported(old_text, new_text, diff_handbooks(old, new))
 
 
 # --- rows → the document ------------------------------------------------------------------------------------------
 
-def merge_rows(document: Any, sheets: tuple[Sheet, ...], rows: dict[str, list[Row]], codes: tuple[str, ...]) -> list[CellProblem]:
+def merge_rows(document: Any, sheets: tuple[Sheet, ...], read: Sheets, codes: tuple[str, ...]) -> list[CellProblem]:
     """The rows of every sheet → changes made to the document in place; the problems of rows that cannot apply."""
     problems: list[CellProblem] = []
     changed: list[tuple[Row, str]] = []  # provisions rows and the key of their first changed standard or recipients
@@ -64,16 +65,19 @@ def merge_rows(document: Any, sheets: tuple[Sheet, ...], rows: dict[str, list[Ro
     orders = {s.items: s.orders.get((), ()) for s in sheets if not s.sub}  # the keys of a service, … in schema order
     for index, sheet in enumerate(sheets, 1):
         items = {str(item.get(ID)): item for item in document.get(sheet.items) or [] if isinstance(item, dict)}
-        for row in rows.get(sheet.name, []):
+        for row in read.rows.get(sheet.name, []):
             item = items.get(str(row.values[ID]))
             if item is None:
                 problems.append(cell_problem(index, row, ID, f"unknown {sheet.items[:-1]} id '{row.values[ID]}'"))
                 continue
             comment = take_trailing(item)  # the next item's heading, kept where it is whatever changes at this one's end
+            exported = read.exported.get(sheet.name, {}).get(row.key) if read.exported else None
             if sheet.sub == "history":
-                added |= {row.values[ID]} if merge_history(item, row, sheet, codes, orders[sheet.items]) else set()
+                is_new, more = merge_history(index, item, row, sheet, codes, exported, orders[sheet.items])
+                added |= {row.values[ID]} if is_new else set()
             else:
-                problems += merge_entry(index, item, row, sheet, codes, changed)
+                more = merge_entry(index, item, row, sheet, codes, exported, changed)
+            problems += more
             give_trailing(item, comment)
     problems += [cell_problem(sheets_index(sheets, "provisions"), row, key,
                               f"a changed {key.split(LANG_SEP)[0]} needs its history: add a row for '{row.values[ID]}' "
@@ -101,9 +105,9 @@ def column_number(ref: str) -> int:
     return number
 
 
-def merge_entry(index: int, item: Any, row: Row, sheet: Sheet, codes: tuple[str, ...],
+def merge_entry(index: int, item: Any, row: Row, sheet: Sheet, codes: tuple[str, ...], exported: Row | None,
                 changed: list[tuple[Row, str]]) -> list[CellProblem]:
-    """A row of services, departments, channels or provisions → its item's fields set where they differ."""
+    """A row of services, departments, channels or provisions → its item's fields set where the row changes them."""
     entry = item
     if sheet.sub:
         part = row.values.get(PART)
@@ -111,41 +115,64 @@ def merge_entry(index: int, item: Any, row: Row, sheet: Sheet, codes: tuple[str,
         if not isinstance(part, int) or not 1 <= part <= len(entries):
             return [cell_problem(index, row, PART, f"unknown part {part} of '{row.values[ID]}'; it has {len(entries)}")]
         entry = entries[part - 1]
-    problems = []
-    for column in sheet.columns:
-        if column.key not in row.values or not column.path:
-            continue
-        new, old = row.values[column.key], from_cell(column, to_cell(column, value_at(entry, column.path)))
-        if new == old:
-            continue
-        if column.read_only:
-            problems.append(cell_problem(index, row, column.key, f"read-only: expected {old}, got {new}; this column "
-                                                                 f"identifies the row"))
-            continue
-        set_at(entry, column.path, new, sheet.orders, codes)
+    edits, problems = row_edits(index, entry, row, sheet, exported)
+    for column, value in edits:
+        set_at(entry, column.path, value, sheet.orders, codes)
         if sheet.sub == "provisions" and column.path[0] in NEEDS_HISTORY and not any(r is row for r, _ in changed):
             changed.append((row, column.key))
     return problems
 
 
-def merge_history(item: Any, row: Row, sheet: Sheet, codes: tuple[str, ...], item_order: tuple[str, ...]) -> bool:
-    """A history row → the service's entry of that date updated, or a new entry added newest first; whether it is new."""
+def row_edits(index: int, entry: Any, row: Row, sheet: Sheet,
+              exported: Row | None) -> tuple[list[tuple[Column, Any]], list[CellProblem]]:
+    """A row and the entry it stands for → (column, new value) for each cell the workbook changes, and the problems:
+    a read-only cell changed, or a cell changed in the workbook whose value services.yaml has changed since the export
+    (the row as exported tells which: a cell equal to it was not edited, whatever services.yaml says now)."""
+    edits: list[tuple[Column, Any]] = []
+    problems: list[CellProblem] = []
+    for column in sheet.columns:
+        if column.key not in row.values or not column.path:
+            continue
+        new, old = row.values[column.key], from_cell(column, to_cell(column, value_at(entry, column.path)))
+        was = exported.values.get(column.key, old) if exported is not None else old
+        if new in (was, old):
+            continue
+        if old != was:
+            problems.append(cell_problem(index, row, column.key, f"changed in services.yaml since this workbook was "
+                                                                 f"exported (now {shown(old)}); export a new workbook and "
+                                                                 f"make the change there"))
+        elif column.read_only:
+            problems.append(cell_problem(index, row, column.key, f"read-only: expected {old}, got {new}; this column "
+                                                                 f"identifies the row"))
+        else:
+            edits.append((column, new))
+    return edits, problems
+
+
+def shown(value: Any) -> str:
+    """A value of services.yaml → as a message shows it."""
+    return "nothing" if value is None else describe("\n".join(value) if isinstance(value, list) else value)
+
+
+def merge_history(index: int, item: Any, row: Row, sheet: Sheet, codes: tuple[str, ...], exported: Row | None,
+                  item_order: tuple[str, ...]) -> tuple[bool, list[CellProblem]]:
+    """A history row → the service's entry of that date updated, or a new entry added newest first; (whether it is
+    new, the problems)."""
     history = item.get("history")
     entry = next((h for h in history or [] if isinstance(h, dict) and h.get("date") == row.values.get("date")), None)
     new = entry is None
     if entry is None:
         entry = CommentedMap()
-    for column in sheet.columns:
-        value = row.values.get(column.key)
-        if column.path and column.key in row.values and value != from_cell(column, to_cell(column, value_at(entry, column.path))):
-            set_at(entry, column.path, value, sheet.orders, codes)
+    edits, problems = row_edits(index, entry, row, sheet, exported if not new else None)
+    for column, value in edits:
+        set_at(entry, column.path, value, sheet.orders, codes)
     if new:
         if not isinstance(history, list):
             history = CommentedSeq()
             insert_key(item, "history", history, item_order)
         at = next((i for i, h in enumerate(history) if str(h.get("date", "")) < str(row.values.get("date") or "")), len(history))
         history.insert(at, entry)
-    return new
+    return new, problems
 
 
 def set_at(item: Any, path: tuple[str, ...], value: Any, orders: dict[tuple[str, ...], tuple[str, ...]],

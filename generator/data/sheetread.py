@@ -9,7 +9,7 @@ import posixpath
 import warnings
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
@@ -18,7 +18,7 @@ from xml.etree import ElementTree
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
-from .columns import GUIDE, ID, PART, Column, Sheet, from_cell
+from .columns import GUIDE, ID, PART, Column, Sheet, exported_name, from_cell
 from .errors import CellProblem, WorkbookError
 from .model import SiteConfig
 from .yamlnodes import LIMIT_HINT
@@ -65,8 +65,18 @@ class Problems:
         return WorkbookError([CellProblem((0, 0, 0), self.file, "", message)])
 
 
-def read_workbook(path: Path, sheets: tuple[Sheet, ...], config: SiteConfig) -> dict[str, list[Row]]:
-    """An .xlsx file → each known data sheet's rows, or WorkbookError listing every problem at its cell."""
+@dataclass(frozen=True)
+class Sheets:
+    """What import reads of a workbook."""
+
+    rows: dict[str, list[Row]]  # data sheet name → its rows
+    exported: dict[str, dict[tuple[Any, ...], Row]]  # data sheet name → its rows as exported, by what identifies each;
+    # empty for a workbook without the hidden copies (then every cell is compared with services.yaml)
+
+
+def read_workbook(path: Path, sheets: tuple[Sheet, ...], config: SiteConfig) -> Sheets:
+    """An .xlsx file → each known data sheet's rows (and its rows as exported), or WorkbookError listing every problem
+    at its cell."""
     check_package(path, config)
     try:
         with warnings.catch_warnings():  # e.g. "Data Validation extension is not supported": import reads values only
@@ -76,18 +86,20 @@ def read_workbook(path: Path, sheets: tuple[Sheet, ...], config: SiteConfig) -> 
         raise Problems([], path.name).whole(f"cannot be read as an .xlsx workbook ({type(exc).__name__}: {exc})") from None
     problems = Problems(book.sheetnames, path.name)
     known = {s.name: s for s in sheets}
-    rows: dict[str, list[Row]] = {}
+    copies = {exported_name(s.name): s for s in sheets}
+    read = Sheets({}, {})
     for ws in book.worksheets:
-        if ws.title == GUIDE:
-            continue
-        if ws.title not in known:
+        if ws.title in known:
+            read.rows[ws.title] = read_sheet(ws, known[ws.title], problems, config)
+        elif ws.title in copies:
+            sheet = copies[ws.title]
+            read.exported[sheet.name] = {r.key: r for r in read_sheet(ws, replace(sheet, name=ws.title), problems, config)}
+        elif ws.title != GUIDE:
             expected = ", ".join([*known, GUIDE])
             problems.at(ws.title, 1, 1, "", f"unknown sheet '{ws.title}'; expected one of {expected}")
-            continue
-        rows[ws.title] = read_sheet(ws, known[ws.title], problems, config)
     if problems.found:
         raise WorkbookError(problems.found)
-    return rows
+    return read
 
 
 # --- before loading: the package's size and each sheet's rows ----------------------------------------------------

@@ -16,7 +16,7 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..data.columns import GUIDE, ID, LANG_SEP, Column, Sheet, split_description
+from ..data.columns import GUIDE, ID, LANG_SEP, Column, Sheet, exported_name, split_description
 from ..data.model import SiteConfig
 
 HEADER_FILL = PatternFill("solid", start_color="DDDDDD")
@@ -162,6 +162,19 @@ def write_guide(ws: Worksheet, sheets: Sequence[Sheet], needed: Mapping[str, Seq
             cell.alignment = TOP
 
 
+def write_exported(ws: Worksheet, sheet: Sheet, rows: list[list[Any]]) -> None:
+    """A data sheet's hidden copy: its keys and rows as exported, which import compares the edited cells with."""
+    ws.append([c.key for c in sheet.columns])
+    for row in rows:
+        ws.append(row)
+    for index, column in enumerate(sheet.columns, 1):
+        if column.kind != "number":
+            for (cell,) in ws.iter_rows(min_row=2, min_col=index, max_col=index):
+                cell.number_format = TEXT_FORMAT
+    ws.sheet_state = "veryHidden"  # not listed in Excel's or WPS's "Unhide…": nobody edits it by accident
+    ws.protection.sheet = True
+
+
 def render_workbook(sheets: Sequence[Sheet], rows: Mapping[str, list[list[Any]]], choices: Mapping[str, Sequence[str]],
                     needed: Mapping[str, Sequence[str]], config: SiteConfig) -> bytes:
     """The sheets with their rows, the ids each list holds and what residents need → the .xlsx file's bytes."""
@@ -173,6 +186,8 @@ def render_workbook(sheets: Sequence[Sheet], rows: Mapping[str, list[list[Any]]]
         add_choices(ws, sheet, choices, len(rows[sheet.name]))
     name_id_lists(book, sheets, rows)
     write_guide(book.create_sheet(GUIDE), sheets, needed, config)
+    for sheet in sheets:
+        write_exported(book.create_sheet(exported_name(sheet.name)), sheet, rows[sheet.name])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

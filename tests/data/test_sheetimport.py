@@ -114,6 +114,28 @@ def test_dry_run_shows_the_changes_and_writes_nothing(project, workbook, run_cli
     assert (project / "services.yaml").read_bytes() == (ROOT / "services.yaml").read_bytes()
 
 
+def test_a_workbook_exported_earlier_does_not_undo_a_later_change(project, workbook, run_cli) -> None:
+    """Two offices fill in copies of one export: the second import keeps what the first one (or an editor) changed."""
+    services = project / "services.yaml"
+    later = services.read_text(encoding="utf-8").replace('"Yanbian County Justice Bureau"', '"Yanbian County Bureau of Justice"')
+    services.write_text(later, encoding="utf-8")
+    edit(workbook, PHONE)
+    assert run_cli("--root", str(project), "import", str(workbook))[0] == 0
+    after = services.read_text(encoding="utf-8")
+    assert '"Yanbian County Bureau of Justice"' in after and '      phone: "0812-8612345"\n' in after
+
+
+def test_a_cell_changed_in_both_is_refused(project, workbook, run_cli) -> None:
+    services = project / "services.yaml"
+    later = services.read_text(encoding="utf-8").replace('"Yanbian County Justice Bureau"', '"Yanbian County Bureau of Justice"')
+    services.write_text(later, encoding="utf-8")
+    edit(workbook, {("departments", "justice", "name::en"): "Justice Bureau of Yanbian County"})
+    assert run_cli("--root", str(project), "import", str(workbook)) == (1, "", (
+        "departments!C7: name::en: changed in services.yaml since this workbook was exported (now 'Yanbian County Bureau of "
+        "Justice'); export a new workbook and make the change there\n1 problem found; nothing was written.\n"))
+    assert services.read_text(encoding="utf-8") == later
+
+
 def test_a_changed_standard_without_its_history_row_is_refused(project, workbook, run_cli) -> None:
     change_standard(workbook, with_history=False)
     code, out, err = run_cli("--root", str(project), "import", str(workbook))
@@ -160,6 +182,8 @@ def test_a_workbook_saved_by_libreoffice_imports_without_a_change(project, workb
     saved = tmp_path / "saved" / workbook.name
     assert saved.exists(), done.stderr
     assert saved.read_bytes() != workbook.read_bytes()  # written anew by LibreOffice
+    hidden = [ws.title for ws in openpyxl.load_workbook(saved).worksheets if ws.sheet_state != "visible"]
+    assert hidden == [f"{name}.exported" for name in ("services", "provisions", "departments", "channels", "history")]
     assert run_cli("--root", str(project), "import", str(saved)) == \
         (0, "no changes: services.yaml already says what the workbook says\n", "")
     assert (project / "services.yaml").read_bytes() == (ROOT / "services.yaml").read_bytes()

@@ -21,7 +21,8 @@ def book(tmp_path_factory: pytest.TempPathFactory) -> openpyxl.Workbook:
 
 
 def test_the_sheets_and_their_keys(book) -> None:
-    assert book.sheetnames == ["services", "provisions", "departments", "channels", "history", "说明 guide"]
+    visible = [ws.title for ws in book.worksheets if ws.sheet_state == "visible"]
+    assert visible == ["services", "provisions", "departments", "channels", "history", "说明 guide"]
     keys = {name: [c.value for c in book[name][1]] for name in book.sheetnames[:5]}
     assert keys["services"][:6] == ["id", "number", "chapter", "name::zh", "name::en", "summary::zh"]
     assert {"apply.where::zh", "apply.documents::zh", "apply.steps::en", "apply.source::zh", "apply.verified"} <= \
@@ -96,3 +97,12 @@ def test_the_guide_explains_every_column(book) -> None:
 def test_xlsx_needs_an_output_file(tiny_handbook: Path, run_cli) -> None:
     assert run_cli("--root", str(tiny_handbook), "export", "--format", "xlsx") == \
         (1, "", "error: --format xlsx writes a workbook: give its file with --output FILE\n")
+
+
+def test_each_sheet_has_a_hidden_copy_as_exported(book) -> None:
+    """What import compares edited cells with, so that a workbook exported earlier does not undo a later change."""
+    for name in ("services", "provisions", "departments", "channels", "history"):
+        copy = book[f"{name}.exported"]
+        assert copy.sheet_state == "veryHidden"
+        rows = [r for r in book[name].iter_rows(values_only=True) if any(v is not None for v in r)]  # not history's spare rows
+        assert list(copy.iter_rows(values_only=True)) == rows
