@@ -2,17 +2,26 @@
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 import threading
 import time
+from datetime import date
 from pathlib import Path
 
-from .data.diff import RENDERERS, diff_handbooks
-from .data.errors import DataError, HandbookError, Problem
-from .data.load import load_config, load_project, load_services
+from .data.columns import id_lists, workbook_rows, workbook_sheets
+from .data.diff import RENDERERS, diff_handbooks, render_text
+from .data.errors import DataError, HandbookError, Problem, WorkbookError
+from .data.gaps import NEEDED, department_names, find_gaps
+from .data.gaps import RENDERERS as GAP_RENDERERS
+from .data.load import SERVICES_FILE, load_config, load_project, load_services
+from .data.model import SiteConfig
+from .data.sheetimport import plan_import
+from .data.yamledit import load_document
 from .opendata.export import render_csv, render_json
 from .opendata.hsds import render_hsds_languages
+from .opendata.xlsx import render_workbook
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -22,8 +31,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("check", help="validate services.yaml and site_config.yml")
     export = commands.add_parser("export", help="write the validated data as JSON or CSV")
-    export.add_argument("--format", choices=("json", "csv", "hsds"), required=True,
-                        help="hsds: an HSDS 3.0 Tabular Data Package per language, written under --output DIR/<lang>/")
+    export.add_argument("--format", choices=("json", "csv", "hsds", "xlsx"), required=True,
+                        help="hsds: an HSDS 3.0 Tabular Data Package per language, written under --output DIR/<lang>/; "
+                             "xlsx: the workbook office staff fill in (handbook import reads it back)")
     export.add_argument("--output", "-o", type=Path, help="file to write (default: standard output); for hsds, a folder")
     build = commands.add_parser("build", help="build the website into site/")
     build.add_argument("--site-dir", type=Path, help="where to write the site (default: ROOT/site)")
@@ -35,6 +45,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     diff.add_argument("old", type=Path, help="the older services file")
     diff.add_argument("new", type=Path, help="the newer services file")
     diff.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+    imports = commands.add_parser("import", help="write the changes of a workbook (handbook export --format xlsx) into "
+                                                 "services.yaml, after showing them and checking the result")
+    imports.add_argument("file", type=Path, help="the .xlsx workbook, as saved by Excel, WPS or LibreOffice")
+    imports.add_argument("--dry-run", action="store_true", help="show what would change; write nothing")
+    gaps = commands.add_parser("gaps", help="list what residents would need that the handbook lacks, per department")
+    gaps.add_argument("--department", help="only this department's list (its id)")
+    gaps.add_argument("--format", choices=("text", "markdown", "csv"), default="text")
+    gaps.add_argument("--lang", help="the language of the list (default: the first in site_config.yml)")
     serve = commands.add_parser("serve", help="preview on http://127.0.0.1:8000, rebuilding on changes")
     serve.add_argument("--port", type=int, default=8000, help="port (0 picks a free one)")
     return parser.parse_args(argv)
@@ -54,6 +72,11 @@ def run_check(args: argparse.Namespace) -> None:
 def run_export(args: argparse.Namespace) -> None:
     """Validate the project and write its data."""
     config, handbook = load_project(args.root)
+    if args.format == "xlsx":
+        if not args.output:
+            raise HandbookError("--format xlsx writes a workbook: give its file with --output FILE")
+        args.output.write_bytes(export_workbook(args.root, config))
+        return
     if args.format == "hsds":
         if not args.output:
             raise HandbookError("--format hsds writes a folder: give it with --output DIR")
@@ -69,6 +92,13 @@ def run_export(args: argparse.Namespace) -> None:
         sys.stdout.buffer.write(text.encode("utf-8"))
 
 
+def export_workbook(root: Path, config: SiteConfig) -> bytes:
+    """The project's services.yaml (already validated) → the workbook's bytes."""
+    document = load_document((root / SERVICES_FILE).read_text(encoding="utf-8"))
+    sheets = workbook_sheets(config.codes)
+    return render_workbook(sheets, workbook_rows(sheets, document), id_lists(document), NEEDED, config)
+
+
 def run_diff(args: argparse.Namespace) -> None:
     """Validate both files (with the project's site_config.yml) and print their differences; differences are not errors."""
     config = load_config(args.root)
@@ -82,6 +112,36 @@ def run_diff(args: argparse.Namespace) -> None:
     if problems:
         raise DataError(problems)
     sys.stdout.buffer.write(RENDERERS[args.format](diff_handbooks(*handbooks)).encode("utf-8"))
+
+
+def run_import(args: argparse.Namespace) -> None:
+    """Show what a workbook changes, check the result in full, and write it into services.yaml (unless --dry-run)."""
+    imported = plan_import(args.root, args.file)
+    if imported.new_text == imported.old_text:
+        print("no changes: services.yaml already says what the workbook says")
+        return
+    sys.stdout.write(render_text(imported.diffs))
+    if args.dry_run:
+        print("dry run: services.yaml was not changed")
+        return
+    target = args.root / SERVICES_FILE
+    temporary = target.with_name(f".{target.name}.import")
+    temporary.write_text(imported.new_text, encoding="utf-8", newline="")
+    os.replace(temporary, target)  # whole or not at all
+    print("services.yaml updated; run `handbook build` to publish the change")
+
+
+def run_gaps(args: argparse.Namespace) -> None:
+    """Print each department's to-do list: what residents need that the handbook lacks."""
+    config, handbook = load_project(args.root)
+    lang = args.lang or config.codes[0]
+    if lang not in config.codes:
+        raise HandbookError(f"--lang: expected one of {', '.join(config.codes)}, got '{lang}'")
+    names = department_names(handbook, lang)
+    if args.department is not None and args.department not in names:
+        raise HandbookError(f"--department: unknown department '{args.department}'; expected one of {', '.join(names)}")
+    found = find_gaps(handbook, config.strings[lang], date.today(), lang, args.department)
+    sys.stdout.buffer.write(GAP_RENDERERS[args.format](found, names).encode("utf-8"))
 
 
 def run_build(args: argparse.Namespace) -> None:
@@ -145,7 +205,7 @@ def run_serve(args: argparse.Namespace) -> None:
         server.shutdown()
 
 
-def print_problems(exc: DataError) -> None:
+def print_problems(exc: DataError | WorkbookError) -> None:
     """Every data problem, one per line, then a count."""
     for problem in exc.problems:
         print(problem, file=sys.stderr)
@@ -153,7 +213,8 @@ def print_problems(exc: DataError) -> None:
     print(f"{count} problem{'s' if count != 1 else ''} found; nothing was written.", file=sys.stderr, flush=True)
 
 
-COMMANDS = {"check": run_check, "export": run_export, "diff": run_diff, "build": run_build, "serve": run_serve}
+COMMANDS = {"check": run_check, "export": run_export, "diff": run_diff, "import": run_import, "gaps": run_gaps,
+            "build": run_build, "serve": run_serve}
 
 
 def stop_on_sigterm() -> None:
@@ -170,7 +231,7 @@ def main(argv: list[str] | None = None) -> int:
     stop_on_sigterm()
     try:
         COMMANDS[args.command](args)
-    except DataError as exc:
+    except (DataError, WorkbookError) as exc:
         print_problems(exc)
         return 1
     except HandbookError as exc:

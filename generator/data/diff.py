@@ -49,6 +49,8 @@ def flatten(value: Any, prefix: str = "") -> dict[str, str]:
     if isinstance(value, dict):
         return {k: v for key, item in value.items() for k, v in flatten(item, f"{prefix}.{key}" if prefix else key).items()}
     if isinstance(value, list):
+        if not value:
+            return {}  # an empty list says nothing: adding its first item is a new field, not a change from ''
         if all(not isinstance(v, (dict, list)) for v in value):
             return {prefix: "; ".join(str(v) for v in value)}
         return {k: v for i, item in enumerate(value, 1) for k, v in flatten(item, f"{prefix}[{i}]").items()}

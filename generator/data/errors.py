@@ -47,3 +47,24 @@ class TemplateError(HandbookError):
 
 class BuildError(HandbookError):
     """A build stage (MkDocs, PDF, writing site/) failed."""
+
+
+@dataclass(frozen=True, order=True)
+class CellProblem:
+    """One thing wrong with a workbook given to `handbook import`, at one cell, range or sheet (or the whole file)."""
+
+    order: tuple[int, int, int]  # (sheet's place in the workbook, row, column): problems are listed in this order
+    where: str  # 'departments!F12', 'services!B3:C4', or the file's name for the whole file
+    field: str  # the column's key, e.g. 'contact.phone'; '' when no one column is meant
+    message: str  # what was expected and what was found
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.field}: {self.message}" if self.field else f"{self.where}: {self.message}"
+
+
+class WorkbookError(HandbookError):
+    """A workbook cannot be imported; carries every problem found, each at its cell."""
+
+    def __init__(self, problems: list[CellProblem]) -> None:
+        self.problems = sorted(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))

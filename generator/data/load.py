@@ -83,6 +83,10 @@ def build_config(data: dict[str, Any]) -> SiteConfig:
         sheets=data.get("editions", {}).get("sheets", SiteConfig.sheets),
         max_bytes=round(limits["services_megabytes"] * 1024 * 1024) if "services_megabytes" in limits else SiteConfig.max_bytes,
         max_values=limits.get("services_values", SiteConfig.max_values),
+        workbook_bytes=round(limits["workbook_megabytes"] * 1024 * 1024) if "workbook_megabytes" in limits
+        else SiteConfig.workbook_bytes,
+        workbook_rows=limits.get("workbook_rows", SiteConfig.workbook_rows),
+        cell_characters=limits.get("workbook_cell_characters", SiteConfig.cell_characters),
     )
 
 

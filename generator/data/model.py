@@ -45,6 +45,10 @@ class SiteConfig:
     sheets: int = 16  # editions.sheets: a booklet whose print file needs more A4 sheets is printed in volumes
     max_bytes: int = MAX_BYTES  # limits.services_megabytes: services.yaml larger than this is refused
     max_values: int = MAX_NODES  # limits.services_values: services.yaml with more values than this is refused
+    workbook_bytes: int = 10 * 1024 * 1024  # limits.workbook_megabytes: an .xlsx given to `handbook import` larger than this,
+    # or unpacking to more, is refused
+    workbook_rows: int = 5_000  # limits.workbook_rows: a sheet with more rows (or a cell below this row) is refused
+    cell_characters: int = 5_000  # limits.workbook_cell_characters: a longer text in one cell is refused
 
     @property
     def codes(self) -> tuple[str, ...]:

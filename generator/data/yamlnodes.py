@@ -179,21 +179,29 @@ def read_text(text: str, name: str, limits: Limits = Limits()) -> tuple[Node | N
     """
     if any(c in text for c in "\x85\u2028\u2029"):  # line breaks in YAML 1.1 (libyaml) but not in 1.2
         return read_slowly(text, name, limits)
+    builder, empty, unsure = _Builder(name, limits), False, False
     try:
-        builder = _Builder(name, limits)
         for event in libyaml.parse(text, Loader=libyaml.CSafeLoader):
-            if type(event).__name__ == "ScalarEvent" and event.value == "" and not event.style:
-                raise _Unsure  # an empty value: libyaml places it one column off from ruamel.yaml
+            empty = type(event).__name__ == "ScalarEvent" and event.value == "" and not event.style
+            unsure = unsure or empty  # an empty value: libyaml places it one column off from ruamel.yaml
             builder.feed(event)
-        if builder.problems:
+        if builder.problems or unsure:
             raise _Unsure
         return builder.root(), []
+    except TooManyValues as exc:
+        if empty:  # the value over the limit is itself an empty one: let ruamel.yaml place it
+            return read_slowly(text, name, limits)
+        return None, [*builder.problems, *exc.problems]  # refused at the first value over the limit, without reading twice
     except (libyaml.YAMLError, DataError, _Unsure):
         return read_slowly(text, name, limits)
 
 
 class _Unsure(Exception):
     """The fast reader met something it might place differently: read the file again carefully."""
+
+
+class TooManyValues(DataError):
+    """The file has more values than its limit: refused at the first value over it."""
 
 
 def parse_nodes_slowly(text: str, name: str, limits: Limits = Limits()) -> Node:
@@ -261,7 +269,8 @@ class _Builder:
     def check_node_event(self, event: Event) -> None:
         self.count += 1
         if self.count > self.limits.max_nodes:
-            self.fail(event, f"more than {self.limits.max_nodes:,} values; the file is too large{self.limits.hint}")
+            message = f"more than {self.limits.max_nodes:,} values; the file is too large{self.limits.hint}"
+            raise TooManyValues([Problem(self.pos(event), "", message)])
         if event.anchor:
             self.fail(event, "anchors and aliases (&name, *name) are not allowed; write the value out")
         tag = getattr(event, "tag", None)
