@@ -24,7 +24,7 @@ from ..data.model import Handbook, Service, SiteConfig
 from ..present.urls import lang_root, service_url
 from ..present.views import booklet_title, timed_target
 from .impose import booklet_order
-from .printed import booklet_currency, department_names, keep_tail, prose, service_fields
+from .printed import booklet_currency, data_date, department_names, keep_tail, prose, service_fields
 from .typesetting import (
     MEASURE,
     PdfFacts,
@@ -168,8 +168,9 @@ def booklet_langs(booklet: Booklet, config: SiteConfig) -> list[str]:
 
 
 def source_date(handbook: Handbook) -> list[int]:
-    """The source document's date as [year, month, day]: every PDF carries it, so builds are reproducible."""
-    return [int(x) for x in handbook.source.date.split("-")]
+    """The date of the data (printed.data_date) as [year, month, day]: every PDF carries it as its creation date, so
+    rebuilding the same data gives the same PDF."""
+    return [int(x) for x in data_date(handbook).split("-")]
 
 
 def subject(booklet: Booklet, handbook: Handbook, config: SiteConfig, lang: str) -> str:

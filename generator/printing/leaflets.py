@@ -4,7 +4,9 @@ the currency notice, the fields in residents' order, help lines, number and QR c
 
 plan_leaflets → service_leaflet_data / audience_leaflet_data → render_leaflets, which compiles with the shared Typst
 machinery (typesetting.py): unchanged PDFs are reused, QR codes drawn once. A service leaflet's template picks the
-largest body size from 16 pt down to 14 pt that fits one page and reports it; the manifest records it (layout)."""
+largest of SERVICE_STEPS (body 22 pt down to 16 pt, English to 14 pt) that fits one page, an audience sheet the largest
+body from 16 pt to 12 pt that fits one side (else several titled sheets); both report it as layout, which the
+manifest records."""
 from __future__ import annotations
 
 import contextlib
@@ -18,10 +20,19 @@ from typing import Any
 from ..data.model import Audience, Handbook, Service, SiteConfig
 from ..present.urls import audience_url, service_url
 from ..present.views import Views
-from .booklets import source_date
-from .printed import currency, department_names, prose, service_fields
+from .printed import (
+    channel_lines,
+    currency,
+    data_date,
+    keep_tail,
+    name_vocabulary,
+    paragraphs,
+    prose,
+    segment,
+    service_fields,
+    without_translation_remarks,
+)
 from .typesetting import (
-    FIRST_TRY,
     PdfFacts,
     Progress,
     Reuse,
@@ -33,9 +44,16 @@ from .typesetting import (
     worker_pool,
 )
 
-SERVICE_SIZES = (16, 15, 14)  # body text in points, largest first: the first that fits one A4 page is used
-AUDIENCE_SIZES = (12, 11, 10, 9)  # an audience sheet lists up to a few dozen services on its two sides
+# A service leaflet's settings, largest first: [body pt, foot pt, ruled line gap of the village box in mm, title
+# size as a multiple of the body's]. The template uses the first whose layout fits one A4 page; past 16 pt the page
+# gives way in this order: the foot matter smaller, the box's lines closer, then (English only) the body down to
+# 14 pt, and last the title (a long English name takes five lines beside the QR code).
+SERVICE_STEPS = [[size / 2, 9, 9, 1.9] for size in range(44, 31, -1)] + [[16, 8, 9, 1.9], [16, 8, 7, 1.9]]
+SERVICE_TIGHT = [[15, 8, 7, 1.9], [14.5, 8, 7, 1.9], [14, 8, 7, 1.9], [14, 7, 6, 1.9], [14, 7, 6, 1.6]]  # English only
+AUDIENCE_SIZES = [16, 15, 14, 13, 12]  # an audience sheet: the largest that fits one side, else split into sheets at 12
 SERVICE, AUDIENCE = "leaflet", "audience-leaflet"
+# amounts to set in bold in "what you get", by script: CNY and yuan figures, per cent
+AMOUNTS = {"Hans": r"[0-9][0-9.,，]*(万元|元|%|％)", "Latn": r"(CNY|RMB) ?[0-9][0-9.,]*|[0-9][0-9.,]* ?(yuan|per ?cent|%)"}
 
 
 @dataclass(frozen=True)
@@ -69,44 +87,69 @@ def plan_leaflets(handbook: Handbook, config: SiteConfig) -> list[Leaflet]:
     return leaflets
 
 
+def iso_date(iso: str) -> list[int]:
+    """YYYY-MM-DD → [year, month, day], as the templates' document date."""
+    return [int(x) for x in iso.split("-")]
+
+
 def common(handbook: Handbook, config: SiteConfig, lang: str, title: str) -> dict[str, Any]:
-    """What every leaflet's template receives: language, document title and date, the handbook and its source."""
+    """What every leaflet's template receives: language, document title and date (the data's), the handbook, the
+    village's box to fill in by hand, and the foot: the source and "information as of"."""
     t = config.strings[lang]
+    views = Views(handbook, config, lang)
+    as_of = data_date(handbook)
     return {"lang": lang, "region": config.language(lang).region, "title": title, "issuer": handbook.source.issuer[lang],
-            "date": source_date(handbook), "handbook": f"{t['county']} · {config.title[lang]}",
-            "source_line": prose(config, lang, t["source_line"]), "qr": None}
+            "date": iso_date(as_of), "handbook": f"{t['county']} · {config.title[lang]}",
+            "source_line": prose(config, lang, t["source_line"]), "qr": None,
+            "as_of": views.t("as_of", date=views.format_date(as_of)), "print_note": prose(config, lang, t["print_note"]),
+            "box": [prose(config, lang, t[key]) + t["label_separator"].rstrip()
+                    for key in ("village_place", "village_contact", "village_phone")]}
+
+
+def words(config: SiteConfig, handbook: Handbook, lang: str, name: str) -> list[str]:
+    """A name → the pieces its lines may break between (see printed.segment)."""
+    return segment(prose(config, lang, name), name_vocabulary(handbook, lang))
 
 
 def service_leaflet_data(leaflet: Leaflet, service: Service, handbook: Handbook, config: SiteConfig) -> dict[str, Any]:
-    """A service's leaflet → the JSON its template receives."""
+    """A service's leaflet → the JSON its template receives: the fields in three parts (main, where to ask, small
+    print at the foot); a Chinese leaflet leaves out what the editor's note says about the English translation."""
     lang = leaflet.language
     t = config.strings[lang]
     number = t["service_label"].format(number=service.number)
-    return {**common(handbook, config, lang, leaflet.title), "sizes": list(SERVICE_SIZES), "number": number,
-            "name": prose(config, lang, service.name[lang]), "notice": currency(handbook, config, service, lang),
-            "fields": service_fields(handbook, config, service, lang), "url": service_url(config, service, lang),
+    fields = service_fields(handbook, config, service, lang)
+    for f in (f for f in fields if "aside" in f):
+        f["paras"] = paragraphs(without_translation_remarks("\n".join(h + e for h, e in f["paras"]), t["note_translation"]))
+    tight = SERVICE_TIGHT if config.language(lang).script == "Latn" else []
+    return {**common(handbook, config, lang, leaflet.title), "steps": SERVICE_STEPS + tight, "number": number,
+            "name": words(config, handbook, lang, service.name[lang]),
+            "notice": keep_tail(currency(handbook, config, service, lang)),
+            "amount": AMOUNTS[config.language(lang).script],
+            "fields": [f for f in fields if f["paras"]], "url": service_url(config, service, lang),
             "qr_alt": t["qr_alt"].format(number=service.number), "qr_caption": t["leaflet_qr"],
-            "contact": [prose(config, lang, line) for line in (
-                number, t["label_departments"] + t["label_separator"] + department_names(handbook, service, lang, config),
-                t["leaflet_no_qr"])]}
+            "contact": [prose(config, lang, line) for line in (number, t["leaflet_no_qr"])]}
 
 
 def audience_leaflet_data(leaflet: Leaflet, audience: Audience, handbook: Handbook, config: SiteConfig) -> dict[str, Any]:
-    """An audience's leaflet → the JSON its template receives: its services as rows of a table."""
+    """An audience's leaflet → the JSON its template receives: its services as rows, the help lines for them."""
     lang = leaflet.language
     t = config.strings[lang]
     views = Views(handbook, config, lang)
     source = handbook.source
     document = views.t("currency_plan", title=source.title[lang], number=source.number[lang])
     rows = [{"number": t["service_label"].format(number=n), "name": prose(config, lang, handbook.service(n).name[lang]),
-             "summary": prose(config, lang, handbook.service(n).summary[lang]),
-             "departments": t["label_departments"] + t["label_separator"] + t["list_separator"].join(
-                 prose(config, lang, handbook.department(d).short_name[lang]) for d in handbook.service(n).departments)}
+             "summary": keep_tail(prose(config, lang, handbook.service(n).summary[lang])),
+             "departments": keep_tail(t["label_departments"] + t["label_separator"] + t["list_separator"].join(
+                 prose(config, lang, handbook.department(d).short_name[lang]) for d in handbook.service(n).departments))}
             for n in leaflet.services]
-    return {**common(handbook, config, lang, leaflet.title), "sizes": list(AUDIENCE_SIZES),
-            "name": audience.name[lang], "description": prose(config, lang, audience.description[lang]),
-            "notice": prose(config, lang, views.t("sheet_currency", date=views.format_date(source.date), source=document)),
-            "rows": rows,
+    channels = list({c.id: c for n in leaflet.services for c in handbook.channels_for(handbook.service(n).chapter)}.values())
+    return {**common(handbook, config, lang, leaflet.title), "sizes": AUDIENCE_SIZES,
+            "name": words(config, handbook, lang, audience.name[lang]), "part": t["sheet_part"],
+            "description": keep_tail(prose(config, lang, audience.description[lang])),
+            "notice": keep_tail(prose(config, lang, views.t("sheet_currency", date=views.format_date(source.date),
+                                                            source=document))),
+            "rows": rows, "help": {"label": prose(config, lang, t["channels_title"]) + t["label_separator"].rstrip(),
+                                   "lines": [prose(config, lang, x) for x in channel_lines(views, channels)]},
             "url": audience_url(config, audience.id, lang), "qr_alt": t["site_qr_alt"], "qr_caption": t["leaflet_qr"]}
 
 
@@ -147,9 +190,8 @@ def render_leaflets(handbook: Handbook, config: SiteConfig, template_dir: Path, 
             def inputs(missing: list[int], chosen: list[Leaflet] = chosen, kind: str = kind) -> Iterator[dict[str, str]]:
                 datas = {i: leaflet_data(chosen[i], handbook, config) for i in missing}
                 svgs = draw_qr_codes(pool, {d["url"] for d in datas.values() if d["url"]}, qr_codes)
-                for i in missing:  # first tried at the largest size, which fits most
-                    yield {"data": json.dumps({**datas[i], "qr": svgs.get(datas[i]["url"] or "")}, ensure_ascii=False),
-                           FIRST_TRY: "1" if kind == SERVICE else "2"}
+                for i in missing:
+                    yield {"data": json.dumps({**datas[i], "qr": svgs.get(datas[i]["url"] or "")}, ensure_ascii=False)}
             facts = compile_or_reuse(pool, template_dir / "leaflets" / template, template_dir / "leaflets",
                                      [out / x.file for x in chosen], keys, inputs, ("ua-1", "a-2a"), reuse, progress)
             manifest += [leaflet_entry(x, made, key) for x, made, key in zip(chosen, facts, keys, strict=True)]

@@ -4,9 +4,11 @@ who pays), and English typography (curly quotes, no line of one or two character
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import replace
+from typing import Any
 
-from ..data.model import Apply, Handbook, Service, SiteConfig
+from ..data.model import Apply, Channel, Handbook, Service, SiteConfig
 from ..present.views import Label, Views
 
 OPENING = re.compile(r"(^|[\s(\[{\u2014\u2013/])\"")  # a straight double quote that opens
@@ -19,21 +21,93 @@ def curly_quotes(text: str) -> str:
     return OPENING_SINGLE.sub("\\1\u2018", text).replace("'", "\u2019")
 
 
+BEFORE_PAREN = re.compile(r"([A-Za-z0-9.,;:!?\u2019\u201d])([(\uff08][\u3400-\u9fff])")  # English, then "(中文" or "（中文"
+CLOSING = set("，。、；：？！）》」』”’〉】〕…·,.;:?!)]%")  # never the first character of a line (kinsoku)
+OPENING_MARKS = set("（《「『“‘〈【〔([")  # never the last character of a line
+BREAK_AFTER = set("和与及、的或")  # a Chinese name may break after these function words, and between known words
+
+
 def prose(config: SiteConfig, lang: str, text: str) -> str:
-    """Text for print in a language: Latin-script text gets typographic quotes (Chinese text keeps the source's)."""
-    return curly_quotes(text) if config.language(lang).script == "Latn" else text
+    """Text for print in a language: Latin-script text gets typographic quotes and a space before a Chinese
+    parenthesis, "What you get (服务内容…)" (Chinese text keeps the source's)."""
+    if config.language(lang).script != "Latn":
+        return text
+    return BEFORE_PAREN.sub("\\1 \\2", curly_quotes(text))
 
 
 def keep_tail(text: str) -> list[str]:
-    """A title → [head, tail], the tail never broken across lines: its last three characters when it ends in
-    Chinese, its last two words when it ends in Latin letters (so no line holds one or two characters alone)."""
+    """A title or paragraph → [head, tail], the tail never broken across lines: its last two characters (and the
+    punctuation after them) when it ends in Chinese, its last two words when it ends in Latin letters — so no last
+    line holds one character alone, and the tail never begins with closing punctuation."""
     text = text.strip()
-    if text[-1:].isascii():
+    if text.rstrip("".join(CLOSING))[-1:].isascii():
         words = text.rsplit(" ", 2)
         if len(words) < 3:
             return ["", text]
         return [words[0] + " ", words[1] + "\u00a0" + words[2]]
-    return [text[:-3], text[-3:]] if len(text) > 3 else ["", text]
+    cut, letters = len(text), 0
+    while cut > 0 and (letters < 2 or text[cut - 1] in OPENING_MARKS or text[cut] in CLOSING):
+        cut -= 1
+        letters += text[cut] not in CLOSING
+    return [text[:cut], text[cut:]]
+
+
+def paragraphs(text: str) -> list[list[str]]:
+    """Text with one paragraph a line → each paragraph as keep_tail's [head, tail]."""
+    return [keep_tail(line) for line in text.split("\n") if line.strip()]
+
+
+def segment(text: str, vocabulary: frozenset[str]) -> list[str]:
+    """A name → the pieces a line may break between: Latin words (a hyphenated one whole); Chinese by the longest
+    known word at each place (the glossary, keywords, department and audience names), characters of no known word
+    kept with their neighbours, a break after a function word (和、与、及…); punctuation stays with its word."""
+    if text.isascii():
+        return [w + " " for w in text.split(" ")[:-1]] + [text.split(" ")[-1]]
+    pieces: list[str] = []
+    glue = False  # the last piece may take more characters (it is not a known word)
+    i = 0
+    longest = max(map(len, vocabulary), default=1)
+    while i < len(text):
+        word = next((text[i:i + n] for n in range(min(longest, len(text) - i), 1, -1) if text[i:i + n] in vocabulary), "")
+        char = text[i]
+        if word:
+            pieces.append(word)
+            glue = False
+        elif char in CLOSING and pieces or pieces and pieces[-1][-1:] in OPENING_MARKS or glue:
+            pieces[-1] += char
+        else:
+            pieces.append(char)
+        glue = not word and char not in BREAK_AFTER and char not in CLOSING and char != " "
+        i += len(word) or 1
+    return pieces
+
+
+def name_vocabulary(handbook: Handbook, lang: str) -> frozenset[str]:
+    """The words a segmenter knows for a language: glossary terms, residents' keywords, departments' short names,
+    audiences and chapters (two characters or more)."""
+    words = [t.term[lang] for t in handbook.glossary] + [k for s in handbook.services for k in s.keywords.get(lang, ())]
+    words += [d.short_name[lang].removeprefix("县") for d in handbook.departments] + [a.name[lang] for a in handbook.audiences]
+    return frozenset(w for w in words if len(w) > 1 and not w.isascii())
+
+
+def data_date(handbook: Handbook) -> str:
+    """The date of the data, YYYY-MM-DD: the latest day a help line, contact or way to apply was checked or a
+    standard changed (the plan's date when there is none), so the same data always prints the same date."""
+    dates = [handbook.source.date] + [c.verified for c in handbook.channels]
+    dates += [d.contact.verified for d in handbook.departments if d.contact]
+    dates += [s.apply.verified for s in handbook.services if s.apply] + [h.date for s in handbook.services for h in s.history]
+    return max(dates)
+
+
+def without_translation_remarks(text: str, markers: str) -> str:
+    """An editor's note in the source language → without its clauses about the English translation (clauses that
+    name one of `markers`, "英文|译文|翻译"; clause marks inside quotes do not split)."""
+    if not markers:
+        return text
+    clauses = re.findall(r"(?:“[^”]*”|[^，；。“])+[，；。]?|“[^”]*”", text)
+    kept = [c for c in clauses if not re.search(markers, c)]
+    joined = "".join(kept).rstrip("，；")
+    return joined + "。" if joined and joined[-1] not in "。！？" else joined
 
 
 def department_names(handbook: Handbook, service: Service, lang: str, config: SiteConfig) -> str:
@@ -41,10 +115,12 @@ def department_names(handbook: Handbook, service: Service, lang: str, config: Si
     return config.strings[lang]["list_separator"].join(handbook.department(d).name[lang] for d in service.departments)
 
 
-def field(label: Label, lines: list[str], config: SiteConfig, lang: str) -> dict[str, str]:
-    """A label and its lines → one printed field (lines become paragraphs)."""
-    return {"label": prose(config, lang, label.text), "official": label.official,
-            "text": "\n".join(prose(config, lang, x) for x in lines)}
+def field(label: Label, lines: list[str], config: SiteConfig, lang: str, part: str) -> dict[str, Any]:
+    """A label, its lines and where a leaflet puts it ("main", "ask" or "foot") → one printed field, each line a
+    paragraph whose last characters stay together (keep_tail)."""
+    space = " " if label.official and config.language(lang).script == "Latn" else ""  # "What you get (服务内容…)"
+    return {"label": prose(config, lang, label.text), "official": space + label.official, "part": part,
+            "paras": paragraphs("\n".join(prose(config, lang, x) for x in lines))}
 
 
 def plain(text: str) -> Label:
@@ -77,7 +153,7 @@ def apply_lines(views: Views, apply: Apply) -> list[str]:
     return lines + [view.source]
 
 
-def service_fields(handbook: Handbook, config: SiteConfig, service: Service, lang: str) -> list[dict[str, str]]:
+def service_fields(handbook: Handbook, config: SiteConfig, service: Service, lang: str) -> list[dict[str, Any]]:
     """A service → its printed fields in a language, in the order residents need them: for each provision what you
     get and who can get it; the responsible departments (with contacts), how to apply and the help lines when the
     data has them (or a plain word that it has not); who pays, last; then any editor's note."""
@@ -88,27 +164,33 @@ def service_fields(handbook: Handbook, config: SiteConfig, service: Service, lan
     def part(key: str, i: int) -> Label:
         label = labels[key]
         return replace(label, text=f"{label.text} · {views.part_heading(service.provisions[i - 1], i)}") if parts else label
-    fields = [field(part(key, i), [getattr(p, key)[lang]], config, lang)
+    fields = [field(part(key, i), [getattr(p, key)[lang]], config, lang, "main")
               for i, p in enumerate(service.provisions, 1) for key in ("standard", "recipients")]
-    fields.append(field(labels["departments"], department_lines(views, handbook, service), config, lang))
+    fields.append(field(labels["departments"], department_lines(views, handbook, service), config, lang, "ask"))
     moved = views.reorganised_of(service)  # the 2018 office may no longer handle it: say so where the office is named
     if moved:
         sep = views.t("label_separator")
         lines = [f"{r.department}{sep}{r.note} {r.source}{r.address}" for r in moved]
-        fields.append(field(plain(views.t("reorganised_title")), lines, config, lang))
+        fields.append(field(plain(views.t("reorganised_title")), lines, config, lang, "ask"))
     if service.apply:
-        fields.append(field(plain(views.t("apply_title")), apply_lines(views, service.apply), config, lang))
+        fields.append(field(plain(views.t("apply_title")), apply_lines(views, service.apply), config, lang, "ask"))
     channels = handbook.channels_for(service.chapter)
     if not service.apply and not any(handbook.department(d).contact for d in service.departments):
         fields.append(field(plain(views.t("no_details_title")),
-                            [views.t("no_details_call" if channels else "no_details")], config, lang))
+                            [views.t("no_details_call" if channels else "no_details")], config, lang, "ask"))
     if channels:  # after the plain word, which points to the help line below
-        fields.append(field(plain(views.t("channels_title")),
-                            [f"{c.name[lang]}{views.t('label_separator')}{c.phone}" for c in channels], config, lang))
-    fields += [field(part("funding", i), [p.funding[lang]], config, lang) for i, p in enumerate(service.provisions, 1)]
-    if service.note:  # the editor's word, not the standard: a leaflet may set it smaller
-        fields.append({**field(plain(views.t("note")), [service.note[lang]], config, lang), "aside": "yes"})
+        fields.append({**field(plain(views.t("channels_title")), channel_lines(views, channels), config, lang, "ask"),
+                       "inline": "yes"})  # a leaflet runs the short help lines on after their label
+    fields += [field(part("funding", i), [p.funding[lang]], config, lang, "foot")
+               for i, p in enumerate(service.provisions, 1)]
+    if service.note:  # the editor's word, not the standard: a leaflet sets it in the small print
+        fields.append({**field(plain(views.t("note")), [service.note[lang]], config, lang, "foot"), "aside": "yes"})
     return fields
+
+
+def channel_lines(views: Views, channels: Iterable[Channel]) -> list[str]:
+    """Help lines → 'name: phone', one a line."""
+    return [f"{c.name[views.lang]}{views.t('label_separator')}{c.phone}" for c in channels]
 
 
 def currency(handbook: Handbook, config: SiteConfig, service: Service, lang: str) -> str:
