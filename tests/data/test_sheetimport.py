@@ -209,7 +209,8 @@ def test_a_field_cleared_or_added_at_an_items_end_keeps_the_next_items_comment(p
             '      source:\n        zh: "办事指南"\n        en: "Service guide"\n      verified: "2026-12-01"\n'
             '  # ── No. 20 ──\n') in after
     assert ('    aliases: [县农牧局]\n    contact:\n      phone: "0812-8612345"\n      source:\n        zh: "公告"\n'
-            '        en: "Notice"\n      verified: "2026-12-01"\n\naudiences:\n') in after
+            '        en: "Notice"\n      verified: "2026-12-01"\n') in after
     before = (ROOT / "services.yaml").read_text(encoding="utf-8")
+    assert after.split("\n\naudiences:\n")[0].endswith(before.split("\n\naudiences:\n")[0].splitlines()[-1])  # blank line kept
     assert [line for line in after.splitlines() if line.lstrip().startswith("#")] == \
         [line for line in before.splitlines() if line.lstrip().startswith("#")]

@@ -29,7 +29,7 @@ def test_the_sheets_and_their_keys(book) -> None:
         set(keys["services"])
     assert "eligibility" not in " ".join(keys["services"])  # rule sets are edited in services.yaml
     assert keys["provisions"] == ["id", "part", "recipients::zh", "recipients::en", "standard::zh", "standard::en",
-                                  "funding::zh", "funding::en"]
+                                  "funding::zh", "funding::en", "label::zh", "label::en"]
     assert {"contact.phone", "contact.address::zh", "contact.hours::zh", "contact.source::zh", "contact.verified"} <= \
         set(keys["departments"])
     assert keys["history"] == ["id", "date", "summary::zh", "summary::en", "source::zh", "source::en"]

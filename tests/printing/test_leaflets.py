@@ -350,5 +350,6 @@ def test_reorganised_notes_print_on_exactly_the_services_whose_function_moved() 
                    for s in HANDBOOK.services}
         assert {i for i, fields in printed.items() if fields} == affected
         [note] = printed["veterans-resettlement"]
-        assert "12345" in note["text"] and "http://news.hebei.com.cn/system/2018/03/14/018675453.shtml" in note["text"]
+        text = "".join("".join(para) for para in note["paras"])
+        assert "12345" in text and "http://news.hebei.com.cn/system/2018/03/14/018675453.shtml" in text
     assert "minimum-living-allowance" not in affected and "veterans-resettlement" in affected
