@@ -1,6 +1,7 @@
 """What a resident would need that the handbook lacks, per department and service (`handbook gaps`): whom to call and
 where to go, how to apply and what to bring, a standard checked against a document newer than the plan, and details
-checked within the last 12 months. Each office gets its own to-do list: a service is listed under every department
+checked within the last 12 months, and, where a function moved in a reorganisation since the plan, whom to ask now.
+Each office gets its own to-do list: a service is listed under every department
 the appendix names for it. The workbook highlights the same fields while they are empty."""
 from __future__ import annotations
 
@@ -59,10 +60,18 @@ def service_gaps(service: Service, handbook: Handbook, strings: Mapping[str, str
     return gaps + list(item_gaps(plain(service), "services", strings, today))
 
 
+def reorganised_gaps(department: Department, strings: Mapping[str, str], lang: str) -> Iterator[tuple[str, str]]:
+    """A department → a gap for each function that moved since the plan: the handbook records no successor's contact."""
+    for i, moved in enumerate(department.reorganised, 1):
+        yield f"reorganised[{i}]", strings["gaps_reorganised"].format(function=moved.function[lang])
+
+
 def department_gaps(department: Department, handbook: Handbook, strings: Mapping[str, str], today: date,
                     lang: str) -> Iterator[Gap]:
-    """A department → its to-do list: its own contact's gaps, then each of its services' gaps, by number."""
-    for field, gap in item_gaps(plain(department), "departments", strings, today):
+    """A department → its to-do list: its own contact's gaps and moved functions, then each of its services' gaps, by
+    number."""
+    for field, gap in [*item_gaps(plain(department), "departments", strings, today),
+                       *reorganised_gaps(department, strings, lang)]:
         yield Gap(department.id, department.id, field, gap)
     for service in handbook.services:
         if department.id in service.departments:

@@ -86,3 +86,19 @@ def test_the_real_handbook_lacks_every_contact_and_how_to_apply(run_cli) -> None
     assert len({r.split(",")[2] for r in rows if ",apply.where," in r}) == 85  # every service, under each of its departments
     departments = [r.split(",")[0] for r in rows]
     assert departments == sorted(departments, key=departments.index) and len(set(departments)) == 18  # grouped
+
+
+def test_a_function_moved_since_the_plan_is_a_gap_until_its_office_is_known() -> None:
+    """The real handbook's cited reorganisations (issue 22 §4): the veterans' function moved from civil affairs, and the
+    handbook names no office for it now, so the civil affairs bureau's list says so, once per moved function."""
+    today = date(2026, 12, 5)
+    gaps, _ = gaps_of(ROOT, today, "en", "civil-affairs")
+    config, handbook = load_project(ROOT, today)
+    moved = handbook.department("civil-affairs").reorganised
+    assert moved and [g.field for g in gaps if g.field.startswith("reorganised")] == \
+        [f"reorganised[{i}]" for i in range(1, len(moved) + 1)]
+    first = next(g for g in gaps if g.field == "reorganised[1]")
+    assert first.gap == config.strings["en"]["gaps_reorganised"].format(function=moved[0].function["en"])
+    assert "veterans" in first.gap
+    gaps, _ = gaps_of(ROOT, today, "en", "justice")
+    assert not [g for g in gaps if g.field.startswith("reorganised")]  # the justice bureau kept its functions
