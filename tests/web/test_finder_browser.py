@@ -653,4 +653,4 @@ def test_search_says_1_result(page: Page, served_site: str, built_site: Path) ->
     query = next(w for w in itertools.chain(words) if len(search(index, w, 10)) == 1)
     page.goto(served_site + "en/")
     page.fill("#hb-q", query)
-    expect(page.locator("form.hb-search [role=status]")).to_have_text("1 result")
+    expect(page.locator("form.hb-search .hb-results__status")).to_have_text("1 result")

@@ -90,6 +90,19 @@ def test_no_wcag_violations(page: Page, served_site: str, lang: str, kind: str, 
     assert violations == [], f"{page.url}:\n{describe(violations)}"
 
 
+@pytest.mark.parametrize("dark", [False, True], ids=["light", "dark"])
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_no_wcag_violations_when_search_has_no_answer(page: Page, served_site: str, lang: str, dark: bool) -> None:
+    """The no-answer block (what was not found, the finder, the audience pages, the help line) and the weak matches."""
+    page.goto(served_site + LANG_ROOTS[lang])
+    set_dark(page, dark)
+    page.fill("#hb-q", {"zh": "驾照", "en": "driving licence"}[lang])  # off topic, with weak matches
+    expect(page.locator("form.hb-search [data-no-answer]")).to_be_visible()
+    expect(page.locator("form.hb-search [data-weak]")).to_be_visible()
+    violations = axe_violations(page)
+    assert violations == [], f"{page.url}:\n{describe(violations)}"
+
+
 # ---- 2. keyboard only ----
 
 SKIP, MENU = "a.md-skip", "button.hb-menu"  # the skip link, and the menu button of narrower screens

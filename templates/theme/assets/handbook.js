@@ -391,7 +391,7 @@
         var summary = document.createElement("span"); summary.textContent = doc[2];
         a.appendChild(title); a.appendChild(summary); li.appendChild(a); list.appendChild(li);
       });
-      status.textContent = !sure ? "" : results.length ? counted(strings, results.length) : strings.none;
+      status.textContent = sure && query ? counted(strings, results.length) : "";  /* nothing found is no answer */
       status.hidden = !sure;
       panel.hidden = !query;
       input.setAttribute("aria-expanded", query ? "true" : "false");
