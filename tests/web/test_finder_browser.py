@@ -244,6 +244,20 @@ def test_old_links_keep_every_answer_they_can_express(page: Page, old: str, answ
     assert page.evaluate("f => window.handbookFinder.parseAnswers(f)", "#" + old) == answers
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_an_old_link_opens_without_error_and_is_rewritten(page: Page, served_site: str, lang: str) -> None:
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(served_site + LANG_ROOTS[lang] + "finder/#age=35&child=4,9&school=preschool,primary&disability=none")
+    expect(page.locator(".hb-finder__form")).to_be_visible()
+    answers = {"age": 35, "disability": 0, "child": [{"age": 4}, {"age": 9}]}  # the stages could not be tied
+    expect(page).to_have_url(re.compile("#" + re.escape(fragment(answers)) + "$"))
+    expect(page.locator("#hb-child-age-2")).to_have_value("9")
+    expect(page.locator("#hb-child-study-2")).to_have_value("")
+    assert shown_list(page) == expected_list(answers, lang)
+    assert errors == []
+
+
 # ---- 2. personas through the URL ----
 
 @pytest.mark.parametrize("persona", list(PERSONAS))
