@@ -738,5 +738,7 @@ class FinderViews(PageViews):
         """A maybe result's unanswered questions and open conditions (texts in this language, or "ask") → its line."""
         s = self.client_strings()
         items = [s[f"ask_{k}"] for k in questions]
-        items += [s["check_ask"] if c == "ask" else s["quote"].format(text=c) for c in conditions]
+        # each quote without its own full stop: the line ends with one
+        items += [s["check_ask"] if c == "ask" else s["quote"].format(text=c.removesuffix(".").removesuffix("。"))
+                  for c in conditions]
         return s["check"].format(items=s["reason_separator"].join(items))

@@ -1,8 +1,10 @@
 """Model → the situation finder: its page in each language (finder/, en/finder/) and the data its script reads.
 
-The page holds the questions; templates/theme/assets/finder.js reads the answers from the URL fragment, sorts the
-services into three groups with the same rules as eligibility.classify(), and writes them under the questions. The
-data is a script, finder/data.<lang>.js, not JSON, because browsers refuse fetch() from file:// (the offline copy).
+The page holds the questions about the person and each child; templates/theme/assets/finder.js reads the answers
+from the URL fragment, judges every service as eligibility.judge() does (verdict, the answers it rests on, what is
+left to check, its place by fit), and writes the groups under the questions in the words FinderViews gives in Python.
+The data is a script, finder/data.<lang>.js, not JSON, because browsers refuse fetch() from file:// (the offline
+copy).
 """
 from __future__ import annotations
 

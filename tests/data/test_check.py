@@ -227,6 +227,8 @@ ELIGIBILITY_CASES = [
     ("age-min-above-max", "{any: [{age: {min: 70, max: 60}}]}", 37, ".any[0].age.min", "min 70 is more than max 60"),
     ("child-min-above-max", "{any: [{child: {age: {min: 6, max: 3}}}]}", 45, ".any[0].child.age.min",
      "min 6 is more than max 3"),
+    ("child-age-over-25", "{any: [{child: {age: {min: 26}}}]}", 45, ".any[0].child.age.min",
+     "expected a whole number of years from 0 to 25 (the finder describes children aged 25 or under), got the number 26"),
     ("child-unknown-field", "{any: [{child: {school: [primary]}}]}", 34, ".any[0].child.school",
      "unknown field 'school'"),
     ("child-grade-5", "{any: [{child: {disability: [5]}}]}", 47, ".any[0].child.disability[0]",

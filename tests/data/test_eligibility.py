@@ -241,7 +241,7 @@ OLD_65 = {31, 36}  # 65岁及以上老年人 (31), 65岁以上老人 (36)
 DISABLED = {72, 79, 83, 84}  # 持证残疾人, rehabilitation centres for 残疾人, 残疾人, 残疾人、老年人
 
 PERSONAS = [
-    Persona("rural woman of 70 on dibao", person(age=70, sex="female", residence="rural", status={"dibao"}),
+    Persona("rural widow of 72 on dibao, living alone", person(age=72, sex="female", residence="rural", status={"dibao"}),
             likely=RURAL | NOT_IN_WORK | OLD_65 | {45, 47, 50},  # 低保对象; 城乡最低生活保障对象; 经济困难公民
             maybe={10, 19, 46, 56, 59, 84},  # 10: 劳动年龄 has no upper bound in the source, so it stays "ask"
             never={1, 7, 8, 9, 12, 15, 17, 18, 21, 29, 30, 43, 53, 55, 72, 73, 78, 81}),

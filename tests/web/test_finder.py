@@ -13,7 +13,7 @@ from ruamel.yaml import YAML
 from generator.data.eligibility import classify
 from generator.data.load import load_project
 from generator.present.filters import markdown_environment
-from generator.present.views import FINDER_QUESTIONS
+from generator.present.views import FINDER_QUESTIONS, FinderViews
 from generator.web.finder import render_finder_data, render_finder_pages, render_finder_qr
 
 from ..conftest import ROOT, TINY_CONFIG, TINY_SERVICES, write_project
@@ -228,3 +228,28 @@ def test_home_puts_the_finder_and_audiences_before_the_introduction(built_site: 
 def test_chapter_pages_list_services_before_booklets(built_site: Path) -> None:
     html = (built_site / "en/chapters/education/index.html").read_text(encoding="utf-8")
     assert html.index('href="../../services/') < html.index('.pdf"')
+
+
+def test_a_result_in_words_in_each_language(finder_project: Path) -> None:
+    config, handbook = load_project(finder_project)
+    zh, en = FinderViews(handbook, config, "zh"), FinderViews(handbook, config, "en")
+    because = (("status", ["dibao"]), ("child", {"age": 9, "study": "primary", "disability": 2}))
+    assert zh.because_text(because) == "因为您说：家庭：低保；孩子：9岁，小学，二级残疾人证。"
+    assert en.because_text(because) == ("Because you said: household: Dibao (minimum living allowance); "
+                                        "a child: aged 9, Primary school, Grade 2 certificate.")
+    assert zh.check_text(("age", "child"), ("ask", "符合条件的")) == (
+        "还要看：您的年龄；家里的孩子；是否覆盖您居住或工作的地方（请咨询主责单位）；原文条件“符合条件的”。")
+    assert en.check_text(("status",), ("Those who qualify.",)) == (
+        "To check: your household's situation; the source's condition “Those who qualify”.")
+
+
+def test_the_finder_page_describes_each_child_and_the_persons_own_study(finder_project: Path) -> None:
+    for lang, pages in finder_pages(finder_project).items():
+        text = pages["finder/index.md"]
+        assert text.count("data-child-row") == 3, lang
+        ages = re.findall(r'<select id="hb-child-age-1" data-child="age">(.*?)</select>', text)[0]
+        assert re.findall(r'value="(\d*)"', ages) == ["", *map(str, range(26))]  # 0–25
+        grades = re.findall(r'<select id="hb-child-disability-1" data-child="disability">(.*?)</select>', text)[0]
+        assert re.findall(r'value="(\d*)"', grades) == ["", "0", "1", "2", "3", "4"]
+        assert re.search(r'<fieldset class="hb-q__part" data-key="study" id="hb-q-study">', text)
+        assert 'data-shown="5"' in text and "data-show-rest" in text and "data-open-questions" in text

@@ -49,7 +49,7 @@ def plain(answers: Any) -> dict[str, Any]:
 
 # A few households as eligibility.judge() takes them (the finder's URL keys; [], False, 0 or "none" = answered "no").
 PERSONAS: dict[str, dict[str, Any]] = {
-    "older-rural-dibao": plain(APPENDIX["rural woman of 70 on dibao"].answers),
+    "older-rural-dibao": plain(APPENDIX["rural widow of 72 on dibao, living alone"].answers),
     "pregnant-urban-employee": {"age": 28, "sex": "female", "residence": "urban", "status": [], "disability": 0,
                                 "study": "none", "pregnant": True, "child": [{"age": 2, "study": "preschool"}],
                                 "work": "employee"},
@@ -244,6 +244,20 @@ def test_old_links_keep_every_answer_they_can_express(page: Page, old: str, answ
     assert page.evaluate("f => window.handbookFinder.parseAnswers(f)", "#" + old) == answers
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_an_old_link_opens_without_error_and_is_rewritten(page: Page, served_site: str, lang: str) -> None:
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(served_site + LANG_ROOTS[lang] + "finder/#age=35&child=4,9&school=preschool,primary&disability=none")
+    expect(page.locator(".hb-finder__form")).to_be_visible()
+    answers = {"age": 35, "disability": 0, "child": [{"age": 4}, {"age": 9}]}  # the stages could not be tied
+    expect(page).to_have_url(re.compile("#" + re.escape(fragment(answers)) + "$"))
+    expect(page.locator("#hb-child-age-2")).to_have_value("9")
+    expect(page.locator("#hb-child-study-2")).to_have_value("")
+    assert shown_list(page) == expected_list(answers, lang)
+    assert errors == []
+
+
 # ---- 2. personas through the URL ----
 
 @pytest.mark.parametrize("persona", list(PERSONAS))
@@ -294,6 +308,12 @@ def test_each_result_has_name_summary_reason_departments_help_line_and_link(page
         if item.get_attribute("data-group") == "likely":
             expect(item.locator(".hb-result__why")).to_have_text(item.get_attribute("data-why") or "-")
             assert (item.get_attribute("data-why") or "").startswith("Because you said: ")
+
+
+def test_results_and_the_childrens_rows_have_large_touch_targets(page: Page, served_site: str) -> None:
+    page.set_viewport_size({"width": 390, "height": 844})
+    open_finder(page, served_site, "en", {"age": 40, "residence": "rural", "child": [{"age": 9, "study": "primary"}]})
+    assert too_small(page, "[data-results] li a:visible, .hb-finder select, .hb-finder button:visible", 44) == []
 
 
 def test_what_to_check_links_each_unanswered_question(page: Page, served_site: str) -> None:

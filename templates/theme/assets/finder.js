@@ -210,7 +210,8 @@
       checkParts: function (result) {
         var parts = result.questions.map(function (k) { return [strings["ask_" + k], k]; });
         result.conditions.forEach(function (c) {
-          parts.push([c === "ask" ? strings.check_ask : fill(strings.quote, { text: c }), null]);
+          /* the quote without its own full stop: the line ends with one */
+          parts.push([c === "ask" ? strings.check_ask : fill(strings.quote, { text: c.replace(/[.。]$/, "") }), null]);
         });
         return parts;
       },
