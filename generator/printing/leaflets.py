@@ -50,13 +50,13 @@ from .typesetting import (
 # 14 pt, and last the title (a long English name takes five lines beside the QR code).
 SERVICE_STEPS = [[size / 2, 9, 9, 1.9] for size in range(44, 31, -1)] + [[16, 8, 9, 1.9], [16, 8, 7, 1.9]]
 SERVICE_TIGHT = [[15, 8, 7, 1.9], [14.5, 8, 7, 1.9], [14, 8, 7, 1.9], [14, 7, 6, 1.9], [14, 7, 6, 1.6]]  # English only
-AUDIENCE_SIZES = [16, 15, 14, 13, 12]  # an audience sheet: the largest that fits one side, else split into sheets at 12
+AUDIENCE_SIZES = [16, 14, 12]  # an audience sheet: the largest that fits one side, else split into sheets at 12
 SERVICE, AUDIENCE = "leaflet", "audience-leaflet"
 # The first size a service leaflet's template measures, guessed from its text: the body takes about as much room as
 # its characters (a Latin letter half as wide as a Chinese one) plus what each paragraph's last line leaves empty,
 # each as wide and high as the type is large. ROOM (character areas at 1 pt) was fitted on the real leaflets; the
 # template measures the guess and its neighbours, so a poor guess costs a measure, never a wrong size.
-ROOM = {"Hans": 220_000, "Latn": 290_000}
+ROOM = {"Hans": 220_000, "Latn": 196_000}
 LINE_ENDS = 30  # characters' room a paragraph loses at its end, and a label takes
 # amounts to set in bold in "what you get", by script: CNY and yuan figures, per cent
 AMOUNTS = {"Hans": r"[0-9][0-9.,，]*(万元|元|%|％)", "Latn": r"(CNY|RMB) ?[0-9][0-9.,]*|[0-9][0-9.,]* ?(yuan|per ?cent|%)"}

@@ -82,7 +82,8 @@ def chinese_words(text: str, vocabulary: frozenset[str]) -> list[str]:
         char = text[i]
         if word:
             pieces.append(word)
-        elif pieces and (char in CLOSING or char == " " or pieces[-1][-1:] in OPENING_MARKS or glue):
+        elif pieces and (char in CLOSING or char in BREAK_AFTER or char == " " or pieces[-1][-1:] in OPENING_MARKS
+                         or glue):  # a function word ends the piece before it: a line may break after it
             pieces[-1] += char
         else:
             pieces.append(char)
