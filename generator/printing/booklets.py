@@ -22,9 +22,21 @@ from typing import Any
 from ..data.errors import BuildError
 from ..data.model import Handbook, Service, SiteConfig
 from ..present.urls import lang_root, service_url
-from ..present.views import booklet_title, timed_target
+from ..present.views import Views, booklet_title, timed_target
 from .impose import booklet_order
-from .printed import booklet_currency, data_date, department_names, keep_tail, prose, service_fields
+from .printed import (
+    booklet_currency,
+    channel_lines,
+    data_date,
+    department_names,
+    keep_tail,
+    prose,
+    segment,
+    service_fields,
+)
+from .printed import (
+    vocabulary as printed_vocabulary,
+)
 from .typesetting import (
     MEASURE,
     PdfFacts,
@@ -59,6 +71,7 @@ class Booklet:
     services: tuple[int, ...]  # service numbers, in booklet order
     volume: int | None = None  # 1, 2, … when the booklet is printed in several volumes; else None
     volumes: int = 1  # how many volumes the booklet is printed in
+    parts: tuple[tuple[int, ...], ...] = ()  # a volume: the services of every volume, in order (not in the manifest)
 
 
 def booklet_file(language: str, kind: str, item: str | None, edition: str, imposed: bool,
@@ -105,7 +118,7 @@ def in_volumes(whole: Booklet, parts: list[tuple[int, ...]], config: SiteConfig)
     t = config.strings[config.codes[0] if whole.language == BILINGUAL else whole.language]
     return [replace(whole, file=booklet_file(whole.language, whole.kind, whole.id, whole.edition, False, n, len(parts)),
                     title=f"{whole.title} · {t['edition_volume'].format(number=n, count=len(parts))}",
-                    services=part, volume=n, volumes=len(parts)) for n, part in enumerate(parts, 1)]
+                    services=part, volume=n, volumes=len(parts), parts=tuple(parts)) for n, part in enumerate(parts, 1)]
 
 
 def twin_of(booklet: Booklet) -> Booklet:
@@ -145,14 +158,14 @@ def pack_volumes(booklet: Booklet, layout: dict[str, Any], room: int, handbook: 
     return [tuple(v) for v in volumes if v]
 
 
-def service_data(handbook: Handbook, config: SiteConfig, service: Service, langs: list[str]) -> dict[str, Any]:
+def service_data(handbook: Handbook, config: SiteConfig, service: Service, langs: list[str],
+                 vocabulary: frozenset[str]) -> dict[str, Any]:
     """A service → what the template shows of it, in one or more languages: its heading (each name once per
     language) beside its QR code, or beside its number and departments when no site_url is set."""
     main = langs[0]
     t = config.strings[main]
-    names = " · ".join(prose(config, lang, service.name[lang]) for lang in langs)
     url = service_url(config, service, main)
-    return {"number": service.number, "heading": keep_tail(f"{t['service_label'].format(number=service.number)} {names}"),
+    return {"number": service.number, "heading": heading_words(handbook, config, service.number, langs, vocabulary),
             "versions": [{"lang": lang, "language": config.strings[lang]["language_label"],
                           "fields": service_fields(handbook, config, service, lang)} for lang in langs],
             "url": url, "qr": None,  # drawn only if the booklet is compiled
@@ -160,6 +173,17 @@ def service_data(handbook: Handbook, config: SiteConfig, service: Service, langs
             "contact": [prose(config, lang, f"{config.strings[lang]['service_label'].format(number=service.number)} · "
                                      f"{config.strings[lang]['label_departments']}{config.strings[lang]['label_separator']}"
                                      f"{department_names(handbook, service, lang, config)}") for lang in langs]}
+
+
+def heading_words(handbook: Handbook, config: SiteConfig, number: int, langs: list[str],
+                  vocabulary: frozenset[str]) -> list[str]:
+    """A service → its heading ("第 1 项 name · name") as the pieces a line may break between (printed.segment)."""
+    label = config.strings[langs[0]]["service_label"].format(number=number)
+    names = " · ".join(prose(config, lang, handbook.service(number).name[lang]) for lang in langs)
+    pieces = segment(names, vocabulary)
+    if len(pieces) > 1 and len(pieces[-1].strip()) < 3:  # no line holds one or two characters of a name alone
+        pieces[-2:] = [pieces[-2] + pieces[-1]]
+    return [f"{label} ", *pieces]  # "No. 57" never broken
 
 
 def booklet_langs(booklet: Booklet, config: SiteConfig) -> list[str]:
@@ -204,22 +228,79 @@ def each(config: SiteConfig, langs: list[str], key: str) -> list[dict[str, str]]
     return [{"lang": lang, "text": prose(config, lang, config.strings[lang][key])} for lang in langs]
 
 
-def audience_index(handbook: Handbook, config: SiteConfig, services: tuple[int, ...], langs: list[str]) -> list[dict[str, Any]]:
-    """A booklet's services → its index by audience: each audience with the booklet's services for it, in number order."""
-    held = set(services)
+def audience_index(handbook: Handbook, config: SiteConfig, booklet: Booklet, langs: list[str],
+                   vocabulary: frozenset[str]) -> list[dict[str, Any]]:
+    """A booklet's services → its index by audience: each audience with its services in number order; a volume says
+    too which other volume holds the audience's other services ("见第2册：第60、63项")."""
+    held = set(booklet.services)
+    t = config.strings[langs[0]]
     index = []
     for a in handbook.audiences:
         members = [s for s in handbook.services if a.id in s.audiences and s.number in held]
-        if members:
+        elsewhere = [(n, [s.number for s in handbook.services if a.id in s.audiences and s.number in part])
+                     for n, part in enumerate(booklet.parts, 1) if part != booklet.services]
+        pointers = [t["index_elsewhere"].format(volume=n, numbers=t["index_numbers"].format(
+            numbers=t["list_separator"].join(map(str, numbers)))) for n, numbers in elsewhere if numbers]
+        if members or pointers:
             index.append({"name": " / ".join(prose(config, lang, a.name[lang]) for lang in langs),
-                          "services": [{"number": s.number, "heading": keep_tail(
-                              f"{config.strings[langs[0]]['service_label'].format(number=s.number)} "
-                              + " · ".join(prose(config, lang, s.name[lang]) for lang in langs))} for s in members]})
+                          "services": [{"number": s.number,
+                                        "heading": heading_words(handbook, config, s.number, langs, vocabulary)}
+                                       for s in members],
+                          "elsewhere": [prose(config, langs[0], p) for p in pointers]})
     return index
 
 
-def booklet_data(booklet: Booklet, handbook: Handbook, config: SiteConfig) -> dict[str, Any]:
-    """A booklet → the JSON its Typst template receives."""
+def chapter_titles(handbook: Handbook, services: tuple[int, ...], lang: str, config: SiteConfig) -> str:
+    """Services → the titles of the chapters they belong to, in order, joined for a language."""
+    held = set(services)
+    return config.strings[lang]["list_separator"].join(c.title[lang] for c in handbook.chapters if held & set(c.services))
+
+
+def volume_lines(handbook: Handbook, config: SiteConfig, booklet: Booklet, langs: list[str]) -> list[dict[str, str]]:
+    """A volume → one line per volume of its booklet, in its main language (so the how-to-use page stays one page):
+    the volume's number, chapters and service numbers."""
+    lang = langs[0]
+    return [{"lang": lang, "text": prose(config, lang, config.strings[lang]["volume_contents"].format(
+                number=n, chapters=chapter_titles(handbook, part, lang, config), first=min(part), last=max(part)))}
+            for n, part in enumerate(booklet.parts, 1)]
+
+
+def inside(handbook: Handbook, config: SiteConfig, booklet: Booklet, lang: str) -> str:
+    """A volume → what its cover says is inside: its chapters and service numbers ("" for a booklet in one piece)."""
+    if booklet.volume is None:
+        return ""
+    return prose(config, lang, config.strings[lang]["inside"].format(
+        chapters=chapter_titles(handbook, booklet.services, lang, config),
+        first=min(booklet.services), last=max(booklet.services)))
+
+
+def glossary_entries(handbook: Handbook, config: SiteConfig, booklet: Booklet, langs: list[str]) -> list[dict[str, str]]:
+    """The glossary terms a booklet's services use (in its main language) → entries: the term, and its other-language
+    forms after a dash."""
+    main = langs[0]
+    text = " ".join(p.standard[main] + p.recipients[main] for n in booklet.services for p in handbook.service(n).provisions)
+    others = [lang for lang in config.codes if lang != main]
+    used = [term for term in handbook.glossary if term.term[main] in text]
+    return [{"term": prose(config, main, term.term[main]),
+             "gloss": "".join(f" — {prose(config, lang, term.term[lang])}" for lang in others)
+                      + (f" ({term.pinyin})" if term.pinyin else "")} for term in used]
+
+
+def help_paragraphs(handbook: Handbook, config: SiteConfig, langs: list[str]) -> list[dict[str, str]]:
+    """The page that says where to ask: the help lines any resident can call, then the how-to-use reminders."""
+    lines = []
+    for lang in langs:
+        views = Views(handbook, config, lang)
+        lines += [{"lang": lang, "text": prose(config, lang, line)} for line in channel_lines(views, handbook.channels)]
+    for key in ("help_ask", "howto_numbers", "howto_find"):
+        lines += each(config, langs, key)
+    return lines
+
+
+def booklet_data(booklet: Booklet, handbook: Handbook, config: SiteConfig,
+                 vocabulary: frozenset[str] | None = None) -> dict[str, Any]:
+    """A booklet → the JSON its Typst template receives (`vocabulary`: printed.vocabulary, made once per build)."""
+    vocabulary = printed_vocabulary(handbook, config) if vocabulary is None else vocabulary
     langs = booklet_langs(booklet, config)
     main = langs[0]
     numbers = set(booklet.services)
@@ -230,36 +311,54 @@ def booklet_data(booklet: Booklet, handbook: Handbook, config: SiteConfig) -> di
             continue
         chapters.append({
             "id": c.id, "title": " / ".join(prose(config, lang, c.title[lang]) for lang in langs),
-            "intro": [{"lang": lang, "text": prose(config, lang, c.intro[lang])} for lang in langs]
+            "intro": [{"lang": lang, "text": keep_tail(prose(config, lang, c.intro[lang]))} for lang in langs]
                      if booklet.kind != "department" else [],
-            "targets": [{"label": prose(config, main, g.label[main]),
-                         "value": timed_target(g, config.strings[main], main, config.codes[0])}
+            "targets": [{"label": keep_tail(prose(config, main, g.label[main])),
+                         "value": keep_tail(timed_target(g, config.strings[main], main, config.codes[0]))}
                         for g in c.targets]
                        if booklet.kind == "chapter" else [],
-            "services": [service_data(handbook, config, handbook.service(n), langs) for n in members]})
+            "services": [service_data(handbook, config, handbook.service(n), langs, vocabulary) for n in members]})
     large = booklet.edition == "large-print"
     home = home_url(config, main)
     howto = ["howto_find"] + (["howto_index"] if booklet.kind != "department" else [])
     howto += ["howto_qr" if home else "howto_no_qr", "howto_numbers"]
     return {
-        "lang": main, "region": config.language(main).region, "title": config.title[main],
+        "lang": main, "region": config.language(main).region, "cover_title": config.title[main],
+        "title": document_title(booklet, config, main),
         "cover": [{"lang": lang, "county": config.strings[lang]["county"], "title": config.title[lang],
                    "subject": prose(config, lang, subject(booklet, handbook, config, lang)),
-                   "edition": cover_edition(booklet, config, lang),
-                   "notice": booklet_currency(handbook, config, lang),
+                   "edition": cover_edition(booklet, config, lang), "inside": inside(handbook, config, booklet, lang),
+                   "notice": keep_tail(booklet_currency(handbook, config, lang)),
                    "source_line": prose(config, lang, config.strings[lang]["source_line"])} for lang in langs],
         "issuer": handbook.source.issuer[main], "date": source_date(handbook),
         "strings": {key: joined(config, langs, key)
-                    for key in ("contents", "targets", "howto_title", "notes", "audiences", "colophon_title")},
-        "howto": [paragraph for key in howto for paragraph in each(config, langs, key)]
-                 + [{"lang": lang, "text": booklet_currency(handbook, config, lang)} for lang in langs],
-        "body_size": LARGE_SIZE if large else STANDARD_SIZE, "justify": not large,
-        "chapters": chapters, "index": audience_index(handbook, config, booklet.services, langs)
+                    for key in ("contents", "targets", "howto_title", "notes", "audiences", "colophon_title", "help_title",
+                                "glossary_title", "volumes_title")} | {"continued": config.strings[main]["continued"]},
+        "howto": tails([paragraph for key in howto for paragraph in each(config, langs, key)]
+                       + [{"lang": lang, "text": booklet_currency(handbook, config, lang)} for lang in langs]),
+        "volumes": volume_lines(handbook, config, booklet, langs),
+        "body_size": LARGE_SIZE if large else STANDARD_SIZE, "justify": not large, "bilingual": len(langs) > 1,
+        "compact": booklet.kind == "department" and len(booklet.services) <= 2,
+        "chapters": chapters, "index": audience_index(handbook, config, booklet, langs, vocabulary)
                                        if booklet.kind != "department" else [],
-        "back": [paragraph for key in ("back_text",) for paragraph in each(config, langs, key)],
+        "help": tails(help_paragraphs(handbook, config, langs)), "glossary": glossary_entries(handbook, config, booklet, langs),
+        "back": tails(each(config, langs, "back_text")),
         "colophon": [paragraph for key in ("colophon_print", "colophon_file") for paragraph in each(config, langs, key)],
+        "sheets": each(config, langs, "colophon_sheets"),
         "site_url": home, "site_qr": None, "site_qr_alt": config.strings[main]["site_qr_alt"],
     }
+
+
+def document_title(booklet: Booklet, config: SiteConfig, lang: str) -> str:
+    """A booklet → its PDF's title, naming its edition in its own language: handbook · booklet · language edition."""
+    t = config.strings[lang]
+    edition = t["edition_bilingual"] if booklet.language == BILINGUAL else t["edition_language"]
+    return prose(config, lang, f"{config.title[lang]} · {booklet.title} · {edition}")
+
+
+def tails(paragraphs: list[dict[str, str]]) -> list[dict[str, Any]]:
+    """Paragraphs ({lang, text}) → the same with each text as keep_tail's [head, tail]."""
+    return [{**p, "text": keep_tail(p["text"])} for p in paragraphs]
 
 
 def booklet_urls(data: dict[str, Any]) -> list[str]:
@@ -374,13 +473,14 @@ class Typesetter:
         self.pool, self.handbook, self.config, self.out, self.reuse = pool, handbook, config, out, reuse
         self.template, self.engine, self.progress = template_dir / "booklets" / "booklet.typ", engine, progress
         self.qr_codes = qr_codes  # URL → SVG, drawn once per build
+        self.vocabulary = printed_vocabulary(handbook, config)  # where names may break, worked out once
         self.keys: dict[Booklet, str] = {}  # each booklet's input hash, worked out once (its data is not kept: see
         # compile_booklets)
 
     def key(self, booklet: Booklet) -> str:
         """A booklet → the hash of its input."""
         if booklet not in self.keys:
-            self.keys[booklet] = booklet_key(self.engine, booklet, self.handbook, self.config)
+            self.keys[booklet] = booklet_key(self.engine, booklet, self.handbook, self.config, self.vocabulary)
         return self.keys[booklet]
 
     def compile(self, booklets: list[Booklet], measure: frozenset[Booklet] = frozenset()) -> list[PdfFacts]:
@@ -391,7 +491,7 @@ class Typesetter:
             svgs = draw_qr_codes(self.pool, {url for i in missing if booklets[i] not in measure
                                              for url in qr_urls(booklets[i], self.handbook, self.config)}, self.qr_codes)
             for i in missing:
-                data = booklet_data(booklets[i], self.handbook, self.config)
+                data = booklet_data(booklets[i], self.handbook, self.config, self.vocabulary)
                 if booklets[i] in measure:
                     yield {"data": json.dumps(data, ensure_ascii=False), MEASURE: "1"}
                 else:
@@ -502,17 +602,20 @@ def impose_all(pool: ProcessPoolExecutor, booklets: list[Booklet], facts: list[P
     return twins, twin_facts, twin_keys
 
 
-def booklet_key(engine: str, booklet: Booklet, handbook: Handbook, config: SiteConfig) -> str:
+def booklet_key(engine: str, booklet: Booklet, handbook: Handbook, config: SiteConfig,
+                vocabulary: frozenset[str] | None = None) -> str:
     """A booklet → the hash of everything its PDF is made from."""
     # the data has no QR codes yet: they follow from the URLs (and the segno version in the engine key)
-    return sha256(f"{engine}\0booklet\0" + json.dumps(booklet_data(booklet, handbook, config), ensure_ascii=False))
+    data = booklet_data(booklet, handbook, config, vocabulary)
+    return sha256(f"{engine}\0booklet\0" + json.dumps(data, ensure_ascii=False))
 
 
 def impose_spec(booklet: Booklet, index: int, pages: int, handbook: Handbook, config: SiteConfig) -> str:
     """A booklet (the index-th in plan order) and its page count → the imposition template's input (its A5 PDF is
     read from '<index>.pdf')."""
     imposed = config.strings[booklet_langs(booklet, config)[0]]["edition_imposed"]
-    return json.dumps({"title": f"{booklet.title} · {imposed}", "file": f"{index}.pdf", "date": source_date(handbook),
+    title = document_title(booklet, config, booklet_langs(booklet, config)[0])
+    return json.dumps({"title": f"{title} · {imposed}", "file": f"{index}.pdf", "date": source_date(handbook),
                        "lang": booklet_langs(booklet, config)[0], "sides": booklet_order(pages)})
 
 
@@ -530,13 +633,14 @@ def carry_over_booklets(handbook: Handbook, config: SiteConfig, template_dir: Pa
         return []
     engine = booklet_engine(template_dir)
     wholes = plan_booklets(handbook, config)
-    keys = {b: booklet_key(engine, b, handbook, config) for b in wholes}
+    vocabulary = printed_vocabulary(handbook, config)
+    keys = {b: booklet_key(engine, b, handbook, config, vocabulary) for b in wholes}
     planned, from_whole = plan_volumes(wholes, [keys[b] for b in wholes], previous_volumes(reuse), config, handbook)
     order = sorted(range(len(planned)), key=lambda i: planned[i].file)  # the imposition's order (impose_all)
     manifest = []
     for position, i in enumerate(order):
         booklet, twin, whole = planned[i], twin_of(planned[i]), from_whole[i]
-        key = keys.get(booklet) or booklet_key(engine, booklet, handbook, config)  # a volume's is its own
+        key = keys.get(booklet) or booklet_key(engine, booklet, handbook, config, vocabulary)  # a volume's is its own
         made = reuse.take(key, out / booklet.file)
         if made is None:
             continue
@@ -551,6 +655,7 @@ def booklet_entry(booklet: Booklet, facts: PdfFacts, input_key: str, split_from:
     """A booklet, its PDF's facts, the hash of what it was made from and (for a volume) of the whole booklet → its
     booklets/index.json entry."""
     fields = {**asdict(booklet), "services": list(booklet.services)}
+    del fields["parts"]  # the volumes' own entries list their services
     if split_from:
         fields["split_from"] = split_from
     return manifest_entry(fields, facts, input_key)

@@ -25,11 +25,11 @@ from .printed import (
     currency,
     data_date,
     keep_tail,
-    name_vocabulary,
     paragraphs,
     prose,
     segment,
     service_fields,
+    vocabulary,
     without_translation_remarks,
 )
 from .typesetting import (
@@ -50,8 +50,14 @@ from .typesetting import (
 # 14 pt, and last the title (a long English name takes five lines beside the QR code).
 SERVICE_STEPS = [[size / 2, 9, 9, 1.9] for size in range(44, 31, -1)] + [[16, 8, 9, 1.9], [16, 8, 7, 1.9]]
 SERVICE_TIGHT = [[15, 8, 7, 1.9], [14.5, 8, 7, 1.9], [14, 8, 7, 1.9], [14, 7, 6, 1.9], [14, 7, 6, 1.6]]  # English only
-AUDIENCE_SIZES = [16, 15, 14, 13, 12]  # an audience sheet: the largest that fits one side, else split into sheets at 12
+AUDIENCE_SIZES = [16, 14, 12]  # an audience sheet: the largest that fits one side, else split into sheets at 12
 SERVICE, AUDIENCE = "leaflet", "audience-leaflet"
+# The first size a service leaflet's template measures, guessed from its text: the body takes about as much room as
+# its characters (a Latin letter half as wide as a Chinese one) plus what each paragraph's last line leaves empty,
+# each as wide and high as the type is large. ROOM (character areas at 1 pt) was fitted on the real leaflets; the
+# template measures the guess and its neighbours, so a poor guess costs a measure, never a wrong size.
+ROOM = {"Hans": 220_000, "Latn": 196_000}
+LINE_ENDS = 30  # characters' room a paragraph loses at its end, and a label takes
 # amounts to set in bold in "what you get", by script: CNY and yuan figures, per cent
 AMOUNTS = {"Hans": r"[0-9][0-9.,，]*(万元|元|%|％)", "Latn": r"(CNY|RMB) ?[0-9][0-9.,]*|[0-9][0-9.,]* ?(yuan|per ?cent|%)"}
 
@@ -106,12 +112,8 @@ def common(handbook: Handbook, config: SiteConfig, lang: str, title: str) -> dic
                     for key in ("village_place", "village_contact", "village_phone")]}
 
 
-def words(config: SiteConfig, handbook: Handbook, lang: str, name: str) -> list[str]:
-    """A name → the pieces its lines may break between (see printed.segment)."""
-    return segment(prose(config, lang, name), name_vocabulary(handbook, lang))
-
-
-def service_leaflet_data(leaflet: Leaflet, service: Service, handbook: Handbook, config: SiteConfig) -> dict[str, Any]:
+def service_leaflet_data(leaflet: Leaflet, service: Service, handbook: Handbook, config: SiteConfig,
+                         vocabulary: frozenset[str]) -> dict[str, Any]:
     """A service's leaflet → the JSON its template receives: the fields in three parts (main, where to ask, small
     print at the foot); a Chinese leaflet leaves out what the editor's note says about the English translation."""
     lang = leaflet.language
@@ -121,16 +123,29 @@ def service_leaflet_data(leaflet: Leaflet, service: Service, handbook: Handbook,
     for f in (f for f in fields if "aside" in f):
         f["paras"] = paragraphs(without_translation_remarks("\n".join(h + e for h, e in f["paras"]), t["note_translation"]))
     tight = SERVICE_TIGHT if config.language(lang).script == "Latn" else []
-    return {**common(handbook, config, lang, leaflet.title), "steps": SERVICE_STEPS + tight, "number": number,
-            "name": words(config, handbook, lang, service.name[lang]),
+    steps = SERVICE_STEPS + tight
+    kept = [f for f in fields if f["paras"]]
+    return {**common(handbook, config, lang, leaflet.title), "steps": steps, "number": number,
+            "guess": first_step(steps, kept, config.language(lang).script),
+            "name": segment(prose(config, lang, service.name[lang]), vocabulary),
             "notice": keep_tail(currency(handbook, config, service, lang)),
             "amount": AMOUNTS[config.language(lang).script],
-            "fields": [f for f in fields if f["paras"]], "url": service_url(config, service, lang),
+            "fields": kept, "url": service_url(config, service, lang),
             "qr_alt": t["qr_alt"].format(number=service.number), "qr_caption": t["leaflet_qr"],
             "contact": [prose(config, lang, line) for line in (number, t["leaflet_no_qr"])]}
 
 
-def audience_leaflet_data(leaflet: Leaflet, audience: Audience, handbook: Handbook, config: SiteConfig) -> dict[str, Any]:
+def first_step(steps: list[list[float]], fields: list[dict[str, Any]], script: str) -> int:
+    """A leaflet's fields → the index of the step its template measures first (see ROOM)."""
+    body = [f for f in fields if f["part"] != "foot"]
+    width = 0.5 if script == "Latn" else 1.0
+    chars = sum(len(head + tail) * width + LINE_ENDS for f in body for head, tail in f["paras"]) + LINE_ENDS * len(body)
+    size = (ROOM[script] / chars) ** 0.5
+    return next((i for i, step in enumerate(steps) if step[0] <= size), len(steps) - 1)
+
+
+def audience_leaflet_data(leaflet: Leaflet, audience: Audience, handbook: Handbook, config: SiteConfig,
+                          vocabulary: frozenset[str]) -> dict[str, Any]:
     """An audience's leaflet → the JSON its template receives: its services as rows, the help lines for them."""
     lang = leaflet.language
     t = config.strings[lang]
@@ -144,7 +159,7 @@ def audience_leaflet_data(leaflet: Leaflet, audience: Audience, handbook: Handbo
             for n in leaflet.services]
     channels = list({c.id: c for n in leaflet.services for c in handbook.channels_for(handbook.service(n).chapter)}.values())
     return {**common(handbook, config, lang, leaflet.title), "sizes": AUDIENCE_SIZES,
-            "name": words(config, handbook, lang, audience.name[lang]), "part": t["sheet_part"],
+            "name": segment(prose(config, lang, audience.name[lang]), vocabulary), "part": t["sheet_part"],
             "description": keep_tail(prose(config, lang, audience.description[lang])),
             "notice": keep_tail(prose(config, lang, views.t("sheet_currency", date=views.format_date(source.date),
                                                             source=document))),
@@ -153,11 +168,15 @@ def audience_leaflet_data(leaflet: Leaflet, audience: Audience, handbook: Handbo
             "url": audience_url(config, audience.id, lang), "qr_alt": t["site_qr_alt"], "qr_caption": t["leaflet_qr"]}
 
 
-def leaflet_data(leaflet: Leaflet, handbook: Handbook, config: SiteConfig) -> dict[str, Any]:
-    """A leaflet → the JSON its template receives (without its QR code, which is drawn only when compiled)."""
+def leaflet_data(leaflet: Leaflet, handbook: Handbook, config: SiteConfig,
+                 words: frozenset[str] | None = None) -> dict[str, Any]:
+    """A leaflet → the JSON its template receives (without its QR code, which is drawn only when compiled);
+    `words`: printed.vocabulary, made once per build."""
+    words = vocabulary(handbook, config) if words is None else words
     if leaflet.kind == SERVICE:
-        return service_leaflet_data(leaflet, next(s for s in handbook.services if s.id == leaflet.id), handbook, config)
-    return audience_leaflet_data(leaflet, handbook.audience(leaflet.id), handbook, config)
+        service = next(s for s in handbook.services if s.id == leaflet.id)
+        return service_leaflet_data(leaflet, service, handbook, config, words)
+    return audience_leaflet_data(leaflet, handbook.audience(leaflet.id), handbook, config, words)
 
 
 def leaflet_engine(template_dir: Path) -> str:
@@ -181,14 +200,15 @@ def render_leaflets(handbook: Handbook, config: SiteConfig, template_dir: Path, 
     reuse = reuse or Reuse(None)
     engine = leaflet_engine(template_dir)
     leaflets = plan_leaflets(handbook, config)
+    words = vocabulary(handbook, config)
     manifest: list[dict[str, Any]] = []
     with contextlib.nullcontext(pool) if pool else worker_pool(workers) as pool:
         for kind, template in ((SERVICE, "leaflet.typ"), (AUDIENCE, "audience-leaflet.typ")):
             chosen = [x for x in leaflets if x.kind == kind]
-            keys = [leaflet_key(engine, leaflet_data(x, handbook, config), kind) for x in chosen]
+            keys = [leaflet_key(engine, leaflet_data(x, handbook, config, words), kind) for x in chosen]
 
             def inputs(missing: list[int], chosen: list[Leaflet] = chosen, kind: str = kind) -> Iterator[dict[str, str]]:
-                datas = {i: leaflet_data(chosen[i], handbook, config) for i in missing}
+                datas = {i: leaflet_data(chosen[i], handbook, config, words) for i in missing}
                 svgs = draw_qr_codes(pool, {d["url"] for d in datas.values() if d["url"]}, qr_codes)
                 for i in missing:
                     yield {"data": json.dumps({**datas[i], "qr": svgs.get(datas[i]["url"] or "")}, ensure_ascii=False)}
@@ -212,8 +232,9 @@ def carry_over_leaflets(handbook: Handbook, config: SiteConfig, template_dir: Pa
     engine = leaflet_engine(template_dir)
     manifest = []
     planned = plan_leaflets(handbook, config)
+    words = vocabulary(handbook, config)
     for leaflet in [x for kind in (SERVICE, AUDIENCE) for x in planned if x.kind == kind]:  # render_leaflets' order
-        key = leaflet_key(engine, leaflet_data(leaflet, handbook, config), leaflet.kind)
+        key = leaflet_key(engine, leaflet_data(leaflet, handbook, config, words), leaflet.kind)
         if (made := reuse.take(key, out / leaflet.file)) is not None:
             manifest.append(leaflet_entry(leaflet, made, key))
     return manifest

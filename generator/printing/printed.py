@@ -58,11 +58,21 @@ def paragraphs(text: str) -> list[list[str]]:
 
 
 def segment(text: str, vocabulary: frozenset[str]) -> list[str]:
-    """A name → the pieces a line may break between: Latin words (a hyphenated one whole); Chinese by the longest
-    known word at each place (the glossary, keywords, department and audience names), characters of no known word
-    kept with their neighbours, a break after a function word (和、与、及…); punctuation stays with its word."""
-    if text.isascii():
-        return [w + " " for w in text.split(" ")[:-1]] + [text.split(" ")[-1]]
+    """A name → the pieces a line may break between, each with the space after it: a word of Latin letters whole
+    (hyphen and apostrophe included); Chinese by the longest known word at each place (the glossary, keywords,
+    department and audience names), characters of no known word kept with their neighbours, a break after a
+    function word (和、与、及…); punctuation stays with its word."""
+    pieces: list[str] = []
+    for token in re.split(r"(?<= )", text):
+        pieces += chinese_words(token, vocabulary) if HAN.search(token) else [token]
+    return [p for p in pieces if p]
+
+
+HAN = re.compile(r"[\u3400-\u9fff]")
+
+
+def chinese_words(text: str, vocabulary: frozenset[str]) -> list[str]:
+    """Chinese text → its pieces (see segment)."""
     pieces: list[str] = []
     glue = False  # the last piece may take more characters (it is not a known word)
     i = 0
@@ -72,8 +82,8 @@ def segment(text: str, vocabulary: frozenset[str]) -> list[str]:
         char = text[i]
         if word:
             pieces.append(word)
-            glue = False
-        elif char in CLOSING and pieces or pieces and pieces[-1][-1:] in OPENING_MARKS or glue:
+        elif pieces and (char in CLOSING or char in BREAK_AFTER or char == " " or pieces[-1][-1:] in OPENING_MARKS
+                         or glue):  # a function word ends the piece before it: a line may break after it
             pieces[-1] += char
         else:
             pieces.append(char)
@@ -88,6 +98,11 @@ def name_vocabulary(handbook: Handbook, lang: str) -> frozenset[str]:
     words = [t.term[lang] for t in handbook.glossary] + [k for s in handbook.services for k in s.keywords.get(lang, ())]
     words += [d.short_name[lang].removeprefix("县") for d in handbook.departments] + [a.name[lang] for a in handbook.audiences]
     return frozenset(w for w in words if len(w) > 1 and not w.isascii())
+
+
+def vocabulary(handbook: Handbook, config: SiteConfig) -> frozenset[str]:
+    """The words the segmenter knows, in every language (worked out once per build: it reads every keyword)."""
+    return frozenset().union(*(name_vocabulary(handbook, lang) for lang in config.codes))
 
 
 def data_date(handbook: Handbook) -> str:

@@ -61,3 +61,17 @@ def test_booklet_template_input(project) -> None:
             service["qr"] = f"<svg: QR code of {service['url']}>" if service["url"] else None
     data["site_qr"] = f"<svg: QR code of {data['site_url']}>" if data["site_url"] else None
     check_golden("booklet-en-chapter-housing.json", json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+
+
+LEAFLETS = ["booklets/zh/leaflet-legal-aid.pdf", "booklets/en/leaflet-audience-veterans.pdf"]
+
+
+@pytest.mark.parametrize("file", LEAFLETS)
+def test_leaflet_template_input(project, file: str) -> None:
+    """The data a service leaflet's and an audience sheet's template receive (their QR codes are drawn only when
+    compiled)."""
+    from generator.printing.leaflets import leaflet_data, plan_leaflets
+    config, handbook = project
+    leaflet = next(x for x in plan_leaflets(handbook, config) if x.file == file)
+    name = file.removeprefix("booklets/").replace("/", "-").replace(".pdf", ".json")
+    check_golden(name, json.dumps(leaflet_data(leaflet, handbook, config), ensure_ascii=False, indent=1) + "\n")
