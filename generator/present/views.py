@@ -141,7 +141,8 @@ class ReorganisedView:
 
     department: str  # the department's full name, as the plan names it
     function: str  # the function that moved
-    note: str  # the national change, and to check locally which office handles it now
+    note: str  # the national change
+    check: str  # the plain word that the office may have changed: check locally (12345)
     source: str  # "Source: … (read on …): ", followed by the address
     address: str  # where the source was read
 
@@ -308,9 +309,9 @@ class Views:
 
     def reorganised(self, department: Department, change: Reorganisation) -> ReorganisedView:
         """A department's moved function → localized, with its source line."""
-        source = self.t("reorganised_source", source=change.source[self.lang], date=self.format_date(change.verified))
-        return ReorganisedView(department.name[self.lang], change.function[self.lang], change.note[self.lang], source,
-                               change.address)
+        read = {"source": change.source[self.lang], "date": self.format_date(change.verified)}
+        return ReorganisedView(department.name[self.lang], change.function[self.lang], change.note[self.lang],
+                               self.t("reorganised_check"), self.t("reorganised_source", **read), change.address)
 
     def reorganised_of(self, service: Service) -> tuple[ReorganisedView, ...]:
         """A service → the moved functions of its departments that cover it."""

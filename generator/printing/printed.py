@@ -155,6 +155,13 @@ def department_lines(views: Views, handbook: Handbook, service: Service) -> list
     return lines
 
 
+def reorganised_text(views: Views, service: Service) -> str:
+    """A service → one sentence naming the functions of its departments that moved to other offices since the plan,
+    with the word to check locally ('' when none did); the service's web page gives each change and its source."""
+    functions = list(dict.fromkeys(r.function for r in views.reorganised_of(service)))
+    return views.t("reorganised_print", functions=views.t("list_separator").join(functions)) if functions else ""
+
+
 def apply_lines(views: Views, apply: Apply) -> list[str]:
     """How to apply → its printed lines: where, what to bring, steps, online, source."""
     view = views.apply_view(apply)
@@ -182,11 +189,6 @@ def service_fields(handbook: Handbook, config: SiteConfig, service: Service, lan
     fields = [field(part(key, i), [getattr(p, key)[lang]], config, lang, "main")
               for i, p in enumerate(service.provisions, 1) for key in ("standard", "recipients")]
     fields.append(field(labels["departments"], department_lines(views, handbook, service), config, lang, "ask"))
-    moved = views.reorganised_of(service)  # the 2018 office may no longer handle it: say so where the office is named
-    if moved:
-        sep = views.t("label_separator")
-        lines = [f"{r.department}{sep}{r.note} {r.source}{r.address}" for r in moved]
-        fields.append(field(plain(views.t("reorganised_title")), lines, config, lang, "ask"))
     if service.apply:
         fields.append(field(plain(views.t("apply_title")), apply_lines(views, service.apply), config, lang, "ask"))
     channels = handbook.channels_for(service.chapter)
@@ -198,8 +200,11 @@ def service_fields(handbook: Handbook, config: SiteConfig, service: Service, lan
                        "inline": "yes"})  # a leaflet runs the short help lines on after their label
     fields += [field(part("funding", i), [p.funding[lang]], config, lang, "foot")
                for i, p in enumerate(service.provisions, 1)]
-    if service.note:  # the editor's word, not the standard: a leaflet sets it in the small print
-        fields.append({**field(plain(views.t("note")), [service.note[lang]], config, lang, "foot"), "aside": "yes"})
+    # the editor's word, not the standard: a leaflet sets it in the small print; with it, any office reorganised since
+    moved = reorganised_text(views, service)  # the plan (the 2018 office may no longer handle the service)
+    if service.note or moved:
+        notes = ([service.note[lang]] if service.note else []) + ([moved] if moved else [])
+        fields.append({**field(plain(views.t("note")), notes, config, lang, "foot"), "aside": "yes"})
     return fields
 
 
