@@ -5,7 +5,7 @@ the currency notice, the fields in residents' order, help lines, number and QR c
 plan_leaflets → service_leaflet_data / audience_leaflet_data → render_leaflets, which compiles with the shared Typst
 machinery (typesetting.py): unchanged PDFs are reused, QR codes drawn once. A service leaflet's template picks the
 largest of SERVICE_STEPS (body 22 pt down to 16 pt, English to 14 pt) that fits one page, an audience sheet the largest
-body from 16 pt to 12 pt that fits one side (else several titled sheets); both report it as layout, which the
+body of 16, 14 or 12 pt that fits one side (else several titled sheets); both report it as layout, which the
 manifest records."""
 from __future__ import annotations
 
