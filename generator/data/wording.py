@@ -47,10 +47,27 @@ def kept(qualifier: dict[str, Any], limit: str, summary: str, lang: str) -> bool
     return limit in summary if isinstance(qualifier.get("pattern"), str) else any(w in summary for w in forms(qualifier, lang))
 
 
+DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}
+NUMERAL = re.compile(r"\d+|[零〇一二两三四五六七八九十百]+")
+
+
+def arabic(numeral: str) -> str:
+    """A number in Arabic digits or Chinese numerals (十六, 二十五, 一百零五) → its Arabic digits ('16')."""
+    if numeral.isdigit():
+        return numeral
+    total, digit = 0, 0
+    for char in numeral:
+        if char in DIGITS:
+            digit = DIGITS[char]
+        else:  # 十 or 百: a lone 十 at the start means one ten (十六 = 16)
+            total, digit = total + (digit or 1) * (10 if char == "十" else 100), 0
+    return str(total + digit)
+
+
 def said_in(qualifier: dict[str, Any], limit: str, summary: str, lang: str) -> bool:
-    """Whether another language's summary says a limit: its numbers (a pattern), or one of its forms."""
+    """Whether another language's summary says a limit: its numbers (a pattern; 十六周岁 → 16), or one of its forms."""
     if isinstance(qualifier.get("pattern"), str):
-        return all(n in summary for n in re.findall(r"\d+", limit))
+        return all(arabic(n) in summary for n in NUMERAL.findall(limit))
     return any(w.lower() in summary.lower() for w in forms(qualifier, lang))
 
 
