@@ -74,13 +74,26 @@ class _Stage:
             self.report(self.name, seconds)
 
 
+@dataclass(frozen=True)
+class Rendered:
+    """What one build gave MkDocs: the validated model and config, each language's pages, the assets, the PDFs listed."""
+
+    config: SiteConfig  # as built (with --site-url applied)
+    handbook: Handbook  # the model the pages were rendered from
+    pages: dict[str, dict[str, str]]  # language → {docs path: Markdown with front matter}
+    assets: Assets  # the minified scripts and stylesheets, by hashed name
+    manifest: list[dict[str, Any]]  # booklets/index.json entries the pages link to
+
+
 def build(root: Path, site_dir: Path, report: Report | None = None, progress: Progress | None = None,
-          preview: bool = False, fresh: bool = False, site_url: str | None = None) -> Timings:
+          preview: bool = False, fresh: bool = False, site_url: str | None = None,
+          rendered: Callable[[Rendered], None] | None = None) -> Timings:
     """Project folder → a complete site/ (or an error, leaving the previous site/ untouched).
 
     A preview build (`handbook serve`) typesets no booklets and leaves out the offline copy; it keeps the previous
     build's booklets that are still current. Booklets whose inputs are unchanged are taken from the previous site/
-    unless `fresh` is set. `site_url` replaces the one in site_config.yml for this build."""
+    unless `fresh` is set. `site_url` replaces the one in site_config.yml for this build. `rendered` hears what
+    MkDocs is given (the preview keeps it warm: generator/preview.py)."""
     timings = Timings()
     with timings.run("load and validate", report):
         config, handbook = load_project(root)
@@ -109,6 +122,8 @@ def build(root: Path, site_dir: Path, report: Report | None = None, progress: Pr
         timings.booklets_reused = reuse.reused
         pages, assets, side_files = site_markdown(root, handbook, config, manifest, qr_codes,
                                                    lambda name: timings.run(name, report), progress)
+        if rendered:
+            rendered(Rendered(config, handbook, pages, assets, manifest))
         with timings.run("mkdocs", report):
             # MkDocs runs in processes of its own; meanwhile this one makes the files that do not depend on its
             # output (their stages below only write them)
