@@ -14,9 +14,11 @@ from typing import Any
 
 from . import RESULTS, ROOT
 from .baseline import measure_plain_mkdocs
+from .firstpaint import measure_first_paint
 from .process import MEMORY_MAX, MEMORY_STOP
 from .ranking import ranking_figures, ranking_rows
 from .scale import SCALE_TIMEOUT, measure_scale
+from .synthetic import first_service_id
 from .timing import measure_booklets, measure_build, measure_check, measure_preview
 from .weight import measure_page_weight
 
@@ -28,6 +30,7 @@ KB = 1024
 FIRST_VISIT_MAX = 150 * KB  # bytes over the wire (gzip)
 NEXT_PAGE_MAX = 20 * KB
 SEARCH_INDEX_MAX = 150 * KB
+FCP_MAX = 0.9  # seconds: Lighthouse's first contentful paint, mobile profile, precompressed files (issue 25)
 
 
 Row = tuple[str, str, str, str]  # measure, value, target, verdict
@@ -129,6 +132,21 @@ def weight_rows(w: dict[str, Any]) -> list[Row]:
     return rows
 
 
+def paint_rows(p: dict[str, Any]) -> list[Row]:
+    """Lighthouse's figures → one row per page (first contentful paint, score), or one saying why there are none."""
+    if not p.get("pages"):
+        return [("5b. first paint (Lighthouse mobile)", p.get("note", "not measured"), f"≤ {FCP_MAX} s", "")]
+    rows: list[Row] = []
+    for page, x in p["pages"].items():
+        name = f"5b. first contentful paint, {page} (Lighthouse mobile, .gz)"
+        if "error" in x:
+            rows.append((name, f"failed: {x['error'][:60]}", f"≤ {FCP_MAX} s", "MISSED"))
+        else:
+            rows.append((name, f"{x['fcp']:.2f} s, score {x['score']}", f"≤ {FCP_MAX} s, score 100",
+                         verdict(x["fcp"] <= FCP_MAX and x["score"] == 100)))
+    return rows
+
+
 def scale_rows(scales: list[dict[str, Any]], one: dict[str, Any]) -> list[Row]:
     rows: list[Row] = []
     for s in scales:
@@ -217,6 +235,8 @@ def measure_all(quick: bool, runs: int, step: Progress) -> dict[str, Any]:
         preview = measure_preview(tmp)
         step("5. page weight")
         weight = measure_page_weight(tmp / "build-project", Path(build["site"]))
+        step("5b. first paint (Lighthouse)")
+        paint = measure_first_paint(Path(build["site"]), first_service_id(tmp / "build-project" / "services.yaml"))
         scales = [{"factor": 1, "wall": build["wall"], "peak_rss": build["peak_rss"], "returncode": 0, "stages": build["stages"],
                    "site_bytes": build["site_bytes"]}]
         for factor in (10,) if quick else (10, 100):
@@ -226,7 +246,7 @@ def measure_all(quick: bool, runs: int, step: Progress) -> dict[str, Any]:
         search = ranking_figures(ROOT)
         step("done")
     return {"build": build, "mkdocs": mkdocs, "booklets": booklets, "check": check, "preview": preview,
-            "page_weight": weight, "scale": scales, "search": search}
+            "page_weight": weight, "first_paint": paint, "scale": scales, "search": search}
 
 
 def table(r: dict[str, Any], runs: int, load: tuple[float, float]) -> list[Row]:
@@ -235,6 +255,7 @@ def table(r: dict[str, Any], runs: int, load: tuple[float, float]) -> list[Row]:
              f"< {os.cpu_count()} (else noisy)", ""),
             *build_rows(r["build"], r["mkdocs"], runs), *check_rows(r["booklets"], r["check"], runs),
             *preview_rows(r["preview"], r["build"], r["mkdocs"]), *weight_rows(r["page_weight"]),
+            *paint_rows(r["first_paint"]),
             *scale_rows(r["scale"], r["build"]), *ranking_rows(r["search"])]
 
 
