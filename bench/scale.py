@@ -11,7 +11,7 @@ from .synthetic import copy_project, multiply_services, raise_limits
 from .timing import build_command
 
 STAGE_ORDER = ("load and validate", "booklets", "leaflets", "render pages", "minify assets", "finder", "change history",
-               "page metadata", "mkdocs", "search, data, sitemap", "HSDS open data", "change feeds", "offline copy",
+               "page metadata", "mkdocs", "search, data, sitemap", "unused CSS", "HSDS open data", "change feeds", "offline copy",
                "precompress", "publish")
 SCALE_TIMEOUT = 15 * 60  # seconds allowed for one scaled build
 

@@ -3,6 +3,8 @@ offline copy → publish."""
 from __future__ import annotations
 
 import contextlib
+import functools
+import hashlib
 import json
 import os
 import re
@@ -40,6 +42,7 @@ from .web.pagemeta import add_page_metadata
 from .web.search import render_index
 from .web.site import OFFLINE_SIZE, add, read_content, render_pages
 from .web.sitemap import render_sitemap
+from .web.unusedcss import reduce_stylesheet, used_names
 
 Report = Callable[[str, float], None]  # (stage, seconds) when a stage ends
 Progress = Callable[[str, int, int], None]  # (stage, done, total) while a long stage runs
@@ -74,13 +77,26 @@ class _Stage:
             self.report(self.name, seconds)
 
 
+@dataclass(frozen=True)
+class Rendered:
+    """What one build gave MkDocs: the validated model and config, each language's pages, the assets, the PDFs listed."""
+
+    config: SiteConfig  # as built (with --site-url applied)
+    handbook: Handbook  # the model the pages were rendered from
+    pages: dict[str, dict[str, str]]  # language → {docs path: Markdown with front matter}
+    assets: Assets  # the minified scripts and stylesheets, by hashed name
+    manifest: list[dict[str, Any]]  # booklets/index.json entries the pages link to
+
+
 def build(root: Path, site_dir: Path, report: Report | None = None, progress: Progress | None = None,
-          preview: bool = False, fresh: bool = False, site_url: str | None = None) -> Timings:
+          preview: bool = False, fresh: bool = False, site_url: str | None = None,
+          rendered: Callable[[Rendered], None] | None = None) -> Timings:
     """Project folder → a complete site/ (or an error, leaving the previous site/ untouched).
 
     A preview build (`handbook serve`) typesets no booklets and leaves out the offline copy; it keeps the previous
     build's booklets that are still current. Booklets whose inputs are unchanged are taken from the previous site/
-    unless `fresh` is set. `site_url` replaces the one in site_config.yml for this build."""
+    unless `fresh` is set. `site_url` replaces the one in site_config.yml for this build. `rendered` hears what
+    MkDocs is given (the preview keeps it warm: generator/preview.py)."""
     timings = Timings()
     with timings.run("load and validate", report):
         config, handbook = load_project(root)
@@ -109,6 +125,8 @@ def build(root: Path, site_dir: Path, report: Report | None = None, progress: Pr
         timings.booklets_reused = reuse.reused
         pages, assets, side_files = site_markdown(root, handbook, config, manifest, qr_codes,
                                                    lambda name: timings.run(name, report), progress)
+        if rendered:
+            rendered(Rendered(config, handbook, pages, assets, manifest))
         with timings.run("mkdocs", report):
             # MkDocs runs in processes of its own; meanwhile this one makes the files that do not depend on its
             # output (their stages below only write them)
@@ -123,6 +141,9 @@ def build(root: Path, site_dir: Path, report: Report | None = None, progress: Pr
             if manifest:
                 os.rename(staging / "booklets" / "booklets", site / "booklets")
             write_files(site, {"booklets/index.json": json.dumps(manifest, ensure_ascii=False, indent=1)})
+        if not preview:  # the preview keeps the whole theme: its warm renderer's pages name the stylesheets as MkDocs does
+            with timings.run("unused CSS", report):
+                reduce_theme_css(site, config)
         with timings.run("HSDS open data", report):
             write_files(site, hsds)
         with timings.run("change feeds", report):
@@ -316,6 +337,26 @@ def extra_files(handbook: Handbook, config: SiteConfig, pages: dict[str, dict[st
     for lang in config.codes:
         files[f"{lang_root(config, lang)}search/index.{lang}.js"] = render_index(handbook, config, lang)
     return files
+
+
+def reduce_theme_css(site: Path, config: SiteConfig) -> None:
+    """A built site → Material's stylesheets cut to the rules its pages and our scripts can use, each renamed after its
+    new content (a browser never keeps a fuller or older copy under the new name) and the pages pointed at it."""
+    pages = {page: page.read_text(encoding="utf-8") for page in site.rglob("*.html")}
+    scripts = [path.read_text(encoding="utf-8") for path in [*site.glob("**/assets/*.js"), *site.glob("**/finder/*.js")]]
+    names = used_names(pages.values(), scripts)
+    renamed: dict[str, str] = {}
+    for lang in config.codes:
+        for sheet in (site / lang_root(config, lang) / "assets" / "stylesheets").glob("*.min.css"):
+            reduced = reduce_stylesheet(sheet.read_text(encoding="utf-8"), names)
+            name = f"{sheet.name.removesuffix('.min.css')}.{hashlib.sha256(reduced.encode()).hexdigest()[:8]}.min.css"
+            rewrite_file(sheet.with_name(name), reduced)
+            sheet.unlink()
+            renamed[f"assets/stylesheets/{sheet.name}"] = f"assets/stylesheets/{name}"
+    for page, html in pages.items():
+        new = functools.reduce(lambda text, names: text.replace(*names), renamed.items(), html)
+        if new != html:
+            rewrite_file(page, new)
 
 
 def tidy_theme_files(site: Path, config: SiteConfig) -> None:

@@ -181,28 +181,31 @@ def run_serve(args: argparse.Namespace) -> None:
     """Build, serve on 127.0.0.1, rebuild on changes; errors are printed and the last good site stays up.
 
     The preview typesets no booklets (it keeps the last build's booklets that are still current) and leaves out the
-    offline copy, the slow parts of a build: `make build` makes them."""
-    from .build import build
+    offline copy, the slow parts of a build: `make build` makes them. An edit of services' entries alone shows on their
+    pages at once, from the warm renderer, while the full rebuild runs in the background."""
     from .output.serve import start_server, watch
+    from .preview import Preview
 
-    site_dir = args.root / "site"
+    def say(text: str) -> None:
+        print(text, flush=True)
 
-    def rebuild() -> None:
-        try:
-            timings = build(args.root, site_dir, preview=True)
-            print(f"rebuilt in {sum(s for _, s in timings.stages):.2f} s", flush=True)
-        except DataError as exc:
-            print_problems(exc)
-        except HandbookError as exc:
-            print(f"error: {exc}", file=sys.stderr, flush=True)
+    def error(text: str) -> None:
+        print(text, file=sys.stderr, flush=True)
 
-    rebuild()
-    server = start_server(site_dir, "127.0.0.1", args.port)
+    preview = Preview(args.root, args.root / "site", say, print_problems, error)
+    preview.rebuild()
+    server = start_server(args.root / "site", "127.0.0.1", args.port)
     print(f"serving http://127.0.0.1:{server.server_address[1]}/ (Ctrl+C to stop)", flush=True)
+    stop = threading.Event()
+    builder = threading.Thread(target=preview.run, args=(stop,), daemon=True)
+    builder.start()
     try:
-        watch(args.root, rebuild)
+        watch(args.root, preview.changed, stop=stop)
     except KeyboardInterrupt:
+        stop.set()
         server.shutdown()
+        builder.join()
+        preview.close()
 
 
 def print_problems(exc: DataError | WorkbookError) -> None:

@@ -39,6 +39,13 @@ def rewrite_file(target: Path, text: str) -> None:
     target.write_text(text, encoding="utf-8", newline="")
 
 
+def replace_file(target: Path, text: str) -> None:
+    """A file of the served site → new text, replaced whole (a reader gets the old file or the new one, never half)."""
+    temp = target.with_name(f".{target.name}.new")
+    temp.write_text(text, encoding="utf-8", newline="")
+    os.replace(temp, target)
+
+
 def replace_site(new: Path, site_dir: Path) -> None:
     """Swap a finished build in for site/, so that site/ is always either the old tree or the new one, whole.
 

@@ -1,11 +1,17 @@
-"""Local preview: serve site/ on 127.0.0.1 and rebuild when the sources change; keep the last good site on errors."""
+"""Local preview: serve site/ on 127.0.0.1 and say, the moment it happens, which sources changed."""
 from __future__ import annotations
 
 import functools
 import http.server
+import os
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
+
+from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.observers import Observer
+from watchdog.observers.api import BaseObserver
 
 WATCHED = ("services.yaml", "site_config.yml", "content", "templates")
 
@@ -35,19 +41,64 @@ def start_server(site_dir: Path, host: str, port: int) -> http.server.ThreadingH
     return server
 
 
-def watch(root: Path, rebuild: Callable[[], None], interval: float = 0.3, stop: threading.Event | None = None) -> None:
-    """Call rebuild() whenever a watched file changes, until stop is set.
+def watch(root: Path, changed: Callable[[set[Path]], None], interval: float = 1.0,
+          stop: threading.Event | None = None) -> None:
+    """Call changed(the watched files added, removed or modified) whenever the sources change, until stop is set.
 
-    Polling rather than watchdog (which MkDocs installs) on purpose: the watched set is ~50 files and a snapshot
-    takes ~2 ms, so a check every 0.3 s costs nothing, while a rebuild takes seconds anyway. Modification times
-    also see what event watchers handle unevenly: files replaced by rename (editors' safe save), folders created
-    or deleted under content/ and templates/, and file systems without change events (network and VM shared folders,
-    where an editor's copy of the project often lives). One loop, no watcher thread or event debouncing to get right."""
+    File events (watchdog) wake the loop the moment a file is written, renamed into place (editors' safe save) or a
+    folder appears; what changed is then read from modification times, so every kind of save looks the same. The
+    `interval` poll stays as the fallback for file systems without change events (network and VM shared folders)."""
     stop = stop or threading.Event()
-    seen = snapshot(root)
-    while not stop.wait(interval):
-        now = snapshot(root)
-        if now != seen:
-            seen = now
-            rebuild()
+    wake = threading.Event()
+    observer = Observer()
+    handler = Waker(root, wake)
+    observer.schedule(handler, str(root), recursive=False)
+    watched: set[str] = set()
+    observer.start()
+    try:
+        seen = snapshot(root)
+        while not stop.is_set():
+            watch_folders(observer, handler, root, watched)
+            wait(wake, stop, interval)
+            wake.clear()
+            now = snapshot(root)
+            if now != seen and not stop.is_set():
+                changed({path for path in now.keys() | seen.keys() if now.get(path) != seen.get(path)})
+                seen = now
+    finally:
+        observer.stop()
+        observer.join()
 
+
+def wait(wake: threading.Event, stop: threading.Event, seconds: float) -> None:
+    """Return when `wake` or `stop` is set, or after `seconds` (stop is looked at every 0.1 s)."""
+    deadline = time.monotonic() + seconds
+    while not stop.is_set() and not wake.wait(min(0.1, max(0.0, deadline - time.monotonic()))):
+        if time.monotonic() >= deadline:
+            return
+
+
+def watch_folders(observer: BaseObserver, handler: FileSystemEventHandler, root: Path, watched: set[str]) -> None:
+    """The watched folders that exist (content/ may be created later) → watched recursively, each once."""
+    for name in WATCHED:
+        if name not in watched and (root / name).is_dir():
+            observer.schedule(handler, str(root / name), recursive=True)
+            watched.add(name)
+
+
+class Waker(FileSystemEventHandler):
+    """Sets `wake` on any event that can change a watched file: written and closed, moved, deleted, a folder made."""
+
+    WAKING = {"closed", "moved", "deleted", "created"}  # not "modified" (mid-write) nor "closed_no_write" (a read)
+
+    def __init__(self, root: Path, wake: threading.Event) -> None:
+        self.root, self.wake = root, wake
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        if event.event_type in self.WAKING and any(self.watched(p) for p in (event.src_path, event.dest_path) if p):
+            self.wake.set()
+
+    def watched(self, path: str | bytes) -> bool:
+        """An event's path → whether it lies in a watched file or folder."""
+        target = Path(os.fsdecode(path))
+        return target.is_relative_to(self.root) and target != self.root and target.relative_to(self.root).parts[0] in WATCHED

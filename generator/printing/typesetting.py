@@ -13,6 +13,7 @@ import os
 import re
 import shutil
 import signal
+import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, as_completed, wait
 from pathlib import Path
@@ -137,19 +138,88 @@ def _quiet_worker() -> None:
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
 
 
-@contextlib.contextmanager
-def worker_pool(workers: int | None = None) -> Iterator[ProcessPoolExecutor]:
-    """A pool of Typst workers, one per core unless `workers` says otherwise, shut down when the block ends."""
-    # Signals wait while the workers start (a signal in the middle of a fork leaves the pool half made);
-    # they are delivered, as KeyboardInterrupt, as soon as the first jobs are queued.
-    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
-    pool = ProcessPoolExecutor(max_workers=workers or os.cpu_count() or 1, initializer=_quiet_worker)
+WORKER_MEMORY_LIMIT = 512 * 1024 ** 2  # bytes a Typst worker may hold of its own: past it, the workers are replaced
+MEMORY_CHECK_EVERY = 1.0  # seconds between readings of the workers' memory (a reading walks their page tables)
+
+
+def private_memory(pid: int) -> int:
+    """A process → the bytes of memory it holds alone (not shared with the parent it was forked from, nor with files
+    other processes map): what grows as Typst caches what it typesets; 0 if it is gone or /proc is missing."""
     try:
-        pool.submit(int).result()  # start the workers while signals are blocked
-        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+        with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as rollup:
+            fields = [line.split() for line in rollup if line.startswith(("Private_Clean:", "Private_Dirty:"))]
+    except OSError:
+        return 0
+    return sum(int(field[1]) for field in fields) * 1024  # in kB
+
+
+class RecyclingPool(ProcessPoolExecutor):
+    """Typst workers that are replaced, all at once, as soon as one of them holds more than `memory_limit` bytes.
+
+    Typst keeps what it has typeset in caches that typst-py offers no call to empty, so a worker's memory grows with
+    every PDF (2.8 GB for two workers on a 20× handbook). Before a job, at most once a second, the memory each worker
+    holds of its own is read (/proc); past the limit the workers finish the jobs they were given and exit, and a new
+    generation takes the jobs from then on. (Resident memory would not do: a worker forked from a large
+    parent counts the parent's pages it shares as its own.) The pool itself is only the front: `submit` (and so `map`) go to the
+    current generation. Python's own max_tasks_per_child is not used: up to 3.13 it can stall for good when a worker
+    retires (CPython gh-115634)."""
+
+    def __init__(self, workers: int, memory_limit: int = WORKER_MEMORY_LIMIT,
+                 check_every: float = MEMORY_CHECK_EVERY) -> None:
+        super().__init__(max_workers=workers)  # starts no process: only its size is used (pool_size)
+        self.workers, self.memory_limit, self.check_every = workers, memory_limit, check_every
+        self.generation = self.new_generation()
+        self.replaced = 0  # how many times the workers were replaced
+        self.checked = time.monotonic()  # when the workers' memory was last read
+
+    def new_generation(self) -> ProcessPoolExecutor:
+        """A fresh set of workers, started while SIGINT and SIGTERM wait (a signal in the middle of a fork leaves the
+        pool half made; the parent gets them, as KeyboardInterrupt, right after)."""
+        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+        try:
+            pool = ProcessPoolExecutor(max_workers=self.workers, initializer=_quiet_worker)
+            for started in [pool.submit(int) for _ in range(self.workers)]:
+                started.result()
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+        return pool
+
+    def worker_memory(self) -> list[int]:
+        """The memory each current worker holds of its own, in bytes."""
+        return [private_memory(pid) for pid in list(getattr(self.generation, "_processes", None) or {})]
+
+    def too_big(self) -> bool:
+        """Whether a current worker holds more than the limit (read at most once per `check_every` seconds)."""
+        if time.monotonic() - self.checked < self.check_every:
+            return False
+        self.checked = time.monotonic()
+        return max(self.worker_memory(), default=0) > self.memory_limit
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        """A job → its future, run by the current workers (replaced first if one holds too much memory)."""
+        if self.too_big():
+            # the old workers finish the jobs they were given and exit before the new ones start: for those few
+            # seconds one core may idle, but the two generations' memory never adds up
+            self.generation.shutdown(wait=True)
+            self.generation = self.new_generation()
+            self.replaced += 1
+        return self.generation.submit(fn, *args, **kwargs)
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        """Every generation's workers stopped (the running jobs finished when `wait`)."""
+        self.generation.shutdown(wait=wait, cancel_futures=cancel_futures)
+        super().shutdown(wait=wait, cancel_futures=cancel_futures)
+
+
+@contextlib.contextmanager
+def worker_pool(workers: int | None = None, memory_limit: int = WORKER_MEMORY_LIMIT,
+                check_every: float = MEMORY_CHECK_EVERY) -> Iterator[RecyclingPool]:
+    """A pool of Typst workers, one per core unless `workers` says otherwise, each generation replaced once a worker
+    holds more than `memory_limit` bytes (read every `check_every` seconds); shut down when the block ends."""
+    pool = RecyclingPool(workers or os.cpu_count() or 1, memory_limit, check_every)
+    try:
         yield pool
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
         pool.shutdown(wait=True, cancel_futures=True)
 
 

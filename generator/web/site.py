@@ -12,7 +12,7 @@ from jinja2 import TemplateError as JinjaError
 from markupsafe import Markup
 
 from ..data.errors import BuildError, TemplateError
-from ..data.model import Handbook, SiteConfig
+from ..data.model import Handbook, Service, SiteConfig
 from ..present.views import Link, PageViews, file_size, link, page_path
 
 
@@ -65,13 +65,12 @@ def render_pages(handbook: Handbook, config: SiteConfig, lang: str, env: Environ
     `open_data` the data files ({site path: text}) the downloads page links to; `progress` hears of each service page."""
     views = PageViews(handbook, config, lang, manifest)
     t = Strings(dict(config.strings[lang]))
-    source_tag = config.languages[0].html_lang
     pages: dict[str, str] = {}
     for path, text in content.items():
         if path != page_path("home"):  # content/<lang>/index.md is the home page's introduction
             add(pages, path, text)
     for s in handbook.services:
-        add(pages, page_path("services", s.id), render(env, "service.md.j2", s=views.service(s), t=t, lang_attr=source_tag))
+        add(pages, page_path("services", s.id), render_service_page(views, env, s))
         if progress:
             progress()
     for c in handbook.chapters:
@@ -83,6 +82,12 @@ def render_pages(handbook: Handbook, config: SiteConfig, lang: str, env: Environ
     for _, path, text in index_pages(handbook, views, t, env, content, open_data):
         add(pages, path, text)
     return pages
+
+
+def render_service_page(views: PageViews, env: Environment, service: Service) -> str:
+    """One service → the Markdown of its page in the views' language (the preview renders an edited one alone)."""
+    t = Strings(dict(views.config.strings[views.lang]))
+    return render(env, "service.md.j2", s=views.service(service), t=t, lang_attr=views.config.languages[0].html_lang)
 
 
 def listing(kind: str, items: list[tuple[str, str]]) -> list[Link]:

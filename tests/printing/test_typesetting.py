@@ -1,0 +1,55 @@
+"""The Typst worker pool: workers replaced once one holds too much memory, jobs still done in order, nothing left running."""
+from __future__ import annotations
+
+import multiprocessing
+import os
+from pathlib import Path
+
+from generator.printing.typesetting import compile_all, private_memory, worker_pool
+
+TEMPLATE = '#set page(width: 5cm, height: 5cm)\n#for i in range(int(sys.inputs.at("pages"))) { if i > 0 { pagebreak() }; [#i] }\n'
+
+
+def test_workers_over_the_memory_limit_are_replaced_before_the_next_job() -> None:
+    """A limit every worker passes (1 byte) → a new worker for every job; a limit none passes → the same worker."""
+    with worker_pool(1, memory_limit=1, check_every=0) as pool:
+        pids = [pool.submit(os.getpid).result() for _ in range(4)]
+        assert len(set(pids)) == 4 and pool.replaced == 4
+    with worker_pool(1, memory_limit=2 ** 62, check_every=0) as pool:
+        pids = [pool.submit(os.getpid).result() for _ in range(4)]
+        assert len(set(pids)) == 1 and pool.replaced == 0
+    assert multiprocessing.active_children() == []  # every generation's workers have exited
+
+
+def test_map_goes_through_the_replacing_submit() -> None:
+    with worker_pool(2, memory_limit=1, check_every=0) as pool:
+        assert list(pool.map(abs, range(-5, 0))) == [5, 4, 3, 2, 1]
+        assert pool.replaced >= 1
+
+
+def test_pdfs_compiled_across_generations_are_all_written_in_order(tmp_path: Path) -> None:
+    """Typst jobs while the workers are replaced before every job → every PDF written, facts in input order."""
+    template = tmp_path / "t.typ"
+    template.write_text(TEMPLATE, encoding="utf-8")
+    pages = [1, 3, 2, 1, 4]
+    jobs = [({"pages": str(n)}, tmp_path / f"{i}.pdf") for i, n in enumerate(pages)]
+    with worker_pool(2, memory_limit=1, check_every=0) as pool:
+        facts = compile_all(pool, template, tmp_path, jobs, len(jobs), None)
+        assert pool.replaced >= len(jobs) - 2
+    assert [f.pages for f in facts] == pages
+    assert all((tmp_path / f"{i}.pdf").read_bytes().startswith(b"%PDF") for i in range(len(pages)))
+
+
+def test_a_workers_own_memory_is_read_from_proc() -> None:
+    """Memory a process fills after it was forked counts as its own; what it still shares with its parent does not."""
+    with worker_pool(1, memory_limit=2 ** 62) as pool:
+        before = pool.submit(own_memory_after, 0).result()
+        after = pool.submit(own_memory_after, 64 * 1024 ** 2).result()
+    assert after - before > 60 * 1024 ** 2
+    assert private_memory(2 ** 22 + 12345) == 0  # no such process
+
+
+def own_memory_after(fill: int) -> int:
+    """Worker: `fill` bytes allocated and written → the worker's own memory while it holds them."""
+    held = bytearray(b"x" * fill)
+    return private_memory(os.getpid()) + 0 * len(held)

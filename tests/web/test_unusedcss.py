@@ -1,0 +1,166 @@
+"""Material's stylesheets cut to the rules the pages use: what is dropped, what is kept, and (in Chromium) pages that
+look pixel for pixel as they did with the whole stylesheet, in every state the scripts switch."""
+from __future__ import annotations
+
+import base64
+import shutil
+from collections.abc import Iterator
+from importlib import resources
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from generator.web.unusedcss import reduce_stylesheet, used_names
+
+from ..conftest import LANG_ROOTS, serve
+
+
+def test_rules_whose_classes_no_page_uses_are_dropped() -> None:
+    css = (".a{color:red}.b{color:blue}.a .b,.zz{margin:0}#top{padding:0}#gone{padding:1px}"
+           "p{line-height:1}.a:not(.never){top:0}[data-x].zz{left:0}.a:is(.b,.zz){right:0}")
+    assert reduce_stylesheet(css, {"a", "b", "top"}) == (".a{color:red}.b{color:blue}.a .b{margin:0}#top{padding:0}"
+                                                       "p{line-height:1}.a:not(.never){top:0}.a:is(.b,.zz){right:0}")
+
+
+def test_media_queries_are_pruned_inside_and_fonts_and_keyframes_kept() -> None:
+    css = ("@media screen and (min-width:76em){.a{color:red}.zz{color:blue}}@media print{.zz{display:none}}"
+           "@keyframes spin{0%{opacity:0}to{opacity:1}}@font-face{font-family:x;src:url(x.woff2)}:root{--c:red}")
+    assert reduce_stylesheet(css, {"a"}) == ("@media screen and (min-width:76em){.a{color:red}}"
+                                             "@keyframes spin{0%{opacity:0}to{opacity:1}}"
+                                             "@font-face{font-family:x;src:url(x.woff2)}:root{--c:red}")
+
+
+def test_names_come_from_class_and_id_attributes_and_every_word_of_the_scripts() -> None:
+    pages = ['<div class="md-grid  hb-x" id=top><p class=\'one\'>grid words are not classes</p></div>']
+    assert used_names(pages, ['el.classList.add("hb-open")']) == {"md-grid", "hb-x", "top", "one", "el", "classList",
+                                                                    "add", "hb-open"}
+
+
+def whole_stylesheets(built: Path, target: Path) -> Path:
+    """A built site → a copy of its pages whose reduced Material stylesheets hold the whole ones again (same names)."""
+    shutil.copytree(built, target, ignore=shutil.ignore_patterns("booklets", "downloads", "*.gz", "*.br"))
+    originals = resources.files("material") / "templates" / "assets" / "stylesheets"
+    for sheet in target.glob("**/assets/stylesheets/*.min.css"):
+        original = ".".join(sheet.name.split(".")[:2]) + ".min.css"  # main.57a0d79d.<new hash>.min.css → main.57a0d79d.min.css
+        sheet.write_text(originals.joinpath(original).read_text(encoding="utf-8"), encoding="utf-8")
+    return target
+
+
+@pytest.mark.slow
+def test_the_built_site_uses_reduced_stylesheets(built_site: Path) -> None:
+    """The pages load Material's stylesheets under new names, each much smaller than the theme's own."""
+    originals = resources.files("material") / "templates" / "assets" / "stylesheets"
+    main = next(built_site.glob("assets/stylesheets/main.*.*.min.css"))
+    assert main.stat().st_size < 0.5 * len(originals.joinpath("main.57a0d79d.min.css").read_bytes())
+    assert f"assets/stylesheets/{main.name}" in (built_site / "index.html").read_text(encoding="utf-8")
+    assert not (built_site / "assets/stylesheets/main.57a0d79d.min.css").exists()
+
+
+@pytest.fixture(scope="module")
+def both_sites(built_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
+    """(the built site's URL, the same pages with the whole stylesheets' URL), served side by side."""
+    whole = whole_stylesheets(built_site, tmp_path_factory.mktemp("whole-css") / "site")
+    with serve(built_site) as reduced_url, serve(whole) as whole_url:
+        yield reduced_url, whole_url
+
+
+def light(page: Page) -> None:
+    """The page as it loads."""
+
+
+def dark(page: Page) -> None:
+    page.click(".hb-scheme")
+    expect(page.locator("body")).to_have_attribute("data-md-color-scheme", "slate")
+
+
+def larger_text(page: Page) -> None:
+    page.click(".hb-textsize")
+    expect(page.locator(".hb-textsize")).to_have_attribute("aria-pressed", "true")
+
+
+def dark_larger(page: Page) -> None:
+    dark(page)
+    larger_text(page)
+
+
+def search_results(page: Page) -> None:
+    page.fill("#hb-q", "低保" if "/en/" not in page.url else "pension")
+    expect(page.locator("form.hb-search .hb-results")).to_be_visible()
+    page.locator("form.hb-search .hb-results li").first.wait_for()
+
+
+def print_media(page: Page) -> None:
+    page.emulate_media(media="print")
+
+
+STATES = [light, dark, larger_text, dark_larger, search_results, print_media]
+PAGES = {"home": "", "service": "services/legal-aid/", "finder results": "finder/#age=70&residence=rural&status=dibao",
+         "chapters": "chapters/"}
+VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
+CASES = [*((where, lang, "desktop") for where in PAGES for lang in LANG_ROOTS),
+         *((where, "zh", "phone") for where in PAGES), ("service", "en", "phone")]  # (page, language, viewport)
+
+
+def screenshot(page: Page, url: str, state: object) -> bytes:
+    """A page in a state → its whole-page PNG (animations stopped, caret hidden)."""
+    page.emulate_media(media="screen")
+    page.goto(url)
+    page.wait_for_load_state("load")
+    if "finder/#" in url:
+        page.locator("[data-finder-results] li[data-number]").first.wait_for()
+    state(page)  # type: ignore[operator]
+    page.evaluate("document.fonts.ready")
+    return page.screenshot(full_page=True, animations="disabled", caret="hide")
+
+
+TOLERANCE = 2  # of 255 per colour channel: Chromium's rounding of a finished colour transition, seen as 0x7f vs 0x80
+COMPARE = """async ([a, b]) => {
+  const load = src => new Promise((done, fail) => {
+    const i = new Image(); i.onload = () => done(i); i.onerror = fail; i.src = src; });
+  const [x, y] = await Promise.all([load(a), load(b)]);
+  if (x.width !== y.width || x.height !== y.height) return {size: [x.width, x.height, y.width, y.height], pixels: -1, most: 255};
+  const pixels = image => { const c = new OffscreenCanvas(image.width, image.height).getContext("2d");
+    c.drawImage(image, 0, 0); return c.getImageData(0, 0, image.width, image.height).data; };
+  const p = pixels(x), q = pixels(y);
+  let count = 0, most = 0;
+  for (let i = 0; i < p.length; i += 4) {
+    const d = Math.max(Math.abs(p[i] - q[i]), Math.abs(p[i + 1] - q[i + 1]), Math.abs(p[i + 2] - q[i + 2]),
+                       Math.abs(p[i + 3] - q[i + 3]));
+    if (d) { count++; most = Math.max(most, d); }
+  }
+  return {pixels: count, most};
+}"""
+
+
+def difference(page: Page, a: bytes, b: bytes) -> dict[str, int]:
+    """Two PNGs → how many pixels differ and by how much at most (one channel, of 255), compared in the browser."""
+    if a == b:
+        return {"pixels": 0, "most": 0}
+    page.goto("about:blank")
+    urls = ["data:image/png;base64," + base64.b64encode(png).decode("ascii") for png in (a, b)]
+    result: dict[str, int] = page.evaluate(COMPARE, urls)
+    return result
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("where", "lang", "viewport"), CASES)
+def test_pages_look_the_same_with_the_reduced_stylesheets(page: Page, both_sites: tuple[str, str], where: str,
+                                                           lang: str, viewport: str, tmp_path: Path) -> None:
+    """Every state the scripts switch (light, dark, larger text, both, search results open, print): the same size, and
+    no pixel's colour more than TOLERANCE apart from the page with the whole stylesheets."""
+    page.set_viewport_size(VIEWPORTS[viewport])
+    page.context.add_init_script("localStorage.clear()")  # each state from the defaults: the scripts remember choices
+    reduced_url, whole_url = both_sites
+    different = {}
+    for state in STATES:
+        if state is search_results and viewport == "phone":
+            continue  # the phone hides the header's search box behind its menu
+        path = LANG_ROOTS[lang] + PAGES[where]
+        reduced, whole = screenshot(page, reduced_url + path, state), screenshot(page, whole_url + path, state)
+        found = difference(page, reduced, whole)
+        if found["most"] > TOLERANCE:
+            (tmp_path / f"{state.__name__}-reduced.png").write_bytes(reduced)
+            (tmp_path / f"{state.__name__}-whole.png").write_bytes(whole)
+            different[state.__name__] = found
+    assert different == {}, f"screenshots differ (saved in {tmp_path})"
