@@ -24,7 +24,7 @@ URL_KEYS = ("age", "sex", "residence", "status", "disability", "study", "work", 
 
 # Five services with each kind of eligibility: for everyone; age or young child; dibao; ask where one lives; other.
 FINDER_SERVICES = TINY_SERVICES.replace("""    eligibility: {everyone: true}
-""", """    eligibility: {any: [{age: {min: 65}}, {child: {age: {min: 0, max: 3}}}]}
+""", """    eligibility: {any: [{basis: 学生, age: {min: 65}}, {basis: 学生, child: {age: {min: 0, max: 3}}}]}
 """).replace("glossary:\n", """  - id: health-records
     number: 3
     chapter: education
@@ -52,8 +52,8 @@ FINDER_SERVICES = TINY_SERVICES.replace("""    eligibility: {everyone: true}
     keywords: {zh: [低保], en: [dibao]}
     eligibility:
       any:
-        - {status: [dibao, tekun], residence: rural}
-        - {status: [dibao], residence: ask, other: {zh: 符合条件的, en: Those who qualify}}
+        - {basis: 低保对象, status: [dibao, tekun], residence: rural}
+        - {basis: 低保对象, status: [dibao], residence: ask, other: {zh: 符合条件的, en: Those who qualify}}
   - id: job-help
     number: 5
     chapter: education
@@ -68,8 +68,8 @@ FINDER_SERVICES = TINY_SERVICES.replace("""    eligibility: {everyone: true}
     keywords: {zh: [就业], en: [jobs]}
     eligibility:
       any:
-        - {work: [unemployed, graduate], age: {min: 16, max: 59}, sex: male}
-        - {work: [unemployed], age: {min: 16, max: 54}, sex: female}
+        - {basis: 失业人员, work: [unemployed, graduate], age: {min: 16, max: 59}, sex: male}
+        - {basis: 失业人员, work: [unemployed], age: {min: 16, max: 54}, sex: female}
 glossary:
 """)
 # the fixture's services as the finder should sort them, for one answer each (eligibility.classify is elig's; this is
