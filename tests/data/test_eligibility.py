@@ -416,6 +416,12 @@ PERSONAS = [
             likely=RURAL | NOT_IN_WORK | DISABLED,
             maybe={80, 82, 85},
             never={1, 76, 78, 81}),  # 76, 78: 重度 only, and no hardship status
+    # the rules read against their basis (issue 22): 无业 (74), 不属于职工基本养老保险制度覆盖 (19), 城镇企事业单位职工 (23)
+    Persona("urban man of 35 with a grade 1 disability in a job",
+            person(age=35, sex="male", residence="urban", disability=1, work="employee"),
+            likely=EMPLOYEE | DISABLED | {76, 78},  # 重度残疾人; 一二级残疾人
+            maybe=SOME_EMPLOYERS | {46, 73, 80, 85},  # 73: 护理补贴 for 攀枝花籍 holders of the second certificate
+            never={19, 22, 45, 74, 81}),  # 74: 成年无业重度残疾人, and he has a job
     Persona("rural employee of 35", person(age=35, sex="male", residence="rural", work="employee"),
             likely=EMPLOYEE | RURAL,
             maybe=SOME_EMPLOYERS,
