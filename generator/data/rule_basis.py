@@ -1,7 +1,7 @@
 """Every eligibility rule set carries `basis`: the exact words of the source it encodes (issue 22, "Every rule has its
 words"). The words must stand in the service's own source-language name, recipients or standard, so a rule can be
 read against what it rests on; a rule set with no words, or with words the service does not say, is an error.
-`everyone: true` has no rule sets and needs none: it is allowed only where the recipients are all residents."""
+`everyone: true` has no rule sets and needs none: it is written only where the recipients are all residents."""
 from __future__ import annotations
 
 from collections.abc import Sequence
