@@ -73,7 +73,7 @@ def test_json_services_carry_their_eligibility_as_written_in_services_yaml(run_c
          "basis": couples},
         {"sex": "female", "age": {"min": 58}, "residence": "rural", "family-planning": ["only-child", "two-daughters"],
          "basis": couples}]}
-    assert services[53]["eligibility"]["any"] == [{"age": {"min": 80}, "basis": "符合条件的老年人口",
+    assert services[53]["eligibility"]["any"] == [{"age": {"min": 80}, "basis": "80-89周岁以上的老人",
                                                     "other": {"zh": "符合条件的老年人口", "en": "Eligible older people."}}]
     graduates = {"zh": "有求职愿望的高校毕业生和青年人才", "en": "College graduates and young talent who want to find a job."}
     assert services[13]["eligibility"]["any"][1] == {"other": graduates, "basis": graduates["zh"]}
