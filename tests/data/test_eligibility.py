@@ -202,11 +202,16 @@ def test_services_for_everyone_have_no_rule_sets_and_the_others_have_some(handbo
 def test_eligibility_data_is_the_finders_json(handbook: Handbook) -> None:
     data = eligibility_data(handbook, "en")
     assert [d["number"] for d in data] == list(range(1, 86))
-    assert data[35] == {"number": 36, "everyone": False, "any": [{"age": {"min": 65}}, {"child": {"age": {"max": 3}}}]}
+    assert data[35] == {"number": 36, "everyone": False, "any": [{"age": {"min": 65}, "basis": "65岁以上老人"},
+                                                                 {"child": {"age": {"max": 3}}, "basis": "0-3岁儿童"}]}
     assert data[24] == {"number": 25, "everyone": True, "any": []}
-    assert data[1] == {"number": 2, "everyone": False, "any": [{"residence": "ask", "study": ["primary", "junior"]},
-                                                               {"residence": "ask", "child": {"study": ["primary", "junior"]}}]}
-    assert data[12]["any"] == [{"work": ["graduate"]}, {"other": "College graduates and young talent who want to find a job."}]
+    pupils = "国家、地方试点地区义务教育学校学生"  # each rule set carries its basis, the source's words (in Chinese)
+    assert data[1] == {"number": 2, "everyone": False, "any": [
+        {"residence": "ask", "study": ["primary", "junior"], "basis": pupils},
+        {"residence": "ask", "child": {"study": ["primary", "junior"]}, "basis": pupils}]}
+    assert data[12]["any"] == [{"work": ["graduate"], "basis": "有求职愿望的高校毕业生"},
+                               {"other": "College graduates and young talent who want to find a job.",
+                                "basis": "有求职愿望的高校毕业生和青年人才"}]
     assert json.loads(json.dumps(data)) == data  # JSON-ready as it is
 
 
