@@ -68,7 +68,7 @@ services:
         funding: {zh: 中央承担。, en: Paid by central government.}
     departments: [education-sports, 县财政局]
     audiences: [children-students]
-    eligibility: {any: [{study: [primary, junior]}, {child: {study: [primary, junior]}}]}
+    eligibility: {any: [{basis: 营养改善, study: [primary, junior]}, {basis: 营养改善, child: {study: [primary, junior]}}]}
     keywords: {zh: [营养餐], en: [school meals]}
     summary: {zh: 义务教育学生每人每天获得4元。, en: Students in compulsory education get CNY 4 a day.}
   - id: fee-exemptions

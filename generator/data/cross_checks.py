@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any
 
 from .errors import Problem
+from .rule_basis import check_rule_basis
 from .schema_checks import Path, describe, problem_at
 from .wording import check_audiences, check_part_labels, check_qualifiers
 from .yamlnodes import Node, find
@@ -201,7 +202,7 @@ def check_across(data: object, root: Node, codes: Sequence[str]) -> list[Problem
     problems += check_unique(data, root, "channels", "id") + check_scopes(data, root, chapters)
     problems += check_appendix_departments(data, root, depts) + check_history_order(data, root)
     problems += check_apply_lines(data, root, codes) + check_says_something(data, root)
-    problems += check_everyone(data, root)
+    problems += check_everyone(data, root) + check_rule_basis(data, root, codes)
     problems += check_synonyms(data, root, codes) + check_situations(data, root, codes)
     problems += check_synonyms(data, root, codes)
     problems += check_qualifiers(data, root, codes) + check_audiences(data, root, codes)

@@ -56,6 +56,7 @@ class Judged:
     because: tuple[tuple[str, Any], ...]  # (URL key, the answer it rests on) for each criterion met, in KEYS order
     questions: tuple[str, ...]  # URL keys of unanswered questions that would decide it
     conditions: tuple[Any, ...]  # its `other` (as given to judge) and "ask" when it depends on where one lives
+    basis: str = ""  # the source's words the rule set encodes
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,7 @@ class Result:
     questions: tuple[str, ...]  # maybe: the unanswered questions that would decide it (KEYS order)
     conditions: tuple[Any, ...]  # maybe: the source's own conditions still open (`other` texts, "ask")
     rank: tuple[int, ...]  # sort key within its group: better fit first
+    basis: str = ""  # likely: the source's words the best rule set encodes
 
 
 def judge(eligibility: dict[str, Any], answers: Answers) -> Result:
@@ -77,7 +79,7 @@ def judge(eligibility: dict[str, Any], answers: Answers) -> Result:
     met = [j for j in judged if j.fit is True]
     if met:
         best = max(met, key=lambda j: j.score)  # the first of the best: max() keeps the first of equals
-        return Result("likely", best.because, (), (), (-best.score,))
+        return Result("likely", best.because, (), (), (-best.score,), best.basis)
     open_ = [j for j in judged if j.fit is None]
     if not open_:
         return Result(None, (), (), (), ())
@@ -117,7 +119,8 @@ def judge_rules(rules: dict[str, Any], answers: Answers) -> Judged:
             questions.append(key)
     if False in fits:
         return Judged(False, 0, (), (), ())
-    return Judged(None if None in fits else True, score, tuple(because), tuple(questions), tuple(conditions))
+    return Judged(None if None in fits else True, score, tuple(because), tuple(questions), tuple(conditions),
+                  rules.get("basis", ""))
 
 
 def judge_criterion(key: str, wanted: Any, answers: Answers) -> tuple[Fit, Any]:
@@ -174,12 +177,13 @@ def within(years: dict[str, int], age: int) -> bool:
 # --- eligibility as data: the services.yaml shape, for the finder and the open-data export ---------
 
 def criteria(rules: RuleSet, other: Any = True) -> dict[str, Any]:
-    """A rule set → its criteria as written in services.yaml (`other` replaced by the given value)."""
+    """A rule set → its criteria and basis as written in services.yaml (`other` replaced by the given value)."""
     written: dict[str, Any] = {
         "age": years_data(rules.age), "sex": rules.sex, "residence": rules.residence, "status": list(rules.status),
         "disability": list(rules.disability), "pregnant": rules.pregnant or None, "study": list(rules.study),
         "child": child_data(rules.child), "work": list(rules.work), "veteran": rules.veteran or None,
         "family-planning": list(rules.family_planning), "other": other if rules.other else None,
+        "basis": rules.basis or None,
     }
     return {key: value for key, value in written.items() if value not in (None, [])}
 

@@ -299,6 +299,7 @@ def build_ruleset(data: dict[str, Any]) -> RuleSet:
         veteran=data.get("veteran", False),
         family_planning=tuple(data.get("family-planning", ())),
         other=optional_text(data, "other"),
+        basis=data.get("basis", ""),
     )
 
 

@@ -251,6 +251,7 @@ class RuleSet:
     veteran: bool = False  # the person is a veteran
     family_planning: tuple[str, ...] = ()  # any one of only-child, two-daughters, child-died-or-disabled
     other: Text | None = None  # a condition no dimension covers, quoted from the source
+    basis: str = ""  # the exact words of the source (its Chinese name, recipients or standard) this rule set encodes
 
 
 @dataclass(frozen=True)

@@ -730,10 +730,12 @@ class FinderViews(PageViews):
             parts.append(s[f"choice_child-disability_{child['disability']}"])
         return s["child_separator"].join(parts)
 
-    def because_text(self, because: Sequence[tuple[str, Any]]) -> str:
-        """The answers a likely result rests on → its "because you said…" line."""
+    def because_text(self, because: Sequence[tuple[str, Any]], basis: str = "") -> str:
+        """The answers a likely result rests on, and the source's words its rule set encodes → its "because you said…"
+        line."""
         s = self.client_strings()
-        return s["because"].format(reasons=s["reason_separator"].join(self.answer_words(k, v) for k, v in because))
+        reasons = s["reason_separator"].join(self.answer_words(k, v) for k, v in because)
+        return s["because_basis"].format(reasons=reasons, basis=basis) if basis else s["because"].format(reasons=reasons)
 
     def check_text(self, questions: Sequence[str], conditions: Sequence[str]) -> str:
         """A maybe result's unanswered questions and open conditions (texts in this language, or "ask") → its line."""

@@ -36,7 +36,7 @@ def render_finder_pages(handbook: Handbook, config: SiteConfig, env: Environment
 
 def finder_services(handbook: Handbook, config: SiteConfig, lang: str) -> list[dict[str, Any]]:
     """Every service → what the finder shows of it in a language (name, summary, link, departments, help lines from
-    `channels`), with its rules as eligibility_data gives them (`other` in this language)."""
+    `channels`), with its rules as eligibility_data gives them (`other` in this language, `basis` in the source's)."""
     views = FinderViews(handbook, config, lang)
     here = page_path("finder")
     data = []

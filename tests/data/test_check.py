@@ -211,7 +211,7 @@ CASES = [
      f"services.yaml:1:1: file is {len(TINY_SERVICES.encode()):,} bytes; the limit is 1,049 bytes "
      "(set under limits: in site_config.yml)"),
     ("services-over-configured-values", sub("site_url:", "limits: {services_values: 20}\nsite_url:", file="site_config.yml"),
-     "services.yaml:1:1: more than 20 lines and list items (82); the file is too large (set under limits: in site_config.yml)"),
+     "services.yaml:1:1: more than 20 lines and list items (84); the file is too large (set under limits: in site_config.yml)"),
 ]
 
 
@@ -273,6 +273,15 @@ ELIGIBILITY_CASES = [
     ("empty-any", "{any: []}", 24, ".any", "expected at least 1 item(s), got 0"),
     ("empty-rule-set", "{any: [{}]}", 25, ".any[0]", "expected at least 1 field(s), got an empty mapping"),
     ("other-without-en", "{any: [{other: {zh: 符合条件的}}]}", 33, ".any[0].other.en", "missing; expected text in language 'en'"),
+    # basis: the words of the service's own name (免学费), recipients (学生) or standard (免除学费。) the rule set encodes
+    ("rule-set-without-basis", "{any: [{age: {min: 6}}]}", 25, ".any[0]", "expected basis: the exact words of the "
+     "service's own name, recipients or standard this rule set encodes, got none"),
+    ("basis-not-the-service-words", "{any: [{age: {min: 6}, basis: 儿童}]}", 48, ".any[0].basis",
+     "expected the exact words of this service's own name, recipients or standard, got '儿童'"),
+    ("basis-of-another-field", "{any: [{basis: 中央承担, study: [primary]}]}", 33, ".any[0].basis",
+     "expected the exact words of this service's own name, recipients or standard, got '中央承担'"),
+    ("basis-without-criteria", "{any: [{basis: 学生}]}", 25, ".any[0]",
+     "expected at least one criterion besides basis, got only basis"),
 ]
 
 
@@ -289,10 +298,10 @@ def test_missing_eligibility_is_reported(tiny_handbook: Path, run_cli) -> None:
 
 
 def test_good_eligibility_passes(tiny_handbook: Path, run_cli) -> None:
-    rules = ("{any: [{age: {min: 60}, sex: male, residence: rural, family-planning: [only-child, two-daughters]}, "
+    rules = ("{any: [{basis: 学生, age: {min: 60}, sex: male, residence: rural, family-planning: [only-child, two-daughters]}, "
              "{status: [dibao], disability: [1, 2], pregnant: true, child: {age: {max: 3}, study: [preschool], disability: [2]}, "
              "study: [primary], work: [unemployed, none], "
-             "veteran: true, other: {zh: 符合条件的, en: Those who qualify}}]}")
+             "veteran: true, other: {zh: 符合条件的, en: Those who qualify}, basis: 免除学费}]}")
     apply_edit(tiny_handbook, eligibility(rules))
     assert run_cli("--root", str(tiny_handbook), "check")[:3:2] == (0, "")
 

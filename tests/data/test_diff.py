@@ -20,7 +20,7 @@ NEW_SERVICE = """\
         funding: {zh: 中央承担。, en: Paid by central government.}
     departments: [县教体局]
     audiences: [children-students]
-    eligibility: {any: [{study: [primary, junior]}, {child: {study: [primary, junior]}}]}
+    eligibility: {any: [{basis: 学生, study: [primary, junior]}, {basis: 学生, child: {study: [primary, junior]}}]}
     keywords: {zh: [教科书], en: [textbooks]}
 glossary:
 """

@@ -202,11 +202,16 @@ def test_services_for_everyone_have_no_rule_sets_and_the_others_have_some(handbo
 def test_eligibility_data_is_the_finders_json(handbook: Handbook) -> None:
     data = eligibility_data(handbook, "en")
     assert [d["number"] for d in data] == list(range(1, 86))
-    assert data[35] == {"number": 36, "everyone": False, "any": [{"age": {"min": 65}}, {"child": {"age": {"max": 3}}}]}
+    assert data[35] == {"number": 36, "everyone": False, "any": [{"age": {"min": 65}, "basis": "65岁以上老人"},
+                                                                 {"child": {"age": {"max": 3}}, "basis": "0-3岁儿童"}]}
     assert data[24] == {"number": 25, "everyone": True, "any": []}
-    assert data[1] == {"number": 2, "everyone": False, "any": [{"residence": "ask", "study": ["primary", "junior"]},
-                                                               {"residence": "ask", "child": {"study": ["primary", "junior"]}}]}
-    assert data[12]["any"] == [{"work": ["graduate"]}, {"other": "College graduates and young talent who want to find a job."}]
+    pupils = "国家、地方试点地区义务教育学校学生"  # each rule set carries its basis, the source's words (in Chinese)
+    assert data[1] == {"number": 2, "everyone": False, "any": [
+        {"residence": "ask", "study": ["primary", "junior"], "basis": pupils},
+        {"residence": "ask", "child": {"study": ["primary", "junior"]}, "basis": pupils}]}
+    assert data[12]["any"] == [{"work": ["graduate"], "basis": "有求职愿望的高校毕业生"},
+                               {"other": "College graduates and young talent who want to find a job.",
+                                "basis": "有求职愿望的高校毕业生和青年人才"}]
     assert json.loads(json.dumps(data)) == data  # JSON-ready as it is
 
 
@@ -233,7 +238,9 @@ def person(**answers: Any) -> Answers:
     return {**NONE, **given}  # type: ignore[typeddict-item]
 
 
-EMPLOYEE = {15, 16, 17, 18, 20, 21, 23}  # 职工 / 劳动者 / 就业人员 (Nos. 15–18, 20, 21, 23); 24 is for 企业职工 only
+EMPLOYEE = {15, 16, 17, 18, 20, 21}  # 职工 / 劳动者 / 就业人员 (Nos. 15–18, 20, 21); 23 and 24 name some employers only
+# 城镇企事业单位职工 (23), 企业职工 (24): whether the employer is an enterprise or public institution is not asked
+SOME_EMPLOYERS = {23, 24}
 FLEXIBLE = {17, 18, 20}  # 劳动者; 灵活就业人员 (Nos. 17, 18, 20)
 RURAL = {63, 64}  # 农村居民为主 (63, 64)
 NOT_IN_WORK = {22}  # 除职工医保应参保人员以外的城乡居民（包括农村人口和城镇非就业人员）
@@ -247,8 +254,9 @@ PERSONAS = [
             never={1, 7, 8, 9, 12, 15, 17, 18, 21, 29, 30, 43, 53, 55, 72, 73, 78, 81}),
     Persona("urban employee of 30, pregnant", person(age=30, sex="female", residence="urban", work="employee", pregnant=True),
             likely=EMPLOYEE | {30},  # 孕产妇; 生育保险 for 单位职工
-            maybe={19, 24, 39, 42, 50, 57},  # 24: 企业职工 only; 50: 特殊案件当事人 is not asked about
-            never={1, 9, 11, 12, 22, 29, 31, 45, 47}),  # 22: employees belong to the employees' medical insurance
+            maybe=SOME_EMPLOYERS | {39, 42, 50, 57},  # 50: 特殊案件当事人 is not asked about
+            # 22: employees belong to the employees' medical insurance; 19: 不属于职工基本养老保险制度覆盖的城乡居民
+            never={1, 9, 11, 12, 19, 22, 29, 31, 45, 47}),
     Persona("rural father of 32, flexible work, a baby and a 3-year-old at kindergarten",
             person(age=32, sex="male", residence="rural", work="flexible",
                    child=[kid(0, "none"), kid(3, "preschool")]),
@@ -276,7 +284,7 @@ PERSONAS = [
             never={1, 15, 16, 17, 18, 20, 21, 23, 24, 31, 45, 55}),
     Persona("urban veteran of 40 in a job", person(age=40, sex="male", residence="urban", work="employee", veteran=True),
             likely=EMPLOYEE | {55},  # 退役军人
-            maybe={24, 54, 56, 57},  # 优抚人员; 优抚对象 eco burial
+            maybe=SOME_EMPLOYERS | {54, 56, 57},  # 优抚人员; 优抚对象 eco burial
             never={9, 12, 22, 31, 45}),
     Persona("rural man of 61 whose only child is grown up", person(age=61, sex="male", residence="rural",
                                                                    family_planning="only-child"),
@@ -309,7 +317,7 @@ PERSONAS = [
     Persona("urban employee of 50 with a grade 3 disability", person(age=50, sex="male", residence="urban", disability=3,
                                                                      work="employee"),
             likely=EMPLOYEE | DISABLED,
-            maybe={24, 46, 80, 85},
+            maybe=SOME_EMPLOYERS | {46, 80, 85},
             never={22, 45, 73, 74, 76, 78, 81}),  # 一、二级 / 重度 only
     Persona("urban mother of 40, low income, flexible work, a daughter of 13 at junior middle school",
             person(age=40, sex="female", residence="urban", status={"low-income"}, work="flexible",
@@ -396,7 +404,7 @@ PERSONAS = [
     Persona("urban employee of 40 with a grade 3 certificate and a healthy child of 13 at junior school",
             person(age=40, sex="female", residence="urban", disability=3, work="employee", child=[kid(13, "junior", 0)]),
             likely=EMPLOYEE | DISABLED | {1, 22, 63},  # her certificate is hers; the pupil is the child
-            maybe={24, 46, 51, 80, 85},
+            maybe=SOME_EMPLOYERS | {46, 51, 80, 85},
             never={73, 78, 81, 82}),  # 81, 82: 残疾学生 — neither she (not at school) nor her child (no certificate)
     Persona("rural parent of 38 without a certificate, flexible work, a girl of 9 at primary school with a grade 2 one",
             person(age=38, sex="female", residence="rural", work="flexible", child=[kid(9, "primary", 2)]),
@@ -413,9 +421,15 @@ PERSONAS = [
             likely=RURAL | NOT_IN_WORK | DISABLED,
             maybe={80, 82, 85},
             never={1, 76, 78, 81}),  # 76, 78: 重度 only, and no hardship status
+    # the rules read against their basis (issue 22): 无业 (74), 不属于职工基本养老保险制度覆盖 (19), 城镇企事业单位职工 (23)
+    Persona("urban man of 35 with a grade 1 disability in a job",
+            person(age=35, sex="male", residence="urban", disability=1, work="employee"),
+            likely=EMPLOYEE | DISABLED | {76, 78},  # 重度残疾人; 一二级残疾人
+            maybe=SOME_EMPLOYERS | {46, 73, 80, 85},  # 73: 护理补贴 for 攀枝花籍 holders of the second certificate
+            never={19, 22, 45, 74, 81}),  # 74: 成年无业重度残疾人, and he has a job
     Persona("rural employee of 35", person(age=35, sex="male", residence="rural", work="employee"),
             likely=EMPLOYEE | RURAL,
-            maybe={24},  # 企业职工: whether the employer is an enterprise is not asked
+            maybe=SOME_EMPLOYERS,
             never={22}),  # No. 22: a rural employee belongs to the employees' medical insurance
     Persona("urban woman of 60 from a martyr's family, not in hardship",
             person(age=60, sex="female", residence="urban"),

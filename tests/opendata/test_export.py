@@ -60,16 +60,23 @@ def test_json_services_refer_to_departments_chapters_and_audiences_by_id(project
 def test_json_services_carry_their_eligibility_as_written_in_services_yaml(run_cli) -> None:
     services = {s["number"]: s for s in json.loads(export(run_cli, ROOT, "json"))["services"]}
     assert services[25]["eligibility"] == {"everyone": True}
-    assert services[36]["eligibility"] == {"any": [{"age": {"min": 65}}, {"child": {"age": {"max": 3}}}]}
+    # each rule set with its basis, the words of the source it encodes
+    assert services[36]["eligibility"] == {"any": [{"age": {"min": 65}, "basis": "65岁以上老人"},
+                                                   {"child": {"age": {"max": 3}}, "basis": "0-3岁儿童"}]}
     disabled_pupil = {"study": ["primary", "junior"], "disability": [1, 2, 3, 4]}  # one child, all together
-    assert services[81]["eligibility"] == {"any": [disabled_pupil, {"child": disabled_pupil}]}
+    pupils = "义务教育阶段的残疾学生"
+    assert services[81]["eligibility"] == {"any": [{**disabled_pupil, "basis": pupils},
+                                                   {"child": disabled_pupil, "basis": pupils}]}
+    couples = "男性年满60周岁，女性年满58周岁，现存一个子女或两个女孩的农村计划生育家庭夫妇"
     assert services[43]["eligibility"] == {"any": [
-        {"sex": "male", "age": {"min": 60}, "residence": "rural", "family-planning": ["only-child", "two-daughters"]},
-        {"sex": "female", "age": {"min": 58}, "residence": "rural", "family-planning": ["only-child", "two-daughters"]}]}
-    assert services[53]["eligibility"]["any"] == [{"age": {"min": 80},
+        {"sex": "male", "age": {"min": 60}, "residence": "rural", "family-planning": ["only-child", "two-daughters"],
+         "basis": couples},
+        {"sex": "female", "age": {"min": 58}, "residence": "rural", "family-planning": ["only-child", "two-daughters"],
+         "basis": couples}]}
+    assert services[53]["eligibility"]["any"] == [{"age": {"min": 80}, "basis": "80-89周岁以上的老人",
                                                     "other": {"zh": "符合条件的老年人口", "en": "Eligible older people."}}]
     graduates = {"zh": "有求职愿望的高校毕业生和青年人才", "en": "College graduates and young talent who want to find a job."}
-    assert services[13]["eligibility"]["any"][1] == {"other": graduates}
+    assert services[13]["eligibility"]["any"][1] == {"other": graduates, "basis": graduates["zh"]}
     assert all("everyone" in s["eligibility"] or s["eligibility"]["any"] for s in services.values())
 
 

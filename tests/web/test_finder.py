@@ -24,7 +24,7 @@ URL_KEYS = ("age", "sex", "residence", "status", "disability", "study", "work", 
 
 # Five services with each kind of eligibility: for everyone; age or young child; dibao; ask where one lives; other.
 FINDER_SERVICES = TINY_SERVICES.replace("""    eligibility: {everyone: true}
-""", """    eligibility: {any: [{age: {min: 65}}, {child: {age: {min: 0, max: 3}}}]}
+""", """    eligibility: {any: [{basis: 学生, age: {min: 65}}, {basis: 学生, child: {age: {min: 0, max: 3}}}]}
 """).replace("glossary:\n", """  - id: health-records
     number: 3
     chapter: education
@@ -52,8 +52,8 @@ FINDER_SERVICES = TINY_SERVICES.replace("""    eligibility: {everyone: true}
     keywords: {zh: [低保], en: [dibao]}
     eligibility:
       any:
-        - {status: [dibao, tekun], residence: rural}
-        - {status: [dibao], residence: ask, other: {zh: 符合条件的, en: Those who qualify}}
+        - {basis: 低保对象, status: [dibao, tekun], residence: rural}
+        - {basis: 低保对象, status: [dibao], residence: ask, other: {zh: 符合条件的, en: Those who qualify}}
   - id: job-help
     number: 5
     chapter: education
@@ -68,8 +68,8 @@ FINDER_SERVICES = TINY_SERVICES.replace("""    eligibility: {everyone: true}
     keywords: {zh: [就业], en: [jobs]}
     eligibility:
       any:
-        - {work: [unemployed, graduate], age: {min: 16, max: 59}, sex: male}
-        - {work: [unemployed], age: {min: 16, max: 54}, sex: female}
+        - {basis: 失业人员, work: [unemployed, graduate], age: {min: 16, max: 59}, sex: male}
+        - {basis: 失业人员, work: [unemployed], age: {min: 16, max: 54}, sex: female}
 glossary:
 """)
 # the fixture's services as the finder should sort them, for one answer each (eligibility.classify is elig's; this is
@@ -154,9 +154,10 @@ def test_the_data_scripts_carry_each_service_with_its_rules_in_its_language(find
         services = {s["number"]: s for s in found["services"]}
         assert sorted(services) == [1, 2, 3, 4, 5]
         assert services[3]["everyone"] is True and services[3]["any"] == []
-        assert services[2]["any"] == [{"age": {"min": 65}}, {"child": {"age": {"min": 0, "max": 3}}}]
+        assert services[2]["any"] == [{"age": {"min": 65}, "basis": "学生"},
+                                      {"child": {"age": {"min": 0, "max": 3}}, "basis": "学生"}]
         quote = {"zh": "符合条件的", "en": "Those who qualify"}[lang]  # the source's condition, in the page's language
-        assert services[4]["any"][1] == {"status": ["dibao"], "residence": "ask", "other": quote}
+        assert services[4]["any"][1] == {"status": ["dibao"], "residence": "ask", "other": quote, "basis": "低保对象"}
         assert services[4]["departments"] == [handbook.department("finance").name[lang]]
         assert services[4]["help"] == [{"name": c.name[lang], "phone": c.phone} for c in handbook.channels_for("education")]
         assert services[1]["href"] == "../services/school-meals/"
@@ -237,6 +238,9 @@ def test_a_result_in_words_in_each_language(finder_project: Path) -> None:
     assert zh.because_text(because) == "因为您说：家庭：低保；孩子：9岁，小学，二级残疾人证。"
     assert en.because_text(because) == ("Because you said: household: Dibao (minimum living allowance); "
                                         "a child: aged 9, Primary school, Grade 2 certificate.")
+    # a rule set's basis, the Chinese source's words it encodes, follows the answers in Chinese
+    assert zh.because_text((("age", 72),), "65岁以上老人") == "因为您说：年龄72岁（原文：65岁以上老人）。"
+    assert en.because_text((("age", 72),), "65岁以上老人") == "Because you said: you are 72."  # no Chinese in English
     assert zh.check_text(("age", "child"), ("ask", "符合条件的")) == (
         "还要看：您的年龄；家里的孩子；是否覆盖您居住或工作的地方（请咨询主责单位）；原文条件“符合条件的”。")
     assert en.check_text(("status",), ("Those who qualify.",)) == (

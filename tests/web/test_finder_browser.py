@@ -107,7 +107,7 @@ def expected_list(answers: dict[str, Any], lang: str) -> list[tuple[int, str, st
 def words(views: FinderViews, result: Result) -> str:
     """A result → its data-why (likely) or data-check (maybe) text, as Python writes it."""
     if result.verdict == "likely":
-        return views.because_text(result.because)
+        return views.because_text(result.because, result.basis)
     return views.check_text(result.questions, result.conditions) if result.verdict == "maybe" else ""
 
 
@@ -184,7 +184,7 @@ def python_judged(handbook: Any, lang: str, samples: list[dict[str, Any]]) -> li
                    for s in handbook.services}
         out.append([{"number": n, "verdict": results[n].verdict, "because": results[n].because,
                      "questions": results[n].questions, "conditions": results[n].conditions,
-                     "rank": results[n].rank} for n in sort_results(results)])
+                     "rank": results[n].rank, "basis": results[n].basis} for n in sort_results(results)])
     return json.loads(json.dumps(out))
 
 
@@ -192,7 +192,7 @@ def js_judged(page: Page, data: list[dict[str, Any]], samples: list[dict[str, An
     load_finder_js(page)
     return page.evaluate("""([data, samples]) => samples.map(a => window.handbookFinder.sortResults(data, a).map(r =>
         ({number: r.service.number, verdict: r.result.verdict, because: r.result.because, questions: r.result.questions,
-          conditions: r.result.conditions, rank: r.result.rank})))""", [data, samples])
+          conditions: r.result.conditions, rank: r.result.rank, basis: r.result.basis})))""", [data, samples])
 
 
 @pytest.mark.parametrize("project", ["fixture", "real"])

@@ -115,7 +115,7 @@ services:
         label: {text("排版", IMG + " Part two " + MD_LINK)}
     departments: [education-sports, {q(SCRIPT)}]
     audiences: [children-students]
-    eligibility: {{any: [{{age: {{min: 7}}}}]}}
+    eligibility: {{any: [{{basis: {q(NAME["zh"])}, age: {{min: 7}}}}]}}
     keywords: {{zh: [{q(SCRIPT)}, {q(SEVEN)}, 恶意], en: [{q(IMG)}, {q(SEVEN)}, hostile]}}
     note: {field("note")}
   - id: plain

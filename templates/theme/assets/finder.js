@@ -55,9 +55,10 @@
     return [given === wanted, given];
   }
 
-  /* one rule set → {fit, because, questions, conditions} */
+  /* one rule set → {fit, because, questions, conditions, basis (the source's words it encodes)} */
   function judgeRules(rules, answers) {
-    var out = { fit: true, score: 0, because: [], questions: [], conditions: [] }, failed = false;
+    var out = { fit: true, score: 0, because: [], questions: [], conditions: [], basis: rules.basis || "" };
+    var failed = false;
     KEYS.concat(["other"]).forEach(function (key) {
       if (!has(rules, key)) return;
       var r = judgeCriterion(key, rules[key], answers);
@@ -71,7 +72,7 @@
         if (key === "other" || rules[key] === "ask") out.conditions.push(rules[key]); else out.questions.push(key);
       }
     });
-    return failed ? { fit: false, score: 0, because: [], questions: [], conditions: [] } : out;
+    return failed ? { fit: false, score: 0, because: [], questions: [], conditions: [], basis: "" } : out;
   }
 
   function openRank(j) { return [j.questions.length ? 1 : 0, -j.score, j.questions.length]; }
@@ -83,16 +84,17 @@
   }
 
   function judge(eligibility, answers) {
-    if (eligibility.everyone) return { verdict: "everyone", because: [], questions: [], conditions: [], rank: [0] };
+    if (eligibility.everyone) return { verdict: "everyone", because: [], questions: [], conditions: [], rank: [0], basis: "" };
     var judged = (eligibility.any || []).map(function (rules) { return judgeRules(rules, answers); });
     var met = judged.filter(function (j) { return j.fit === true; });
     if (met.length) {
       var best = met[0];
       met.forEach(function (j) { if (j.score > best.score) best = j; });
-      return { verdict: "likely", because: best.because, questions: [], conditions: [], rank: [-best.score] };
+      return { verdict: "likely", because: best.because, questions: [], conditions: [], rank: [-best.score],
+               basis: best.basis };
     }
     var open = judged.filter(function (j) { return j.fit === null; });
-    if (!open.length) return { verdict: null, because: [], questions: [], conditions: [], rank: [] };
+    if (!open.length) return { verdict: null, because: [], questions: [], conditions: [], rank: [], basis: "" };
     var first = open[0];
     open.forEach(function (j) { if (compareRanks(openRank(j), openRank(first)) < 0) first = j; });
     var questions = KEYS.filter(function (k) { return open.some(function (j) { return j.questions.indexOf(k) >= 0; }); });
@@ -103,7 +105,8 @@
         if (!seen) conditions.push(c);
       });
     });
-    return { verdict: "maybe", because: [], questions: questions, conditions: conditions, rank: openRank(first) };
+    return { verdict: "maybe", because: [], questions: questions, conditions: conditions, rank: openRank(first),
+             basis: "" };
   }
 
   function classify(eligibility, answers) { return judge(eligibility, answers).verdict; }
@@ -202,9 +205,11 @@
     }
     return {
       childWords: childWords,
+      /* with the source's words the rule set encodes, where it has them */
       because: function (result) {
-        return fill(strings.because, { reasons: result.because.map(function (b) { return answerWords(b[0], b[1]); })
-          .join(strings.reason_separator) });
+        var reasons = result.because.map(function (b) { return answerWords(b[0], b[1]); }).join(strings.reason_separator);
+        return result.basis ? fill(strings.because_basis, { reasons: reasons, basis: result.basis })
+          : fill(strings.because, { reasons: reasons });
       },
       /* what is left to check → [[text, question key or null], ...] (a question key makes a link) */
       checkParts: function (result) {
