@@ -241,9 +241,13 @@ def person(**answers: Any) -> Answers:
 EMPLOYEE = {15, 16, 17, 18, 20, 21}  # 职工 / 劳动者 / 就业人员 (Nos. 15–18, 20, 21); 23 and 24 name some employers only
 # 城镇企事业单位职工 (23), 企业职工 (24): whether the employer is an enterprise or public institution is not asked
 SOME_EMPLOYERS = {23, 24}
-FLEXIBLE = {17, 18, 20}  # 劳动者; 灵活就业人员 (Nos. 17, 18, 20)
+FLEXIBLE = {17}  # 劳动者 (No. 17)
+# 无雇工的个体工商户、灵活就业人员 (18, 20): the finder's "flexible or self-employed" does not ask about employees
+SELF_EMPLOYED = {18, 20}
 RURAL = {63, 64}  # 农村居民为主 (63, 64)
 NOT_IN_WORK = {22}  # 除职工医保应参保人员以外的城乡居民（包括农村人口和城镇非就业人员）
+# an urban resident not in work who may be a retired employee (who stays in the employees' insurance) is only "maybe"
+RETIRED_URBAN = {22}
 OLD_65 = {31, 36}  # 65岁及以上老年人 (31), 65岁以上老人 (36)
 DISABLED = {72, 79, 83, 84}  # 持证残疾人, rehabilitation centres for 残疾人, 残疾人, 残疾人、老年人
 
@@ -261,7 +265,7 @@ PERSONAS = [
             person(age=32, sex="male", residence="rural", work="flexible",
                    child=[kid(0, "none"), kid(3, "preschool")]),
             likely=FLEXIBLE | RURAL | {22, 27, 29, 36},  # children: 城乡居民; 0—6岁儿童 (27, 29); 0-3岁儿童 (36)
-            maybe={4, 51, 52, 57},  # 普惠性幼儿园在园幼儿; 困境儿童; 留守儿童; 外来务工人员
+            maybe=SELF_EMPLOYED | {4, 51, 52, 57},  # 普惠性幼儿园在园幼儿; 困境儿童; 留守儿童; 外来务工人员
             never={1, 12, 15, 16, 21, 23, 24, 30, 31, 45}),
     Persona("girl of 9 with a grade 2 disability at primary school, rural, answering for herself",
             person(age=9, sex="female", residence="rural", disability=2, study="primary"),
@@ -301,13 +305,13 @@ PERSONAS = [
             never={31, 36, 43}),  # not yet 58
     Persona("urban man of 66 with one grown-up child", person(age=66, sex="male", residence="urban",
                                                               family_planning="only-child"),
-            likely=OLD_65 | NOT_IN_WORK,  # 城镇非就业人员
-            maybe={19, 46, 84},
+            likely=OLD_65,  # 城镇非就业人员
+            maybe=RETIRED_URBAN | {19, 46, 84},
             never={43, 45, 53}),  # 43 is for rural families
     Persona("urban woman of 55 whose only child died", person(age=55, sex="female", residence="urban",
                                                               family_planning="child-died-or-disabled"),
-            likely=NOT_IN_WORK,
-            maybe={19, 44},  # 符合条件的独生子女伤残或死亡父母
+            likely=set(),
+            maybe=RETIRED_URBAN | {19, 44},  # 符合条件的独生子女伤残或死亡父母
             never={31, 43}),
     Persona("rural man of 30 with a grade 1 disability, on dibao, out of work",
             person(age=30, sex="male", residence="rural", status={"dibao"}, disability=1, work="unemployed"),
@@ -323,12 +327,12 @@ PERSONAS = [
             person(age=40, sex="female", residence="urban", status={"low-income"}, work="flexible",
                    child=[kid(13, "junior", 0)]),
             likely=FLEXIBLE | {1, 22, 50, 63},  # 义务教育阶段学生; her child is a resident; 中小学生 films
-            maybe={2, 3, 45, 51, 56, 57},
+            maybe=SELF_EMPLOYED | {2, 3, 45, 51, 56, 57},
             never={4, 5, 7, 8, 47, 81, 82}),
     Persona("rural father of 45, flexible work, a son of 17 at a secondary vocational school",
             person(age=45, sex="male", residence="rural", work="flexible", child=[kid(17, "vocational", 0)]),
             likely=FLEXIBLE | RURAL | {22},
-            maybe={5, 6, 51},
+            maybe=SELF_EMPLOYED | {5, 6, 51},
             never={1, 7, 8, 52}),  # 52: 不满十六周岁
     Persona("urban employee of 48 with a child of 19 at university",
             person(age=48, sex="female", residence="urban", work="employee", child=[kid(19, "university", 0)]),
@@ -343,8 +347,8 @@ PERSONAS = [
             likely=EMPLOYEE,
             never={1, 12, 22, 29, 30, 31, 45, 55, 72}),
     Persona("urban woman of 66", person(age=66, sex="female", residence="urban"),
-            likely=OLD_65 | NOT_IN_WORK,
-            maybe={19, 46, 84},
+            likely=OLD_65,
+            maybe=RETIRED_URBAN | {19, 46, 84},
             never={43, 53}),
     Persona("rural man of 90", person(age=90, sex="male", residence="rural"),
             likely=RURAL | NOT_IN_WORK | OLD_65,
@@ -352,13 +356,13 @@ PERSONAS = [
             never={43}),  # family planning answered: none
     Persona("rural woman of 45 in flexible work", person(age=45, sex="female", residence="rural", work="flexible"),
             likely=FLEXIBLE | RURAL,
-            maybe={22},  # whether a flexible worker belongs to the employees' scheme is for the department
+            maybe=SELF_EMPLOYED | {22},  # whether a flexible worker belongs to the employees' scheme is for the department
             never={15, 16, 21, 23, 24}),
     Persona("rural registered-poor father of 42 with a boy of 14 at junior middle school",
             person(age=42, sex="male", residence="rural", status={"registered-poor"}, work="flexible",
                    child=[kid(14, "junior", 0)]),
             likely=FLEXIBLE | RURAL | {1, 22, 50},
-            maybe={2, 3, 14, 45, 51, 52, 56, 59},  # 3: 贫困寄宿学生 (boarding is not asked)
+            maybe=SELF_EMPLOYED | {2, 3, 14, 45, 51, 52, 56, 59},  # 3: 贫困寄宿学生 (boarding is not asked)
             never={7, 8, 31, 47, 75}),
     Persona("rural grandmother of 68 caring for a grandson of 10 at primary school",
             person(age=68, sex="female", residence="rural", child=[kid(10, "primary", 0)]),
@@ -376,7 +380,7 @@ PERSONAS = [
     Persona("urban man of 38, low income, flexible work, no home of his own",
             person(age=38, sex="male", residence="urban", status={"low-income"}, work="flexible"),
             likely=FLEXIBLE | {50},
-            maybe={22, 45, 56, 57, 58},  # 公共租赁住房; 危旧房棚户区居民
+            maybe=SELF_EMPLOYED | {22, 45, 56, 57, 58},  # 公共租赁住房; 危旧房棚户区居民
             never={47, 59, 64}),
     Persona("urban boy of 15 with a grade 4 disability at junior middle school, registered poor",
             person(age=15, sex="male", residence="urban", status={"registered-poor"}, disability=4, study="junior"),
@@ -394,8 +398,8 @@ PERSONAS = [
             never={29, 31, 45}),
     Persona("urban woman of 50 in extreme poverty with a grade 2 disability",
             person(age=50, sex="female", residence="urban", status={"tekun"}, disability=2),
-            likely=DISABLED | NOT_IN_WORK | {46, 47, 50, 76, 78},
-            maybe={73, 74, 80, 85},
+            likely=DISABLED | {46, 47, 50, 76, 78},
+            maybe=RETIRED_URBAN | {73, 74, 80, 85},
             never={45, 75, 81}),
     Persona("someone who answered nothing", {}, likely=set(), maybe=set(range(1, 86)) - EVERYONE),
     Persona("someone who only gave their age, 30", {"age": 30}, likely=set(), maybe={1, 22, 36, 45, 46},
@@ -409,7 +413,7 @@ PERSONAS = [
     Persona("rural parent of 38 without a certificate, flexible work, a girl of 9 at primary school with a grade 2 one",
             person(age=38, sex="female", residence="rural", work="flexible", child=[kid(9, "primary", 2)]),
             likely=FLEXIBLE | RURAL | {1, 22, 72, 76, 78, 79, 81, 83, 84},  # the child: 义务教育阶段的残疾学生, 重度残疾人
-            maybe={2, 51, 73, 80, 82},  # 73: 重度残疾人护理补贴 for 攀枝花籍 holders; 82: 户籍在攀枝花市的残疾学生
+            maybe=SELF_EMPLOYED | {2, 51, 73, 80, 82},  # 73: 重度残疾人护理补贴 for 攀枝花籍 holders; 82: 户籍在攀枝花市的残疾学生
             never={74, 85}),  # 74: 成年; 85: 就业年龄段
     Persona("student of 17 at senior high school with a grade 2 disability, answering for himself",
             person(age=17, sex="male", residence="urban", disability=2, study="senior"),
@@ -433,17 +437,17 @@ PERSONAS = [
             never={22}),  # No. 22: a rural employee belongs to the employees' medical insurance
     Persona("urban woman of 60 from a martyr's family, not in hardship",
             person(age=60, sex="female", residence="urban"),
-            likely=NOT_IN_WORK,
-            maybe={19, 46, 54, 56, 84},  # 56: 为优抚对象…免费提供骨灰节地生态安葬服务
+            likely=set(),
+            maybe=RETIRED_URBAN | {19, 46, 54, 56, 84},  # 56: 为优抚对象…免费提供骨灰节地生态安葬服务
             never={53, 55}),
     Persona("urban man of 80", person(age=80, sex="male", residence="urban"),
-            likely=OLD_65 | NOT_IN_WORK,
-            maybe={53},  # 符合条件的老年人口: 80-89周岁 高龄津贴, on the department's conditions
+            likely=OLD_65,
+            maybe=RETIRED_URBAN | {53},  # 符合条件的老年人口: 80-89周岁 高龄津贴, on the department's conditions
             never={43}),
     Persona("urban parent of 36 on dibao, flexible work, a boy of 12 at primary school with a grade 1 certificate",
             person(age=36, sex="male", residence="urban", status={"dibao"}, work="flexible", child=[kid(12, "primary", 1)]),
             likely=FLEXIBLE | {1, 22, 45, 47, 50, 63, 72, 73, 76, 78, 79, 81, 83, 84},  # 73: 持二代证的低保对象
-            maybe={3, 51, 80, 82},
+            maybe=SELF_EMPLOYED | {3, 51, 80, 82},
             never={74, 85}),
     Persona("rural parent of 50 with a son of 20 not at school who holds a grade 1 certificate",
             person(age=50, sex="male", residence="rural", child=[kid(20, "none", 1)]),
