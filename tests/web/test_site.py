@@ -317,7 +317,7 @@ def test_service_73_parts_are_headed_by_what_they_are() -> None:
     from generator.printing.printed import service_fields
 
     config, handbook = load_project(ROOT)
-    for lang, first, second, words in (("zh", "困难残疾人生活补助", "重度残疾人护理补助", "## 相关词"),
+    for lang, first, second, words in (("zh", "生活补助", "护理补助", "## 相关词"),
                                        ("en", "Living allowance", "Nursing", "## Related words")):
         page = rendered_with_booklets(lang)["services/disability-living-and-nursing-care-allowances/index.md"]
         assert f"## {first}" in page and f"## {second}" in page and "部分" not in page and "Part 1" not in page
