@@ -413,7 +413,8 @@ PERSONAS = [
     Persona("rural parent of 38 without a certificate, flexible work, a girl of 9 at primary school with a grade 2 one",
             person(age=38, sex="female", residence="rural", work="flexible", child=[kid(9, "primary", 2)]),
             likely=FLEXIBLE | RURAL | {1, 22, 72, 76, 78, 79, 81, 83, 84},  # the child: 义务教育阶段的残疾学生, 重度残疾人
-            maybe=SELF_EMPLOYED | {2, 51, 73, 80, 82},  # 73: 重度残疾人护理补贴 for 攀枝花籍 holders; 82: 户籍在攀枝花市的残疾学生
+            # 73: 重度残疾人护理补贴 for 攀枝花籍 holders; 82: 户籍在攀枝花市的残疾学生
+            maybe=SELF_EMPLOYED | {2, 51, 73, 80, 82},
             never={74, 85}),  # 74: 成年; 85: 就业年龄段
     Persona("student of 17 at senior high school with a grade 2 disability, answering for himself",
             person(age=17, sex="male", residence="urban", disability=2, study="senior"),
