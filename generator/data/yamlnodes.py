@@ -153,20 +153,22 @@ def read_nodes(path: Path, name: str, limits: Limits = Limits()) -> tuple[Node |
     return root, tabs + [p for p in problems if p.position.line not in tab_lines]  # a tab's own syntax error says no more
 
 
-def load_nodes(path: Path, name: str, limits: Limits = Limits()) -> Node:
-    """A YAML file → its root node, or a DataError with every position it can name."""
-    root, problems = read_nodes(path, name, limits)
+def root_or_raise(found: tuple[Node | None, list[Problem]]) -> Node:
+    """A reader's (root, problems) → the root, or a DataError with every problem."""
+    root, problems = found
     if problems or root is None:
         raise DataError(problems)
     return root
+
+
+def load_nodes(path: Path, name: str, limits: Limits = Limits()) -> Node:
+    """A YAML file → its root node, or a DataError with every position it can name."""
+    return root_or_raise(read_nodes(path, name, limits))
 
 
 def parse_nodes(text: str, name: str, limits: Limits = Limits()) -> Node:
     """YAML text → its root node (one document, no aliases, no tags, unique keys), or a DataError."""
-    root, problems = read_text(text, name, limits)
-    if problems or root is None:
-        raise DataError(problems)
-    return root
+    return root_or_raise(read_text(text, name, limits))
 
 
 def read_text(text: str, name: str, limits: Limits = Limits()) -> tuple[Node | None, list[Problem]]:
@@ -206,10 +208,7 @@ class TooManyValues(DataError):
 
 def parse_nodes_slowly(text: str, name: str, limits: Limits = Limits()) -> Node:
     """YAML text → its root node with ruamel.yaml alone, or a DataError (tests compare it with parse_nodes)."""
-    root, problems = read_slowly(text, name, limits)
-    if problems or root is None:
-        raise DataError(problems)
-    return root
+    return root_or_raise(read_slowly(text, name, limits))
 
 
 def read_slowly(text: str, name: str, limits: Limits = Limits()) -> tuple[Node | None, list[Problem]]:
