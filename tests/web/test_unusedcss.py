@@ -115,6 +115,13 @@ def screenshot(page: Page, url: str, state: object) -> bytes:
 
 
 TOLERANCE = 2  # of 255 per colour channel: Chromium's rounding of a finished colour transition, seen as 0x7f vs 0x80
+STRAY = 8  # pixels: a handful of edge pixels Chromium sometimes renders apart run to run (seen on a busy CI machine: 1
+# pixel by 3, 2 pixels by 5); a rule the cut stylesheet lost changes far more (a heading's rule: thousands)
+
+
+def looks_different(found: dict[str, int]) -> bool:
+    """A comparison → whether the pages differ beyond Chromium's own noise (another size always does)."""
+    return found["pixels"] < 0 or (found["most"] > TOLERANCE and found["pixels"] > STRAY)
 COMPARE = """async ([a, b]) => {
   const load = src => new Promise((done, fail) => {
     const i = new Image(); i.onload = () => done(i); i.onerror = fail; i.src = src; });
@@ -148,7 +155,7 @@ def difference(page: Page, a: bytes, b: bytes) -> dict[str, int]:
 def test_pages_look_the_same_with_the_reduced_stylesheets(page: Page, both_sites: tuple[str, str], where: str,
                                                            lang: str, viewport: str, tmp_path: Path) -> None:
     """Every state the scripts switch (light, dark, larger text, both, search results open, print): the same size, and
-    no pixel's colour more than TOLERANCE apart from the page with the whole stylesheets."""
+    no more than STRAY pixels' colours more than TOLERANCE apart from the page with the whole stylesheets."""
     page.set_viewport_size(VIEWPORTS[viewport])
     page.context.add_init_script("localStorage.clear()")  # each state from the defaults: the scripts remember choices
     reduced_url, whole_url = both_sites
@@ -160,9 +167,9 @@ def test_pages_look_the_same_with_the_reduced_stylesheets(page: Page, both_sites
         for _ in range(2):  # a difference seen once may be a transition caught mid-way (one pixel, CI): look again
             reduced, whole = screenshot(page, reduced_url + path, state), screenshot(page, whole_url + path, state)
             found = difference(page, reduced, whole)
-            if found["most"] <= TOLERANCE:
+            if not looks_different(found):
                 break
-        if found["most"] > TOLERANCE:
+        if looks_different(found):
             (tmp_path / f"{state.__name__}-reduced.png").write_bytes(reduced)
             (tmp_path / f"{state.__name__}-whole.png").write_bytes(whole)
             different[state.__name__] = found
