@@ -13,7 +13,7 @@ from typing import Any
 from .errors import Problem
 from .rule_basis import check_rule_basis
 from .schema_checks import Path, describe, problem_at
-from .wording import check_audiences, check_part_labels, check_qualifiers
+from .wording import check_audiences, check_part_labels, check_qualifiers, service_words
 from .yamlnodes import Node, find
 
 
@@ -241,9 +241,7 @@ def check_synonyms(data: dict[str, Any], root: Node, codes: Sequence[str]) -> li
     return problems
 def own_text(service: dict[str, Any], lang: str) -> str:
     """A service's own words in one language: name, summary, and its provisions' recipients and standard (lower case)."""
-    texts = [service.get("name"), service.get("summary")]
-    texts += [p.get(key) for p in service.get("provisions") or [] if isinstance(p, dict) for key in ("recipients", "standard")]
-    return "\n".join(t[lang] for t in texts if isinstance(t, dict) and isinstance(t.get(lang), str)).lower()
+    return service_words(service, lang, ("name", "summary"), ("recipients", "standard")).lower()
 
 
 def check_situations(data: dict[str, Any], root: Node, codes: Sequence[str]) -> list[Problem]:

@@ -9,14 +9,8 @@ from typing import Any
 
 from .errors import Problem
 from .schema_checks import Path, describe, problem_at
+from .wording import service_words
 from .yamlnodes import Node
-
-
-def source_words(service: dict[str, Any], source: str) -> str:
-    """A service → its source-language name and each provision's recipients and standard, one a line."""
-    texts = [service.get("name")]
-    texts += [p.get(key) for p in service.get("provisions") or [] if isinstance(p, dict) for key in ("recipients", "standard")]
-    return "\n".join(t[source] for t in texts if isinstance(t, dict) and isinstance(t.get(source), str))
 
 
 def rule_sets(service: dict[str, Any]) -> list[tuple[int, dict[str, Any]]]:
@@ -47,7 +41,7 @@ def check_rule_basis(data: object, root: Node, codes: Sequence[str]) -> list[Pro
     for i, service in enumerate(services if isinstance(services, list) else []):
         if not isinstance(service, dict):
             continue
-        words = source_words(service, codes[0])
+        words = service_words(service, codes[0], ("name",), ("recipients", "standard"))
         for k, rule in rule_sets(service):
             problem = basis_problem(root, ("services", i, "eligibility", "any", k), rule, words)
             problems += [problem] if problem else []

@@ -20,6 +20,13 @@ def text_of(value: object, lang: str) -> str:
     return value.get(lang, "") if isinstance(value, dict) and isinstance(value.get(lang), str) else ""
 
 
+def service_words(service: dict[str, Any], lang: str, own: Sequence[str], per_provision: Sequence[str]) -> str:
+    """A service, a language and which of its fields (its own, each provision's) → their texts, one a line."""
+    provisions = [p for p in service.get("provisions") or [] if isinstance(p, dict)]
+    texts = [text_of(service.get(key), lang) for key in own]
+    return "\n".join(texts + [text_of(p.get(key), lang) for p in provisions for key in per_provision])
+
+
 def recipients(service: dict[str, Any], lang: str) -> str:
     """A service → the recipients (服务对象) of all its provisions in one language, joined."""
     provisions = service.get("provisions")
@@ -169,24 +176,17 @@ def supported(criteria: list[str], eligibility: object) -> bool:
     return any(test(r) for test in tests for r in rules if isinstance(r, dict)) if isinstance(rules, list) else False
 
 
-def chinese_fields(service: dict[str, Any], source: str) -> str:
-    """A service → its source-language name, recipients, standards and funding, one a line."""
-    provisions = [p for p in service.get("provisions") or [] if isinstance(p, dict)]
-    texts = [text_of(service.get("name"), source)] + [text_of(p.get(k), source) for p in provisions
-                                                      for k in ("recipients", "standard", "funding")]
-    return "\n".join(texts)
-
-
 def check_basis(root: Node, i: int, service: dict[str, Any], source: str) -> list[Problem]:
     """Each audience_basis entry names a listed audience and quotes the service's own source-language words."""
     basis, audiences = service.get("audience_basis"), service.get("audiences")
     listed = audiences if isinstance(audiences, list) else []
+    own = service_words(service, source, ("name",), ("recipients", "standard", "funding"))
     problems = []
     for audience, words in (basis.items() if isinstance(basis, dict) else []):
         path: Path = ("services", i, "audience_basis", audience)
         if audience not in listed:
             problems.append(problem_at(root, path, f"expected an audience this service lists, got {describe(audience)}"))
-        elif isinstance(words, str) and words not in chinese_fields(service, source):
+        elif isinstance(words, str) and words not in own:
             problems.append(problem_at(root, path, "expected the exact words of this service's own name, recipients, "
                                                    f"standard or funding, got {describe(words)}"))
     return problems
