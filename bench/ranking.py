@@ -17,7 +17,16 @@ import yaml
 
 from generator.data.load import load_project
 from generator.present.views import Views
-from generator.web.search import Document, build_index, confident, other_documents, rank, render_index, service_documents
+from generator.web.search import (
+    Document,
+    build_index,
+    confident,
+    other_documents,
+    rank,
+    render_index,
+    service_documents,
+    strength,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES = ROOT / "tests" / "search_queries.yaml"
@@ -44,7 +53,7 @@ def load_queries(path: Path = QUERIES) -> list[dict[str, Any]]:
 
 
 def load_off_topic(path: Path = QUERIES, key: str = "off_topic") -> list[dict[str, str]]:
-    """The off-topic set (what no service covers; key off_topic_hard: the ones kept out of it) → [{lang, q}]."""
+    """The off-topic set (what no service covers) → [{lang, q}]."""
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     return [{"lang": lang, "q": q} for lang, queries in data[key].items() for q in queries]
 
@@ -79,25 +88,23 @@ def figures(positions: list[int | None]) -> dict[str, float]:
             "top5": sum(p is not None and p <= 5 for p in positions) / n, "mrr": sum(1 / p for p in positions if p) / n}
 
 
-def top_score(index: dict[str, Any], text: str) -> float:
-    """A query → the score of its first result (0 when nothing matches)."""
+def top_strength(index: dict[str, Any], text: str) -> float:
+    """A query → how firmly its first result matches it (search.strength; 0 when nothing matches)."""
     ranked = rank(index, text, 1)
-    return ranked[0][1] if ranked else 0.0
+    return strength(index, text, ranked[0][0]) if ranked else 0.0
 
 
 def confidence_figures(parsed: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
-    """Per language: the threshold, the lowest first-result score of the ranking set and the highest of the off-topic
-    set (with their queries), how many of each fall on the wrong side, and how many hard off-topic ones get no answer."""
+    """Per language: the line, the lowest first-result strength of the ranking set and the highest of the off-topic set
+    (with their queries), and how many of each fall on the wrong side."""
     result = {}
     for lang, index in parsed.items():
-        ranking = [(top_score(index, q["q"]), q["q"]) for q in load_queries() if q["lang"] == lang]
-        off = [(top_score(index, q["q"]), q["q"]) for q in load_off_topic() if q["lang"] == lang]
-        hard = [q["q"] for q in load_off_topic(key="off_topic_hard") if q["lang"] == lang]
+        ranking = [(top_strength(index, q["q"]), q["q"]) for q in load_queries() if q["lang"] == lang]
+        off = [(top_strength(index, q["q"]), q["q"]) for q in load_off_topic() if q["lang"] == lang]
         result[lang] = {"threshold": index["rules"]["confident"], "lowest_ranking": min(ranking),
                         "highest_off_topic": max(off), "off_topic": len(off),
-                        "ranking_without_answer": sum(not confident(index, rank(index, q, 1)) for _, q in ranking),
-                        "off_topic_answered": sum(confident(index, rank(index, q, 1)) for _, q in off),
-                        "hard_without_answer": f"{sum(not confident(index, rank(index, q, 1)) for q in hard)}/{len(hard)}"}
+                        "ranking_without_answer": sum(not confident(index, q, rank(index, q, 1)) for _, q in ranking),
+                        "off_topic_answered": sum(confident(index, q, rank(index, q, 1)) for _, q in off)}
     return result
 
 
@@ -187,7 +194,7 @@ def ranking_rows(result: dict[str, Any]) -> list[tuple[str, str, str, str]]:
         (low, low_q), (high, high_q) = c["lowest_ranking"], c["highest_off_topic"]
         ok = c["ranking_without_answer"] == c["off_topic_answered"] == 0
         value = (f"{c['threshold']}: lowest ranking-set query {low:.1f} ({low_q}), highest of {c['off_topic']} off-topic "
-                 f"{high:.1f} ({high_q}); hard off-topic without answer {c['hard_without_answer']}")
+                 f"{high:.1f} ({high_q})")
         rows.append((f"search no-answer line, {lang}", value, "every ranking query above, every off-topic query below",
                      "ok" if ok else "MISSED"))
     for lang, size in result["index_gzip_bytes"].items():

@@ -650,6 +650,11 @@ class ChildRow:
     grades: tuple[Choice, ...]  # "" (not answered), 0 (no certificate), 1–4
 
 
+def mid_sentence(words: str) -> str:
+    """A label → as it reads inside a sentence: its first letter in lower case, unless the second is a capital too."""
+    return words[:1].lower() + words[1:] if words[:1].isupper() and not words[1:2].isupper() else words
+
+
 class FinderViews(PageViews):
     """The finder page's view, and a result of the evaluator in words (as finder.js writes it)."""
 
@@ -685,6 +690,11 @@ class FinderViews(PageViews):
         strings.update({f"choice_study_{s}": self.t(f"finder_study_{s}") for s in STAGES})
         strings.update({f"choice_child-disability_{g}": self.t(f"finder_child-disability_{g}") for g in range(5)})
         strings["choice_disability_0"] = self.t("finder_disability_none")
+        # each answer's words again as they read inside a "because you said…" line: lower case in a Latin script
+        # ("Rural hukou" → "rural hukou"), except where the second letter is a capital too (an abbreviation)
+        latin = self.config.language(self.lang).script == "Latn"
+        strings.update({"said" + key.removeprefix("choice"): mid_sentence(value) if latin else value
+                        for key, value in list(strings.items()) if key.startswith("choice_")})
         return strings
 
     def finder_view(self, client_script: str = "assets/finder.js") -> FinderView:
@@ -715,9 +725,9 @@ class FinderViews(PageViews):
         if key == "child":
             text = self.child_words(value)
         elif key == "status":
-            text = s["list_separator"].join(s[f"choice_status_{v}"] for v in value)
+            text = s["list_separator"].join(s[f"said_status_{v}"] for v in value)
         else:
-            text = s[f"choice_{key}_{value}"]
+            text = s[f"said_{key}_{value}"]
         return s[f"why_{key}"].format(value=text)
 
     def child_words(self, child: Mapping[str, Any]) -> str:
@@ -725,9 +735,9 @@ class FinderViews(PageViews):
         s = self.client_strings()
         parts = [s["child_age_words"].format(n=child["age"])]
         if "study" in child:
-            parts.append(s[f"choice_study_{child['study']}"])
+            parts.append(s[f"said_study_{child['study']}"])
         if "disability" in child:
-            parts.append(s[f"choice_child-disability_{child['disability']}"])
+            parts.append(s[f"said_child-disability_{child['disability']}"])
         return s["child_separator"].join(parts)
 
     def because_text(self, because: Sequence[tuple[str, Any]], basis: str = "") -> str:

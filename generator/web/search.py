@@ -12,10 +12,12 @@ words are dropped; a Latin word nothing in the index starts with matches words o
 (ranked below exact words); a Chinese pair the index lacks also matches its pinyin (a character typed with
 the wrong homophone, 养老宝险), a little. Each query part is a unit; a document scores the sum over units of its best
 match (field weights × BM25 saturation × idf, computed here), times the square of the share of units it
-matches, so long questions rank what covers most of them. A first result scoring below CONFIDENT is no answer
-(the page says so and offers the finder instead). The tables the query side needs, and that line, ship in the
-index (`rules`). The client (templates/theme/assets/handbook.js) implements query_units() and rank()
-with the same rules; tests/whole/test_browser.py compares scores and order for the whole ranking test set.
+matches, so long questions rank what covers most of them. A first result is an answer only if it matches the query
+firmly (strength(): parts found only in the small print, or a short word the handbook never uses, do not count) and
+that strength reaches CONFIDENT; otherwise the page says the handbook has no answer and offers the finder. The tables
+the query side needs, and those lines, ship in the index (`rules`). The client (templates/theme/assets/handbook.js)
+implements query_units(), rank() and strength() with the same rules; tests/whole/test_browser.py compares scores, order
+and verdicts for the whole ranking test set.
 """
 from __future__ import annotations
 
@@ -38,6 +40,7 @@ from .searchtables import american, readings, spelling_table, traditional_table
 
 CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 LATIN_RUN = re.compile(r"[a-z0-9]+")
+LETTERS = re.compile(r"[a-z]+")
 COMBINING = re.compile("[\u0300-\u036f]")
 TONE_NUMBER = re.compile(r"([a-z])[1-5](?![0-9])")
 # suffix → replacement, longest first; the forms people type share a stem with the nouns services are named by
@@ -64,10 +67,17 @@ PREFIX = 0.6  # a query word that begins an index word
 TYPO = {1: 0.6, 2: 0.45}  # one or two edits away
 HOMOPHONE = 0.5  # a Chinese pair the index lacks, read as pinyin: a character typed with the wrong homophone
 CHAR_FACTOR = 0.2  # single characters of a longer Chinese query help rank, a little
-# The lowest score of a confident first result, per script of the index's language: every query of the ranking test set
-# scores above it and every query of the off-topic set below (tests/search_queries.yaml; `python bench/ranking.py` prints
-# both sides and the margin). Each is the geometric mean of the highest off-topic and the lowest ranking-set score.
-CONFIDENT = {"Hans": 18.7, "Latn": 20.7}
+# How sure the first result is (strength(): its score counting only the query's parts it matches firmly) must reach this
+# line, per script of the index's language: every query of the ranking test set reaches it and every query of the
+# off-topic set stays below (tests/search_queries.yaml; `python bench/ranking.py` prints both sides and the margin).
+# Each is the geometric mean of the highest off-topic and the lowest ranking-set strength.
+CONFIDENT = {"Hans": 18.7, "Latn": 21.5}
+# A query part counts as found, for that sureness, only where it matches at least this much: a word that occurs only in
+# the small print (train: "training" in one line of the free museums' standard, whose name matched tickets) does not make
+# a service an answer to "train tickets". The geometric mean of the strongest such part of an off-topic query (1.7, that
+# one) and the weakest part a ranking-set query needs (3.0: 民政 of 民政局 in "民政局 低保"); any value between works.
+FIRM = 2.3
+SHORT_WORD = 4  # in a query of several words, a shorter English word the handbook never uses (car: stem of care) is not found
 EXPANSIONS = 40  # prefix matches looked at per query word
 MAX_SYLLABLE = 6  # letters in the longest pinyin syllable (zhuang)
 
@@ -243,11 +253,12 @@ def build_index(docs: Iterable[Document], with_pinyin: bool) -> dict[str, Any]:
 def index_rules(docs: list[Document], terms: Mapping[str, object], with_pinyin: bool) -> dict[str, Any]:
     """What the query side needs: pinyin syllables, words for typos, spelling and character tables, the confidence line."""
     raw = {w for d in docs for texts in d.fields.values() for t in texts for w in LATIN_RUN.findall(normalize(t))}
-    words = sorted({american(w) for w in raw if w.isalpha() and len(w) >= 4 and w not in STOP_WORDS})
+    words = sorted({american(w) for w in raw if w.isalpha() and w not in STOP_WORDS})  # for typos, and short words
     syllables = sorted({s for d in docs for f in PINYIN_FIELDS for t in d.fields.get(f, ()) for run in CJK_RUN.findall(t)
                         for s in syllables_of(run)}) if with_pinyin else []
     characters = {t for t in terms if len(t) == 1 and CJK_RUN.fullmatch(t)} | FILLER_CHARACTERS
-    return {"pinyin": with_pinyin, "confident": CONFIDENT["Hans" if with_pinyin else "Latn"], "syllables": syllables,
+    return {"pinyin": with_pinyin, "confident": CONFIDENT["Hans" if with_pinyin else "Latn"], "firm": FIRM,
+            "short_word": SHORT_WORD, "syllables": syllables,
             "words": words, "spelling": spelling_table(raw), "traditional": traditional_table(characters),
             "readings": readings(characters) if with_pinyin else {}}
 
@@ -314,15 +325,23 @@ def begins_a_key(keys: list[str], term: str) -> bool:
     return i < len(keys) and keys[i].startswith(term)
 
 
+def typo_limit(word: str) -> int:
+    """A word → how many letters of it may be wrong for a typo match: none below 5 letters, one below 8, else two."""
+    return 0 if len(word) < 5 else 1 if len(word) < 8 else 2
+
+
 def word_unit(word: str, index: Mapping[str, Any], keys: list[str]) -> Unit:
     """A Latin query word → its unit: the stem (and words it begins), the word as typed, or words a typo away."""
     term = stem(word)
     alts = [(term, 1.0, len(term) >= 2)] + ([(word, 1.0, False)] if word != term else [])
-    limit = 0 if len(word) < 5 else 1 if len(word) < 8 else 2
+    limit = typo_limit(word)
+    stem_limit = min(limit, typo_limit(term))
     if limit and not begins_a_key(keys, term):
         for candidate in index["rules"]["words"]:
-            found = stem(candidate)  # a typo may be in the word or in its stem (textbok: textbook, vaccinaton: vaccin)
-            distance = min(edits(word, candidate, limit), edits(term, found, limit))
+            found = stem(candidate)  # a typo may be in the word or in its stem (textbok: textbook, vaccinaton: vaccin),
+            # as many letters off as the stem's own length allows (driving is not a typo of private: driv, priv)
+            in_stem = edits(term, found, stem_limit)
+            distance = min(edits(word, candidate, limit), in_stem if in_stem <= stem_limit else limit + 1)
             if distance <= limit:
                 alts.append((found, TYPO[distance], False))
     return 1.0, tuple(dict.fromkeys(alts))
@@ -431,9 +450,31 @@ def rank(index: Mapping[str, Any], text: str, limit: int = 10, keys: list[str] |
     return ranked[:limit]
 
 
-def confident(index: Mapping[str, Any], ranked: list[tuple[int, float]]) -> bool:
-    """Ranked results → whether the first is a confident match (else the page says the handbook has no answer)."""
-    return bool(ranked) and ranked[0][1] >= index["rules"]["confident"]
+def strength(index: Mapping[str, Any], text: str, doc: int, keys: list[str] | None = None) -> float:
+    """A query and a document → its score counting only the query parts it matches firmly: each part's best match, times
+    the square of the share of the query's parts found at least FIRM (in a query of several English words, a short word
+    the handbook never uses is not found)."""
+    rules = index["rules"]
+    postings: Mapping[str, list[list[float]]] = index["terms"]
+    keys = keys if keys is not None else sorted(postings)
+    units = query_units(index, text, keys)
+    wanted = sum(1 for weight, _ in units if weight == 1.0) or 1
+    total = hits = 0.0
+    for weight, alts in units:
+        word = max((term for term, _, _ in alts), key=len)  # the word as typed (the others are its stem, typos)
+        unknown = (wanted > 1 and not rules["pinyin"] and LETTERS.fullmatch(word) and len(word) < rules["short_word"]
+                   and word not in rules["words"])
+        value = 0.0 if unknown else unit_matches(postings, keys, alts).get(doc, 0.0)
+        total += value
+        hits += weight if value >= index["rules"]["firm"] else 0.0
+    share = min(hits, wanted) / wanted
+    return total * share * share
+
+
+def confident(index: Mapping[str, Any], text: str, ranked: list[tuple[int, float]], keys: list[str] | None = None) -> bool:
+    """A query and its ranked results → whether the first is a confident match (else the page says the handbook has no
+    answer)."""
+    return bool(ranked) and strength(index, text, ranked[0][0], keys) >= index["rules"]["confident"]
 
 
 def search(index: Mapping[str, Any], text: str, limit: int = 10) -> list[str]:

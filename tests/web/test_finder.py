@@ -236,8 +236,9 @@ def test_a_result_in_words_in_each_language(finder_project: Path) -> None:
     zh, en = FinderViews(handbook, config, "zh"), FinderViews(handbook, config, "en")
     because = (("status", ["dibao"]), ("child", {"age": 9, "study": "primary", "disability": 2}))
     assert zh.because_text(because) == "因为您说：家庭：低保；孩子：9岁，小学，二级残疾人证。"
-    assert en.because_text(because) == ("Because you said: household: Dibao (minimum living allowance); "
-                                        "a child: aged 9, Primary school, Grade 2 certificate.")
+    assert en.because_text(because) == ("Because you said: household: dibao (minimum living allowance); "
+                                        "a child: aged 9, primary school, grade 2 certificate.")  # lower case mid-sentence
+    assert en.because_text((("residence", "rural"),)) == "Because you said: rural hukou."
     # a rule set's basis, the Chinese source's words it encodes, follows the answers in Chinese
     assert zh.because_text((("age", 72),), "65岁以上老人") == "因为您说：年龄72岁（原文：65岁以上老人）。"
     assert en.because_text((("age", 72),), "65岁以上老人") == "Because you said: you are 72."  # no Chinese in English

@@ -16,7 +16,18 @@ import pytest
 
 from generator.data.load import load_project
 from generator.web import search as search_module
-from generator.web.search import CONFIDENT, Document, build_index, confident, edits, query_units, rank, render_index, stem
+from generator.web.search import (
+    CONFIDENT,
+    Document,
+    build_index,
+    confident,
+    edits,
+    query_units,
+    rank,
+    render_index,
+    stem,
+    strength,
+)
 from generator.web.searchtables import spelling_table, traditional_table
 
 from ..conftest import ROOT, TINY_CONFIG, TINY_SERVICES, write_project
@@ -301,7 +312,8 @@ def test_every_ranking_query_is_confident_and_no_off_topic_query_is(ranking: Mod
     """The threshold (CONFIDENT, shipped in the index) lies between the two sets: both halves, each language."""
     _, parsed, _ = ranking.indexes(ROOT)
     def sure(query: dict[str, str]) -> bool:
-        return confident(parsed[query["lang"]], rank(parsed[query["lang"]], query["q"]))
+        index = parsed[query["lang"]]
+        return confident(index, query["q"], rank(index, query["q"]))
 
     unsure = [(q["lang"], q["q"]) for q in ranking.load_queries() if not sure(q)]
     off_topic = ranking.load_off_topic()
@@ -318,8 +330,37 @@ def test_the_threshold_is_the_one_the_index_carries(ranking: ModuleType) -> None
 
 def test_nothing_found_is_not_confident() -> None:
     index = build_index([doc("legal aid"), *filler(5)], False)
-    assert confident(index, rank(index, "legal aid")) and not confident(index, rank(index, "passport"))
+    assert confident(index, "legal aid", rank(index, "legal aid"))
+    assert not confident(index, "passport", rank(index, "passport"))
     assert rank(index, "passport") == []
+
+
+def test_a_word_found_only_in_the_small_print_does_not_make_an_answer() -> None:
+    """train tickets: the museum's name has tickets, its standard mentions training once; a match, but not an answer."""
+    museum = doc("museum tickets", standard=["free entry; staff training is paid by the county"])
+    index = build_index([museum, doc("vocational training"), *filler(5)], False)
+    ranked = rank(index, "train tickets")
+    assert urls(index, "train tickets")[0] == "museum tickets"
+    assert 0 < strength(index, "train tickets", ranked[0][0]) < ranked[0][1] * 0.3
+    both = build_index([doc("museum tickets", standard=["a training day for visitors"]), *filler(5)], False)
+    assert strength(both, "tickets", rank(both, "tickets")[0][0]) == rank(both, "tickets")[0][1]  # one word: unchanged
+
+
+def test_a_short_word_the_handbook_never_uses_is_not_found_when_the_query_has_others() -> None:
+    """car shares its stem with care; in "car insurance" it is not a word of the handbook, in "care insurance" it is."""
+    index = build_index([doc("care insurance"), *filler(5)], False)
+    car, care = rank(index, "car insurance"), rank(index, "care insurance")
+    assert car[0][1] == care[0][1]  # ranking reads both alike (one stem) …
+    assert strength(index, "care insurance", care[0][0]) == care[0][1]
+    assert strength(index, "car insurance", car[0][0]) < car[0][1] / 3  # … being sure does not
+    alone = rank(index, "car")
+    assert strength(index, "car", alone[0][0]) == alone[0][1]  # alone, it may be a word still being typed
+
+
+def test_a_typo_is_read_as_far_as_the_stem_allows() -> None:
+    """driving (stem driv) is one letter from private (priv), but four letters allow no typo; pensoin still finds pension."""
+    index = build_index([doc("private school"), doc("pension"), *filler(5)], False)
+    assert urls(index, "driving") == [] and urls(index, "pensoin") == ["pension"]
 
 
 def test_residents_words_no_service_text_contains_find_the_service(ranking: ModuleType) -> None:
@@ -342,7 +383,8 @@ def test_every_situation_phrase_leads_confidently_to_its_service(ranking: Module
     missed = []
     for lang, phrase, number in phrases:
         ranked = rank(parsed[lang], phrase, 5)
-        if not confident(parsed[lang], ranked) or number not in [numbers.get(parsed[lang]["docs"][d][0]) for d, _ in ranked]:
+        found = [numbers.get(parsed[lang]["docs"][d][0]) for d, _ in ranked]
+        if not confident(parsed[lang], phrase, ranked) or number not in found:
             missed.append((lang, phrase, number))
     assert len(phrases) >= 60 and missed == []
 

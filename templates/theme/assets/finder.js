@@ -188,7 +188,8 @@
   }
 
   function words(strings) {
-    function label(key, value) { return strings["choice_" + key + "_" + value]; }
+    /* an answer's words as they read inside a "because" line (views.py's said_*: lower case in English) */
+    function label(key, value) { return strings["said_" + key + "_" + value]; }
     function childWords(c) {
       var parts = [fill(strings.child_age_words, { n: c.age })];
       if (c.study !== undefined) parts.push(label("study", c.study));

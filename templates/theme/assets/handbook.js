@@ -185,13 +185,17 @@
     return i < keys.length && keys[i].indexOf(term) === 0;
   }
 
+  /* how many letters of a word may be wrong for a typo match (search.py's typo_limit) */
+  function typoLimit(word) { return word.length < 5 ? 0 : word.length < 8 ? 1 : 2; }
+
   function wordUnit(word, index) {
     var term = stem(word), alts = [[term, 1, term.length >= 2]];
     if (word !== term) alts.push([word, 1, false]);
-    var limit = word.length < 5 ? 0 : word.length < 8 ? 1 : 2;
+    var limit = typoLimit(word), stemLimit = Math.min(limit, typoLimit(term));
     if (limit && !beginsAKey(index.keys, term)) {
       index.rules.words.forEach(function (candidate, i) {
-        var found = index.wordStems[i], distance = Math.min(edits(word, candidate, limit), edits(term, found, limit));
+        var found = index.wordStems[i], inStem = edits(term, found, stemLimit);
+        var distance = Math.min(edits(word, candidate, limit), inStem <= stemLimit ? inStem : limit + 1);
         if (distance <= limit) alts.push([found, TYPO[distance], false]);
       });
     }
@@ -283,8 +287,28 @@
     return ranked.slice(0, limit);
   }
 
+  /* search.py's strength(): a document's score counting only the query parts it matches firmly (at least rules.firm;
+     in a query of several English words, a short word the handbook never uses is not found) */
+  function strength(index, text, doc) {
+    var units = queryUnits(index, text), wanted = 0, total = 0, hits = 0;
+    units.forEach(function (unit) { if (unit[0] === 1) wanted++; });
+    wanted = wanted || 1;
+    units.forEach(function (unit) {
+      var word = unit[1].reduce(function (a, alt) { return alt[0].length > a.length ? alt[0] : a; }, "");
+      var unknown = wanted > 1 && !index.rules.pinyin && /^[a-z]+$/.test(word) && word.length < index.rules.short_word &&
+        !has(index.wordSet, word);
+      var m = unknown ? {} : unitMatches(index, unit[1]), value = has(m, doc) ? m[doc] : 0;
+      total += value;
+      if (value >= index.rules.firm) hits += unit[0];
+    });
+    var share = Math.min(hits, wanted) / wanted;
+    return total * share * share;
+  }
+
   /* whether the first result is a confident match: the line comes with the index (search.py's CONFIDENT) */
-  function confident(index, ranked) { return ranked.length > 0 && ranked[0][1] >= index.rules.confident; }
+  function confident(index, text, ranked) {
+    return ranked.length > 0 && strength(index, text, ranked[0][0]) >= index.rules.confident;
+  }
 
   function search(index, text, limit) {
     return rank(index, text, limit).map(function (r) { return index.docs[r[0]]; });
@@ -296,6 +320,8 @@
       index.syllables = Object.create(null);
       index.rules.syllables.forEach(function (s) { index.syllables[s] = true; });
       index.wordStems = index.rules.words.map(stem);
+      index.wordSet = Object.create(null);
+      index.rules.words.forEach(function (w) { index.wordSet[w] = true; });
       index.reading = Object.create(null);
       Object.keys(index.rules.readings).forEach(function (syllable) {
         Array.from(index.rules.readings[syllable]).forEach(function (c) { index.reading[c] = syllable; });
@@ -379,7 +405,7 @@
 
     function show(ranked, query, index) {
       var results = ranked.map(function (r) { return index.docs[r[0]]; });
-      var sure = !query || confident(index, ranked);
+      var sure = !query || confident(index, query, ranked);
       if (!sure) offer(query);
       none.hidden = sure; weak.hidden = sure || !results.length;
       form.toggleAttribute("data-answered", sure && results.length > 0);
@@ -473,5 +499,5 @@
   window.handbookQuery = function (index, text, limit) { return search(prepare(index), text, limit || 10); };
   window.handbookRank = function (index, text, limit) { return rank(prepare(index), text, limit || 10); };
   window.handbookUnits = function (index, text) { return queryUnits(prepare(index), text); };
-  window.handbookConfident = function (index, text) { return confident(index, rank(prepare(index), text, 10)); };
+  window.handbookConfident = function (index, text) { index = prepare(index); return confident(index, text, rank(index, text, 10)); };
 })();
