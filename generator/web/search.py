@@ -20,7 +20,6 @@ with the same rules; tests/whole/test_browser.py compares scores and order for t
 from __future__ import annotations
 
 import bisect
-import json
 import math
 import re
 import unicodedata
@@ -252,14 +251,13 @@ def index_rules(docs: list[Document], terms: Mapping[str, object], with_pinyin: 
             "readings": readings(characters) if with_pinyin else {}}
 
 
-def render_index(handbook: Handbook, config: SiteConfig, lang: str) -> str:
-    """Handbook → the language's index as a script (loadable from file:// where fetch is not)."""
+def language_index(handbook: Handbook, config: SiteConfig, lang: str) -> dict[str, Any]:
+    """Handbook → the language's whole index (searchchunks.py splits it into the files the site loads)."""
     views = Views(handbook, config, lang)
     with_pinyin = config.language(lang).script == "Hans"
     index = build_index(service_documents(handbook, views) + other_documents(handbook, views), with_pinyin)
     index["lang"] = lang
-    payload = json.dumps(index, ensure_ascii=False, separators=(",", ":"))
-    return f"(window.handbookSearch=window.handbookSearch||{{}})[{json.dumps(lang)}]={payload};\n"
+    return index
 
 
 # --- the query side (mirrored in handbook.js) -------------------------------------------------------------
