@@ -436,6 +436,24 @@ def test_confidence_matches_the_python_reference_for_the_ranking_and_off_topic_s
                                                                                                             strict=True))
 
 
+@pytest.mark.parametrize("query", ["低保", "驾照"])
+@pytest.mark.parametrize("where", ["served", "offline"])
+def test_a_two_character_query_loads_only_the_manifest_and_the_pieces_it_needs(page: Page, served_site: str,
+                                                                              offline_copy: Path, built_site: Path,
+                                                                              where: str, query: str) -> None:
+    """Typed on the home page, served or from file:// (the offline copy): each file once, and only what
+    searchchunks.load_for() names (the manifest, the chunks of the query's terms, the results' document blocks)."""
+    fetched: list[str] = []
+    page.on("request", lambda r: fetched.append(r.url.rsplit("/", 1)[-1]) if "/search/" in r.url else None)
+    page.goto(served_site if where == "served" else (offline_copy / "index.html").as_uri())
+    page.focus("#hb-q")  # loads the manifest
+    expect(page.locator(RESULTS)).to_be_hidden()
+    assert search_for(page, query)
+    files = search_files(built_site, "zh")
+    wanted = load_for(read_files(files), "zh", query)[1]
+    assert sorted(fetched) == sorted(wanted) and len(wanted) < len(files) / 2, (fetched, wanted)
+
+
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_ranked_results_match_the_python_search(page: Page, served_site: str, built_site: Path, lang: str) -> None:
     """The page's own index, which keeps what earlier queries loaded, ranks as Python does."""
