@@ -9,6 +9,13 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+import yaml
+
+from . import ROOT
+from .synthetic import copy_project, multiply_services, raise_limits
+
+SEARCH_FACTOR = 10  # the synthetic handbook whose search downloads are measured besides the real one
+
 
 class References(HTMLParser):
     """The files a page makes the browser load: stylesheets, icons, scripts, images."""
@@ -41,7 +48,12 @@ def resolve(site: Path, referrer: Path, url: str) -> Path | None:
 
 def gz(path: Path) -> int:
     """A file → its size gzipped at level 6 (what a web server typically sends)."""
-    return len(gzip.compress(path.read_bytes(), compresslevel=6, mtime=0))
+    return gz_bytes(path.read_bytes())
+
+
+def gz_bytes(data: bytes) -> int:
+    """Bytes → their size gzipped at level 6."""
+    return len(gzip.compress(data, compresslevel=6, mtime=0))
 
 
 def page_assets(site: Path, page: Path) -> tuple[list[Path], list[str]]:
@@ -66,11 +78,10 @@ def page_assets(site: Path, page: Path) -> tuple[list[Path], list[str]]:
 
 
 def loads_search_index(site: Path, page: Path) -> bool:
-    """Does a page make the browser load a search index by itself (script, stylesheet, preload...)?"""
+    """Does a page make the browser load a search index or any of its chunks by itself (script, stylesheet, preload...)?"""
     parser = References()
     parser.feed(page.read_text(encoding="utf-8"))
-    return any((t := resolve(site, page, u)) is not None and re.fullmatch(r"index\.\w+\.js", t.name) and t.parent.name == "search"
-               for u in parser.urls)
+    return any((t := resolve(site, page, u)) is not None and t.suffix == ".js" and t.parent.name == "search" for u in parser.urls)
 
 
 def measure_page_weight(project: Path, site: Path) -> dict[str, Any]:
@@ -98,3 +109,51 @@ def measure_page_weight(project: Path, site: Path) -> dict[str, Any]:
     largest = max(html, key=gz)
     result["largest_html"] = {"page": str(largest.relative_to(site)), "gz": gz(largest)}
     return result
+
+
+def two_character_queries() -> list[str]:
+    """Chinese queries of two characters: those of the search's test sets (tests/search_queries.yaml) and the first two
+    characters of the longer ones (what a resident has typed first)."""
+    from generator.web.search import CJK_RUN
+
+    data = yaml.safe_load((ROOT / "tests" / "search_queries.yaml").read_text(encoding="utf-8"))
+    queries = [q["q"] for items in data["zh"].values() for q in items] + data["off_topic"]["zh"]
+    return list(dict.fromkeys(q[:2] for q in queries if CJK_RUN.fullmatch(q[:2])))
+
+
+def query_downloads(files: dict[str, str], lang: str, queries: list[str]) -> dict[str, Any]:
+    """A language's search files {name: script} and queries → what each query makes a fresh page download (gzip, the
+    manifest included): the largest, the median, and per query."""
+    from generator.web.searchchunks import load_for, read_files
+
+    pieces = read_files(files)
+    sizes = {name: gz_bytes(text.encode("utf-8")) for name, text in files.items()}
+    each = {q: sum(sizes[name] for name in load_for(pieces, lang, q)[1]) for q in queries}
+    largest = max(each, key=lambda q: each[q])
+    return {"queries": len(each), "largest": each[largest], "largest_query": largest, "median": statistics.median(each.values()),
+            "manifest": sizes[f"index.{lang}.js"], "all_files": sum(sizes.values()), "files": len(files), "each": each}
+
+
+def synthetic_search_files(tmp: Path, factor: int, lang: str) -> dict[str, str]:
+    """services.yaml × factor (bench/synthetic.py) → the language's search files {name: script}."""
+    from generator.data.load import load_project
+    from generator.web.searchchunks import render_index
+
+    text = multiply_services((ROOT / "services.yaml").read_text(encoding="utf-8"), factor)
+    project = copy_project(tmp / f"search-{factor}x", text)
+    config_text, _ = raise_limits((project / "site_config.yml").read_text(encoding="utf-8"), text)
+    (project / "site_config.yml").write_text(config_text, encoding="utf-8")
+    config, handbook = load_project(project)
+    return render_index(handbook, config, lang)
+
+
+def measure_search_download(project: Path, site: Path, tmp: Path) -> dict[str, Any]:
+    """A built site (1×) and a synthetic SEARCH_FACTOR× handbook → what a two-character Chinese query downloads."""
+    from generator.data.load import load_config
+    from generator.present.urls import lang_root
+
+    queries = two_character_queries()
+    folder = site / lang_root(load_config(project), "zh") / "search"
+    built = {p.name: p.read_text(encoding="utf-8") for p in folder.glob("*.js")}
+    return {"1": query_downloads(built, "zh", queries),
+            str(SEARCH_FACTOR): query_downloads(synthetic_search_files(tmp, SEARCH_FACTOR, "zh"), "zh", queries)}

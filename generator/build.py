@@ -39,7 +39,7 @@ from .web.changes import last_changed, render_changes_pages, render_feeds
 from .web.finder import render_finder_data, render_finder_pages, render_finder_qr
 from .web.mkdocs_config import mkdocs_config, theme_overlay
 from .web.pagemeta import add_page_metadata
-from .web.search import render_index
+from .web.searchchunks import render_index
 from .web.site import OFFLINE_SIZE, add, read_content, render_pages
 from .web.sitemap import render_sitemap
 from .web.unusedcss import reduce_stylesheet, used_names
@@ -335,7 +335,8 @@ def extra_files(handbook: Handbook, config: SiteConfig, pages: dict[str, dict[st
     if (sitemap := render_sitemap(config, pages, last_changed(handbook))) is not None:
         files["sitemap.xml"] = sitemap
     for lang in config.codes:
-        files[f"{lang_root(config, lang)}search/index.{lang}.js"] = render_index(handbook, config, lang)
+        folder = f"{lang_root(config, lang)}search/"  # the manifest index.<lang>.js and the chunks it names
+        files.update({folder + name: text for name, text in render_index(handbook, config, lang).items()})
     return files
 
 

@@ -10,12 +10,14 @@ import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import BrowserContext, expect
 
 from generator.cli import main
 from generator.output.serve import QuietHandler
+from generator.web.searchchunks import read_files, whole_index
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "source" / "plan-2018-104.txt"  # the official plan text, kept in the repository (source/README.md)
@@ -157,6 +159,16 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, object]) -> dic
 
 
 LANG_ROOTS = {"zh": "", "en": "en/"}  # language → folder of its pages in the site
+
+
+def search_files(site: Path, lang: str) -> dict[str, str]:
+    """A built site's search files of a language (the manifest and its chunks) → {file name: script}."""
+    return {p.name: p.read_text(encoding="utf-8") for p in (site / LANG_ROOTS[lang] / "search").glob("*.js")}
+
+
+def site_search_index(site: Path, lang: str) -> dict[str, Any]:
+    """A built site's search index of a language, whole, as generator/web/search.py's search() takes it."""
+    return whole_index(read_files(search_files(site, lang)), lang)
 
 
 def longest_service_page(site: Path, lang: str) -> str:

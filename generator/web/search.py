@@ -22,7 +22,6 @@ and verdicts for the whole ranking test set.
 from __future__ import annotations
 
 import bisect
-import json
 import math
 import re
 import unicodedata
@@ -253,24 +252,25 @@ def build_index(docs: Iterable[Document], with_pinyin: bool) -> dict[str, Any]:
 def index_rules(docs: list[Document], terms: Mapping[str, object], with_pinyin: bool) -> dict[str, Any]:
     """What the query side needs: pinyin syllables, words for typos, spelling and character tables, the confidence line."""
     raw = {w for d in docs for texts in d.fields.values() for t in texts for w in LATIN_RUN.findall(normalize(t))}
-    words = sorted({american(w) for w in raw if w.isalpha() and w not in STOP_WORDS})  # for typos, and short words
+    words = sorted({american(w) for w in raw if w.isalpha() and w not in STOP_WORDS})
+    short = [w for w in words if len(w) < SHORT_WORD] if not with_pinyin else []  # strength() asks if a short word is ours
+    words = [w for w in words if len(w) >= SHORT_WORD]  # for typos
     syllables = sorted({s for d in docs for f in PINYIN_FIELDS for t in d.fields.get(f, ()) for run in CJK_RUN.findall(t)
                         for s in syllables_of(run)}) if with_pinyin else []
     characters = {t for t in terms if len(t) == 1 and CJK_RUN.fullmatch(t)} | FILLER_CHARACTERS
     return {"pinyin": with_pinyin, "confident": CONFIDENT["Hans" if with_pinyin else "Latn"], "firm": FIRM,
-            "short_word": SHORT_WORD, "syllables": syllables,
+            "short_word": SHORT_WORD, "short_words": short, "syllables": syllables,
             "words": words, "spelling": spelling_table(raw), "traditional": traditional_table(characters),
             "readings": readings(characters) if with_pinyin else {}}
 
 
-def render_index(handbook: Handbook, config: SiteConfig, lang: str) -> str:
-    """Handbook → the language's index as a script (loadable from file:// where fetch is not)."""
+def language_index(handbook: Handbook, config: SiteConfig, lang: str) -> dict[str, Any]:
+    """Handbook → the language's whole index (searchchunks.py splits it into the files the site loads)."""
     views = Views(handbook, config, lang)
     with_pinyin = config.language(lang).script == "Hans"
     index = build_index(service_documents(handbook, views) + other_documents(handbook, views), with_pinyin)
     index["lang"] = lang
-    payload = json.dumps(index, ensure_ascii=False, separators=(",", ":"))
-    return f"(window.handbookSearch=window.handbookSearch||{{}})[{json.dumps(lang)}]={payload};\n"
+    return index
 
 
 # --- the query side (mirrored in handbook.js) -------------------------------------------------------------
@@ -463,7 +463,7 @@ def strength(index: Mapping[str, Any], text: str, doc: int, keys: list[str] | No
     for weight, alts in units:
         word = max((term for term, _, _ in alts), key=len)  # the word as typed (the others are its stem, typos)
         unknown = (wanted > 1 and not rules["pinyin"] and LETTERS.fullmatch(word) and len(word) < rules["short_word"]
-                   and word not in rules["words"])
+                   and word not in rules["short_words"])
         value = 0.0 if unknown else unit_matches(postings, keys, alts).get(doc, 0.0)
         total += value
         hits += weight if value >= index["rules"]["firm"] else 0.0

@@ -27,7 +27,7 @@ from generator.data.load import load_project
 from generator.present.views import FINDER_SHOWN, FinderViews
 from generator.web.search import search
 
-from ..conftest import ROOT, write_project
+from ..conftest import ROOT, site_search_index, write_project
 from ..data.test_eligibility import EVERYONE, Persona
 from ..data.test_eligibility import PERSONAS as READ_FROM_THE_APPENDIX
 from .test_finder import FINDER_SERVICES, finder_config
@@ -667,8 +667,7 @@ def test_nothing_plays_or_pops_up_by_itself(page: Page, served_site: str) -> Non
 # ---- 10. counts in words ----
 
 def test_search_says_1_result(page: Page, served_site: str, built_site: Path) -> None:
-    text = (built_site / "en/search/index.en.js").read_text(encoding="utf-8")
-    index = json.loads(text[text.index("=", text.index("]")) + 1:].rstrip().rstrip(";"))
+    index = site_search_index(built_site, "en")
     words = sorted({w for s in HANDBOOK.services for w in re.findall(r"[a-z]{5,}", s.name["en"].lower())})
     query = next(w for w in itertools.chain(words) if len(search(index, w, 10)) == 1)
     page.goto(served_site + "en/")

@@ -13,7 +13,7 @@ import pytest
 
 from generator.data.load import load_project
 
-from ..conftest import ROOT, TEST_SITE_URL
+from ..conftest import ROOT, TEST_SITE_URL, search_files, site_search_index
 
 pytestmark = pytest.mark.slow
 CONFIG, HANDBOOK = load_project(ROOT)
@@ -179,9 +179,8 @@ def test_every_internal_link_and_anchor_resolves(built_site: Path) -> None:
 
 
 def test_search_indexes_per_language(built_site: Path) -> None:
-    for lang, prefix in LANG_ROOTS.items():
-        text = (built_site / f"{prefix}search/index.{lang}.js").read_text(encoding="utf-8")
-        index = json.loads(text[text.index("=", text.index("]")) + 1:].rstrip().rstrip(";"))
+    for lang in LANG_ROOTS:
+        index = site_search_index(built_site, lang)
         assert index["lang"] == lang
         assert len([d for d in index["docs"] if d[0].startswith("services/")]) == 85
 
@@ -199,6 +198,8 @@ def test_offline_zip_links_to_index_files(built_site: Path) -> None:
     with zipfile.ZipFile(built_site / "downloads/handbook-offline.zip") as z:
         names = set(z.namelist())
         assert "handbook/index.html" in names and "handbook/en/search/index.en.js" in names
+        chunks = {f"handbook/{root}search/{name}" for lang, root in LANG_ROOTS.items() for name in search_files(built_site, lang)}
+        assert len(chunks) > 10 and chunks <= names
         html = z.read("handbook/en/services/legal-aid/index.html").decode("utf-8")
     assert 'href="../../departments/justice/index.html"' in html
     assert not re.search(r'href="(?![a-z]+:|#)[^"]*/"', html)

@@ -11,6 +11,7 @@ import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import pytest
@@ -19,8 +20,9 @@ from playwright.sync_api import ConsoleMessage, Page, Request, Response, expect
 
 from generator.data.load import load_project
 from generator.web.search import confident, query_units, rank, search
+from generator.web.searchchunks import load_for, read_files
 
-from ..conftest import LANG_ROOTS, ROOT, longest_service_page
+from ..conftest import LANG_ROOTS, ROOT, longest_service_page, search_files, site_search_index
 
 pytestmark = pytest.mark.slow
 CONFIG, HANDBOOK = load_project(ROOT)
@@ -48,10 +50,9 @@ def string(lang: str, key: str, **values: object) -> str:
     return CONFIG.strings[lang][key].format(**values)
 
 
-def load_index(site: Path, lang: str) -> dict[str, object]:
-    """The language's search index as generator/web/search.py's search() takes it (JSON out of the JS wrapper)."""
-    text = (site / f"{LANG_ROOTS[lang]}search/index.{lang}.js").read_text(encoding="utf-8")
-    return json.loads(text[text.index("=", text.index("]")) + 1:].rstrip().rstrip(";"))
+def load_index(site: Path, lang: str) -> dict[str, Any]:
+    """The language's search index, whole, as generator/web/search.py's search() takes it."""
+    return site_search_index(site, lang)
 
 
 def result_urls(page: Page) -> list[str]:
@@ -377,27 +378,48 @@ def ranking_test_set(lang: str) -> list[str]:
     return list(dict.fromkeys([q["q"] for items in data[lang].values() for q in items] + RANKING_QUERIES[lang] + TERM_QUERIES))
 
 
+MANIFEST = {lang: f"{root}search/index.{lang}.js" for lang, root in LANG_ROOTS.items()}  # from the site's root
+EACH_QUERY = """async ([url, lang, qs]) => {
+  var out = [];
+  for (var i = 0; i < qs.length; i++) {  /* each query on an index that holds nothing yet, as on a fresh page */
+    var index = await window.handbookIndex(url, lang, true), q = qs[i];
+    await window.handbookAnswer(index, q, 10);
+    out.push(%s);
+  }
+  return out;
+}"""
+
+
 @pytest.fixture
 def index_page(page: Page, served_site: str) -> Page:
-    """The Chinese home page with both languages' indexes loaded (window.handbookSearch[lang])."""
+    """The Chinese home page, whose script loads either language's index (window.handbookIndex)."""
     page.goto(served_site)
-    page.focus("#hb-q")  # loads the page's own index
-    page.evaluate("() => { var s = document.createElement('script'); s.src = 'en/search/index.en.js';"
-                  " document.head.appendChild(s); }")
-    page.wait_for_function("() => window.handbookSearch && window.handbookSearch.zh && window.handbookSearch.en")
+    page.wait_for_function("() => window.handbookIndex")
     return page
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_units_scores_and_order_match_the_python_reference_for_every_test_query(index_page: Page, built_site: Path,
                                                                                  lang: str) -> None:
+    """Each query run on what it loads (the manifest and the chunks it needs) gives what Python gives on the whole index."""
     queries = ranking_test_set(lang)
-    browser = index_page.evaluate("([lang, qs]) => qs.map(q => [window.handbookUnits(window.handbookSearch[lang], q),"
-                                  " window.handbookRank(window.handbookSearch[lang], q, 10)])", [lang, queries])
+    browser = index_page.evaluate(EACH_QUERY % "[window.handbookUnits(index, q), window.handbookRank(index, q, 10)]",
+                                  [MANIFEST[lang], lang, queries])
     index = load_index(built_site, lang)
     python = [json.loads(json.dumps([query_units(index, q), rank(index, q, 10)])) for q in queries]
     assert len(queries) > 100 and sum(bool(ranked) for _, ranked in python) > 100
     assert dict(zip(queries, browser, strict=True)) == dict(zip(queries, python, strict=True))
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_each_query_loads_the_chunks_the_python_reference_names(index_page: Page, built_site: Path, lang: str) -> None:
+    """The browser's plan (handbook.js) and Python's (searchchunks.py) load the same pieces for every test query."""
+    queries = ranking_test_set(lang)
+    browser = index_page.evaluate(EACH_QUERY % "window.handbookLoaded(index).sort()", [MANIFEST[lang], lang, queries])
+    pieces = read_files(search_files(built_site, lang))
+    python = [sorted(name.removesuffix(".js") for name in load_for(pieces, lang, q)[1][1:]) for q in queries]
+    assert dict(zip(queries, browser, strict=True)) == dict(zip(queries, python, strict=True))
+    assert max(len(loaded) for loaded in python) < len(search_files(built_site, lang)) - 1  # never the whole index
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -406,8 +428,7 @@ def test_confidence_matches_the_python_reference_for_the_ranking_and_off_topic_s
     """Every ranking-set query is confident and every off-topic one is not, in the browser as in Python."""
     data = yaml.safe_load((ROOT / "tests" / "search_queries.yaml").read_text(encoding="utf-8"))
     queries = [q["q"] for items in data[lang].values() for q in items] + data["off_topic"][lang]
-    browser = index_page.evaluate("([lang, qs]) => qs.map(q => window.handbookConfident(window.handbookSearch[lang], q))",
-                                  [lang, queries])
+    browser = index_page.evaluate(EACH_QUERY % "window.handbookConfident(index, q)", [MANIFEST[lang], lang, queries])
     index = load_index(built_site, lang)
     python = [confident(index, q, rank(index, q, 10)) for q in queries]
     wanted = [True] * (len(queries) - len(data["off_topic"][lang])) + [False] * len(data["off_topic"][lang])
@@ -415,15 +436,38 @@ def test_confidence_matches_the_python_reference_for_the_ranking_and_off_topic_s
                                                                                                             strict=True))
 
 
+@pytest.mark.parametrize("query", ["低保", "驾照"])
+@pytest.mark.parametrize("where", ["served", "offline"])
+def test_a_two_character_query_loads_only_the_manifest_and_the_pieces_it_needs(page: Page, served_site: str,
+                                                                              offline_copy: Path, built_site: Path,
+                                                                              where: str, query: str) -> None:
+    """Typed on the home page, served or from file:// (the offline copy): each file once, and only what
+    searchchunks.load_for() names (the manifest, the chunks of the query's terms, the results' document blocks)."""
+    fetched: list[str] = []
+    page.on("request", lambda r: fetched.append(r.url.rsplit("/", 1)[-1]) if "/search/" in r.url else None)
+    page.goto(served_site if where == "served" else (offline_copy / "index.html").as_uri())
+    page.focus("#hb-q")  # loads the manifest
+    expect(page.locator(RESULTS)).to_be_hidden()
+    assert search_for(page, query)
+    files = search_files(built_site, "zh")
+    wanted = load_for(read_files(files), "zh", query)[1]
+    assert sorted(fetched) == sorted(wanted) and len(wanted) < len(files) / 2, (fetched, wanted)
+
+
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_ranked_results_match_the_python_search(page: Page, served_site: str, built_site: Path, lang: str) -> None:
+    """The page's own index, which keeps what earlier queries loaded, ranks as Python does."""
     page.goto(served_site + LANG_ROOTS[lang])
-    page.focus("#hb-q")  # loads the index
-    page.wait_for_function("lang => window.handbookSearch && window.handbookSearch[lang] && window.handbookSearch[lang].keys",
-                           arg=lang)
+    page.wait_for_function("() => window.handbookIndex")
     queries = RANKING_QUERIES[lang]
-    browser = page.evaluate("([lang, qs]) => qs.map(q => window.handbookQuery(window.handbookSearch[lang], q, 10)"
-                            ".map(doc => doc[0]))", [lang, queries])
+    browser = page.evaluate("""async ([url, lang, qs]) => {
+      var index = await window.handbookIndex(url, lang), out = [];
+      for (var i = 0; i < qs.length; i++) {
+        await window.handbookAnswer(index, qs[i], 10);
+        out.push(window.handbookQuery(index, qs[i], 10).map(doc => doc[0]));
+      }
+      return out;
+    }""", [f"search/index.{lang}.js", lang, queries])
     index = load_index(built_site, lang)
     python = [search(index, q, 10) for q in queries]
     assert all(python), "every query finds something"

@@ -296,7 +296,7 @@
     units.forEach(function (unit) {
       var word = unit[1].reduce(function (a, alt) { return alt[0].length > a.length ? alt[0] : a; }, "");
       var unknown = wanted > 1 && !index.rules.pinyin && /^[a-z]+$/.test(word) && word.length < index.rules.short_word &&
-        !has(index.wordSet, word);
+        index.rules.short_words.indexOf(word) < 0;
       var m = unknown ? {} : unitMatches(index, unit[1]), value = has(m, doc) ? m[doc] : 0;
       total += value;
       if (value >= index.rules.firm) hits += unit[0];
@@ -314,41 +314,109 @@
     return rank(index, text, limit).map(function (r) { return index.docs[r[0]]; });
   }
 
-  function prepare(index) {
-    if (!index.keys) {
-      index.keys = Object.keys(index.terms).sort();
-      index.syllables = Object.create(null);
-      index.rules.syllables.forEach(function (s) { index.syllables[s] = true; });
-      index.wordStems = index.rules.words.map(stem);
-      index.wordSet = Object.create(null);
-      index.rules.words.forEach(function (w) { index.wordSet[w] = true; });
-      index.reading = Object.create(null);
-      Object.keys(index.rules.readings).forEach(function (syllable) {
-        Array.from(index.rules.readings[syllable]).forEach(function (c) { index.reading[c] = syllable; });
-      });
-    }
-    return index;
-  }
-
-  /* ---- loading the index on first use, as a script (fetch() is refused from file://) ---- */
-  var loading = {};
-  function loadIndex(form) {
-    var url = form.dataset.base + form.dataset.index, lang = form.dataset.lang;
-    if (!loading[url]) {
-      loading[url] = new Promise(function (resolve, reject) {
+  /* ---- the index in pieces (generator/web/searchchunks.py): a manifest, then only the chunks of terms, the word list
+     and the blocks of documents that a query touches. Each piece is a script that registers its data in
+     window.handbookSearch under its own name (fetch() is refused from file://). plan() and answer() mirror
+     searchchunks.py's plan() and load_for(). ---- */
+  var scripts = {};
+  function loadScript(url, key) {
+    if (!scripts[url]) {
+      scripts[url] = new Promise(function (resolve, reject) {
         var s = document.createElement("script");
         s.src = url;
-        s.onload = function () {
-          var index = window.handbookSearch[lang];
-          prepare(index);
-          resolve(index);
-        };
-        s.onerror = function (e) { delete loading[url]; reject(e); };  /* try again on the next keystroke */
+        s.onload = function () { resolve(window.handbookSearch[key]); };
+        s.onerror = function (e) { delete scripts[url]; reject(e); };  /* try again on the next keystroke */
         document.head.appendChild(s);
       });
     }
-    return loading[url];
+    return scripts[url];
   }
+
+  /* a manifest → an index holding nothing yet, whose pieces load from `folder` */
+  function openIndex(manifest, folder) {
+    var syllables = Object.create(null);
+    manifest.rules.syllables.forEach(function (s) { syllables[s] = true; });
+    return {manifest: manifest, folder: folder, rules: Object.assign({}, manifest.rules, {words: []}), syllables: syllables,
+            terms: Object.create(null), keys: [], reading: Object.create(null), wordStems: [], docs: [],
+            loaded: Object.create(null), chunkKeys: Object.create(null)};
+  }
+
+  /* a term → the position of its chunk: the last whose first bucket is not after it */
+  function chunkOf(manifest, term) {
+    var chunks = manifest.chunks, lo = 0, hi = chunks.length;
+    while (lo < hi) { var mid = (lo + hi) >> 1; if (chunks[mid][0] <= term) lo = mid + 1; else hi = mid; }
+    return lo - 1;
+  }
+
+  /* a term a query matches → its chunk and, if it matches as a prefix, every chunk of the terms it begins */
+  function chunksFor(manifest, term, prefix) {
+    var chunks = manifest.chunks, i = chunkOf(manifest, term), names = [chunks[i][1]];
+    while (prefix && i + 1 < chunks.length && chunks[i + 1][0].indexOf(term) === 0) names.push(chunks[++i][1]);
+    return names;
+  }
+
+  function merge(index, name, data) {  /* a loaded piece → the index (chunks' terms stay in key order) */
+    if (index.loaded[name]) return;
+    index.loaded[name] = true;
+    if (data.terms) {
+      index.chunkKeys[name] = Object.keys(data.terms).sort();
+      index.chunkKeys[name].forEach(function (t) { index.terms[t] = data.terms[t]; });
+      index.keys = [].concat.apply([], index.manifest.chunks.map(function (c) { return index.chunkKeys[c[1]] || []; }));
+      Object.keys(data.readings).forEach(function (syllable) {
+        Array.from(data.readings[syllable]).forEach(function (c) { index.reading[c] = syllable; });
+      });
+    }
+    if (data.words) { index.rules.words = data.words; index.wordStems = data.words.map(stem); }
+    if (data.docs) data.docs.forEach(function (doc, i) { index.docs[data.start + i] = doc; });
+  }
+
+  function loadPiece(index, name) {
+    return loadScript(index.folder + name + ".js", name).then(function (data) { merge(index, name, data); });
+  }
+
+  /* a query → the pieces it touches that are not loaded: the query side run on what is loaded names the chunk of every
+     term it looks up and matches (and of the terms a prefix begins), and the word list if it reads it once no chunk is
+     missing (until a word's chunk is loaded, it cannot tell that the word begins no term) */
+  function plan(index, text) {
+    var manifest = index.manifest, wanted = Object.create(null), view = Object.create(index);
+    function need(name) { if (!index.loaded[name]) wanted[name] = true; }
+    view.terms = new Proxy(index.terms, {getOwnPropertyDescriptor: function (terms, term) {
+      need(manifest.chunks[chunkOf(manifest, term)][1]);
+      return Reflect.getOwnPropertyDescriptor(terms, term);
+    }});
+    view.rules = Object.assign({}, index.rules);
+    if (!index.loaded[manifest.words]) view.rules.words = {forEach: function () { need(manifest.words); }};
+    queryUnits(view, text).forEach(function (unit) {
+      unit[1].forEach(function (alt) { chunksFor(manifest, alt[0], alt[2]).forEach(need); });
+    });
+    var names = Object.keys(wanted);
+    return names.length > 1 ? names.filter(function (name) { return name !== manifest.words; }) : names;
+  }
+
+  function ready(index, text) {  /* → the index, once it holds all that the query touches (planned again after loading) */
+    var wanted = plan(index, text);
+    if (!wanted.length) return Promise.resolve(index);
+    return Promise.all(wanted.map(function (name) { return loadPiece(index, name); }))
+      .then(function () { return ready(index, text); });
+  }
+
+  function answer(index, text, limit) {  /* → the ranked results, once the documents they show are loaded */
+    return ready(index, text).then(function () {
+      var ranked = rank(index, text, limit), manifest = index.manifest;
+      var blocks = unique(ranked.map(function (r) { return manifest.docs[Math.floor(r[0] / manifest.block)]; }));
+      return Promise.all(blocks.map(function (name) { return loadPiece(index, name); })).then(function () { return ranked; });
+    });
+  }
+
+  var indexes = {};
+  function indexAt(url, lang) {  /* the manifest's URL → the language's index, opened once */
+    if (!indexes[url]) {
+      indexes[url] = loadScript(url, lang).then(function (manifest) { return openIndex(manifest, url.replace(/[^/]*$/, "")); });
+      indexes[url].catch(function () { delete indexes[url]; });
+    }
+    return indexes[url];
+  }
+  function loadIndex(form) { return indexAt(form.dataset.base + form.dataset.index, form.dataset.lang); }
 
   function href(base, url) {
     var target = base + url;
@@ -428,8 +496,8 @@
       if (!query) { show([], "", null); return; }
       status.textContent = strings.loading; status.hidden = false;
       loadIndex(source).then(function (index) {
-        if (input.value.trim() === query) show(rank(index, query, 10), query, index);
-      });
+        return answer(index, query, 10).then(function (ranked) { if (input.value.trim() === query) show(ranked, query, index); });
+      }).catch(function () { /* offline: the next keystroke tries again */ });
     }
 
     input.addEventListener("focus", function () { loadIndex(source); });
@@ -496,8 +564,15 @@
     if (speech.addEventListener) speech.addEventListener("voiceschanged", offerReading);
   }
 
-  window.handbookQuery = function (index, text, limit) { return search(prepare(index), text, limit || 10); };
-  window.handbookRank = function (index, text, limit) { return rank(prepare(index), text, limit || 10); };
-  window.handbookUnits = function (index, text) { return queryUnits(prepare(index), text); };
-  window.handbookConfident = function (index, text) { index = prepare(index); return confident(index, text, rank(index, text, 10)); };
+  /* for the tests and the bench: an index (a fresh one holds nothing yet), loading what a query needs, and the query
+     side on what is loaded */
+  window.handbookIndex = function (url, lang, fresh) {
+    return fresh ? loadScript(url, lang).then(function (m) { return openIndex(m, url.replace(/[^/]*$/, "")); }) : indexAt(url, lang);
+  };
+  window.handbookAnswer = function (index, text, limit) { return answer(index, text, limit || 10); };
+  window.handbookLoaded = function (index) { return Object.keys(index.loaded); };
+  window.handbookQuery = function (index, text, limit) { return search(index, text, limit || 10); };
+  window.handbookRank = function (index, text, limit) { return rank(index, text, limit || 10); };
+  window.handbookUnits = function (index, text) { return queryUnits(index, text); };
+  window.handbookConfident = function (index, text) { return confident(index, text, rank(index, text, 10)); };
 })();
