@@ -11,7 +11,7 @@ from importlib import resources
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from generator.web.unusedcss import reduce_stylesheet, used_names
 
@@ -230,3 +230,40 @@ def test_the_first_paint_looks_as_the_finished_page(page: Page, both_sites: tupl
             (tmp_path / f"{state}-whole.png").write_bytes(whole)
             different[state] = found
     assert different == {}, f"screenshots differ (saved in {tmp_path})"
+
+
+@pytest.mark.slow
+def test_the_stylesheets_apply_to_every_medium_once_loaded_also_offline(page: Page, served_site: str,
+                                                                        offline_copy: Path) -> None:
+    """Served or opened from the offline copy (file://), each stylesheet loaded as a print one ends up applying to all
+    media."""
+    for url in (served_site + "services/legal-aid/", (offline_copy / "services/legal-aid/index.html").as_uri()):
+        page.goto(url)
+        page.wait_for_load_state("load")
+        links = page.locator("link[data-hb-rest]")
+        expect(links).to_have_count(3)
+        for link in links.all():
+            expect(link).to_have_attribute("media", "all")
+
+
+SCREEN_SHEETS = """() => [...document.styleSheets].filter(s => s.href && ["", "all"].includes(s.media.mediaText))
+                                       .map(s => s.href.split("/").pop().split(".")[0])"""  # the sheets on screen
+
+
+@pytest.mark.slow
+def test_without_scripts_the_stylesheets_apply_as_usual(browser: Browser, served_site: str) -> None:
+    """Scripts off: the <noscript> links apply the stylesheets to the screen at once, as MkDocs' links did."""
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(served_site + "services/legal-aid/")
+        page.wait_for_load_state("load")
+        assert sorted(page.evaluate(SCREEN_SHEETS)) == ["handbook", "main", "palette"]
+    finally:
+        context.close()
+    page = browser.new_page()  # with scripts, the same three once loaded (switched from print)
+    page.goto(served_site + "services/legal-aid/")
+    page.wait_for_load_state("load")
+    expect(page.locator("link[data-hb-rest][media=all]")).to_have_count(3)
+    assert sorted(page.evaluate(SCREEN_SHEETS)) == ["handbook", "main", "palette"]
+    page.close()
