@@ -36,6 +36,7 @@ from .printing.leaflets import carry_over_leaflets, render_leaflets
 from .printing.typesetting import Reuse, worker_pool
 from .web.assets import Assets, render_assets
 from .web.changes import last_changed, render_changes_pages, render_feeds
+from .web.criticalcss import Sheet, first_paint_html
 from .web.finder import render_finder_data, render_finder_pages, render_finder_qr
 from .web.mkdocs_config import mkdocs_config, theme_overlay
 from .web.pagemeta import add_page_metadata
@@ -144,6 +145,8 @@ def build(root: Path, site_dir: Path, report: Report | None = None, progress: Pr
         if not preview:  # the preview keeps the whole theme: its warm renderer's pages name the stylesheets as MkDocs does
             with timings.run("unused CSS", report):
                 reduce_theme_css(site, config)
+            with timings.run("first-paint CSS", report):
+                inline_first_paint_css(site)
         with timings.run("HSDS open data", report):
             write_files(site, hsds)
         with timings.run("change feeds", report):
@@ -356,6 +359,24 @@ def reduce_theme_css(site: Path, config: SiteConfig) -> None:
             renamed[f"assets/stylesheets/{sheet.name}"] = f"assets/stylesheets/{name}"
     for page, html in pages.items():
         new = functools.reduce(lambda text, names: text.replace(*names), renamed.items(), html)
+        if new != html:
+            rewrite_file(page, new)
+
+
+def inline_first_paint_css(site: Path) -> None:
+    """A built site → each page with the CSS its first paint needs inlined, its stylesheets loaded without blocking."""
+    parsed: dict[str, Sheet] = {}
+    texts: dict[Path, str] = {}  # every page names the same few stylesheets and scripts: each is read once
+
+    def read(page: Path, url: str) -> str:  # relative, or from the site's root on 404 pages
+        path = Path(os.path.normpath(site / url.lstrip("/") if url.startswith("/") else page.parent / url))
+        if path not in texts:
+            texts[path] = path.read_text(encoding="utf-8")
+        return texts[path]
+
+    for page in site.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        new = first_paint_html(html, functools.partial(read, page), parsed)
         if new != html:
             rewrite_file(page, new)
 

@@ -117,7 +117,9 @@ def mkdocs_config(handbook: Handbook, config: SiteConfig, lang: str, pages: dict
         "nav": nav(handbook, config, lang, pages),
         "not_in_nav": "/services/*/\n/departments/*/\n",
         "extra_css": [assets.names["assets/handbook.css"]],
-        "extra_javascript": [assets.names["assets/handbook.js"]],
+        # deferred: nothing it does is drawn before the first paint (the larger text and the dark scheme are set by
+        # small inline scripts), so the page never waits for it
+        "extra_javascript": [{"path": assets.names["assets/handbook.js"], "defer": True}],
         "extra": {"generator": False, "handbook": {
             "lang": lang, "alternates": [a for a in alternates if a["code"] != lang], "all_languages": alternates,
             "strings": config.strings[lang], "search_index": f"search/index.{lang}.js",

@@ -1,15 +1,17 @@
-"""Material's stylesheets cut to the rules the pages use: what is dropped, what is kept, and (in Chromium) pages that
-look pixel for pixel as they did with the whole stylesheet, in every state the scripts switch."""
+"""Material's stylesheets cut to the rules the pages use, and each page's first-paint CSS inlined: (in Chromium) pages
+that look pixel for pixel as they did with the whole stylesheets loaded as usual, in every state the scripts switch,
+and at their first paint, before the stylesheets arrive."""
 from __future__ import annotations
 
 import base64
+import re
 import shutil
 from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from generator.web.unusedcss import reduce_stylesheet, used_names
 
@@ -37,13 +39,25 @@ def test_names_come_from_class_and_id_attributes_and_every_word_of_the_scripts()
                                                                     "add", "hb-open"}
 
 
+def classic_head(html: str) -> str:
+    """A built page → the same page loading its stylesheets as MkDocs writes them (render-blocking links, no first-paint
+    CSS inlined)."""
+    html = re.sub(r"<style data-hb-critical>.*?</style>", "", html, count=1, flags=re.DOTALL)
+    html = re.sub(r'<link rel="stylesheet" href="[^"]*" media="print" data-hb-rest>', "", html)
+    html = re.sub(r"<script>document\.querySelectorAll\(\"link\[data-hb-rest\]\"\).*?</script>", "", html, count=1)
+    return re.sub(r"<noscript>((?:<link [^>]*>)+)</noscript>", r"\1", html, count=1)
+
+
 def whole_stylesheets(built: Path, target: Path) -> Path:
-    """A built site → a copy of its pages whose reduced Material stylesheets hold the whole ones again (same names)."""
+    """A built site → a copy of its pages loading Material's whole stylesheets as usual: the reduced ones hold the whole
+    ones again (same names) and the pages link them as MkDocs does."""
     shutil.copytree(built, target, ignore=shutil.ignore_patterns("booklets", "downloads", "*.gz", "*.br"))
     originals = resources.files("material") / "templates" / "assets" / "stylesheets"
     for sheet in target.glob("**/assets/stylesheets/*.min.css"):
         original = ".".join(sheet.name.split(".")[:2]) + ".min.css"  # main.57a0d79d.<new hash>.min.css → main.57a0d79d.min.css
         sheet.write_text(originals.joinpath(original).read_text(encoding="utf-8"), encoding="utf-8")
+    for page in target.glob("**/*.html"):
+        page.write_text(classic_head(page.read_text(encoding="utf-8")), encoding="utf-8")
     return target
 
 
@@ -174,3 +188,82 @@ def test_pages_look_the_same_with_the_reduced_stylesheets(page: Page, both_sites
             (tmp_path / f"{state.__name__}-whole.png").write_bytes(whole)
             different[state.__name__] = found
     assert different == {}, f"screenshots differ (saved in {tmp_path})"
+
+
+def test_the_classic_copy_links_the_stylesheets_as_mkdocs_does(built_site: Path, tmp_path: Path) -> None:
+    """The comparison's other side really is the usual page: no inlined CSS, every stylesheet a plain link."""
+    built = (built_site / "index.html").read_text(encoding="utf-8")
+    classic = classic_head(built)
+    assert "data-hb-critical" in built and "data-hb-critical" not in classic and "data-hb-rest" not in classic
+    assert "<noscript>" not in classic[:classic.find("</head>")]
+    assert len(re.findall(r'<link rel="stylesheet" href="[^"]+\.css">', classic)) == 3
+
+
+BEFORE_PAINT = {"light": "", "dark": "localStorage.setItem('hb-scheme', 'slate')",
+                "larger text": "localStorage.setItem('hb-text', 'large')",
+                "dark, larger text": "localStorage.setItem('hb-scheme', 'slate'); localStorage.setItem('hb-text', 'large')"}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("where", "lang", "viewport"), CASES)
+def test_the_first_paint_looks_as_the_finished_page(page: Page, both_sites: tuple[str, str], where: str, lang: str,
+                                                    viewport: str, tmp_path: Path) -> None:
+    """Every state set before the first paint (light, dark, larger text, both; the finder's results from the address):
+    the page with its stylesheets never arriving, styled by its inlined CSS alone, looks as the page with Material's
+    whole stylesheets loaded as usual."""
+    page.set_viewport_size(VIEWPORTS[viewport])
+    reduced_url, whole_url = both_sites
+    path = LANG_ROOTS[lang] + PAGES[where]
+    different = {}
+    for state, script in BEFORE_PAINT.items():
+        page.goto(whole_url)  # an origin's storage is set on one of its pages
+        page.evaluate(f"localStorage.clear(); {script}")
+        whole = screenshot(page, whole_url + path, light)
+        page.route("**/*.css", lambda route: route.abort())  # what the first paint has: the inlined CSS only
+        page.goto(reduced_url)
+        page.evaluate(f"localStorage.clear(); {script}")
+        first = screenshot(page, reduced_url + path, light)
+        page.unroute("**/*.css")
+        found = difference(page, first, whole)
+        if looks_different(found):
+            (tmp_path / f"{state}-first-paint.png").write_bytes(first)
+            (tmp_path / f"{state}-whole.png").write_bytes(whole)
+            different[state] = found
+    assert different == {}, f"screenshots differ (saved in {tmp_path})"
+
+
+@pytest.mark.slow
+def test_the_stylesheets_apply_to_every_medium_once_loaded_also_offline(page: Page, served_site: str,
+                                                                        offline_copy: Path) -> None:
+    """Served or opened from the offline copy (file://), each stylesheet loaded as a print one ends up applying to all
+    media."""
+    for url in (served_site + "services/legal-aid/", (offline_copy / "services/legal-aid/index.html").as_uri()):
+        page.goto(url)
+        page.wait_for_load_state("load")
+        links = page.locator("link[data-hb-rest]")
+        expect(links).to_have_count(3)
+        for link in links.all():
+            expect(link).to_have_attribute("media", "all")
+
+
+SCREEN_SHEETS = """() => [...document.styleSheets].filter(s => s.href && ["", "all"].includes(s.media.mediaText))
+                                       .map(s => s.href.split("/").pop().split(".")[0])"""  # the sheets on screen
+
+
+@pytest.mark.slow
+def test_without_scripts_the_stylesheets_apply_as_usual(browser: Browser, served_site: str) -> None:
+    """Scripts off: the <noscript> links apply the stylesheets to the screen at once, as MkDocs' links did."""
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(served_site + "services/legal-aid/")
+        page.wait_for_load_state("load")
+        assert sorted(page.evaluate(SCREEN_SHEETS)) == ["handbook", "main", "palette"]
+    finally:
+        context.close()
+    page = browser.new_page()  # with scripts, the same three once loaded (switched from print)
+    page.goto(served_site + "services/legal-aid/")
+    page.wait_for_load_state("load")
+    expect(page.locator("link[data-hb-rest][media=all]")).to_have_count(3)
+    assert sorted(page.evaluate(SCREEN_SHEETS)) == ["handbook", "main", "palette"]
+    page.close()

@@ -3,6 +3,7 @@ and the theme files copied from Material to get there."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 from importlib import resources
@@ -60,9 +61,44 @@ def test_the_checker_finds_errors_it_should(tmp_path: Path) -> None:
                         "The empty string is not a valid integer.")]
 
 
+def inlined_css_lines(page: Path) -> range:
+    """A built page → the lines of its <style data-hb-critical> element (generator/web/criticalcss.py)."""
+    html = page.read_text(encoding="utf-8")
+    start = html.find("<style data-hb-critical>")
+    if start < 0:
+        return range(0)
+    return range(html.count("\n", 0, start) + 1, html.count("\n", 0, html.find("</style>", start)) + 2)
+
+
+def checked_errors(errors: list[dict[str, object]]) -> list[str]:
+    """The checker's errors → those that count: not its CSS validator's on the inlined first-paint CSS, which is the
+    stylesheets' rules copied as they are (Material's and ours, never checked as files either) and which that
+    validator misreads where it predates what browsers support (color-scheme, :has(), hsla() with var())."""
+    inlined: dict[str, range] = {}
+    counted = []
+    for e in errors:
+        url = str(e["url"])
+        if url not in inlined:
+            inlined[url] = inlined_css_lines(Path(url.removeprefix("file:")))
+        if not (str(e["message"]).startswith("CSS: ") and e.get("lastLine") in inlined[url]):
+            counted.append(f"{url}:{e.get('lastLine')}: {e['message']}")
+    return counted
+
+
+def test_only_the_checkers_css_errors_inside_the_inlined_css_are_passed_over(tmp_path: Path) -> None:
+    page = tmp_path / "page.html"
+    page.write_text('<!doctype html><html lang="en"><head><title>x</title>\n<style data-hb-critical>a{color-scheme:dark}'
+                    '\nb{color:red}</style>\n<style>a{color-scheme:dark}</style></head><body><p style="color-scheme:dark">x'
+                    '</p><label tabindex="">x</label></body></html>', encoding="utf-8")
+    assert inlined_css_lines(page) == range(2, 4)
+    assert [re.sub(r".*page.html:", "", e) for e in checked_errors(vnu_errors([page]))] == [
+        "4: CSS: “color-scheme”: Property “color-scheme” doesn't exist.",
+        "4: CSS: “color-scheme”: Property “color-scheme” doesn't exist.",
+        "4: Bad value “” for attribute “tabindex” on element “label”: The empty string is not a valid integer."]
+
+
 @pytest.mark.slow
 def test_every_page_is_valid_html(built_site: Path) -> None:
     pages = sorted(built_site.rglob("*.html"))
     assert len(pages) > 280
-    errors = vnu_errors(pages)
-    assert [f"{e['url']}:{e.get('lastLine')}: {e['message']}" for e in errors] == []
+    assert checked_errors(vnu_errors(pages)) == []

@@ -1,0 +1,70 @@
+"""Each page's first-paint CSS: the rules some element of the page can match, with what scripts set before the paint
+counted in, and the page rewritten to inline it and load the stylesheets without blocking (the screenshots that prove
+it looks the same are in test_unusedcss.py)."""
+from __future__ import annotations
+
+import re
+
+from generator.web.criticalcss import critical_css, first_paint_html, page_elements, parse_stylesheet
+
+
+def critical(css: str, html: str, scripts: tuple[str, ...] = ()) -> str:
+    return critical_css(parse_stylesheet(css), html, page_elements(html), scripts)
+
+
+def test_a_rule_is_kept_only_when_each_compound_matches_one_element() -> None:
+    html = '<body><ul class="nav"><li class="item">x</li></ul><p id="top">y</p></body>'
+    css = ("ul.nav li{a:1}.nav .item>p{a:2}li.nav{a:3}table{a:4}#top{a:5}#gone{a:6}.item:hover,.gone:hover{a:7}"
+           ".nav:not(.gone) li::before{a:8}")
+    assert critical(css, html) == "ul.nav li{a:1}.nav .item>p{a:2}#top{a:5}.item:hover{a:7}.nav:not(.gone) li::before{a:8}"
+
+
+def test_attributes_scripts_switch_count_as_present_and_fixed_ones_must_match() -> None:
+    html = '<body data-md-color-scheme="default" data-md-color-primary="indigo" dir="ltr"><p>x</p></body>'
+    css = ("[data-md-color-scheme=slate] p{a:1}[data-md-color-primary=indigo]{a:2}[data-md-color-primary=pink]{a:3}"
+           "[dir=rtl] p{a:4}[dir=ltr] p{a:5}p[hidden]{a:6}")
+    assert critical(css, html) == ("[data-md-color-scheme=slate] p{a:1}[data-md-color-primary=indigo]{a:2}"
+                                   "[dir=ltr] p{a:5}p[hidden]{a:6}")
+
+
+def test_classes_the_early_scripts_may_add_count_as_present_but_deferred_ones_do_not() -> None:
+    html = ('<html><head><script>document.documentElement.classList.add("hb-large")</script>'
+            '<script src="late.js" defer></script><script src="early.js"></script></head><body><p>x</p></body></html>')
+    css = ".hb-large p{a:1}.hb-early p{a:2}.hb-late p{a:3}"
+    assert page_elements(html).script_sources == ["early.js"]
+    assert critical(css, html, ("el.className = 'hb-early'",)) == ".hb-large p{a:1}.hb-early p{a:2}"
+
+
+def test_media_groups_are_pruned_inside_print_left_to_the_stylesheets_and_other_at_rules_kept() -> None:
+    html = '<body><p class="a">x</p></body>'
+    css = ('@charset "UTF-8";@media screen and (min-width:76em){.a{a:1}.gone{a:2}}@media screen{.gone{a:3}}'
+           "@media print{.a{display:none}}@keyframes spin{0%{opacity:0}to{opacity:1}}")
+    assert critical(css, html) == "@media screen and (min-width:76em){.a{a:1}}@keyframes spin{0%{opacity:0}to{opacity:1}}"
+
+
+def test_custom_properties_nothing_reads_are_left_out() -> None:
+    html = '<body><p class="a" style="--from-page:1">x</p></body>'
+    css = (":root{--used:var(--chained);--chained:1px;--unused:2px;--from-page:3px;--only-gone:4px}"
+           ".a{margin:var(--used)}.gone{margin:var(--only-gone)}:root{--unused-too:0}")
+    assert critical(css, html) == ":root{--used:var(--chained);--chained:1px;--from-page:3px}.a{margin:var(--used)}"
+
+
+def test_the_page_inlines_its_css_and_loads_the_stylesheets_without_blocking() -> None:
+    html = ('<html><head><title>t</title>\n<link rel="stylesheet" href="a.css">\n  <link rel="stylesheet" href="b.css">'
+            '\n<script>x()</script></head><body><p class="a">x</p><link rel="stylesheet" href="c.css"></body></html>')
+    files = {"a.css": ".a{color:red}.gone{color:blue}", "b.css": ".a::after{content:'</style>'}"}
+    page = first_paint_html(html, files.__getitem__, {})
+    head = page[:page.find("</head>")]
+    assert re.findall(r"<style data-hb-critical>(.*?)</style>", head) == ['.a{color:red}.a::after{content:"<\\/style>"}']
+    assert re.findall(r'<link rel="stylesheet" href="(\w+\.css)" media="print" data-hb-rest>', head) == ["a.css", "b.css"]
+    assert re.findall(r"<noscript>(.*?)</noscript>", head) == ['<link rel="stylesheet" href="a.css">'
+                                                              '<link rel="stylesheet" href="b.css">']
+    assert head.count('<link rel="stylesheet"') == 4 and "x()" in head
+    assert '<link rel="stylesheet" href="c.css">' in page[page.find("<body>"):]  # only the head's links move
+
+
+def test_pages_that_match_the_same_selectors_share_one_css() -> None:
+    sheet = parse_stylesheet(".a{a:1}.b{a:2}")
+    one, two = '<p class="a">1</p>', '<p class="a">2</p><p>3</p>'
+    assert critical_css(sheet, one, page_elements(one), ()) is critical_css(sheet, two, page_elements(two), ())
+    assert len(sheet.made) == 1
