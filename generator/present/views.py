@@ -269,8 +269,10 @@ class Views:
     def related(self, service: Service, limit: int = 6) -> list[Service]:
         """Services that share an audience or the chapter, closest first: each shared audience counts double the chapter,
         so a service for older people lists other services for older people before children's ones of its chapter."""
+        mine = set(service.audiences)
+
         def closeness(other: Service) -> tuple[int, int]:
-            shared = 2 * len(set(other.audiences) & set(service.audiences)) + (other.chapter == service.chapter)
+            shared = 2 * len(mine.intersection(other.audiences)) + (other.chapter == service.chapter)
             return (-shared, abs(other.number - service.number))
         # candidates: services within NEARBY places in the chapter and NEARBY numbers overall (all of them in the real
         # handbook), so the cost per page stays flat however many services there are
@@ -279,7 +281,8 @@ class Views:
         at = self.places[service.number]
         chapter = [self.handbook.service(n) for n in members[max(at - NEARBY, 0):at + NEARBY + 1]]
         others = {s.number: s for s in (*chapter, *near) if s.number != service.number}
-        return heapq.nsmallest(limit, (s for s in others.values() if closeness(s)[0] < 0), key=closeness)
+        scored = ((closeness(s), s) for s in others.values())  # each candidate scored once
+        return [s for _, s in heapq.nsmallest(limit, ((key, s) for key, s in scored if key[0] < 0), key=lambda pair: pair[0])]
 
     def format_date(self, iso: str) -> str:
         """YYYY-MM-DD → a date as this language writes it."""
