@@ -1,7 +1,8 @@
 """Benchmarks of the handbook build, preview and output, as ONE table to compare runs on the same machine.
 
-    make bench                          # everything (the 100x build may take up to 15 minutes)
+    make bench                          # everything (the 100x build may take up to 45 minutes)
     make bench BENCH_ARGS="--quick"     # skip the 100x build
+    make bench BENCH_ARGS="--scale"     # only the 1x, 10x and 100x builds, one after another
     make bench BENCH_ARGS="--runs 5"    # more runs per median
 
 Every measurement works on a copy of the project (services.yaml, site_config.yml, content/, templates/) in a
@@ -14,7 +15,7 @@ weight (page weight over the wire), scale (10×, 100×), report (targets, the ta
 
 Peak memory is the largest sum of VmRSS over a process and its descendants, sampled every 50 ms: pages that
 forked workers share with their parent count once per process, so it overstates a little. A scaled build is
-stopped past 15 minutes or 8 GB (twice the target). Timings are only comparable on a quiet machine: the first
+stopped past 45 minutes or 8 GB (twice the target). Timings are only comparable on a quiet machine: the first
 row shows the load average at the start and end.
 """
 from __future__ import annotations

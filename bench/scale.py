@@ -13,7 +13,7 @@ from .timing import build_command
 STAGE_ORDER = ("load and validate", "booklets", "leaflets", "render pages", "minify assets", "finder", "change history",
                "page metadata", "mkdocs", "search, data, sitemap", "unused CSS", "first-paint CSS", "HSDS open data",
                "change feeds", "offline copy", "precompress", "publish")
-SCALE_TIMEOUT = 15 * 60  # seconds allowed for one scaled build
+SCALE_TIMEOUT = 45 * 60  # seconds allowed for one scaled build: time enough to see how far past its target it is
 
 
 def measure_scale(tmp: Path, factor: int, timeout: float) -> dict[str, Any]:

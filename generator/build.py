@@ -38,7 +38,7 @@ from .web.assets import Assets, render_assets
 from .web.changes import last_changed, render_changes_pages, render_feeds
 from .web.criticalcss import Sheet, first_paint_html
 from .web.finder import render_finder_data, render_finder_pages, render_finder_qr
-from .web.mkdocs_config import mkdocs_config, theme_overlay
+from .web.mkdocs_config import BATCH_PAGES, batch_config, mkdocs_config, outside_nav, page_batches, theme_overlay
 from .web.pagemeta import add_page_metadata
 from .web.searchchunks import render_index
 from .web.site import OFFLINE_SIZE, add, read_content, render_pages
@@ -246,36 +246,46 @@ def add_finder(root: Path, handbook: Handbook, config: SiteConfig, pages: dict[s
 
 @contextlib.contextmanager
 def mkdocs_running(root: Path, handbook: Handbook, config: SiteConfig, pages: dict[str, dict[str, str]],
-                   assets: Assets, staging: Path, progress: Callable[[int, int], None] | None = None) -> Iterator[None]:
+                   assets: Assets, staging: Path, progress: Callable[[int, int], None] | None = None,
+                   batch_pages: int = BATCH_PAGES) -> Iterator[None]:
     """Each language's pages → HTML under staging/site, the MkDocs builds running side by side in their own
     processes while the block runs (the build does its other work meanwhile); at the end of the block they are
     waited for, and a failure is raised as a BuildError.
 
+    MkDocs holds every page it builds in memory until it has written them all, so a language with more than
+    `batch_pages` service and department pages is built in several runs, one after another, each building that many
+    of them (web/mkdocs_hooks.py); each run's pages are moved into the first run's folder as it ends.
+
     Each build writes its own folder (MkDocs empties its output folder first, so one language's build must
     never contain another's); the other languages are then moved under the source language's. With `progress`,
     MkDocs runs verbose and its per-page lines ('Reading: …', then 'Building page …') are counted."""
-    jobs = []
     verbose = ["--verbose"] if progress else []
+    plans: list[list[tuple[list[str], list[str]]]] = []  # per language: (command, pages to move) of each run
+    steps = 0
+    for lang in config.codes:
+        work = staging / f"work-{lang}"
+        write_files(work / "docs", dict(pages[lang]))
+        theme = theme_overlay(root / "templates", config, lang, work / "theme", assets)
+        cfg = mkdocs_config(handbook, config, lang, pages[lang], work / "docs", work / "out", theme, assets)
+        batches = page_batches(list(pages[lang]), batch_pages)
+        plans.append([])
+        navigation = [path for path in batches[0] if not outside_nav(path)]  # read by every run (for their titles)
+        for k, batch in enumerate(batches):
+            name = work / (f"mkdocs-{k}.yml" if len(batches) > 1 else "mkdocs.yml")
+            if len(batches) > 1:
+                cfg = batch_config(cfg, work / ("out" if k == 0 else f"out-{k}"))
+                name.with_suffix(".pages").write_text("".join(f"{path}\n" for path in batch), encoding="utf-8")
+            name.write_text(json.dumps(cfg, ensure_ascii=False), encoding="utf-8")
+            plans[-1].append(([sys.executable, "-m", "mkdocs", "build", *verbose, "-f", str(name)], batch if k else []))
+            steps += 2 * (len(batch) + (len(navigation) if k else 0))
+    runs = MkDocsRuns(plans, steps, progress)
     try:
-        for lang in config.codes:
-            work = staging / f"work-{lang}"
-            write_files(work / "docs", dict(pages[lang]))
-            theme = theme_overlay(root / "templates", config, lang, work / "theme", assets)
-            cfg = mkdocs_config(handbook, config, lang, pages[lang], work / "docs", work / "out", theme, assets)
-            (work / "mkdocs.yml").write_text(json.dumps(cfg, ensure_ascii=False), encoding="utf-8")
-            jobs.append((lang, subprocess.Popen(
-                [sys.executable, "-m", "mkdocs", "build", *verbose, "-f", str(work / "mkdocs.yml")],
-                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                env={**os.environ, "NO_COLOR": "1", "NO_MKDOCS_2_WARNING": "1"})))
-        output = OutputReader([job for _, job in jobs], 2 * sum(len(p) for p in pages.values()), progress)
         yield
-        outputs = output.wait()
-        failures = [mkdocs_failure(lang, job, out, staging) for (lang, job), out in zip(jobs, outputs, strict=True)]
+        results = runs.wait()
     except BaseException:  # interrupted, or the build's own work failed: stop the builds before their folder goes
-        for _, job in jobs:
-            job.terminate()
-            job.wait()
+        runs.stop()
         raise
+    failures = [mkdocs_failure(lang, code, out, staging) for lang, (code, out) in zip(config.codes, results, strict=True)]
     if any(failures):
         raise BuildError(next(f for f in failures if f))  # one line: the first language's failure
     for lang in config.codes:
@@ -285,42 +295,81 @@ def mkdocs_running(root: Path, handbook: Handbook, config: SiteConfig, pages: di
 PAGE_STEP = re.compile(r"^DEBUG\s+-\s+(?:Reading: |Building page )")  # MkDocs --verbose, once per page per phase
 
 
-class OutputReader:
-    """Running processes' output, read on a thread each as it comes; `progress` (done, of `steps`) hears of every
-    page step they print."""
+class MkDocsRuns:
+    """Each language's MkDocs runs, one after another on a thread per language (the languages side by side), their
+    output read as it comes; `progress` (done, of `steps`) hears of every page step they print. A run after the first
+    has its pages' folders moved into the first run's output folder as it ends."""
 
-    def __init__(self, jobs: list[subprocess.Popen[str]], steps: int, progress: Callable[[int, int], None] | None) -> None:
-        self.jobs, self.steps, self.progress = jobs, steps, progress
-        self.outputs: list[list[str]] = [[] for _ in jobs]
-        self.done = 0
+    def __init__(self, plans: list[list[tuple[list[str], list[str]]]], steps: int,
+                 progress: Callable[[int, int], None] | None) -> None:
+        self.steps, self.progress = steps, progress
+        self.results: list[tuple[int, str]] = [(0, "") for _ in plans]  # per language: the last run's exit code, output
+        self.jobs: list[subprocess.Popen[str] | None] = [None for _ in plans]  # per language: the run going on
+        self.done, self.stopped = 0, False
         self.lock = threading.Lock()
-        self.readers = [threading.Thread(target=self.read, args=(job, lines), daemon=True)
-                        for job, lines in zip(jobs, self.outputs, strict=True)]
-        for reader in self.readers:
-            reader.start()
+        self.threads = [threading.Thread(target=self.run_all, args=(i, plan), daemon=True) for i, plan in enumerate(plans)]
+        for thread in self.threads:
+            thread.start()
 
-    def read(self, job: subprocess.Popen[str], lines: list[str]) -> None:
+    def run_all(self, i: int, plan: list[tuple[list[str], list[str]]]) -> None:
+        """One language's runs in order, until one fails."""
+        for command, moved in plan:
+            with self.lock:
+                if self.stopped:
+                    return
+                job = self.jobs[i] = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                                                      env={**os.environ, "NO_COLOR": "1", "NO_MKDOCS_2_WARNING": "1"})
+            self.results[i] = self.read(job)
+            if self.results[i][0] != 0:
+                return
+            if moved:
+                merge_run_output(Path(command[-1]), moved)
+
+    def read(self, job: subprocess.Popen[str]) -> tuple[int, str]:
+        """A run → its exit code and output, once it ends."""
         assert job.stdout is not None
+        lines: list[str] = []
         for line in job.stdout:
             lines.append(line)
             if self.progress and PAGE_STEP.match(line):
                 with self.lock:
                     self.done += 1
                     self.progress(min(self.done, self.steps), self.steps)
+        return job.wait(), "".join(lines)
 
-    def wait(self) -> list[str]:
-        """The processes' whole output each, once they end."""
-        for job in self.jobs:
-            job.wait()
-        for reader in self.readers:
-            reader.join()
-        return ["".join(lines) for lines in self.outputs]
+    def wait(self) -> list[tuple[int, str]]:
+        """Each language's last run's exit code and output, once all have ended."""
+        for thread in self.threads:
+            thread.join()
+        return self.results
+
+    def stop(self) -> None:
+        """Stop the runs going on, and start no more."""
+        with self.lock:
+            self.stopped = True
+            for job in self.jobs:
+                if job and job.poll() is None:
+                    job.terminate()
+        for thread in self.threads:
+            thread.join()
 
 
-def mkdocs_failure(lang: str, job: subprocess.Popen[str], output: str, staging: Path) -> str:
-    """A finished MkDocs run and its output → '' if it succeeded, else one line saying what failed, with paths as the
-    editor knows them."""
-    if job.returncode == 0:
+def merge_run_output(run_config: Path, pages: list[str]) -> None:
+    """A finished run of a batched build (its mkdocs-<k>.yml) and the pages it built → their folders moved into the
+    first run's output folder ('out' beside it); the rest of its output (theme files, the navigation's pages built
+    from their titles alone) removed."""
+    out = run_config.parent / f"out-{run_config.stem.rpartition('-')[2]}"
+    for page in pages:
+        folder = Path(page).parent
+        (run_config.parent / "out" / folder).parent.mkdir(parents=True, exist_ok=True)
+        os.rename(out / folder, run_config.parent / "out" / folder)
+    shutil.rmtree(out)
+
+
+def mkdocs_failure(lang: str, returncode: int, output: str, staging: Path) -> str:
+    """A finished MkDocs run's exit code and output → '' if it succeeded, else one line saying what failed, with paths
+    as the editor knows them."""
+    if returncode == 0:
         return ""
     theme = str(staging / f"work-{lang}" / "theme") + "/"
     frames = re.findall(r'File "' + re.escape(theme) + r'([^"]+)", line (\d+)', output)
@@ -346,9 +395,9 @@ def extra_files(handbook: Handbook, config: SiteConfig, pages: dict[str, dict[st
 def reduce_theme_css(site: Path, config: SiteConfig) -> None:
     """A built site → Material's stylesheets cut to the rules its pages and our scripts can use, each renamed after its
     new content (a browser never keeps a fuller or older copy under the new name) and the pages pointed at it."""
-    pages = {page: page.read_text(encoding="utf-8") for page in site.rglob("*.html")}
+    pages = list(site.rglob("*.html"))  # read one at a time, in both passes: a large handbook's pages would not fit at once
     scripts = [path.read_text(encoding="utf-8") for path in [*site.glob("**/assets/*.js"), *site.glob("**/finder/*.js")]]
-    names = used_names(pages.values(), scripts)
+    names = used_names((page.read_text(encoding="utf-8") for page in pages), scripts)
     renamed: dict[str, str] = {}
     for lang in config.codes:
         for sheet in (site / lang_root(config, lang) / "assets" / "stylesheets").glob("*.min.css"):
@@ -357,7 +406,8 @@ def reduce_theme_css(site: Path, config: SiteConfig) -> None:
             rewrite_file(sheet.with_name(name), reduced)
             sheet.unlink()
             renamed[f"assets/stylesheets/{sheet.name}"] = f"assets/stylesheets/{name}"
-    for page, html in pages.items():
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
         new = functools.reduce(lambda text, names: text.replace(*names), renamed.items(), html)
         if new != html:
             rewrite_file(page, new)

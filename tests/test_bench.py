@@ -98,6 +98,23 @@ def test_report_rows_judge_each_target(tmp_path: Path) -> None:
     assert report.check_rows({"seconds": 4.0, "files": 2, "pages": 10, "bytes": 5000}, {**check, "wall": 0.5}, 3)[2][3] == "ok"
 
 
+def test_scale_rows_judge_time_against_the_same_runs_1x_build_and_peak_memory() -> None:
+    def scaled(factor: int, wall: float, peak: int) -> dict[str, object]:
+        return {"factor": factor, "wall": wall, "peak_rss": peak, "returncode": 0, "services_bytes": 1000,
+                "stages": [("booklets", wall / 2), ("mkdocs", wall / 4)], "site_bytes": 10}
+    gb = 1024 ** 3
+    rows = report.scale_rows([scaled(1, 10.0, gb), scaled(10, 109.0, 2 * gb), scaled(100, 1001.0, 5 * gb)])
+    walls = {r[0]: r for r in rows if "build wall" in r[0]}
+    assert walls["6. scale 10×: build wall"][1:] == ("109.00 s (10.9 × 1×)", "≤ 11 × 1× = 110.00 s", "ok")
+    assert walls["6. scale 100×: build wall"][1:] == ("1001.00 s (100.1 × 1×)", "≤ 100 × 1× = 1000.00 s", "MISSED")
+    assert [r[3] for r in rows if "peak RSS" in r[0]] == ["ok", "ok", "MISSED"]
+    assert ("    booklets", "500.50 s", "", "") in rows  # every stage of a scaled build, met or not
+    stopped = {**scaled(100, 900.0, 9 * gb), "stopped_for": "memory", "stopped_in": "mkdocs", "returncode": None}
+    assert [r[1:] for r in report.scale_rows([scaled(1, 10.0, gb), stopped]) if "peak" in r[0] or "wall" in r[0]][-2:] == [
+        ("stopped at 900.00 s: RSS > 8.0 GB, in mkdocs", "≤ 100 × 1× = 1000.00 s", "unknown"),
+        ("> 8.0 GB (stopped)", "< 4.0 GB", "MISSED")]
+
+
 def test_results_are_written_one_file_per_run_by_date(tmp_path: Path) -> None:
     first = report.write_results({"when": "2026-11-30T12:00:00+0000", "x": 1}, tmp_path)
     second = report.write_results({"when": "2026-11-30T13:00:00+0000", "x": 2}, tmp_path)
@@ -126,6 +143,9 @@ def test_the_readme_quotes_a_committed_results_file() -> None:
     assert cited, "README cites no results file"
     for name in cited:
         results = json.loads((ROOT / "bench" / "results" / name).read_text(encoding="utf-8"))
+        if "build" not in results:  # a run of the scaled builds alone (--scale): the 100× build's time is quoted
+            assert f"{results['scale'][-1]['wall']:.0f} s" in readme
+            continue
         check = next(row["value"] for row in results["table"] if row["measure"].startswith("   handbook check"))
         assert f"| {check} |" in readme  # e.g. '| 0.57 s |'
         assert f"{results['build']['wall']:.1f} s" in readme

@@ -1,6 +1,7 @@
 """The handbook's data as frozen dataclasses: what the renderers receive, already validated."""
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -334,6 +335,15 @@ class Handbook:
     channels: tuple[Channel, ...] = ()  # help lines, in file order
     qualifiers: tuple[Qualifier, ...] = ()  # words that limit who gets a service, which summaries keep
     warnings: tuple[str, ...] = ()  # what `check` reports without refusing, e.g. contacts verified over a year ago
+
+    @functools.cached_property
+    def data_date(self) -> str:
+        """The date of the data, YYYY-MM-DD: the latest day a help line, contact or way to apply was checked or a
+        standard changed (the plan's date when there is none); worked out once (every leaflet prints it)."""
+        dates = [self.source.date] + [c.verified for c in self.channels]
+        dates += [d.contact.verified for d in self.departments if d.contact]
+        dates += [s.apply.verified for s in self.services if s.apply] + [h.date for s in self.services for h in s.history]
+        return max(dates)
 
     def service(self, number: int) -> Service:
         """Official number → service."""

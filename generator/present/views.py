@@ -4,6 +4,7 @@ Templates receive these and only lay them out; every lookup, link and language c
 """
 from __future__ import annotations
 
+import functools
 import heapq
 import posixpath
 from collections.abc import Callable, Mapping, Sequence
@@ -205,7 +206,6 @@ class Views:
         self.strings = config.strings[lang]
         self.source_lang = config.codes[0]
         self.manifest = manifest or []  # booklets/index.json entries
-        self.places = {n: i for c in handbook.chapters for i, n in enumerate(c.services)}  # service → index in its chapter
         self.containing: dict[int, list[dict[str, Any]]] = {}  # service number → the (not imposed) booklets that print it
         for entry in self.manifest:  # a service's own leaflet counts; an audience's sheet of many services does not
             if not entry["imposed"] and entry["kind"] != "audience-leaflet":
@@ -214,6 +214,17 @@ class Views:
         for entries in self.containing.values():
             entries.sort(key=lambda entry: entry["kind"] != "leaflet")  # the service's own one-page leaflet first
         self.site_root = "" if lang == self.source_lang else "../"  # this language's root → the site root
+
+    @functools.cached_property
+    def places(self) -> dict[int, int]:
+        """Service number → its index in its chapter (worked out when first asked: views are made per page or leaflet,
+        and a pass over every service for each would make a large handbook's build grow with the square of its size)."""
+        return {n: i for c in self.handbook.chapters for i, n in enumerate(c.services)}
+
+    @functools.cached_property
+    def by_id(self) -> dict[str, Service]:
+        """Service id → service (worked out when first asked, as `places`)."""
+        return {s.id: s for s in self.handbook.services}
 
     def tag_of(self, lang: str) -> str | None:
         """A language code → its BCP 47 tag when it is not this page's language (None when it is)."""
@@ -258,8 +269,10 @@ class Views:
     def related(self, service: Service, limit: int = 6) -> list[Service]:
         """Services that share an audience or the chapter, closest first: each shared audience counts double the chapter,
         so a service for older people lists other services for older people before children's ones of its chapter."""
+        mine = set(service.audiences)
+
         def closeness(other: Service) -> tuple[int, int]:
-            shared = 2 * len(set(other.audiences) & set(service.audiences)) + (other.chapter == service.chapter)
+            shared = 2 * len(mine.intersection(other.audiences)) + (other.chapter == service.chapter)
             return (-shared, abs(other.number - service.number))
         # candidates: services within NEARBY places in the chapter and NEARBY numbers overall (all of them in the real
         # handbook), so the cost per page stays flat however many services there are
@@ -268,7 +281,8 @@ class Views:
         at = self.places[service.number]
         chapter = [self.handbook.service(n) for n in members[max(at - NEARBY, 0):at + NEARBY + 1]]
         others = {s.number: s for s in (*chapter, *near) if s.number != service.number}
-        return heapq.nsmallest(limit, (s for s in others.values() if closeness(s)[0] < 0), key=closeness)
+        scored = ((closeness(s), s) for s in others.values())  # each candidate scored once
+        return [s for _, s in heapq.nsmallest(limit, ((key, s) for key, s in scored if key[0] < 0), key=lambda pair: pair[0])]
 
     def format_date(self, iso: str) -> str:
         """YYYY-MM-DD → a date as this language writes it."""

@@ -232,13 +232,16 @@ def audience_index(handbook: Handbook, config: SiteConfig, booklet: Booklet, lan
                    vocabulary: frozenset[str]) -> list[dict[str, Any]]:
     """A booklet's services → its index by audience: each audience with its services in number order; a volume says
     too which other volume holds the audience's other services ("见第2册：第60、63项")."""
-    held = set(booklet.services)
+    held, parts = set(booklet.services), [(n, set(part)) for n, part in enumerate(booklet.parts, 1) if part != booklet.services]
     t = config.strings[langs[0]]
+    audiences: dict[str, list[Service]] = {a.id: [] for a in handbook.audiences}  # its services, in number order
+    for s in handbook.services:  # one pass, not one per audience and volume: a large handbook has many of both
+        for audience_id in dict.fromkeys(s.audiences):
+            audiences[audience_id].append(s)
     index = []
     for a in handbook.audiences:
-        members = [s for s in handbook.services if a.id in s.audiences and s.number in held]
-        elsewhere = [(n, [s.number for s in handbook.services if a.id in s.audiences and s.number in part])
-                     for n, part in enumerate(booklet.parts, 1) if part != booklet.services]
+        members = [s for s in audiences[a.id] if s.number in held]
+        elsewhere = [(n, [s.number for s in audiences[a.id] if s.number in part]) for n, part in parts]
         pointers = [t["index_elsewhere"].format(volume=n, numbers=t["index_numbers"].format(
             numbers=t["list_separator"].join(map(str, numbers)))) for n, numbers in elsewhere if numbers]
         if members or pointers:

@@ -174,7 +174,7 @@ def leaflet_data(leaflet: Leaflet, handbook: Handbook, config: SiteConfig,
     `words`: printed.vocabulary, made once per build."""
     words = vocabulary(handbook, config) if words is None else words
     if leaflet.kind == SERVICE:
-        service = next(s for s in handbook.services if s.id == leaflet.id)
+        service = handbook.service(leaflet.services[0])  # (not a search by id: a large handbook has many leaflets)
         return service_leaflet_data(leaflet, service, handbook, config, words)
     return audience_leaflet_data(leaflet, handbook.audience(leaflet.id), handbook, config, words)
 

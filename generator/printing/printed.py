@@ -106,12 +106,8 @@ def vocabulary(handbook: Handbook, config: SiteConfig) -> frozenset[str]:
 
 
 def data_date(handbook: Handbook) -> str:
-    """The date of the data, YYYY-MM-DD: the latest day a help line, contact or way to apply was checked or a
-    standard changed (the plan's date when there is none), so the same data always prints the same date."""
-    dates = [handbook.source.date] + [c.verified for c in handbook.channels]
-    dates += [d.contact.verified for d in handbook.departments if d.contact]
-    dates += [s.apply.verified for s in handbook.services if s.apply] + [h.date for s in handbook.services for h in s.history]
-    return max(dates)
+    """The date of the data, YYYY-MM-DD (Handbook.data_date), which the same data always prints the same."""
+    return handbook.data_date
 
 
 def without_translation_remarks(text: str, markers: str) -> str:

@@ -9,6 +9,7 @@ import contextlib
 import hashlib
 import io
 import json
+import multiprocessing
 import os
 import re
 import shutil
@@ -159,10 +160,10 @@ class RecyclingPool(ProcessPoolExecutor):
     Typst keeps what it has typeset in caches that typst-py offers no call to empty, so a worker's memory grows with
     every PDF (2.8 GB for two workers on a 20× handbook). Before a job, at most once a second, the memory each worker
     holds of its own is read (/proc); past the limit the workers finish the jobs they were given and exit, and a new
-    generation takes the jobs from then on. (Resident memory would not do: a worker forked from a large
-    parent counts the parent's pages it shares as its own.) The pool itself is only the front: `submit` (and so `map`) go to the
-    current generation. Python's own max_tasks_per_child is not used: up to 3.13 it can stall for good when a worker
-    retires (CPython gh-115634)."""
+    generation takes the jobs from then on. (Resident memory would not do: a worker counts the pages it shares with
+    the server process it was forked from as its own.) The pool itself is only the front: `submit` (and so `map`) go
+    to the current generation. Python's own max_tasks_per_child is not used: up to 3.13 it can stall for good when a
+    worker retires (CPython gh-115634)."""
 
     def __init__(self, workers: int, memory_limit: int = WORKER_MEMORY_LIMIT,
                  check_every: float = MEMORY_CHECK_EVERY) -> None:
@@ -177,7 +178,9 @@ class RecyclingPool(ProcessPoolExecutor):
         pool half made; the parent gets them, as KeyboardInterrupt, right after)."""
         blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
         try:
-            pool = ProcessPoolExecutor(max_workers=self.workers, initializer=_quiet_worker)
+            # started from a small server process, not forked from this one: a worker forked from a build holding a
+            # large handbook would come to copy all of it (Python's own bookkeeping writes to every object it has)
+            pool = ProcessPoolExecutor(max_workers=self.workers, initializer=_quiet_worker, mp_context=worker_start())
             for started in [pool.submit(int) for _ in range(self.workers)]:
                 started.result()
         finally:
@@ -209,6 +212,13 @@ class RecyclingPool(ProcessPoolExecutor):
         """Every generation's workers stopped (the running jobs finished when `wait`)."""
         self.generation.shutdown(wait=wait, cancel_futures=cancel_futures)
         super().shutdown(wait=wait, cancel_futures=cancel_futures)
+
+
+def worker_start() -> multiprocessing.context.BaseContext:
+    """How the workers are started: forked from a server process that has loaded this module and nothing else."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([__name__])
+    return context
 
 
 @contextlib.contextmanager

@@ -12,6 +12,9 @@ from ..present.urls import lang_root
 from ..present.views import format_date, page_path
 from .assets import Assets
 
+OUTSIDE_NAV = ("services", "departments")  # folders of one page per service or department, in no navigation
+BATCH_PAGES = 2000  # pages outside the navigation that one MkDocs run builds: it holds every page it builds in memory
+HOOKS = Path(__file__).with_name("mkdocs_hooks.py")  # what a run of a batched build loads to build only its own pages
 MARKDOWN_EXTENSIONS: list[Any] = ["attr_list", "md_in_html", "admonition", "pymdownx.details", "tables",
                                   {"toc": {"permalink": False}}]
 
@@ -115,7 +118,7 @@ def mkdocs_config(handbook: Handbook, config: SiteConfig, lang: str, pages: dict
         "markdown_extensions": MARKDOWN_EXTENSIONS,
         "plugins": [],
         "nav": nav(handbook, config, lang, pages),
-        "not_in_nav": "/services/*/\n/departments/*/\n",
+        "not_in_nav": "".join(f"/{folder}/*/\n" for folder in OUTSIDE_NAV),
         "extra_css": [assets.names["assets/handbook.css"]],
         # deferred: nothing it does is drawn before the first paint (the larger text and the dark scheme are set by
         # small inline scripts), so the page never waits for it
@@ -125,3 +128,22 @@ def mkdocs_config(handbook: Handbook, config: SiteConfig, lang: str, pages: dict
             "strings": config.strings[lang], "search_index": f"search/index.{lang}.js",
             "footer": footer(handbook, config, lang, pages), "no_answer": no_answer(handbook, config, lang, pages)}},
     }
+
+
+def outside_nav(path: str) -> bool:
+    """A docs path → whether it is one service's or department's page (in no navigation)."""
+    folder, _, rest = path.partition("/")
+    return folder in OUTSIDE_NAV and rest != "index.md"
+
+
+def page_batches(paths: list[str], size: int = BATCH_PAGES) -> list[list[str]]:
+    """One language's docs paths → the pages each MkDocs run builds: the pages outside the navigation `size` at a time,
+    the first run every other page too (a single run when they fit in one)."""
+    inside, outside = [p for p in paths if not outside_nav(p)], [p for p in paths if outside_nav(p)]
+    runs = [outside[i:i + size] for i in range(0, len(outside), size)] or [[]]
+    return [inside + runs[0], *runs[1:]]
+
+
+def batch_config(config: dict[str, Any], site_dir: Path) -> dict[str, Any]:
+    """One language's MkDocs configuration → that of one run of a batched build, writing into `site_dir`."""
+    return {**config, "site_dir": str(site_dir), "hooks": [str(HOOKS)]}

@@ -26,9 +26,14 @@ SCRIPT_UNSAFE = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2
 
 def add_page_metadata(handbook: Handbook, config: SiteConfig, pages: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
     """Every language's {docs path: Markdown} → the same pages, each starting with its front matter."""
-    return {lang: {path: with_front_matter(page_meta(handbook, config, lang, path, body(text)), text)
-                   for path, text in docs.items()}
-            for lang, docs in pages.items()}
+    return {lang: add_language_metadata(Views(handbook, config, lang), docs) for lang, docs in pages.items()}
+
+
+def add_language_metadata(views: Views, docs: dict[str, str]) -> dict[str, str]:
+    """One language's {docs path: Markdown} → the same pages with front matter (one Views for them all: its indexes
+    are made once, not once a page)."""
+    return {path: with_front_matter(page_meta(views.handbook, views.config, views.lang, path, body(text), views), text)
+            for path, text in docs.items()}
 
 
 def with_front_matter(meta: dict[str, str], text: str) -> str:
@@ -47,25 +52,28 @@ def body(text: str) -> str:
     return text[end + len("\n---\n"):] if end >= 0 else text
 
 
-def page_meta(handbook: Handbook, config: SiteConfig, lang: str, path: str, text: str) -> dict[str, str]:
-    """One page → {hb_description, hb_jsonld}."""
+def page_meta(handbook: Handbook, config: SiteConfig, lang: str, path: str, text: str,
+              views: Views | None = None) -> dict[str, str]:
+    """One page → {hb_description, hb_jsonld}; `views`: this language's, when many pages are described."""
+    views = views or Views(handbook, config, lang)
     kind, _, slug = path.removesuffix("index.md").strip("/").partition("/")
-    description = describe(handbook, config, lang, kind, slug.strip("/"), text)
+    description = describe(handbook, config, lang, kind, slug.strip("/"), text, views)
     page: dict[str, Any] = {"@context": "https://schema.org", "@type": "WebPage", "inLanguage": config.language(lang).html_lang,
                             "name": page_title(text), "description": description}
     url = page_address(config, lang, path)
     if url:
         page["url"] = url
-    entity = main_entity(handbook, config, lang, kind, slug.strip("/"))
+    entity = main_entity(views, kind, slug.strip("/"))
     if entity:
         page["mainEntity"] = entity
     return {"hb_description": description, "hb_jsonld": script_json(page)}
 
 
-def describe(handbook: Handbook, config: SiteConfig, lang: str, kind: str, slug: str, text: str) -> str:
+def describe(handbook: Handbook, config: SiteConfig, lang: str, kind: str, slug: str, text: str,
+             views: Views | None = None) -> str:
     """A page → its meta description: a service's summary, a department's services, else its introduction."""
     if kind == "services" and slug:
-        return handbook_service(handbook, slug).summary[lang]
+        return (views or Views(handbook, config, lang)).by_id[slug].summary[lang]
     if kind == "departments" and slug:
         department = handbook.department(slug)
         count = sum(slug in s.departments for s in handbook.services)
@@ -73,11 +81,6 @@ def describe(handbook: Handbook, config: SiteConfig, lang: str, kind: str, slug:
     key, strings = f"{kind or 'home'}_description", config.strings[lang]
     fallback = counted(strings, lang, key, len(handbook.services)) if key in COUNTED else strings.get(key, "")
     return sentences(introduction(text) or fallback)
-
-
-def handbook_service(handbook: Handbook, slug: str) -> Service:
-    """A service id → the service."""
-    return next(s for s in handbook.services if s.id == slug)
 
 
 def sentences(text: str, limit: int = DESCRIPTION_CHARS) -> str:
@@ -118,17 +121,19 @@ def page_address(config: SiteConfig, lang: str, path: str) -> str | None:
     return f"{config.site_url}{lang_root(config, lang)}{page_url(path)}" if config.site_url else None
 
 
-def main_entity(handbook: Handbook, config: SiteConfig, lang: str, kind: str, slug: str) -> dict[str, Any] | None:
-    """A service or department page → the thing it is about, as schema.org data; other pages → None."""
+def main_entity(views: Views, kind: str, slug: str) -> dict[str, Any] | None:
+    """A service or department page (of the views' language) → the thing it is about, as schema.org data; other
+    pages → None."""
     if kind == "services" and slug:
-        return government_service(handbook, config, lang, handbook_service(handbook, slug))
+        return government_service(views, views.by_id[slug])
     if kind == "departments" and slug:
-        return organization(config, lang, handbook.department(slug))
+        return organization(views.config, views.lang, views.handbook.department(slug))
     return None
 
 
-def government_service(handbook: Handbook, config: SiteConfig, lang: str, service: Service) -> dict[str, Any]:
-    """A service → schema.org GovernmentService."""
+def government_service(views: Views, service: Service) -> dict[str, Any]:
+    """A service → schema.org GovernmentService in the views' language."""
+    handbook, config, lang = views.handbook, views.config, views.lang
     data: dict[str, Any] = {
         "@type": "GovernmentService",
         "name": service.name[lang],
@@ -138,7 +143,7 @@ def government_service(handbook: Handbook, config: SiteConfig, lang: str, servic
         "areaServed": area(config, lang),
         "audience": [{"@type": "Audience", "audienceType": handbook.audience(a).name[lang]} for a in service.audiences]
         + [{"@type": "Audience", "description": p.recipients[lang]} for p in service.provisions],
-        "isRelatedTo": [related(config, lang, s) for s in Views(handbook, config, lang).related(service)],
+        "isRelatedTo": [related(config, lang, s) for s in views.related(service)],
     }
     url = page_address(config, lang, page_path("services", service.id))
     if url:

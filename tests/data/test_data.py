@@ -1,12 +1,13 @@
 """The real services.yaml: complete, faithful to the official appendix, consistent."""
 from __future__ import annotations
 
+import dataclasses
 import re
 
 import pytest
 
 from generator.data.load import load_project
-from generator.data.model import Handbook
+from generator.data.model import Handbook, HistoryEntry, Text
 
 from ..conftest import ROOT, SEED
 from ..seed import normalize, read_appendix
@@ -253,3 +254,13 @@ def test_targets_carry_only_the_time_frame_the_plan_gives(handbook: Handbook) ->
             assert any(f"{target.value:g}" in s and frame in s for s in sentences), label
     assert targets["县域内就诊率"].when is None and targets["全县孕产妇住院分娩率"].when
     assert targets["全县孕产妇住院分娩率"].when["zh"] == "到2020年"
+
+
+def test_the_data_date_is_the_latest_day_anything_was_checked_or_changed() -> None:
+    """Handbook.data_date (every PDF prints it): worked out once, from every service's history and checks."""
+    _, handbook = load_project(ROOT)
+    assert handbook.data_date >= handbook.source.date
+    last = handbook.services[-1]
+    later = HistoryEntry("2099-01-02", Text.of({"zh": "变更。", "en": "Changed."}), Text.of({"zh": "文件", "en": "A document"}))
+    changed = dataclasses.replace(handbook, services=(*handbook.services[:-1], dataclasses.replace(last, history=(later,))))
+    assert changed.data_date == "2099-01-02" and handbook.data_date != "2099-01-02"

@@ -53,3 +53,20 @@ def own_memory_after(fill: int) -> int:
     """Worker: `fill` bytes allocated and written → the worker's own memory while it holds them."""
     held = bytearray(b"x" * fill)
     return private_memory(os.getpid()) + 0 * len(held)
+
+
+def worker_facts() -> tuple[int, int]:
+    """In a worker: (its parent's pid, its resident memory in bytes)."""
+    status = Path("/proc/self/status").read_text(encoding="ascii")
+    return os.getppid(), int(next(line for line in status.splitlines() if line.startswith("VmRSS:")).split()[1]) * 1024
+
+
+def test_workers_do_not_start_from_the_builds_memory() -> None:
+    """A build holding a large handbook starts its Typst workers from a small server process: forked from the build,
+    each worker would count (and in time copy) everything the build holds."""
+    held = bytearray(b"x") * (300 * 1024 ** 2)  # written, so resident: as a 100× handbook would be
+    with worker_pool(workers=1) as pool:
+        parent, resident = pool.submit(worker_facts).result()
+    del held
+    assert parent != os.getpid()
+    assert resident < 200 * 1024 ** 2
