@@ -129,3 +129,10 @@ def test_the_readme_quotes_a_committed_results_file() -> None:
         check = next(row["value"] for row in results["table"] if row["measure"].startswith("   handbook check"))
         assert f"| {check} |" in readme  # e.g. '| 0.57 s |'
         assert f"{results['build']['wall']:.1f} s" in readme
+
+
+def test_search_download_rows_judge_1x_and_10x_against_their_own_targets() -> None:
+    found = {"queries": 3, "largest_query": "驾照", "median": 20 * 1024, "manifest": 3000, "all_files": 140 * 1024, "files": 36}
+    rows = report.search_download_rows({"1": {**found, "largest": 61 * 1024}, "10": {**found, "largest": 61 * 1024}})
+    assert [(r[2], r[3]) for r in rows] == [("≤ 60.0 KB", "MISSED"), ("≤ 150.0 KB", "ok")]
+    assert "largest 61.0 KB (驾照), median 20.0 KB of 3 queries" in rows[0][1]
