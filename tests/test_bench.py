@@ -166,3 +166,10 @@ def test_first_paint_rows_judge_each_page_against_the_target() -> None:
     assert rows[0][0] == "5b. first contentful paint, / (Lighthouse mobile, .gz, median of 3)"
     assert report.paint_rows({"node": None, "note": "Node (npx) not found"}) == [
         ("5b. first paint (Lighthouse mobile)", "Node (npx) not found", f"≤ {report.FCP_MAX} s", "")]
+
+
+def test_search_download_rows_judge_1x_and_10x_against_their_own_targets() -> None:
+    found = {"queries": 3, "largest_query": "驾照", "median": 20 * 1024, "manifest": 3000, "all_files": 140 * 1024, "files": 36}
+    rows = report.search_download_rows({"1": {**found, "largest": 61 * 1024}, "10": {**found, "largest": 61 * 1024}})
+    assert [(r[2], r[3]) for r in rows] == [("≤ 60.0 KB", "MISSED"), ("≤ 150.0 KB", "ok")]
+    assert "largest 61.0 KB (驾照), median 20.0 KB of 3 queries" in rows[0][1]

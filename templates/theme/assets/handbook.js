@@ -1,5 +1,6 @@
-/* Handbook client: larger-text control and search (index built by generator/web/search.py; the
-   query units and ranking here mirror search.py's query_units() and rank(), kept in step by tests/whole/test_browser.py). */
+/* Handbook client: larger-text control and search (index built by generator/web/search.py, in the manifest and chunks
+   of searchchunks.py; the query units, ranking and loading here mirror search.py's query_units() and rank() and
+   searchchunks.py's plan(), kept in step by tests/whole/test_browser.py). */
 (function () {
   "use strict";
   var root = document.documentElement;
