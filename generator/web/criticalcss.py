@@ -4,8 +4,9 @@ blocks rendering (the whole sheets then load without blocking and style what scr
 A rule is kept when every compound selector in it (`li.md-nav__item`, `#hb-q`, `[dir=rtl]`) matches some element of
 the page, ignoring how they nest: more than the page strictly needs, never less. What can change before the first
 paint is assumed present: pseudo-classes, functional selectors, attributes scripts switch (the dark scheme), classes
-the page's inline and synchronous scripts may add (larger text). Custom properties no kept rule reads are left out;
-print rules too (until the whole sheets load, they are the print stylesheets)."""
+the page's inline and synchronous scripts may add (larger text). Left out: custom properties no kept rule reads, print
+rules (until the whole sheets load, they are the print stylesheets) and :hover and :active rules (no pointer has
+touched the page yet; focus rules stay, for keyboard users)."""
 from __future__ import annotations
 
 import re
@@ -20,6 +21,7 @@ from .unusedcss import FUNCTION, GROUPS, WORD, split_selectors
 FIXED_ATTRIBUTES = ("dir", "data-md-color-primary", "data-md-color-accent")  # no script changes these
 ATTRIBUTE = re.compile(r"\[\s*([\w-]+)\s*(?:([~|^$*]?=)\s*(\"[^\"]*\"|'[^']*'|[^\]\s]+)\s*)?\]")
 PSEUDO = re.compile(r"::?[\w-]+")
+POINTER = re.compile(r":(?:hover|active)(?![\w-])")  # a pointer over or pressing an element: not at the first paint
 COMBINATOR = re.compile(r"\s*[>+~]\s*|\s+")
 COMPOUND = re.compile(r"(?P<tag>[a-zA-Z][\w-]*|\*)?(?P<rest>.*)", re.DOTALL)
 NAME = re.compile(r"([.#])(-?[_a-zA-Z][\w-]*)")
@@ -145,7 +147,8 @@ def parse_rules(rules: Iterable[tinycss2.ast.Node], numbers: dict[Compound, int]
     for rule in rules:
         if isinstance(rule, QualifiedRule):
             selectors = [(s.strip(), tuple(numbers.setdefault(c, len(numbers)) for c in compounds(s)))
-                         for s in split_selectors(tinycss2.serialize(rule.prelude))]
+                         for s in split_selectors(tinycss2.serialize(rule.prelude))
+                         if not POINTER.search(FUNCTION.sub("", s))]
             result.append(Rule(tuple(selectors), parse_declarations(rule.content)))
         elif isinstance(rule, AtRule) and rule.lower_at_keyword in GROUPS and rule.content is not None:
             head = f"@{rule.at_keyword}{tinycss2.serialize(rule.prelude)}"
