@@ -245,9 +245,13 @@ def critical_css(sheet: Sheet, html: str, elements: Elements, scripts: Iterable[
 
 
 LINK = re.compile(r'<link rel="stylesheet" href="([^"]+)">')
-# the whole stylesheets load as print ones (never blocking the screen), then apply to every medium once loaded
-SWAP = ('<script>document.querySelectorAll("link[data-hb-rest]").forEach(function(l){function all(){l.media="all"}'
-        'l.sheet?all():l.addEventListener("load",all)})</script>')
+# the whole stylesheets load as print ones (never blocking the screen), then apply to every medium together once all
+# have loaded or failed: one at a time, a later sheet's rules would briefly win over the inlined copy of an earlier
+# sheet's overrides (Material's header height over handbook.css's), and the page would shift
+SWAP = ('<script>(function(){var l=document.querySelectorAll("link[data-hb-rest]"),n=l.length;'
+        'function one(){if(--n===0)l.forEach(function(x){x.media="all"})}'
+        'l.forEach(function(x){if(x.sheet)one();else{x.addEventListener("load",one);x.addEventListener("error",one)}})'
+        '})()</script>')
 
 
 def first_paint_html(html: str, fetch: Callable[[str], str], parsed: dict[str, Sheet]) -> str:
