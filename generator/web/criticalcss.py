@@ -60,6 +60,8 @@ class Group:
 
 TAG = re.compile(r"<([a-zA-Z][\w-]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>")
 ATTRIBUTE_VALUE = re.compile(r"""([^\s=/>"']+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+)))?""")
+ASKED = re.compile(r"""(?<![\w-])(class|id|dir|data-md-color-primary|data-md-color-accent)\s*=\s*"""
+                   r"""(?:"([^"]*)"|'([^']*)'|([^\s>"']+))""", re.IGNORECASE)  # what selectors may ask of an element
 SCRIPT = re.compile(r"<script\b([^>]*)>(.*?)</script>|<!--.*?-->", re.DOTALL | re.IGNORECASE)
 
 
@@ -77,9 +79,7 @@ class Elements:
     def add(self, tag: str, attribute_text: str) -> None:
         """One start tag → recorded."""
         self.tags.add(tag)
-        if "=" not in attribute_text:  # most tags: nothing a selector asks of them but their name
-            return
-        a = attributes(attribute_text)
+        a = {m[1].lower(): m[2] or m[3] or m[4] or "" for m in ASKED.finditer(attribute_text)}
         classes = frozenset(a.get("class", "").split())
         fixed = frozenset((k, a[k]) for k in FIXED_ATTRIBUTES if k in a)
         self.ids.add(a.get("id", ""))
@@ -101,8 +101,8 @@ def page_elements(html: str) -> Elements:
         if match[0].startswith("<!--") or "defer" in a or "async" in a or a.get("type", "text/javascript") != "text/javascript":
             continue
         (elements.script_sources if "src" in a else elements.inline_scripts).append(a.get("src") or match[2])
-    for match in TAG.finditer(SCRIPT.sub("<script>", html)):
-        elements.add(match[1].lower(), match[2])
+    for tag in {(m[1].lower(), m[2]) for m in TAG.finditer(SCRIPT.sub("<script>", html))}:  # each distinct tag once
+        elements.add(*tag)
     return elements
 
 
