@@ -84,8 +84,8 @@ def text_of(page: Path) -> str:
 @pytest.mark.slow
 @pytest.mark.parametrize(("prefix", "expected"), [("", "最近更新：2021年3月1日"), ("en/", "Last changed: 1 March 2021")])
 def test_service_page_shows_last_changed_under_the_currency_notice(history_site: Path, prefix: str, expected: str) -> None:
-    page = (history_site / prefix / "services/school-meals/index.html").read_text(encoding="utf-8")
-    source = page[page.index("<body"):]  # the head's inlined CSS names the same classes
+    html = (history_site / prefix / "services/school-meals/index.html").read_text(encoding="utf-8")
+    source = html[html.index("<body"):]  # the head's inlined first-paint CSS names these classes too
     assert expected in text_of(history_site / prefix / "services/school-meals/index.html")
     assert source.index("hb-currency") < source.index("hb-last-changed") < source.index("hb-meta")
     assert 'href="../../changes/"' in source[source.index("hb-last-changed"):source.index("hb-meta")]
