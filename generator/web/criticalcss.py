@@ -4,8 +4,9 @@ blocks rendering (the whole sheets then load without blocking and style what scr
 A rule is kept when every compound selector in it (`li.md-nav__item`, `#hb-q`, `[dir=rtl]`) matches some element of
 the page, ignoring how they nest: more than the page strictly needs, never less. What can change before the first
 paint is assumed present: pseudo-classes, functional selectors, attributes scripts switch (the dark scheme), classes
-the page's inline and synchronous scripts may add (larger text). Custom properties no kept rule reads are left out;
-print rules too (until the whole sheets load, they are the print stylesheets)."""
+the page's inline and synchronous scripts may add (larger text). Left out: custom properties no kept rule reads, print
+rules (until the whole sheets load, they are the print stylesheets) and :hover and :active rules (no pointer has
+touched the page yet; focus rules stay, for keyboard users)."""
 from __future__ import annotations
 
 import re
@@ -20,6 +21,7 @@ from .unusedcss import FUNCTION, GROUPS, WORD, split_selectors
 FIXED_ATTRIBUTES = ("dir", "data-md-color-primary", "data-md-color-accent")  # no script changes these
 ATTRIBUTE = re.compile(r"\[\s*([\w-]+)\s*(?:([~|^$*]?=)\s*(\"[^\"]*\"|'[^']*'|[^\]\s]+)\s*)?\]")
 PSEUDO = re.compile(r"::?[\w-]+")
+POINTER = re.compile(r":(?:hover|active)(?![\w-])")  # a pointer over or pressing an element: not at the first paint
 COMBINATOR = re.compile(r"\s*[>+~]\s*|\s+")
 COMPOUND = re.compile(r"(?P<tag>[a-zA-Z][\w-]*|\*)?(?P<rest>.*)", re.DOTALL)
 NAME = re.compile(r"([.#])(-?[_a-zA-Z][\w-]*)")
@@ -58,6 +60,8 @@ class Group:
 
 TAG = re.compile(r"<([a-zA-Z][\w-]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>")
 ATTRIBUTE_VALUE = re.compile(r"""([^\s=/>"']+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+)))?""")
+ASKED = re.compile(r"""(?<![\w-])(class|id|dir|data-md-color-primary|data-md-color-accent)\s*=\s*"""
+                   r"""(?:"([^"]*)"|'([^']*)'|([^\s>"']+))""", re.IGNORECASE)  # what selectors may ask of an element
 SCRIPT = re.compile(r"<script\b([^>]*)>(.*?)</script>|<!--.*?-->", re.DOTALL | re.IGNORECASE)
 
 
@@ -75,9 +79,7 @@ class Elements:
     def add(self, tag: str, attribute_text: str) -> None:
         """One start tag → recorded."""
         self.tags.add(tag)
-        if "=" not in attribute_text:  # most tags: nothing a selector asks of them but their name
-            return
-        a = attributes(attribute_text)
+        a = {m[1].lower(): m[2] or m[3] or m[4] or "" for m in ASKED.finditer(attribute_text)}
         classes = frozenset(a.get("class", "").split())
         fixed = frozenset((k, a[k]) for k in FIXED_ATTRIBUTES if k in a)
         self.ids.add(a.get("id", ""))
@@ -99,8 +101,8 @@ def page_elements(html: str) -> Elements:
         if match[0].startswith("<!--") or "defer" in a or "async" in a or a.get("type", "text/javascript") != "text/javascript":
             continue
         (elements.script_sources if "src" in a else elements.inline_scripts).append(a.get("src") or match[2])
-    for match in TAG.finditer(SCRIPT.sub("<script>", html)):
-        elements.add(match[1].lower(), match[2])
+    for tag in {(m[1].lower(), m[2]) for m in TAG.finditer(SCRIPT.sub("<script>", html))}:  # each distinct tag once
+        elements.add(*tag)
     return elements
 
 
@@ -145,7 +147,8 @@ def parse_rules(rules: Iterable[tinycss2.ast.Node], numbers: dict[Compound, int]
     for rule in rules:
         if isinstance(rule, QualifiedRule):
             selectors = [(s.strip(), tuple(numbers.setdefault(c, len(numbers)) for c in compounds(s)))
-                         for s in split_selectors(tinycss2.serialize(rule.prelude))]
+                         for s in split_selectors(tinycss2.serialize(rule.prelude))
+                         if not POINTER.search(FUNCTION.sub("", s))]
             result.append(Rule(tuple(selectors), parse_declarations(rule.content)))
         elif isinstance(rule, AtRule) and rule.lower_at_keyword in GROUPS and rule.content is not None:
             head = f"@{rule.at_keyword}{tinycss2.serialize(rule.prelude)}"
@@ -242,9 +245,13 @@ def critical_css(sheet: Sheet, html: str, elements: Elements, scripts: Iterable[
 
 
 LINK = re.compile(r'<link rel="stylesheet" href="([^"]+)">')
-# the whole stylesheets load as print ones (never blocking the screen), then apply to every medium once loaded
-SWAP = ('<script>document.querySelectorAll("link[data-hb-rest]").forEach(function(l){function all(){l.media="all"}'
-        'l.sheet?all():l.addEventListener("load",all)})</script>')
+# the whole stylesheets load as print ones (never blocking the screen), then apply to every medium together once all
+# have loaded or failed: one at a time, a later sheet's rules would briefly win over the inlined copy of an earlier
+# sheet's overrides (Material's header height over handbook.css's), and the page would shift
+SWAP = ('<script>(function(){var l=document.querySelectorAll("link[data-hb-rest]"),n=l.length;'
+        'function one(){if(--n===0)l.forEach(function(x){x.media="all"})}'
+        'l.forEach(function(x){if(x.sheet)one();else{x.addEventListener("load",one);x.addEventListener("error",one)}})'
+        '})()</script>')
 
 
 def first_paint_html(html: str, fetch: Callable[[str], str], parsed: dict[str, Sheet]) -> str:

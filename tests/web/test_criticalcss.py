@@ -14,9 +14,15 @@ def critical(css: str, html: str, scripts: tuple[str, ...] = ()) -> str:
 
 def test_a_rule_is_kept_only_when_each_compound_matches_one_element() -> None:
     html = '<body><ul class="nav"><li class="item">x</li></ul><p id="top">y</p></body>'
-    css = ("ul.nav li{a:1}.nav .item>p{a:2}li.nav{a:3}table{a:4}#top{a:5}#gone{a:6}.item:hover,.gone:hover{a:7}"
+    css = ("ul.nav li{a:1}.nav .item>p{a:2}li.nav{a:3}table{a:4}#top{a:5}#gone{a:6}.item:focus,.gone:focus{a:7}"
            ".nav:not(.gone) li::before{a:8}")
-    assert critical(css, html) == "ul.nav li{a:1}.nav .item>p{a:2}#top{a:5}.item:hover{a:7}.nav:not(.gone) li::before{a:8}"
+    assert critical(css, html) == "ul.nav li{a:1}.nav .item>p{a:2}#top{a:5}.item:focus{a:7}.nav:not(.gone) li::before{a:8}"
+
+
+def test_hover_and_active_rules_wait_for_the_stylesheets_but_focus_rules_do_not() -> None:
+    html = '<body><a class="x" href="#">x</a></body>'
+    css = ".x:hover,.x:focus-visible{a:1}.x:active{a:2}a:is(:hover,.x){a:3}.x:hover-like{a:4}.x:focus{a:5}"
+    assert critical(css, html) == ".x:focus-visible{a:1}a:is(:hover,.x){a:3}.x:hover-like{a:4}.x:focus{a:5}"
 
 
 def test_attributes_scripts_switch_count_as_present_and_fixed_ones_must_match() -> None:
