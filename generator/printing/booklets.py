@@ -339,8 +339,9 @@ def booklet_data(booklet: Booklet, handbook: Handbook, config: SiteConfig,
         "volumes": volume_lines(handbook, config, booklet, langs),
         "body_size": LARGE_SIZE if large else STANDARD_SIZE, "justify": not large, "bilingual": len(langs) > 1,
         "compact": booklet.kind == "department" and len(booklet.services) <= 2,
-        "chapters": chapters, "index": audience_index(handbook, config, booklet, langs, vocabulary)
-                                       if booklet.kind != "department" else [],
+        # a department booklet carries its index only on the pages that fill its last sheet, if it fits them
+        "chapters": chapters, "index": audience_index(handbook, config, booklet, langs, vocabulary),
+        "index_fills": booklet.kind == "department",
         "help": tails(help_paragraphs(handbook, config, langs)), "glossary": glossary_entries(handbook, config, booklet, langs),
         "back": tails(each(config, langs, "back_text")),
         "colophon": [paragraph for key in ("colophon_print", "colophon_file") for paragraph in each(config, langs, key)],

@@ -16,7 +16,7 @@ import shutil
 import subprocess
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -1128,7 +1128,9 @@ def test_every_booklet_has_a_how_to_use_page_an_index_and_a_colophon_and_no_blan
             assert norm(t["howto_title"]) in pages[1], f"{e['file']}: page 2 is not the how-to-use page"
             assert norm(t["colophon_title"]) in pages[-1] and norm(t["colophon_print"]) in pages[-1], e["file"]
             index = [i for i, p in enumerate(pages) if p.startswith(norm(t["audiences"])) or norm(t["audiences"]) in p[:40]]
-            assert bool(index) == (e["kind"] != "department"), f"{e['file']}: index by audience {index}"
+            # a department booklet's index stands only on the pages that fill its last sheet, when it fits them
+            placed = e["kind"] != "department" or "index" in e["layout"]["fillers"]
+            assert bool(index) == placed, f"{e['file']}: index by audience {index}"
         assert all(len(p) > 3 for p in pages), f"{e['file']}: blank page {[i + 1 for i, p in enumerate(pages) if len(p) <= 3]}"
 
 
@@ -1162,17 +1164,61 @@ def page_titles(pdf: Path) -> list[str]:
     return [no_space(p.strip().splitlines()[0]) if p.strip() else "" for p in extract(pdf).pages]
 
 
+FILLERS = ("index", "glossary", "help", "notes")  # what fills a booklet's last sheet, in this order
+FILLER_TITLES = {"index": "audiences", "glossary": "glossary_title", "help": "help_title", "notes": "notes"}
+
+
+def check_fillers(e: dict[str, Any]) -> None:
+    """A booklet's manifest entry (its layout report) → the pages that fill its last sheet are, in order, the index by
+    audience (a department booklet's, when it fits them), the terms used, where to ask, and at most one notes page;
+    they end the last sheet (no page more, none less); a one-service department booklet that fits 4 pages has 4."""
+    layout, fillers = e["layout"], e["layout"]["fillers"]
+    order = FILLERS if e["kind"] == "department" and fillers[:1] == ["index"] else FILLERS[1:]
+    assert fillers == list(order[:len(fillers)]), (e["file"], fillers)
+    assert e["pages"] % 4 == 0 and fillers.count("notes") <= 1, (e["file"], e["pages"], fillers)
+    pads = (4 - layout["back_matter"] % 4) % 4  # the pages from where the back matter begins to the back cover
+    assert len(fillers) == pads or fillers[0] == "index", (e["file"], pads, fillers)  # the index may take several
+    if e["kind"] == "department" and len(e["services"]) == 1 and layout["back_matter"] <= 4:
+        assert e["pages"] == 4, (e["file"], e["pages"])  # a service on one page: one sheet, not two
+
+
 @pytest.mark.slow
-def test_at_most_one_notes_page_and_short_department_booklets_take_one_sheet(built_site: Path,
-                                                                             manifest: list[dict[str, Any]]) -> None:
-    """Pages that fill the last sheet carry where to ask, the terms used and only then one notes page; a department
-    booklet of one service is 4 pages (cover, how to use with contents, the service, back cover)."""
+def test_pages_that_fill_the_last_sheet_carry_index_glossary_help_and_at_most_one_notes_page(
+        built_site: Path, manifest: list[dict[str, Any]]) -> None:
+    """Every booklet (the layout its template reports, then its pages read back): the filling pages in order, each
+    headed by its own title; department booklets carry their index there when it fits (it never adds a sheet)."""
+    placed: Counter[tuple[str, bool]] = Counter()
     for e in (e for e in manifest if not e["imposed"]):
+        check_fillers(e)
         t = CONFIG.strings["zh" if e["language"] == "bilingual" else e["language"]]
         titles = page_titles(built_site / e["file"])
+        fillers = e["layout"]["fillers"]
+        after_index = [f for f in fillers if f != "index"]  # the index takes one page or more
+        for k, f in enumerate(reversed(after_index)):
+            assert titles[-2 - k].startswith(no_space(t[FILLER_TITLES[f]])), (e["file"], f, titles[-2 - k])
+        if "index" in fillers:
+            first = e["layout"]["back_matter"] - 1
+            assert titles[first].startswith(no_space(t["audiences"])), (e["file"], titles[first])
         assert sum(title.startswith(no_space(t["notes"])) for title in titles) <= 1, e["file"]
-        if e["kind"] == "department" and len(e["services"]) == 1 and e["layout"]["back_matter"] <= 4:
-            assert e["pages"] == 4, (e["file"], e["pages"])  # a service on one page: one sheet, not two
+        placed[e["kind"], "index" in fillers] += 1
+    assert placed["department", True] >= 10, placed  # most department booklets have room for their index
+
+
+@pytest.mark.slow
+def test_department_and_chapter_booklets_fill_their_last_sheet_the_same_way_without_a_site_url(tmp_path: Path) -> None:
+    """The default build (no site_url: number and departments beside each heading instead of a QR code) moves page
+    breaks; the filling pages still follow the rules (read from the templates' layout reports)."""
+    config = replace(CONFIG, site_url=None)
+    booklets = [b for b in plan_booklets(HANDBOOK, config) if b.kind != "full" and b.edition == "standard"]
+    jobs = [({"data": with_qr_codes(booklet_data(b, HANDBOOK, config), {})}, tmp_path / b.file) for b in booklets]
+    with typesetting.worker_pool(2) as pool:
+        made = typesetting.compile_all(pool, ROOT / "templates" / "booklets" / "booklet.typ",
+                                       ROOT / "templates" / "booklets", iter(jobs), len(jobs), None)
+    placed = 0
+    for b, facts in zip(booklets, made, strict=True):
+        check_fillers({"file": b.file, "kind": b.kind, "services": b.services, "pages": facts.pages, "layout": facts.layout})
+        placed += b.kind == "department" and "index" in facts.layout["fillers"]
+    assert placed >= 10
 
 
 @pytest.mark.slow
