@@ -554,7 +554,7 @@ def check_running_headers(pdf: Path, c: Coords, services: set[int]) -> None:
     titles = [ch.title[main] for ch in HANDBOOK.chapters if services & set(ch.services)]
     compact = c.kind == "department" and len(services) <= 2  # the contents share the how-to-use page
     front = [t["howto_title"]] + ([] if compact else [t["contents"]])
-    back = [t["audiences"], t["help_title"], t["glossary_title"], t["notes"]]
+    back = [t["audiences"], t["glossary_title"], t["help_title"], t["notes"]]
     # a page that begins inside a service names it, continued; it counts as its chapter's page
     continued = {norm(t["continued"].format(name=heading(n, main).split(" · ")[0])): HANDBOOK.chapter(
         HANDBOOK.service(n).chapter).title[main] for n in services}
@@ -572,7 +572,7 @@ def check_running_headers(pdf: Path, c: Coords, services: set[int]) -> None:
     assert runs[:len(front)] == front, c
     assert runs[len(front):len(front) + len(titles)] == titles, c  # every chapter heads its pages, in order, in one run
     tail = runs[len(front) + len(titles):]
-    assert tail == [h for h in back if h in tail], c  # then the index and notes, once each, in that order
+    assert tail == [h for h in back if h in tail], c  # then index, glossary, help and notes, once each, in that order
 
 
 # ---- 4. fonts --------------------------------------------------------------------------------------------
