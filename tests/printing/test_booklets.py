@@ -1142,6 +1142,23 @@ def test_imposed_files_are_titled_in_their_language(built_site: Path, manifest: 
         assert "(imposed)" not in title and title.endswith(CONFIG.strings[lang]["edition_imposed"]), (e["file"], title)
 
 
+def test_service_views_shared_by_a_builds_booklets_give_each_the_data_it_would_get_alone() -> None:
+    """A build makes each service's view once (ServiceViews) and hands it to every booklet that prints the service:
+    every booklet's data is the same as made on its own, in both build modes, and most views are reused."""
+    from generator.printing.booklets import ServiceViews, booklet_langs, service_data
+    from generator.printing.printed import vocabulary
+    for config in (with_site_url(CONFIG, TEST_SITE_URL), CONFIG):
+        words = vocabulary(HANDBOOK, config)
+        views = ServiceViews(HANDBOOK, config, words)
+        for b in plan_booklets(HANDBOOK, config):
+            langs = booklet_langs(b, config)
+            shown = [svc for c in booklet_data(b, HANDBOOK, config, words, views)["chapters"] for svc in c["services"]]
+            assert [svc["number"] for svc in shown] == list(b.services), b.file
+            for svc in shown:
+                assert svc == service_data(HANDBOOK, config, HANDBOOK.service(svc["number"]), langs, words), b.file
+        assert views.service.cache_info().hits > 2 * views.service.cache_info().misses
+
+
 def test_a_very_long_booklet_is_cut_between_chapters_before_typesetting(monkeypatch: pytest.MonkeyPatch) -> None:
     """The scale guard (a handbook many times the real one): parts of whole chapters, none over the guard."""
     import generator.printing.booklets as booklets
