@@ -10,6 +10,7 @@ The Typst machinery (pool, reuse, QR codes, manifest facts) lives in typesetting
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import shutil
 import tempfile
@@ -175,6 +176,21 @@ def service_data(handbook: Handbook, config: SiteConfig, service: Service, langs
                                      f"{department_names(handbook, service, lang, config)}") for lang in langs]}
 
 
+class ServiceViews:
+    """What the booklets of one build show of each service (service_data), made once per service and languages: the
+    same service is printed in the full handbook, its chapter, large print and departments, and each booklet's data
+    is made twice (its input hash, then its input). Booklets that print the same services are made one after
+    another (locality), so only the last LIMIT are kept: memory stays bounded for a handbook many times the real one."""
+
+    LIMIT = 512  # above the real handbook's services in its three language sets (85 × 3)
+
+    def __init__(self, handbook: Handbook, config: SiteConfig, vocabulary: frozenset[str]) -> None:
+        def made(number: int, langs: tuple[str, ...]) -> dict[str, Any]:
+            return service_data(handbook, config, handbook.service(number), list(langs), vocabulary)
+        self.service = functools.lru_cache(maxsize=self.LIMIT)(made)  # (number, languages) → service_data, shared:
+        # never changed by those who read it (with_qr_codes makes new dicts)
+
+
 def heading_words(handbook: Handbook, config: SiteConfig, number: int, langs: list[str],
                   vocabulary: frozenset[str]) -> list[str]:
     """A service → its heading ("第 1 项 name · name") as the pieces a line may break between (printed.segment)."""
@@ -300,10 +316,12 @@ def help_paragraphs(handbook: Handbook, config: SiteConfig, langs: list[str]) ->
     return lines
 
 
-def booklet_data(booklet: Booklet, handbook: Handbook, config: SiteConfig,
-                 vocabulary: frozenset[str] | None = None) -> dict[str, Any]:
-    """A booklet → the JSON its Typst template receives (`vocabulary`: printed.vocabulary, made once per build)."""
+def booklet_data(booklet: Booklet, handbook: Handbook, config: SiteConfig, vocabulary: frozenset[str] | None = None,
+                 views: ServiceViews | None = None) -> dict[str, Any]:
+    """A booklet → the JSON its Typst template receives (`vocabulary`: printed.vocabulary, and `views`, made once per
+    build)."""
     vocabulary = printed_vocabulary(handbook, config) if vocabulary is None else vocabulary
+    views = ServiceViews(handbook, config, vocabulary) if views is None else views
     langs = booklet_langs(booklet, config)
     main = langs[0]
     numbers = set(booklet.services)
@@ -320,7 +338,7 @@ def booklet_data(booklet: Booklet, handbook: Handbook, config: SiteConfig,
                          "value": keep_tail(timed_target(g, config.strings[main], main, config.codes[0]))}
                         for g in c.targets]
                        if booklet.kind == "chapter" else [],
-            "services": [service_data(handbook, config, handbook.service(n), langs, vocabulary) for n in members]})
+            "services": [views.service(n, tuple(langs)) for n in members]})
     large = booklet.edition == "large-print"
     home = home_url(config, main)
     howto = ["howto_find"] + (["howto_index"] if booklet.kind != "department" else [])
@@ -342,8 +360,9 @@ def booklet_data(booklet: Booklet, handbook: Handbook, config: SiteConfig,
         "volumes": volume_lines(handbook, config, booklet, langs),
         "body_size": LARGE_SIZE if large else STANDARD_SIZE, "justify": not large, "bilingual": len(langs) > 1,
         "compact": booklet.kind == "department" and len(booklet.services) <= 2,
-        "chapters": chapters, "index": audience_index(handbook, config, booklet, langs, vocabulary)
-                                       if booklet.kind != "department" else [],
+        # a department booklet carries its index only on the pages that fill its last sheet, if it fits them
+        "chapters": chapters, "index": audience_index(handbook, config, booklet, langs, vocabulary),
+        "index_fills": booklet.kind == "department",
         "help": tails(help_paragraphs(handbook, config, langs)), "glossary": glossary_entries(handbook, config, booklet, langs),
         "back": tails(each(config, langs, "back_text")),
         "colophon": [paragraph for key in ("colophon_print", "colophon_file") for paragraph in each(config, langs, key)],
@@ -477,13 +496,15 @@ class Typesetter:
         self.template, self.engine, self.progress = template_dir / "booklets" / "booklet.typ", engine, progress
         self.qr_codes = qr_codes  # URL → SVG, drawn once per build
         self.vocabulary = printed_vocabulary(handbook, config)  # where names may break, worked out once
+        self.views = ServiceViews(handbook, config, self.vocabulary)
         self.keys: dict[Booklet, str] = {}  # each booklet's input hash, worked out once (its data is not kept: see
         # compile_booklets)
 
     def key(self, booklet: Booklet) -> str:
         """A booklet → the hash of its input."""
         if booklet not in self.keys:
-            self.keys[booklet] = booklet_key(self.engine, booklet, self.handbook, self.config, self.vocabulary)
+            self.keys[booklet] = booklet_key(self.engine, booklet, self.handbook, self.config, self.vocabulary,
+                                             self.views)
         return self.keys[booklet]
 
     def compile(self, booklets: list[Booklet], measure: frozenset[Booklet] = frozenset()) -> list[PdfFacts]:
@@ -494,7 +515,7 @@ class Typesetter:
             svgs = draw_qr_codes(self.pool, {url for i in missing if booklets[i] not in measure
                                              for url in qr_urls(booklets[i], self.handbook, self.config)}, self.qr_codes)
             for i in missing:
-                data = booklet_data(booklets[i], self.handbook, self.config, self.vocabulary)
+                data = booklet_data(booklets[i], self.handbook, self.config, self.vocabulary, self.views)
                 if booklets[i] in measure:
                     yield {"data": json.dumps(data, ensure_ascii=False), MEASURE: "1"}
                 else:
@@ -606,10 +627,10 @@ def impose_all(pool: ProcessPoolExecutor, booklets: list[Booklet], facts: list[P
 
 
 def booklet_key(engine: str, booklet: Booklet, handbook: Handbook, config: SiteConfig,
-                vocabulary: frozenset[str] | None = None) -> str:
+                vocabulary: frozenset[str] | None = None, views: ServiceViews | None = None) -> str:
     """A booklet → the hash of everything its PDF is made from."""
     # the data has no QR codes yet: they follow from the URLs (and the segno version in the engine key)
-    data = booklet_data(booklet, handbook, config, vocabulary)
+    data = booklet_data(booklet, handbook, config, vocabulary, views)
     return sha256(f"{engine}\0booklet\0" + json.dumps(data, ensure_ascii=False))
 
 
@@ -637,13 +658,14 @@ def carry_over_booklets(handbook: Handbook, config: SiteConfig, template_dir: Pa
     engine = booklet_engine(template_dir)
     wholes = plan_booklets(handbook, config)
     vocabulary = printed_vocabulary(handbook, config)
-    keys = {b: booklet_key(engine, b, handbook, config, vocabulary) for b in wholes}
+    views = ServiceViews(handbook, config, vocabulary)
+    keys = {b: booklet_key(engine, b, handbook, config, vocabulary, views) for b in wholes}
     planned, from_whole = plan_volumes(wholes, [keys[b] for b in wholes], previous_volumes(reuse), config, handbook)
     order = sorted(range(len(planned)), key=lambda i: planned[i].file)  # the imposition's order (impose_all)
     manifest = []
     for position, i in enumerate(order):
         booklet, twin, whole = planned[i], twin_of(planned[i]), from_whole[i]
-        key = keys.get(booklet) or booklet_key(engine, booklet, handbook, config, vocabulary)  # a volume's is its own
+        key = keys.get(booklet) or booklet_key(engine, booklet, handbook, config, vocabulary, views)  # a volume's is its own
         made = reuse.take(key, out / booklet.file)
         if made is None:
             continue

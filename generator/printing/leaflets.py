@@ -54,10 +54,13 @@ AUDIENCE_SIZES = [16, 14, 12]  # an audience sheet: the largest that fits one si
 SERVICE, AUDIENCE = "leaflet", "audience-leaflet"
 # The first size a service leaflet's template measures, guessed from its text: the body takes about as much room as
 # its characters (a Latin letter half as wide as a Chinese one) plus what each paragraph's last line leaves empty,
-# each as wide and high as the type is large. ROOM (character areas at 1 pt) was fitted on the real leaflets; the
-# template measures the guess and its neighbours, so a poor guess costs a measure, never a wrong size.
-ROOM = {"Hans": 220_000, "Latn": 196_000}
-LINE_ENDS = 30  # characters' room a paragraph loses at its end, and a label takes
+# each as wide and high as the type is large, and the name's characters NAME times as much (the title is set at
+# about twice the body's size). ROOM (character areas at 1 pt) and LINE_ENDS were fitted on the real leaflets, in
+# both build modes, for the fewest measures; the template measures the guess and its neighbours, so a poor guess
+# costs a measure, never a wrong size.
+ROOM = {"Hans": 182_000, "Latn": 226_000}
+LINE_ENDS = {"Hans": 15, "Latn": 30}  # characters' room a paragraph loses at its end, and a label takes
+NAME = 4
 # amounts to set in bold in "what you get", by script: CNY and yuan figures, per cent
 AMOUNTS = {"Hans": r"[0-9][0-9.,，]*(万元|元|%|％)", "Latn": r"(CNY|RMB) ?[0-9][0-9.,]*|[0-9][0-9.,]* ?(yuan|per ?cent|%)"}
 
@@ -125,9 +128,10 @@ def service_leaflet_data(leaflet: Leaflet, service: Service, handbook: Handbook,
     tight = SERVICE_TIGHT if config.language(lang).script == "Latn" else []
     steps = SERVICE_STEPS + tight
     kept = [f for f in fields if f["paras"]]
+    name = segment(prose(config, lang, service.name[lang]), vocabulary)
     return {**common(handbook, config, lang, leaflet.title), "steps": steps, "number": number,
-            "guess": first_step(steps, kept, config.language(lang).script),
-            "name": segment(prose(config, lang, service.name[lang]), vocabulary),
+            "guess": first_step(steps, kept, name, config.language(lang).script),
+            "name": name,
             "notice": keep_tail(currency(handbook, config, service, lang)),
             "amount": AMOUNTS[config.language(lang).script],
             "fields": kept, "url": service_url(config, service, lang),
@@ -135,12 +139,13 @@ def service_leaflet_data(leaflet: Leaflet, service: Service, handbook: Handbook,
             "contact": [prose(config, lang, line) for line in (number, t["leaflet_no_qr"])]}
 
 
-def first_step(steps: list[list[float]], fields: list[dict[str, Any]], script: str) -> int:
-    """A leaflet's fields → the index of the step its template measures first (see ROOM)."""
+def first_step(steps: list[list[float]], fields: list[dict[str, Any]], name: list[str], script: str) -> int:
+    """A leaflet's fields and name → the index of the step its template measures first (see ROOM)."""
     body = [f for f in fields if f["part"] != "foot"]
     width = 0.5 if script == "Latn" else 1.0
-    chars = sum(len(head + tail) * width + LINE_ENDS for f in body for head, tail in f["paras"]) + LINE_ENDS * len(body)
-    size = (ROOM[script] / chars) ** 0.5
+    ends = LINE_ENDS[script]
+    chars = sum(len(head + tail) * width + ends for f in body for head, tail in f["paras"]) + ends * len(body)
+    size = (ROOM[script] / (chars + NAME * width * len("".join(name)))) ** 0.5
     return next((i for i, step in enumerate(steps) if step[0] <= size), len(steps) - 1)
 
 

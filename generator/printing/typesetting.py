@@ -89,9 +89,10 @@ def _compile_once(template: str, root: str, data: dict[str, str], standards: tup
         compiler = _COMPILERS[(template, root)] = typst.Compiler(template, root=root, font_paths=[str(font_dir())],
                                                                  ignore_system_fonts=True)
     if standards is None:  # a print-shop file: untagged (tagging is most of the export time)
-        made = compiler.compile(sys_inputs=data, pdf_tags=False)
+        made, warnings = compiler.compile_with_warnings(sys_inputs=data, pdf_tags=False)
     else:
-        made = compiler.compile(sys_inputs=data, pdf_standards=cast(Any, list(standards)))
+        made, warnings = compiler.compile_with_warnings(sys_inputs=data, pdf_standards=cast(Any, list(standards)))
+    unsettled(template, warnings)
     assert isinstance(made, bytes), type(made)  # one PDF (a list would mean one image per page)
     pdf: bytes = made
     Path(target).parent.mkdir(parents=True, exist_ok=True)
@@ -102,6 +103,15 @@ def _compile_once(template: str, root: str, data: dict[str, str], standards: tup
     layout = dict(reports[0]) if reports else {}
     pages = layout.pop("total", None)
     return PdfFacts(pages if isinstance(pages, int) else page_count(pdf), len(pdf), sha256(pdf), layout)
+
+
+def unsettled(template: str, warnings: Iterable[Any]) -> None:
+    """A compile's warnings → a BuildError if its layout did not settle: Typst then writes its last attempt, in which
+    what a page shows and what it reports of itself (running headers, page numbers, the layout report) disagree."""
+    for warning in warnings:
+        if "did not converge" in str(getattr(warning, "message", "") or warning):
+            raise BuildError(f"templates/{Path(template).parent.name}/{Path(template).name}: the layout did not settle "
+                             "(Typst: document did not converge within five attempts)")
 
 
 def _measure(template: str, root: str, data: dict[str, str]) -> PdfFacts:

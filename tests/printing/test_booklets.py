@@ -16,7 +16,7 @@ import shutil
 import subprocess
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -554,7 +554,7 @@ def check_running_headers(pdf: Path, c: Coords, services: set[int]) -> None:
     titles = [ch.title[main] for ch in HANDBOOK.chapters if services & set(ch.services)]
     compact = c.kind == "department" and len(services) <= 2  # the contents share the how-to-use page
     front = [t["howto_title"]] + ([] if compact else [t["contents"]])
-    back = [t["audiences"], t["help_title"], t["glossary_title"], t["notes"]]
+    back = [t["audiences"], t["glossary_title"], t["help_title"], t["notes"]]
     # a page that begins inside a service names it, continued; it counts as its chapter's page
     continued = {norm(t["continued"].format(name=heading(n, main).split(" · ")[0])): HANDBOOK.chapter(
         HANDBOOK.service(n).chapter).title[main] for n in services}
@@ -572,7 +572,7 @@ def check_running_headers(pdf: Path, c: Coords, services: set[int]) -> None:
     assert runs[:len(front)] == front, c
     assert runs[len(front):len(front) + len(titles)] == titles, c  # every chapter heads its pages, in order, in one run
     tail = runs[len(front) + len(titles):]
-    assert tail == [h for h in back if h in tail], c  # then the index and notes, once each, in that order
+    assert tail == [h for h in back if h in tail], c  # then index, glossary, help and notes, once each, in that order
 
 
 # ---- 4. fonts --------------------------------------------------------------------------------------------
@@ -1128,7 +1128,9 @@ def test_every_booklet_has_a_how_to_use_page_an_index_and_a_colophon_and_no_blan
             assert norm(t["howto_title"]) in pages[1], f"{e['file']}: page 2 is not the how-to-use page"
             assert norm(t["colophon_title"]) in pages[-1] and norm(t["colophon_print"]) in pages[-1], e["file"]
             index = [i for i, p in enumerate(pages) if p.startswith(norm(t["audiences"])) or norm(t["audiences"]) in p[:40]]
-            assert bool(index) == (e["kind"] != "department"), f"{e['file']}: index by audience {index}"
+            # a department booklet's index stands only on the pages that fill its last sheet, when it fits them
+            placed = e["kind"] != "department" or "index" in e["layout"]["fillers"]
+            assert bool(index) == placed, f"{e['file']}: index by audience {index}"
         assert all(len(p) > 3 for p in pages), f"{e['file']}: blank page {[i + 1 for i, p in enumerate(pages) if len(p) <= 3]}"
 
 
@@ -1138,6 +1140,23 @@ def test_imposed_files_are_titled_in_their_language(built_site: Path, manifest: 
         lang = "zh" if e["language"] == "bilingual" else e["language"]
         title = PdfReader(built_site / e["file"]).metadata.title
         assert "(imposed)" not in title and title.endswith(CONFIG.strings[lang]["edition_imposed"]), (e["file"], title)
+
+
+def test_service_views_shared_by_a_builds_booklets_give_each_the_data_it_would_get_alone() -> None:
+    """A build makes each service's view once (ServiceViews) and hands it to every booklet that prints the service:
+    every booklet's data is the same as made on its own, in both build modes, and most views are reused."""
+    from generator.printing.booklets import ServiceViews, booklet_langs, service_data
+    from generator.printing.printed import vocabulary
+    for config in (with_site_url(CONFIG, TEST_SITE_URL), CONFIG):
+        words = vocabulary(HANDBOOK, config)
+        views = ServiceViews(HANDBOOK, config, words)
+        for b in plan_booklets(HANDBOOK, config):
+            langs = booklet_langs(b, config)
+            shown = [svc for c in booklet_data(b, HANDBOOK, config, words, views)["chapters"] for svc in c["services"]]
+            assert [svc["number"] for svc in shown] == list(b.services), b.file
+            for svc in shown:
+                assert svc == service_data(HANDBOOK, config, HANDBOOK.service(svc["number"]), langs, words), b.file
+        assert views.service.cache_info().hits > 2 * views.service.cache_info().misses
 
 
 def test_a_very_long_booklet_is_cut_between_chapters_before_typesetting(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -1162,17 +1181,61 @@ def page_titles(pdf: Path) -> list[str]:
     return [no_space(p.strip().splitlines()[0]) if p.strip() else "" for p in extract(pdf).pages]
 
 
+FILLERS = ("index", "glossary", "help", "notes")  # what fills a booklet's last sheet, in this order
+FILLER_TITLES = {"index": "audiences", "glossary": "glossary_title", "help": "help_title", "notes": "notes"}
+
+
+def check_fillers(e: dict[str, Any]) -> None:
+    """A booklet's manifest entry (its layout report) → the pages that fill its last sheet are, in order, the index by
+    audience (a department booklet's, when it fits them), the terms used, where to ask, and at most one notes page;
+    they end the last sheet (no page more, none less); a one-service department booklet that fits 4 pages has 4."""
+    layout, fillers = e["layout"], e["layout"]["fillers"]
+    order = FILLERS if e["kind"] == "department" and fillers[:1] == ["index"] else FILLERS[1:]
+    assert fillers == list(order[:len(fillers)]), (e["file"], fillers)
+    assert e["pages"] % 4 == 0 and fillers.count("notes") <= 1, (e["file"], e["pages"], fillers)
+    pads = (4 - layout["back_matter"] % 4) % 4  # the pages from where the back matter begins to the back cover
+    assert len(fillers) == pads or fillers[0] == "index", (e["file"], pads, fillers)  # the index may take several
+    if e["kind"] == "department" and len(e["services"]) == 1 and layout["back_matter"] <= 4:
+        assert e["pages"] == 4, (e["file"], e["pages"])  # a service on one page: one sheet, not two
+
+
 @pytest.mark.slow
-def test_at_most_one_notes_page_and_short_department_booklets_take_one_sheet(built_site: Path,
-                                                                             manifest: list[dict[str, Any]]) -> None:
-    """Pages that fill the last sheet carry where to ask, the terms used and only then one notes page; a department
-    booklet of one service is 4 pages (cover, how to use with contents, the service, back cover)."""
+def test_pages_that_fill_the_last_sheet_carry_index_glossary_help_and_at_most_one_notes_page(
+        built_site: Path, manifest: list[dict[str, Any]]) -> None:
+    """Every booklet (the layout its template reports, then its pages read back): the filling pages in order, each
+    headed by its own title; department booklets carry their index there when it fits (it never adds a sheet)."""
+    placed: Counter[tuple[str, bool]] = Counter()
     for e in (e for e in manifest if not e["imposed"]):
+        check_fillers(e)
         t = CONFIG.strings["zh" if e["language"] == "bilingual" else e["language"]]
         titles = page_titles(built_site / e["file"])
+        fillers = e["layout"]["fillers"]
+        after_index = [f for f in fillers if f != "index"]  # the index takes one page or more
+        for k, f in enumerate(reversed(after_index)):
+            assert titles[-2 - k].startswith(no_space(t[FILLER_TITLES[f]])), (e["file"], f, titles[-2 - k])
+        if "index" in fillers:
+            first = e["layout"]["back_matter"] - 1
+            assert titles[first].startswith(no_space(t["audiences"])), (e["file"], titles[first])
         assert sum(title.startswith(no_space(t["notes"])) for title in titles) <= 1, e["file"]
-        if e["kind"] == "department" and len(e["services"]) == 1 and e["layout"]["back_matter"] <= 4:
-            assert e["pages"] == 4, (e["file"], e["pages"])  # a service on one page: one sheet, not two
+        placed[e["kind"], "index" in fillers] += 1
+    assert placed["department", True] >= 10, placed  # most department booklets have room for their index
+
+
+@pytest.mark.slow
+def test_department_and_chapter_booklets_fill_their_last_sheet_the_same_way_without_a_site_url(tmp_path: Path) -> None:
+    """The default build (no site_url: number and departments beside each heading instead of a QR code) moves page
+    breaks; the filling pages still follow the rules (read from the templates' layout reports)."""
+    config = replace(CONFIG, site_url=None)
+    booklets = [b for b in plan_booklets(HANDBOOK, config) if b.kind != "full" and b.edition == "standard"]
+    jobs = [({"data": with_qr_codes(booklet_data(b, HANDBOOK, config), {})}, tmp_path / b.file) for b in booklets]
+    with typesetting.worker_pool(2) as pool:
+        made = typesetting.compile_all(pool, ROOT / "templates" / "booklets" / "booklet.typ",
+                                       ROOT / "templates" / "booklets", iter(jobs), len(jobs), None)
+    placed = 0
+    for b, facts in zip(booklets, made, strict=True):
+        check_fillers({"file": b.file, "kind": b.kind, "services": b.services, "pages": facts.pages, "layout": facts.layout})
+        placed += b.kind == "department" and "index" in facts.layout["fillers"]
+    assert placed >= 10
 
 
 @pytest.mark.slow

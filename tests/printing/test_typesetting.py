@@ -5,6 +5,9 @@ import multiprocessing
 import os
 from pathlib import Path
 
+import pytest
+
+from generator.data.errors import BuildError
 from generator.printing.typesetting import compile_all, private_memory, worker_pool
 
 TEMPLATE = '#set page(width: 5cm, height: 5cm)\n#for i in range(int(sys.inputs.at("pages"))) { if i > 0 { pagebreak() }; [#i] }\n'
@@ -70,3 +73,12 @@ def test_workers_do_not_start_from_the_builds_memory() -> None:
     del held
     assert parent != os.getpid()
     assert resident < 200 * 1024 ** 2
+
+
+def test_a_layout_that_does_not_settle_stops_the_build(tmp_path: Path) -> None:
+    """A template whose pages depend on its own page count both ways (one page → a page break → two pages → none):
+    Typst gives up after five attempts and writes its last one; the build refuses that PDF, naming the template."""
+    template = tmp_path / "t.typ"
+    template.write_text("x #context { if counter(page).final().first() == 1 { pagebreak() } }", encoding="utf-8")
+    with worker_pool(1) as pool, pytest.raises(BuildError, match=r"t\.typ: the layout did not settle"):
+        compile_all(pool, template, tmp_path, [({}, tmp_path / "t.pdf")], 1, None)
