@@ -295,3 +295,17 @@ def test_stylesheets_arriving_one_by_one_never_shift_the_page(page: Page, served
     assert len(arrived) == 3
     page.wait_for_timeout(200)  # a shift is reported after the frame that made it
     assert page.evaluate("window.__shift") == 0
+
+
+@pytest.mark.slow
+def test_the_larger_text_buttons_label_is_set_before_handbook_js_runs(page: Page, served_site: str) -> None:
+    """Larger text chosen on an earlier page: before the deferred handbook.js runs (here: never), the button already
+    offers normal text and is pressed, as handbook.js leaves it."""
+    page.goto(served_site + "en/")
+    page.evaluate("localStorage.setItem('hb-text', 'large')")
+    page.route("**/handbook.*.min.js", lambda route: route.abort())
+    page.goto(served_site + "en/services/legal-aid/")
+    button = page.locator(".hb-textsize")
+    expect(button).to_have_text("Normal text")
+    expect(button).to_have_attribute("aria-pressed", "true")
+    assert page.evaluate("document.documentElement.classList.contains('hb-large')")
