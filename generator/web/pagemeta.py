@@ -111,8 +111,8 @@ def introduction(text: str) -> str:
 
 
 def page_title(text: str) -> str:
-    """A Markdown page → its H1 text."""
-    match = re.search(r"^# (.+)$", text, re.MULTILINE)
+    """A Markdown page → its H1 text, without an attribute list ("# Title { .class }" → "Title")."""
+    match = re.search(r"^# (.+?)(?:\s*\{[^{}]*\})?\s*$", text, re.MULTILINE)
     return match.group(1).strip() if match else ""
 
 

@@ -13,7 +13,7 @@ import pytest
 from generator.build import render_languages
 from generator.data.load import load_project
 from generator.opendata.export import render_open_data
-from generator.web.pagemeta import add_page_metadata, page_meta, script_json, sentences
+from generator.web.pagemeta import add_page_metadata, page_meta, page_title, script_json, sentences
 
 from ..conftest import ROOT, TEST_SITE_URL
 
@@ -157,3 +157,9 @@ def test_department_pages_describe_a_government_organization(built_site: Path, l
         _, blocks, _ = head(built_site / LANGS[lang][0] / "departments" / department.id / "index.html")
         entity = json.loads(blocks[0])["mainEntity"]
         assert (entity["@type"], entity["name"]) == ("GovernmentOrganization", department.name[lang])
+
+
+def test_a_title_with_an_attribute_list_is_named_without_it() -> None:
+    """The home page's H1 carries `{ .hb-home-title }` for its style; its structured data's name must not."""
+    assert page_title("intro\n# 盐边县基本公共服务手册 { .hb-home-title }\ntext") == "盐边县基本公共服务手册"
+    assert page_title("# No. 1 {curly} words") == "No. 1 {curly} words"  # braces inside a title stay
