@@ -676,6 +676,8 @@ def logged(*args, **kwargs):  # runs in the pool's worker processes
     return real(*args, **kwargs)
 logged.__module__, logged.__qualname__ = "generator.printing.typesetting", "_compile"  # pickled by name, found patched
 typesetting._compile = logged
+import multiprocessing  # the patch must reach the workers: fork them from here (the build starts them from a fork server)
+typesetting.worker_start = lambda: multiprocessing.get_context("fork")
 from generator.cli import main
 sys.exit(main(sys.argv[2:]))
 """
@@ -717,6 +719,12 @@ def at_fork():  # the build's first fork: the booklet pool starting its Typst wo
         print("signal sent while forking", file=sys.stderr, flush=True)
         os.kill(os.getpid(), int(sys.argv[1]))
 os.register_at_fork(before=at_fork)
+import multiprocessing.forkserver as forkserver  # the build starts its workers from a fork server: signal as it starts
+real_start = forkserver.ForkServer.ensure_running
+def ensure_running(self):
+    at_fork()
+    return real_start(self)
+forkserver.ForkServer.ensure_running = ensure_running
 from generator.cli import main
 sys.exit(main(sys.argv[2:]))
 """
