@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from markupsafe import escape
 
@@ -146,7 +147,7 @@ def build(root: Path, site_dir: Path, report: Report | None = None, progress: Pr
             with timings.run("unused CSS", report):
                 reduce_theme_css(site, config)
             with timings.run("first-paint CSS", report):
-                inline_first_paint_css(site)
+                inline_first_paint_css(site, config)
         with timings.run("HSDS open data", report):
             write_files(site, hsds)
         with timings.run("change feeds", report):
@@ -413,13 +414,16 @@ def reduce_theme_css(site: Path, config: SiteConfig) -> None:
             rewrite_file(page, new)
 
 
-def inline_first_paint_css(site: Path) -> None:
+def inline_first_paint_css(site: Path, config: SiteConfig) -> None:
     """A built site → each page with the CSS its first paint needs inlined, its stylesheets loaded without blocking."""
     parsed: dict[str, Sheet] = {}
     texts: dict[Path, str] = {}  # every page names the same few stylesheets and scripts: each is read once
+    # 404 pages name files from the host's root: under site_url's path (https://example.org/handbook/ → /handbook/)
+    root = urlsplit(config.site_url).path if config.site_url else "/"
 
     def read(page: Path, url: str) -> str:  # relative, or from the site's root on 404 pages
-        path = Path(os.path.normpath(site / url.lstrip("/") if url.startswith("/") else page.parent / url))
+        path = Path(os.path.normpath(site / url.removeprefix(root).lstrip("/") if url.startswith("/")
+                                     else page.parent / url))
         if path not in texts:
             texts[path] = path.read_text(encoding="utf-8")
         return texts[path]

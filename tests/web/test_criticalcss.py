@@ -3,9 +3,15 @@ counted in, and the page rewritten to inline it and load the stylesheets without
 it looks the same are in test_unusedcss.py)."""
 from __future__ import annotations
 
+import dataclasses
 import re
+from pathlib import Path
 
+from generator.build import inline_first_paint_css
+from generator.data.load import load_config
 from generator.web.criticalcss import critical_css, first_paint_html, page_elements, parse_stylesheet
+
+from ..conftest import ROOT
 
 
 def critical(css: str, html: str, scripts: tuple[str, ...] = ()) -> str:
@@ -74,3 +80,15 @@ def test_pages_that_match_the_same_selectors_share_one_css() -> None:
     one, two = '<p class="a">1</p>', '<p class="a">2</p><p>3</p>'
     assert critical_css(sheet, one, page_elements(one), ()) is critical_css(sheet, two, page_elements(two), ())
     assert len(sheet.made) == 1
+
+
+def test_a_404_page_naming_files_under_the_site_urls_path_is_inlined(tmp_path: Path) -> None:
+    """With site_url https://example.org/handbook/, the 404 page names /handbook/assets/…: read from site/assets/."""
+    config = dataclasses.replace(load_config(ROOT), site_url="https://example.org/handbook/")
+    site = tmp_path / "site"
+    (site / "assets").mkdir(parents=True)
+    (site / "assets" / "a.css").write_text("p{color:red}", encoding="utf-8")
+    page = '<html><head><link rel="stylesheet" href="/handbook/assets/a.css"></head><body><p>x</p></body></html>'
+    (site / "404.html").write_text(page, encoding="utf-8")
+    inline_first_paint_css(site, config)
+    assert "<style data-hb-critical>p{color:red}</style>" in (site / "404.html").read_text(encoding="utf-8")
