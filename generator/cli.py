@@ -195,12 +195,12 @@ def run_serve(args: argparse.Namespace) -> None:
     preview = Preview(args.root, args.root / "site", say, print_problems, error)
     preview.rebuild()
     server = start_server(args.root / "site", "127.0.0.1", args.port)
-    print(f"serving http://127.0.0.1:{server.server_address[1]}/ (Ctrl+C to stop)", flush=True)
     stop = threading.Event()
     builder = threading.Thread(target=preview.run, args=(stop,), daemon=True)
     builder.start()
-    try:
-        watch(args.root, preview.changed, stop=stop)
+    try:  # announced once the watcher has read the sources' state: a save after the announcement is always seen
+        watch(args.root, preview.changed, stop=stop,
+              ready=lambda: print(f"serving http://127.0.0.1:{server.server_address[1]}/ (Ctrl+C to stop)", flush=True))
     except KeyboardInterrupt:
         stop.set()
         server.shutdown()

@@ -42,8 +42,10 @@ def start_server(site_dir: Path, host: str, port: int) -> http.server.ThreadingH
 
 
 def watch(root: Path, changed: Callable[[set[Path]], None], interval: float = 1.0,
-          stop: threading.Event | None = None) -> None:
-    """Call changed(the watched files added, removed or modified) whenever the sources change, until stop is set.
+          stop: threading.Event | None = None, ready: Callable[[], None] | None = None) -> None:
+    """Call changed(the watched files added, removed or modified) whenever the sources change, until stop is set;
+    ready() once every later change will be seen (the folders watched and their state read: a save just before that
+    would otherwise be taken for the starting state and never shown).
 
     File events (watchdog) wake the loop the moment a file is written, renamed into place (editors' safe save) or a
     folder appears; what changed is then read from modification times, so every kind of save looks the same. The
@@ -56,7 +58,10 @@ def watch(root: Path, changed: Callable[[set[Path]], None], interval: float = 1.
     watched: set[str] = set()
     observer.start()
     try:
+        watch_folders(observer, handler, root, watched)
         seen = snapshot(root)
+        if ready:
+            ready()
         while not stop.is_set():
             watch_folders(observer, handler, root, watched)
             wait(wake, stop, interval)

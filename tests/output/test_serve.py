@@ -125,10 +125,11 @@ def test_the_watcher_sees_every_source(tmp_path: Path, edit: str) -> None:
         (tmp_path / name).write_text("before\n", encoding="utf-8")
     calls: list[set[Path]] = []
     stop = threading.Event()
-    watcher = threading.Thread(target=watch, args=(tmp_path, calls.append, 3600, stop), daemon=True)
+    ready = threading.Event()
+    watcher = threading.Thread(target=watch, args=(tmp_path, calls.append, 3600, stop, ready.set), daemon=True)
     watcher.start()
-    try:
-        time.sleep(0.5)  # the watcher has taken its first snapshot and its folders are watched
+    try:  # an edit made the moment the watcher says it is ready is seen (the preview announces itself then)
+        assert ready.wait(HANG_GUARD)
         renamed, name = edit.startswith("renamed:"), edit.removeprefix("renamed:")
         path = tmp_path / name
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -147,10 +148,11 @@ def test_the_watcher_ignores_the_site_and_other_files(tmp_path: Path) -> None:
     (tmp_path / "services.yaml").write_text("x\n", encoding="utf-8")
     calls: list[set[Path]] = []
     stop = threading.Event()
-    watcher = threading.Thread(target=watch, args=(tmp_path, calls.append, 0.05, stop), daemon=True)
+    ready = threading.Event()
+    watcher = threading.Thread(target=watch, args=(tmp_path, calls.append, 0.05, stop, ready.set), daemon=True)
     watcher.start()
     try:
-        time.sleep(0.3)
+        assert ready.wait(HANG_GUARD)
         for name in ("site/index.html", ".site-build-1/x.html", "notes.txt"):
             (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
             (tmp_path / name).write_text("y\n", encoding="utf-8")
