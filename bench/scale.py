@@ -10,9 +10,12 @@ from .process import disk_usage, run_measured
 from .synthetic import copy_project, multiply_services, raise_limits
 from .timing import build_command
 
+# every stage a full build reports; the booklets and leaflets run beside the stages from "render pages" to "change
+# feeds" (generator/printing/run.py), so they may end among them
 STAGE_ORDER = ("load and validate", "booklets", "leaflets", "render pages", "minify assets", "finder", "change history",
                "page metadata", "mkdocs", "search, data, sitemap", "unused CSS", "first-paint CSS", "HSDS open data",
-               "change feeds", "offline copy", "precompress", "publish")
+               "change feeds", "PDF sizes", "booklets/index.json", "offline copy", "precompress", "publish")
+BESIDE = ("booklets", "leaflets")
 SCALE_TIMEOUT = 45 * 60  # seconds allowed for one scaled build: time enough to see how far past its target it is
 
 

@@ -31,9 +31,10 @@ from .output.offline import site_files, write_offline_zip
 from .output.publish import replace_site, rewrite_file, staging_dir, write_files
 from .present.filters import markdown_environment
 from .present.urls import lang_root
-from .present.views import file_size
-from .printing.booklets import carry_over_booklets, render_booklets
-from .printing.leaflets import carry_over_leaflets, render_leaflets
+from .present.views import file_size, pdf_facts_filled
+from .printing.booklets import carry_over_booklets
+from .printing.leaflets import carry_over_leaflets
+from .printing.run import PrintRun
 from .printing.typesetting import Reuse, worker_pool
 from .web.assets import Assets, render_assets
 from .web.changes import last_changed, render_changes_pages, render_feeds
@@ -55,9 +56,12 @@ UNUSED_THEME_FILES = ("assets/javascripts/lunr", "assets/javascripts/workers", "
 
 @dataclass
 class Timings:
-    """How long each stage took, in order."""
+    """How long each stage took, in the order they ended (the booklets and leaflets run beside the web stages), and
+    the whole build."""
 
     stages: list[tuple[str, float]] = field(default_factory=list)  # (stage name, seconds)
+    started: float = field(default_factory=time.perf_counter)
+    wall: float = 0.0  # seconds from start to end: less than the stages' sum, as some run side by side
     booklets_reused: int = 0  # PDFs taken unchanged from the previous site/
     warnings: list[str] = field(default_factory=list)  # what the build left out, one line each
 
@@ -106,54 +110,24 @@ def build(root: Path, site_dir: Path, report: Report | None = None, progress: Pr
         if not config.site_url:
             timings.warnings.append(NO_SITE_URL)
     staging = staging_dir(site_dir)
+    stage = functools.partial(timings.run, report=report)
     try:
         reuse = Reuse(None if fresh else site_dir)
-        qr_codes: dict[str, str] = {}  # URL → SVG: booklets and leaflets show the same pages' codes
         if preview:  # the preview typesets nothing: the previous build's PDFs that are still current, if any
-            with timings.run("booklets", report):
+            with stage("booklets"):
                 manifest = carry_over_booklets(handbook, config, root / "templates", staging / "booklets", reuse)
-            with timings.run("leaflets", report):
+            with stage("leaflets"):
                 manifest += carry_over_leaflets(handbook, config, root / "templates", staging / "booklets", reuse)
-        else:  # one pool of Typst workers for booklets and leaflets: each worker's fonts and caches stay warm
-            with worker_pool() as pool:
-                with timings.run("booklets", report):
-                    manifest = render_booklets(handbook, config, root / "templates", staging / "booklets", reuse=reuse,
-                                               progress=stage_progress(progress, "booklets"), qr_codes=qr_codes,
-                                               pool=pool)
-                with timings.run("leaflets", report):
-                    manifest += render_leaflets(handbook, config, root / "templates", staging / "booklets",
-                                                reuse=reuse, progress=stage_progress(progress, "leaflets"),
-                                                qr_codes=qr_codes, pool=pool)
+            site = web_site(root, handbook, config, manifest, {}, staging, stage, progress, rendered, preview)
+        else:
+            manifest, site = printed_and_web(root, handbook, config, staging, reuse, stage, progress, rendered)
         timings.booklets_reused = reuse.reused
-        pages, assets, side_files = site_markdown(root, handbook, config, manifest, qr_codes,
-                                                   lambda name: timings.run(name, report), progress)
-        if rendered:
-            rendered(Rendered(config, handbook, pages, assets, manifest))
-        with timings.run("mkdocs", report):
-            # MkDocs runs in processes of its own; meanwhile this one makes the files that do not depend on its
-            # output (their stages below only write them)
-            with mkdocs_running(root, handbook, config, pages, assets, staging, stage_progress(progress, "mkdocs")):
-                extras = {**extra_files(handbook, config, pages), **side_files}
-                hsds = render_hsds_languages(handbook, config)
-                feeds = render_feeds(handbook, config)
-        with timings.run("search, data, sitemap", report):
-            site = staging / "site"
-            tidy_theme_files(site, config)
-            write_files(site, extras)
+        with stage("booklets/index.json"):
             if manifest:
                 os.rename(staging / "booklets" / "booklets", site / "booklets")
             write_files(site, {"booklets/index.json": json.dumps(manifest, ensure_ascii=False, indent=1)})
-        if not preview:  # the preview keeps the whole theme: its warm renderer's pages name the stylesheets as MkDocs does
-            with timings.run("unused CSS", report):
-                reduce_theme_css(site, config)
-            with timings.run("first-paint CSS", report):
-                inline_first_paint_css(site, config)
-        with timings.run("HSDS open data", report):
-            write_files(site, hsds)
-        with timings.run("change feeds", report):
-            write_files(site, feeds)
         if not preview:
-            with timings.run("offline copy", report):
+            with stage("offline copy"):
                 # the offline copy is written while the other files are precompressed on the other threads (it
                 # needs no compressed twins: the files are listed first); the downloads pages, which are to show
                 # its size, are compressed after
@@ -165,15 +139,100 @@ def build(root: Path, site_dir: Path, report: Report | None = None, progress: Pr
                     (site / "downloads").mkdir(exist_ok=True)
                     os.rename(staging / "handbook-offline.zip", site / "downloads" / "handbook-offline.zip")
                     note_offline_size(site, config)
-            with timings.run("precompress", report):  # what is left of it: the downloads pages
+            with stage("precompress"):  # what is left of it: the downloads pages
                 for page in downloads:
                     if page.is_file():
                         compress_file(page)
-        with timings.run("publish", report):
+        with stage("publish"):
             replace_site(site, site_dir)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+    timings.wall = time.perf_counter() - timings.started
     return timings
+
+
+Stage = Callable[[str], contextlib.AbstractContextManager[Any]]  # a stage's name → the block that times it
+
+
+def printed_and_web(root: Path, handbook: Handbook, config: SiteConfig, staging: Path, reuse: Reuse, stage: Stage,
+                    progress: Progress | None, rendered: Callable[[Rendered], None] | None
+                    ) -> tuple[list[dict[str, Any]], Path]:
+    """The booklets and leaflets (under staging/booklets) and the web site (staging/site), made side by side: the
+    PDFs on a thread of their own with the pool of Typst workers, the pages meanwhile from the PDFs planned, their
+    pages and sizes filled in once made (generator/printing/run.py) → the manifest and the site's folder.
+
+    Both want both cores; made one after the other, one core would idle through most of the web stages."""
+    qr_codes: dict[str, str] = {}  # URL → SVG: booklets, leaflets and the finder show the same pages' codes
+    with worker_pool() as pool:  # one pool for booklets and leaflets: each worker's fonts and caches stay warm
+        printing = PrintRun(handbook, config, root / "templates", staging / "booklets", reuse, pool, qr_codes, stage,
+                            lambda name: stage_progress(progress, name)).start()
+        try:
+            planned = printing.planned()
+            site = web_site(root, handbook, config, planned, qr_codes, staging, stage, progress, rendered)
+            manifest = printing.result()
+        except BaseException:
+            printing.stop()
+            raise
+    if [without_facts(e) for e in planned] != [without_facts(e) for e in manifest]:
+        # the files made are not those planned (a long booklet's volumes split again after one overflowed): the
+        # pages are written again from the manifest
+        for done in [site, *(staging / f"work-{lang}" for lang in config.codes)]:
+            shutil.rmtree(done, ignore_errors=True)
+        return manifest, web_site(root, handbook, config, manifest, qr_codes, staging, stage, progress, rendered)
+    with stage("PDF sizes"):
+        fill_pdf_facts(site, config, manifest)
+    return manifest, site
+
+
+FACTS = ("pages", "bytes", "sha256", "input", "layout")  # what a manifest entry knows only once its PDF is made
+
+
+def without_facts(entry: dict[str, Any]) -> dict[str, Any]:
+    """A manifest entry → what was known of it before its PDF was made."""
+    return {k: v for k, v in entry.items() if k not in FACTS}
+
+
+def fill_pdf_facts(site: Path, config: SiteConfig, manifest: list[dict[str, Any]]) -> None:
+    """A site written from planned PDFs → each page's marks replaced by its PDFs' pages and sizes."""
+    made = {entry["file"]: entry for entry in manifest}
+    roots = sorted(((lang_root(config, lang), lang) for lang in config.codes), key=lambda r: -len(r[0]))
+    for page in site.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        if "\ue000" in html:
+            path = page.relative_to(site).as_posix()
+            lang = next(lang for prefix, lang in roots if path.startswith(prefix))
+            rewrite_file(page, pdf_facts_filled(html, config.strings[lang], lang, made))
+
+
+def web_site(root: Path, handbook: Handbook, config: SiteConfig, manifest: list[dict[str, Any]],
+             qr_codes: dict[str, str], staging: Path, stage: Stage, progress: Progress | None,
+             rendered: Callable[[Rendered], None] | None, preview: bool = False) -> Path:
+    """The model and the manifest of PDFs → the web site under staging/site (pages, search, data, sitemap, open
+    data, feeds; with its stylesheets cut and first-paint CSS inlined unless `preview`) → its folder."""
+    pages, assets, side_files = site_markdown(root, handbook, config, manifest, qr_codes, stage, progress)
+    if rendered:
+        rendered(Rendered(config, handbook, pages, assets, manifest))
+    with stage("mkdocs"):
+        # MkDocs runs in processes of its own; meanwhile this one makes the files that do not depend on its
+        # output (their stages below only write them)
+        with mkdocs_running(root, handbook, config, pages, assets, staging, stage_progress(progress, "mkdocs")):
+            extras = {**extra_files(handbook, config, pages), **side_files}
+            hsds = render_hsds_languages(handbook, config)
+            feeds = render_feeds(handbook, config)
+    with stage("search, data, sitemap"):
+        site = staging / "site"
+        tidy_theme_files(site, config)
+        write_files(site, extras)
+    if not preview:  # the preview keeps the whole theme: its warm renderer's pages name the stylesheets as MkDocs does
+        with stage("unused CSS"):
+            renamed = reduce_theme_css(site, config)
+        with stage("first-paint CSS"):
+            inline_first_paint_css(site, config, renamed)
+    with stage("HSDS open data"):
+        write_files(site, hsds)
+    with stage("change feeds"):
+        write_files(site, feeds)
+    return site
 
 
 def downloads_pages(site: Path, config: SiteConfig) -> list[Path]:
@@ -393,9 +452,10 @@ def extra_files(handbook: Handbook, config: SiteConfig, pages: dict[str, dict[st
     return files
 
 
-def reduce_theme_css(site: Path, config: SiteConfig) -> None:
+def reduce_theme_css(site: Path, config: SiteConfig) -> dict[str, str]:
     """A built site → Material's stylesheets cut to the rules its pages and our scripts can use, each renamed after its
-    new content (a browser never keeps a fuller or older copy under the new name) and the pages pointed at it."""
+    new content (a browser never keeps a fuller or older copy under the new name): {old path: new path} under a
+    language's root, for the pages to be pointed at them (inline_first_paint_css, which rewrites every page anyway)."""
     pages = list(site.rglob("*.html"))  # read one at a time, in both passes: a large handbook's pages would not fit at once
     scripts = [path.read_text(encoding="utf-8") for path in [*site.glob("**/assets/*.js"), *site.glob("**/finder/*.js")]]
     names = used_names((page.read_text(encoding="utf-8") for page in pages), scripts)
@@ -407,15 +467,12 @@ def reduce_theme_css(site: Path, config: SiteConfig) -> None:
             rewrite_file(sheet.with_name(name), reduced)
             sheet.unlink()
             renamed[f"assets/stylesheets/{sheet.name}"] = f"assets/stylesheets/{name}"
-    for page in pages:
-        html = page.read_text(encoding="utf-8")
-        new = functools.reduce(lambda text, names: text.replace(*names), renamed.items(), html)
-        if new != html:
-            rewrite_file(page, new)
+    return renamed
 
 
-def inline_first_paint_css(site: Path, config: SiteConfig) -> None:
-    """A built site → each page with the CSS its first paint needs inlined, its stylesheets loaded without blocking."""
+def inline_first_paint_css(site: Path, config: SiteConfig, renamed: dict[str, str] | None = None) -> None:
+    """A built site → each page pointed at the stylesheets `renamed` ({old path: new path}), with the CSS its first
+    paint needs inlined and its stylesheets loaded without blocking."""
     parsed: dict[str, Sheet] = {}
     texts: dict[Path, str] = {}  # every page names the same few stylesheets and scripts: each is read once
     # 404 pages name files from the host's root: under site_url's path (https://example.org/handbook/ → /handbook/)
@@ -430,7 +487,8 @@ def inline_first_paint_css(site: Path, config: SiteConfig) -> None:
 
     for page in site.rglob("*.html"):
         html = page.read_text(encoding="utf-8")
-        new = first_paint_html(html, functools.partial(read, page), parsed)
+        new = first_paint_html(functools.reduce(lambda text, names: text.replace(*names), (renamed or {}).items(), html),
+                               functools.partial(read, page), parsed)
         if new != html:
             rewrite_file(page, new)
 

@@ -158,23 +158,35 @@ def run_build(args: argparse.Namespace) -> None:
                     site_url=args.site_url)
     for warning in timings.warnings:
         print(f"warning: {warning}", file=sys.stderr)
-    print(f"{'total':<24} {sum(s for _, s in timings.stages):6.2f} s -> {site_dir}")
+    print(f"{'total':<24} {timings.wall:6.2f} s -> {site_dir}")
     if timings.booklets_reused:
         print(f"{timings.booklets_reused} unchanged booklets were reused from the previous build (--fresh compiles them all)")
 
 
 _last_draw = [0.0]
+_drawing = threading.Lock()  # the booklets and leaflets report from a thread of their own
+_active: dict[str, tuple[int, int]] = {}  # stages in progress → (done, total)
 
 
 def progress_bar(stage: str, done: int, total: int) -> None:
-    """A one-line progress bar on the terminal, redrawn in place (at most ten times a second)."""
-    now = time.monotonic()
-    if done < total and now - _last_draw[0] < 0.1:
-        return
-    _last_draw[0] = now
-    filled = 30 * done // max(total, 1)
-    sys.stderr.write(f"\r{stage:<24} [{'#' * filled}{' ' * (30 - filled)}] {done}/{total}")
-    sys.stderr.flush()
+    """A one-line progress bar on the terminal, redrawn in place (at most ten times a second): one bar per stage in
+    progress (the PDFs are made while the web stages run)."""
+    with _drawing:
+        now = time.monotonic()
+        shown = {**_active, stage: (done, total)}
+        if done < total:
+            _active[stage] = (done, total)
+        else:
+            _active.pop(stage, None)
+        if done < total and now - _last_draw[0] < 0.1:
+            return
+        _last_draw[0] = now
+        if len(shown) == 1:
+            line = f"{stage:<24} [{'#' * (30 * done // max(total, 1)):<30}] {done}/{total}"
+        else:
+            line = " · ".join(f"{name} [{'#' * (12 * d // max(t, 1)):<12}] {d}/{t}" for name, (d, t) in shown.items())
+        sys.stderr.write(f"\r\033[K{line}")
+        sys.stderr.flush()
 
 
 def run_serve(args: argparse.Namespace) -> None:

@@ -147,7 +147,7 @@ class Preview:
             self.error(f"error: {exc}")
             return False
         self.after_swap()
-        self.say(f"rebuilt in {sum(s for _, s in timings.stages):.2f} s")
+        self.say(f"rebuilt in {timings.wall:.2f} s")
         self.load_warm(kept[-1])
         return True
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import functools
 import heapq
 import posixpath
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -183,6 +184,23 @@ def file_size(size: int) -> str:
     return f"{size / 1_000_000:.1f} MB" if size >= 100_000 else f"{max(size // 1000, 1)} KB"
 
 
+# A PDF not made yet (the build writes the pages while the booklets are typeset: generator/printing/run.py): its
+# pages and size are marked by its file in private-use characters, which no text of the handbook holds, and filled
+# in once it is made (pdf_facts_filled)
+PDF_FACTS_MARK = re.compile("\ue000([^\ue000\ue001]+)\ue001")
+
+
+def pdf_facts(strings: Mapping[str, str], lang: str, pages: int, size: int) -> str:
+    """A PDF's page count and size → '12 pages, 1.2 MB' in a language."""
+    return f"{counted(strings, lang, 'booklet_pages', pages)}, {file_size(size)}"
+
+
+def pdf_facts_filled(html: str, strings: Mapping[str, str], lang: str, made: Mapping[str, dict[str, Any]]) -> str:
+    """A page written with planned PDFs' marks, in `lang` → each mark replaced by its PDF's pages and size (`made`:
+    file → its manifest entry)."""
+    return PDF_FACTS_MARK.sub(lambda m: pdf_facts(strings, lang, made[m[1]]["pages"], made[m[1]]["bytes"]), html)
+
+
 NEARBY = 100  # how far (in official numbers) related services are looked for outside the chapter
 
 
@@ -254,7 +272,9 @@ class Views:
             parts.append(self.t("edition_bilingual"))
         if booklet["imposed"]:
             parts.append(self.t("edition_imposed"))
-        return f"{' · '.join(parts)} (PDF, {self.count('booklet_pages', booklet['pages'])}, {file_size(booklet['bytes'])})"
+        facts = (f"\ue000{booklet['file']}\ue001" if booklet["pages"] is None  # not made yet: see PDF_FACTS_MARK
+                 else pdf_facts(self.strings, self.lang, booklet["pages"], booklet["bytes"]))
+        return f"{' · '.join(parts)} (PDF, {facts})"
 
     def service_link(self, service: Service, from_path: str) -> ServiceLink:
         """A service → how it is listed from the page at `from_path`."""

@@ -40,6 +40,7 @@ from .printed import (
 )
 from .typesetting import (
     MEASURE,
+    NOT_YET,
     PdfFacts,
     Progress,
     Reuse,
@@ -53,6 +54,7 @@ from .typesetting import (
     worker_pool,
 )
 
+Planned = Callable[[list[dict[str, Any]]], None]  # hears the manifest entries of the PDFs to come (see planned_entry)
 SCALE_GUARD = 200  # services: a booklet with more is cut between chapters before typesetting (never at the real size)
 STANDARD_SIZE, LARGE_SIZE = 11, 16  # body text in points; large print is at least 16 pt
 BILINGUAL = "bilingual"
@@ -410,17 +412,19 @@ def with_qr_codes(data: dict[str, Any], svgs: dict[str, str]) -> str:
 
 def render_booklets(handbook: Handbook, config: SiteConfig, template_dir: Path, out: Path, workers: int | None = None,
                     progress: Progress | None = None, reuse: Reuse | None = None,
-                    qr_codes: dict[str, str] | None = None, pool: ProcessPoolExecutor | None = None) -> list[dict[str, Any]]:
+                    qr_codes: dict[str, str] | None = None, pool: ProcessPoolExecutor | None = None,
+                    planned: Planned | None = None) -> list[dict[str, Any]]:
     """All booklets → PDFs under `out` (at their manifest paths, e.g. out/booklets/en/full.pdf) and their manifest
     entries, compiled in parallel on every core. The PDFs go straight to disk, so memory does not grow with them.
 
     With `reuse`, PDFs whose inputs are unchanged since the previous build are taken from it instead of compiled;
     `qr_codes` (URL → SVG) collects the QR codes drawn, for the leaflets to use again. `pool` is the build's pool of
     Typst workers (shared with the leaflets, so each worker's fonts and layout caches stay warm); without one, a
-    pool of `workers` is started for this call."""
+    pool of `workers` is started for this call. `planned` hears the entries to come before the last PDFs are made
+    (see compile_booklets)."""
     with contextlib.nullcontext(pool) if pool else worker_pool(workers) as workers_pool:
         return compile_booklets(workers_pool, handbook, config, template_dir, out, progress, reuse or Reuse(None),
-                                booklet_engine(template_dir), {} if qr_codes is None else qr_codes)
+                                booklet_engine(template_dir), {} if qr_codes is None else qr_codes, planned)
 
 
 def booklet_engine(template_dir: Path) -> str:
@@ -499,6 +503,7 @@ class Typesetter:
         self.views = ServiceViews(handbook, config, self.vocabulary)
         self.keys: dict[Booklet, str] = {}  # each booklet's input hash, worked out once (its data is not kept: see
         # compile_booklets)
+        self.announce: Callable[[list[list[Booklet]]], None] | None = None  # hears split_long's first volumes
 
     def key(self, booklet: Booklet) -> str:
         """A booklet → the hash of its input."""
@@ -539,6 +544,9 @@ class Typesetter:
         for _ in range(limit):
             volumes = [in_volumes(w, pack_volumes(w, f.layout, room, self.handbook), self.config)
                        for w, f, room in zip(wholes, facts, rooms, strict=True)]
+            if self.announce:  # the first split is the files to make (a later one, after an overflow, differs)
+                self.announce(volumes)
+                self.announce = None
             flat = self.compile([v for vs in volumes for v in vs] + others)
             made = [flat[sum(map(len, volumes[:i])):][:len(vs)] for i, vs in enumerate(volumes)]
             others_made, others = flat[sum(map(len, volumes)):] if others else others_made, []
@@ -552,8 +560,11 @@ class Typesetter:
 
 
 def compile_booklets(pool: ProcessPoolExecutor, handbook: Handbook, config: SiteConfig, template_dir: Path, out: Path,
-                     progress: Progress | None, reuse: Reuse, engine: str, qr_codes: dict[str, str]) -> list[dict[str, Any]]:
-    """Booklet data → standard and imposed PDFs under `out` and their manifest entries.
+                     progress: Progress | None, reuse: Reuse, engine: str, qr_codes: dict[str, str],
+                     planned: Planned | None = None) -> list[dict[str, Any]]:
+    """Booklet data → standard and imposed PDFs under `out` and their manifest entries. `planned` hears the entries
+    to come (without their PDFs' facts: see planned_entry) as soon as the files to make are known: once every whole
+    booklet is laid out and the long ones are split into volumes, before the volumes and imposed twins are made.
 
     A booklet's data is made again whenever it is needed (it is quick) rather than kept: at 100 times the services,
     keeping every booklet's data and input at once would take gigabytes."""
@@ -585,18 +596,29 @@ def compile_booklets(pool: ProcessPoolExecutor, handbook: Handbook, config: Site
     long = [i for i in first + rest if (fact := facts[i]) and fact.pages > 4 * config.sheets
             and booklets[i].volume is None]
     fits = [i for i in first if (fact := facts[i]) and measured(fact) and i not in long]
+    whole_keys = {b: setter.key(b) for i in long if (b := booklets[i])}
+
+    def announce(split_into: list[list[Booklet]]) -> None:
+        """The files to make, known once the long booklets' volumes are: `planned` hears their entries."""
+        if planned:
+            kept = [(b, whole) for i, (b, whole) in enumerate(zip(booklets, split_from, strict=True)) if i not in long]
+            kept += [(v, whole_keys[w]) for w, vs in zip([booklets[i] for i in long], split_into, strict=True) for v in vs]
+            planned([entry for b, whole in in_file_order(kept)
+                     for entry in (planned_entry(b, whole), planned_entry(twin_of(b), whole))])
+
     if long:
+        setter.announce = announce
         split(long, fits)
-    elif fits:
-        for i, compiled in zip(fits, setter.compile([booklets[i] for i in fits]), strict=True):
-            facts[i] = compiled
+    else:
+        announce([])
+        if fits:
+            for i, compiled in zip(fits, setter.compile([booklets[i] for i in fits]), strict=True):
+                facts[i] = compiled
     kept = [i for i, f in enumerate(facts) if f is not None]
-    booklets, split_from = [booklets[i] for i in kept], [split_from[i] for i in kept]
-    facts_made = [f for f in facts if f is not None]
-    for whole, vs, ms in volumes:
-        booklets, facts_made, split_from = booklets + vs, facts_made + ms, split_from + [setter.key(whole)] * len(vs)
-    order = sorted(range(len(booklets)), key=lambda i: booklets[i].file)
-    booklets, done, split_from = [booklets[i] for i in order], [facts_made[i] for i in order], [split_from[i] for i in order]
+    made_as = [(booklets[i], split_from[i], f) for i in kept if (f := facts[i])]
+    made_as += [(v, setter.key(whole), m) for whole, vs, ms in volumes for v, m in zip(vs, ms, strict=True)]
+    in_order = in_file_order(made_as)
+    booklets, split_from, done = [b for b, _, _ in in_order], [w for _, w, _ in in_order], [f for _, _, f in in_order]
     twins, twin_facts, twin_keys = impose_all(pool, booklets, done, handbook, config, template_dir, out, reuse, engine,
                                               progress and (lambda done, total: progress(total + done, 2 * total)))
     manifest = []
@@ -674,6 +696,16 @@ def carry_over_booklets(handbook: Handbook, config: SiteConfig, template_dir: Pa
         if (twin_made := reuse.take(key, out / twin.file)) is not None:
             manifest.append(booklet_entry(twin, twin_made, key, whole))
     return manifest
+
+
+def in_file_order(items: list[Any]) -> list[Any]:
+    """Booklets (or tuples that begin with one) → sorted by file: the manifest's order, and the imposition's."""
+    return sorted(items, key=lambda item: (item[0] if isinstance(item, tuple) else item).file)
+
+
+def planned_entry(booklet: Booklet, split_from: str | None) -> dict[str, Any]:
+    """A booklet still to be made → its manifest entry without the PDF's facts (pages and bytes None)."""
+    return {**booklet_entry(booklet, NOT_YET, "", split_from), "pages": None, "bytes": None}
 
 
 def booklet_entry(booklet: Booklet, facts: PdfFacts, input_key: str, split_from: str | None) -> dict[str, Any]:

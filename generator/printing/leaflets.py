@@ -33,6 +33,7 @@ from .printed import (
     without_translation_remarks,
 )
 from .typesetting import (
+    NOT_YET,
     PdfFacts,
     Progress,
     Reuse,
@@ -208,7 +209,7 @@ def render_leaflets(handbook: Handbook, config: SiteConfig, template_dir: Path, 
     words = vocabulary(handbook, config)
     manifest: list[dict[str, Any]] = []
     with contextlib.nullcontext(pool) if pool else worker_pool(workers) as pool:
-        for kind, template in ((SERVICE, "leaflet.typ"), (AUDIENCE, "audience-leaflet.typ")):
+        for kind, template in ((SERVICE, "leaflet.typ"), (AUDIENCE, "audience-leaflet.typ")):  # (planned_leaflets' order)
             chosen = [x for x in leaflets if x.kind == kind]
             keys = [leaflet_key(engine, leaflet_data(x, handbook, config, words), kind) for x in chosen]
 
@@ -221,6 +222,14 @@ def render_leaflets(handbook: Handbook, config: SiteConfig, template_dir: Path, 
                                      [out / x.file for x in chosen], keys, inputs, ("ua-1", "a-2a"), reuse, progress)
             manifest += [leaflet_entry(x, made, key) for x, made, key in zip(chosen, facts, keys, strict=True)]
     return manifest
+
+
+def planned_leaflets(handbook: Handbook, config: SiteConfig) -> list[dict[str, Any]]:
+    """Every leaflet still to be made → its manifest entry without the PDF's facts (pages and bytes None), in
+    render_leaflets' order."""
+    planned = plan_leaflets(handbook, config)
+    return [{**leaflet_entry(x, NOT_YET, ""), "pages": None, "bytes": None}
+            for kind in (SERVICE, AUDIENCE) for x in planned if x.kind == kind]
 
 
 def leaflet_entry(leaflet: Leaflet, facts: PdfFacts, key: str) -> dict[str, Any]:

@@ -14,9 +14,10 @@ import os
 import re
 import shutil
 import signal
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, as_completed, wait
+from concurrent.futures import FIRST_COMPLETED, CancelledError, Future, ProcessPoolExecutor, wait
 from pathlib import Path
 from typing import Any, NamedTuple, cast
 
@@ -35,6 +36,9 @@ class PdfFacts(NamedTuple):
     bytes: int  # file size
     sha256: str  # hex SHA-256 of the file
     layout: dict[str, Any]  # what the template reported about its own layout (metadata labelled <layout>), or {}
+
+
+NOT_YET = PdfFacts(0, 0, "", {})  # the facts of a PDF not made yet (a planned manifest entry's)
 
 
 def draw_qr_codes(pool: ProcessPoolExecutor, urls: set[str], drawn: dict[str, str] | None = None) -> dict[str, str]:
@@ -182,6 +186,8 @@ class RecyclingPool(ProcessPoolExecutor):
         self.generation = self.new_generation()
         self.replaced = 0  # how many times the workers were replaced
         self.checked = time.monotonic()  # when the workers' memory was last read
+        self.lock = threading.Lock()  # booklets and leaflets may submit from two threads (generator/printing/run.py)
+        self.closed = False
 
     def new_generation(self) -> ProcessPoolExecutor:
         """A fresh set of workers, started while SIGINT and SIGTERM wait (a signal in the middle of a fork leaves the
@@ -210,17 +216,22 @@ class RecyclingPool(ProcessPoolExecutor):
 
     def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
         """A job → its future, run by the current workers (replaced first if one holds too much memory)."""
-        if self.too_big():
-            # the old workers finish the jobs they were given and exit before the new ones start: for those few
-            # seconds one core may idle, but the two generations' memory never adds up
-            self.generation.shutdown(wait=True)
-            self.generation = self.new_generation()
-            self.replaced += 1
-        return self.generation.submit(fn, *args, **kwargs)
+        with self.lock:
+            if self.closed:
+                raise RuntimeError("cannot schedule new futures after shutdown")
+            if self.too_big():
+                # the old workers finish the jobs they were given and exit before the new ones start: for those few
+                # seconds one core may idle, but the two generations' memory never adds up
+                self.generation.shutdown(wait=True)
+                self.generation = self.new_generation()
+                self.replaced += 1
+            return self.generation.submit(fn, *args, **kwargs)
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
-        """Every generation's workers stopped (the running jobs finished when `wait`)."""
-        self.generation.shutdown(wait=wait, cancel_futures=cancel_futures)
+        """Every generation's workers stopped (the running jobs finished when `wait`); no job is taken after."""
+        self.closed = True
+        with self.lock:  # (a submit replacing the workers holds it until the new ones are up: those are stopped)
+            self.generation.shutdown(wait=wait, cancel_futures=cancel_futures)
         super().shutdown(wait=wait, cancel_futures=cancel_futures)
 
 
@@ -241,6 +252,24 @@ def worker_pool(workers: int | None = None, memory_limit: int = WORKER_MEMORY_LI
         yield pool
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+STOP_CHECK = 1.0  # seconds between looks at whether the pool dropped the jobs waited for
+
+
+def first_done(futures: Iterable[Future[Any]]) -> set[Future[Any]]:
+    """Jobs waited for → those finished (at least one); CancelledError once the pool has dropped one of them.
+
+    A job the pool drops as it shuts down (cancel_futures) never wakes concurrent.futures.wait or as_completed (only
+    a future's own result() hears of it): the build's thread that stops the pool would wait for ever for the
+    booklets' thread (generator/printing/run.py). So the wait looks again every STOP_CHECK seconds."""
+    futures = list(futures)
+    while True:
+        done = wait(futures, timeout=STOP_CHECK, return_when=FIRST_COMPLETED).done
+        if done:
+            return done
+        if any(future.cancelled() for future in futures):
+            raise CancelledError
 
 
 def compile_all(pool: ProcessPoolExecutor, template: Path, root: Path, jobs: Iterable[tuple[dict[str, str], Path]], count: int,
@@ -264,9 +293,10 @@ def compile_all(pool: ProcessPoolExecutor, template: Path, root: Path, jobs: Ite
     try:
         for i, (data, target) in enumerate(jobs):
             if len(pending) >= window:
-                collect(wait(pending, return_when=FIRST_COMPLETED).done)
+                collect(first_done(pending))
             pending[pool.submit(_compile, str(template), str(root), data, standards, str(target))] = i
-        collect(as_completed(list(pending)))
+        while pending:
+            collect(first_done(pending))
     except BaseException as exc:  # a Typst error, or Ctrl+C / SIGTERM: drop the queued jobs at once
         for future in pending:
             future.cancel()

@@ -9,6 +9,7 @@ rules (until the whole sheets load, they are the print stylesheets) and :hover a
 touched the page yet; focus rules stay, for keyboard users)."""
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -58,7 +59,7 @@ class Group:
     children: tuple[Rule | Group | str, ...]
 
 
-TAG = re.compile(r"<([a-zA-Z][\w-]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>")
+TAG = re.compile(r"<([a-zA-Z][\w-]*)((?:[^>\"']++|\"[^\"]*+\"|'[^']*+')*+)>")  # possessive: no backtracking
 ATTRIBUTE_VALUE = re.compile(r"""([^\s=/>"']+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+)))?""")
 ASKED = re.compile(r"""(?<![\w-])(class|id|dir|data-md-color-primary|data-md-color-accent)\s*=\s*"""
                    r"""(?:"([^"]*)"|'([^']*)'|([^\s>"']+))""", re.IGNORECASE)  # what selectors may ask of an element
@@ -79,13 +80,18 @@ class Elements:
     def add(self, tag: str, attribute_text: str) -> None:
         """One start tag → recorded."""
         self.tags.add(tag)
-        a = {m[1].lower(): m[2] or m[3] or m[4] or "" for m in ASKED.finditer(attribute_text)}
-        classes = frozenset(a.get("class", "").split())
-        fixed = frozenset((k, a[k]) for k in FIXED_ATTRIBUTES if k in a)
-        self.ids.add(a.get("id", ""))
+        classes, fixed, id_ = asked(attribute_text)
+        self.ids.add(id_)
         self.attributes.update(fixed)
         for name in classes:
             self.by_class.setdefault(name, set()).add((tag, classes, fixed))
+
+
+@functools.lru_cache(maxsize=1 << 16)  # the theme's tags repeat on every page
+def asked(attribute_text: str) -> tuple[frozenset[str], frozenset[tuple[str, str]], str]:
+    """A start tag's attribute text → what selectors may ask of it: its classes, fixed attributes and id."""
+    a = {m[1].lower(): m[2] or m[3] or m[4] or "" for m in ASKED.finditer(attribute_text)}
+    return frozenset(a.get("class", "").split()), frozenset((k, a[k]) for k in FIXED_ATTRIBUTES if k in a), a.get("id", "")
 
 
 def attributes(text: str) -> dict[str, str]:

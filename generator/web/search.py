@@ -89,6 +89,7 @@ def normalize(text: str) -> str:
     return unicodedata.normalize("NFC", COMBINING.sub("", unicodedata.normalize("NFD", text)))
 
 
+@cache  # a handbook's words repeat: each is stemmed once
 def stem(word: str) -> str:
     """An English word → its light stem (one suffix removed, at least 3 letters kept)."""
     if word.isdigit() or word.endswith("ss") and not word.endswith("sses"):

@@ -8,7 +8,9 @@ from collections.abc import Iterable
 import tinycss2
 from tinycss2.ast import AtRule, Node, QualifiedRule
 
-CLASS_ATTRIBUTE = re.compile(r"""\b(?:class|id)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+))""")
+# (no \b in front: a search that asks at every character is three times slower; a match inside a longer name, as in
+# data-id=, is skipped by used_names)
+CLASS_ATTRIBUTE = re.compile(r"""(?:class|id)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+))""")
 WORD = re.compile(r"[A-Za-z_][\w-]*")
 FUNCTION = re.compile(r":[\w-]+\((?:[^()]|\([^()]*\))*\)")  # :not(…), :is(…), :has(…): not required to match
 ATTRIBUTE = re.compile(r"\[[^\]]*\]")
@@ -22,7 +24,9 @@ def used_names(pages: Iterable[str], scripts: Iterable[str]) -> set[str]:
     names: set[str] = set()
     for page in pages:
         for match in CLASS_ATTRIBUTE.finditer(page):
-            names.update((match[1] or match[2] or match[3] or "").split())
+            before = page[match.start() - 1:match.start()]
+            if not (before.isalnum() or before in ("-", "_")):  # (empty at the very start)
+                names.update((match[1] or match[2] or match[3] or "").split())
     for script in scripts:
         names.update(WORD.findall(script))
     return names

@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+from concurrent.futures import CancelledError, Future
 from pathlib import Path
 
 import pytest
 
 from generator.data.errors import BuildError
-from generator.printing.typesetting import compile_all, private_memory, worker_pool
+from generator.printing.typesetting import compile_all, first_done, private_memory, worker_pool
 
 TEMPLATE = '#set page(width: 5cm, height: 5cm)\n#for i in range(int(sys.inputs.at("pages"))) { if i > 0 { pagebreak() }; [#i] }\n'
 
@@ -82,3 +83,14 @@ def test_a_layout_that_does_not_settle_stops_the_build(tmp_path: Path) -> None:
     template.write_text("x #context { if counter(page).final().first() == 1 { pagebreak() } }", encoding="utf-8")
     with worker_pool(1) as pool, pytest.raises(BuildError, match=r"t\.typ: the layout did not settle"):
         compile_all(pool, template, tmp_path, [({}, tmp_path / "t.pdf")], 1, None)
+
+
+def test_a_job_the_pool_drops_ends_the_wait_for_it() -> None:
+    """A future cancelled as a pool shuts down (never set running, so concurrent.futures.wait is not told) ends
+    first_done with CancelledError instead of waiting for ever; a finished one is returned."""
+    dropped, finished = Future[int](), Future[int]()
+    assert dropped.cancel()
+    with pytest.raises(CancelledError):
+        first_done([dropped])
+    finished.set_result(1)
+    assert first_done([dropped, finished]) == {finished}
