@@ -31,7 +31,9 @@ def write_offline_zip(site: Path, target: Path, date: str, files: list[Path] | N
     the source document's, so identical input gives an identical zip). Written as it goes, one file at a time, so
     memory does not grow with the site."""
     stamp = (int(date[:4]), int(date[5:7]), int(date[8:10]), 0, 0, 0)
-    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+    # level 6, as the precompressed files: level 9 took twice the CPU (0.69 s against 0.31 s for the real handbook's
+    # 21 MB of text, the build's last stage) for a zip 0.8 % smaller
+    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
         for file in site_files(site) if files is None else files:
             rel = file.relative_to(site).as_posix()
             info = zipfile.ZipInfo(f"handbook/{rel}", stamp)
