@@ -3,9 +3,9 @@
 The page holds the questions about the person and each child; templates/theme/assets/finder.js reads the answers
 from the URL fragment, judges every service as eligibility.judge() does (verdict, the answers it rests on, what is
 left to check, its place by fit), and writes the groups under the questions in the words FinderViews gives in Python.
-The data (a script setting window.handbookFinder[lang]) and finder.js are written into the page itself: run as it is
-parsed, they draw the questions and any results from the address before the first paint without waiting for another
-request (and fetch() would be refused from file://, the offline copy).
+The data (a JSON block, <script type="application/json">) and finder.js are written into the page itself: as the page
+is parsed, finder.js reads the data and draws the questions and any results from the address, without waiting for
+another request before the first paint (and fetch() would be refused from file://, the offline copy).
 """
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from ..data.model import Handbook, SiteConfig
 from ..present.qr import qr_svg
 from ..present.urls import lang_root, service_url
 from ..present.views import FinderViews, link, page_path
+from .pagemeta import script_json
 from .site import Strings, render
 
 
@@ -29,7 +30,7 @@ def render_finder_pages(handbook: Handbook, config: SiteConfig, env: Environment
     minified text)."""
     pages = {}
     for lang in config.codes:
-        view = FinderViews(handbook, config, lang).finder_view(finder_data_script(handbook, config, lang), client_script)
+        view = FinderViews(handbook, config, lang).finder_view(finder_data_json(handbook, config, lang), client_script)
         pages[lang] = {page_path("finder"): render(env, "finder.md.j2", f=view, t=Strings(dict(config.strings[lang])),
                                                    lang=lang)}
     return pages
@@ -50,10 +51,10 @@ def finder_services(handbook: Handbook, config: SiteConfig, lang: str) -> list[d
     return data
 
 
-def finder_data_script(handbook: Handbook, config: SiteConfig, lang: str) -> str:
-    """A language → the script that sets window.handbookFinder[lang] = {services: [...]}."""
-    data = json.dumps({"services": finder_services(handbook, config, lang)}, ensure_ascii=False, separators=(",", ":"))
-    return f"window.handbookFinder=window.handbookFinder||{{}};window.handbookFinder[{json.dumps(lang)}]={data};"
+def finder_data_json(handbook: Handbook, config: SiteConfig, lang: str) -> str:
+    """A language → the finder's data, {services: [...]}, as JSON that nothing in it can end its <script> element
+    ('<', '>' and '&' written as JSON escapes, as in the pages' JSON-LD)."""
+    return script_json({"services": finder_services(handbook, config, lang)})
 
 
 def render_finder_qr(handbook: Handbook, config: SiteConfig, drawn: Mapping[str, str] | None = None) -> dict[str, str]:

@@ -15,7 +15,7 @@ from generator.data.load import load_project
 from generator.present.filters import markdown_environment, script
 from generator.present.views import FINDER_QUESTIONS, FinderViews
 from generator.web.assets import render_assets
-from generator.web.finder import finder_data_script, render_finder_pages, render_finder_qr
+from generator.web.finder import finder_data_json, render_finder_pages, render_finder_qr
 
 from ..conftest import ROOT, TINY_CONFIG, TINY_SERVICES, write_project
 
@@ -108,15 +108,9 @@ def finder_pages(root: Path) -> dict[str, dict[str, str]]:
 
 
 def finder_data(root: Path) -> dict[str, dict[str, Any]]:
-    """The data scripts → {lang: the object they set}."""
+    """The finder's data → {lang: the object it holds}."""
     config, handbook = load_project(root)
-    found = {}
-    for lang in config.codes:
-        m = re.fullmatch(r'window\.handbookFinder=window\.handbookFinder\|\|\{\};window\.handbookFinder\["(\w+)"\]=(.*);',
-                         finder_data_script(handbook, config, lang), re.DOTALL)
-        assert m and m.group(1) == lang, lang
-        found[lang] = json.loads(m.group(2))
-    return found
+    return {lang: json.loads(finder_data_json(handbook, config, lang)) for lang in config.codes}
 
 
 def test_the_finder_page_asks_at_most_nine_questions_with_every_url_key(finder_project: Path) -> None:
@@ -148,12 +142,12 @@ def test_without_javascript_the_finder_page_offers_the_audiences(finder_project:
 
 
 def test_the_finder_page_holds_its_data_and_script(finder_project: Path) -> None:
-    """The data and finder.js are in the page (run as it is parsed, no request before the first paint), in that order,
-    after the finder's elements; no script is loaded from a file."""
+    """The data (a JSON block) and finder.js are in the page (read and run as it is parsed, no request before the first
+    paint), in that order, after the finder's elements; no script is loaded from a file."""
     config, handbook = load_project(finder_project)
     for lang, pages in finder_pages(finder_project).items():
         text = pages["finder/index.md"]
-        data = f"<script>{script(finder_data_script(handbook, config, lang))}</script>"
+        data = f'<script type="application/json" data-finder-data>{finder_data_json(handbook, config, lang)}</script>'
         client = f"<script>{script(FINDER_JS)}</script>"
         assert text.index("data-finder-results") < text.index(data) < text.index(client), lang
         assert "<script src" not in text and "data." + lang + ".js" not in text, lang
@@ -255,7 +249,9 @@ def test_the_built_finder_page_waits_for_no_script_file_before_its_first_paint(b
     loaded = re.findall(r"<script\b([^>]*\bsrc=[^>]*)>", html)
     assert loaded and all(re.search(r"\b(?:defer|async)\b", attributes) for attributes in loaded), loaded
     inline = re.findall(r"<script>(.*?)</script>", html, re.DOTALL)
-    assert script(finder_data_script(handbook, config, lang)) in inline and script(FINDER_JS) in inline
+    assert script(FINDER_JS) in inline
+    assert re.findall(r'<script type="application/json" data-finder-data>(.*?)</script>', html, re.DOTALL) == [
+        finder_data_json(handbook, config, lang)]
     assert [*built_site.rglob("data.*.js"), *built_site.rglob("finder*.js")] == []
 
 
