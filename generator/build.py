@@ -39,7 +39,7 @@ from .printing.typesetting import Reuse, worker_pool
 from .web.assets import Assets, render_assets
 from .web.changes import last_changed, render_changes_pages, render_feeds
 from .web.criticalcss import Sheet, first_paint_html
-from .web.finder import render_finder_data, render_finder_pages, render_finder_qr
+from .web.finder import render_finder_pages, render_finder_qr
 from .web.mkdocs_config import BATCH_PAGES, batch_config, mkdocs_config, outside_nav, page_batches, theme_overlay
 from .web.pagemeta import add_page_metadata
 from .web.searchchunks import render_index
@@ -244,7 +244,7 @@ def site_markdown(root: Path, handbook: Handbook, config: SiteConfig, manifest: 
                   qr_codes: dict[str, str], stage: Callable[[str], contextlib.AbstractContextManager[Any]] | None = None,
                   progress: Progress | None = None) -> tuple[dict[str, dict[str, str]], Assets, dict[str, str]]:
     """What MkDocs is given: each language's pages (path → Markdown, the finder and change history included, each
-    with its metadata), the minified assets, and the files to write beside the pages (open data, the finder's data).
+    with its metadata), the minified assets, and the files to write beside the pages (open data, the finder's QR codes).
     Each step runs inside `stage(its name)` (the build times them); `manifest` lists the PDFs the pages link to."""
     step = stage or (lambda name: contextlib.nullcontext())
     with step("render pages"):
@@ -253,13 +253,13 @@ def site_markdown(root: Path, handbook: Handbook, config: SiteConfig, manifest: 
     with step("minify assets"):
         assets = render_assets(root / "templates" / "theme")
     with step("finder"):
-        finder_data = add_finder(root, handbook, config, pages, assets.names["assets/finder.js"], qr_codes)
+        finder_qr = add_finder(root, handbook, config, pages, assets.inlined["assets/finder.js"], qr_codes)
     with step("change history"):
         changes = render_changes_pages(handbook, config, markdown_environment(root / "templates" / "site"))
         pages = {lang: {**docs, **changes[lang]} for lang, docs in pages.items()}
     with step("page metadata"):
         pages = add_page_metadata(handbook, config, pages)
-    return pages, assets, {**open_data, **finder_data}
+    return pages, assets, {**open_data, **finder_qr}
 
 
 def note_offline_size(site: Path, config: SiteConfig) -> None:
@@ -295,13 +295,13 @@ def render_languages(root: Path, handbook: Handbook, config: SiteConfig, manifes
 
 def add_finder(root: Path, handbook: Handbook, config: SiteConfig, pages: dict[str, dict[str, str]],
                client_script: str, qr_codes: dict[str, str]) -> dict[str, str]:
-    """The finder's page (loading its script from `client_script`) added to each language's pages → its data (and QR
-    code) scripts, to write beside them."""
+    """The finder's page (holding its data and `client_script`, finder.js's text) added to each language's pages → its
+    QR code scripts (for printing), to write beside them."""
     env = markdown_environment(root / "templates" / "site")
     for lang, finder_pages in render_finder_pages(handbook, config, env, client_script).items():
         for path, text in finder_pages.items():
             add(pages[lang], path, text)
-    return {**render_finder_data(handbook, config), **render_finder_qr(handbook, config, qr_codes)}
+    return render_finder_qr(handbook, config, qr_codes)
 
 
 @contextlib.contextmanager

@@ -33,6 +33,14 @@ def in_lang(value: Any, tag: str | None) -> Markup:
     return Markup(f'<span lang="{escape(tag)}">{md(value)}</span>')
 
 
+def script(value: str) -> Markup:
+    """A script's text → as it can stand inside <script>…</script> in a page: '</' and '<!--', which would end the
+    element or change how the browser reads it, with a backslash after the '<' (JavaScript's strings and regular
+    expressions, the only places a script holds them, read '<\\/' as '</', and '<\\!' as '<!' except in a u-flag
+    regular expression)."""
+    return Markup(value.replace("</", "<\\/").replace("<!--", "<\\!--"))
+
+
 def finalize_markdown(value: Any) -> Any:
     """Every {{ expression }} in a Markdown template is escaped unless already Markup."""
     return md(value) if isinstance(value, str) and not isinstance(value, Markup) else value
@@ -42,5 +50,5 @@ def markdown_environment(template_dir: Path) -> Environment:
     """A Jinja environment for Markdown page templates: strict, data escaped for Markdown by default."""
     env = Environment(loader=FileSystemLoader(template_dir), undefined=StrictUndefined, autoescape=False,
                       finalize=finalize_markdown, keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
-    env.filters.update(md=md, paras=paras, url=Markup, in_lang=in_lang)
+    env.filters.update(md=md, paras=paras, url=Markup, in_lang=in_lang, script=script)
     return env

@@ -1,5 +1,7 @@
 """templates/theme/assets → the site's own CSS and JavaScript, minified, each named by a hash of its content
-(`handbook.1a2b3c4d.min.css`), so hosts can cache them for a long time. The readable files stay in templates/theme/."""
+(`handbook.1a2b3c4d.min.css`), so hosts can cache them for a long time. The readable files stay in templates/theme/.
+A script only one page runs (the finder's) is not a file at all: its minified text goes into that page, so the page
+makes no request for it before its first paint."""
 from __future__ import annotations
 
 import hashlib
@@ -10,23 +12,29 @@ import rcssmin
 import rjsmin
 
 MINIFIERS = {".css": rcssmin.cssmin, ".js": rjsmin.jsmin}
+INLINED = frozenset({"assets/finder.js"})  # run by the finder page alone, from its own text
 
 
 @dataclass(frozen=True)
 class Assets:
-    """The minified assets: their files, and which theme path each one replaces."""
+    """The minified assets: their files, which theme path each one replaces, and the scripts pages hold inline."""
 
     files: dict[str, str]  # hashed path under the language root, e.g. "assets/handbook.1a2b3c4d.min.js" → text
     names: dict[str, str]  # readable theme path, e.g. "assets/handbook.js" → hashed path
+    inlined: dict[str, str]  # readable theme path of a script written into the page that runs it → its minified text
 
 
 def render_assets(theme_dir: Path) -> Assets:
-    """The theme's own CSS and JS (assets/*.css, assets/*.js) → minified, content-hashed files."""
-    files, names = {}, {}
+    """The theme's own CSS and JS (assets/*.css, assets/*.js) → minified, content-hashed files (and the INLINED
+    scripts' minified text)."""
+    files, names, inlined = {}, {}, {}
     for source in sorted(p for p in (theme_dir / "assets").iterdir() if p.suffix in MINIFIERS):
         text = MINIFIERS[source.suffix](source.read_text(encoding="utf-8"))
         digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
         readable = f"assets/{source.name}"
+        if readable in INLINED:
+            inlined[readable] = text
+            continue
         names[readable] = f"assets/{source.stem}.{digest}.min{source.suffix}"
         files[names[readable]] = text
-    return Assets(files, names)
+    return Assets(files, names, inlined)

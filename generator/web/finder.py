@@ -3,8 +3,9 @@
 The page holds the questions about the person and each child; templates/theme/assets/finder.js reads the answers
 from the URL fragment, judges every service as eligibility.judge() does (verdict, the answers it rests on, what is
 left to check, its place by fit), and writes the groups under the questions in the words FinderViews gives in Python.
-The data is a script, finder/data.<lang>.js, not JSON, because browsers refuse fetch() from file:// (the offline
-copy).
+The data (a JSON block, <script type="application/json">) and finder.js are written into the page itself: as the page
+is parsed, finder.js reads the data and draws the questions and any results from the address, without waiting for
+another request before the first paint (and fetch() would be refused from file://, the offline copy).
 """
 from __future__ import annotations
 
@@ -19,16 +20,17 @@ from ..data.model import Handbook, SiteConfig
 from ..present.qr import qr_svg
 from ..present.urls import lang_root, service_url
 from ..present.views import FinderViews, link, page_path
+from .pagemeta import script_json
 from .site import Strings, render
 
 
 def render_finder_pages(handbook: Handbook, config: SiteConfig, env: Environment,
-                        client_script: str = "assets/finder.js") -> dict[str, dict[str, str]]:
-    """Every language → {docs path: Markdown} of its finder page, loading finder.js from `client_script` (its path under
-    the language root: the minified, content-hashed name in a build)."""
+                        client_script: str) -> dict[str, dict[str, str]]:
+    """Every language → {docs path: Markdown} of its finder page, holding its data and `client_script` (finder.js's
+    minified text)."""
     pages = {}
     for lang in config.codes:
-        view = FinderViews(handbook, config, lang).finder_view(client_script)
+        view = FinderViews(handbook, config, lang).finder_view(finder_data_json(handbook, config, lang), client_script)
         pages[lang] = {page_path("finder"): render(env, "finder.md.j2", f=view, t=Strings(dict(config.strings[lang])),
                                                    lang=lang)}
     return pages
@@ -49,14 +51,10 @@ def finder_services(handbook: Handbook, config: SiteConfig, lang: str) -> list[d
     return data
 
 
-def render_finder_data(handbook: Handbook, config: SiteConfig) -> dict[str, str]:
-    """Every language → {site path: script} that sets window.handbookFinder[lang] = {services: [...]}."""
-    files = {}
-    for lang in config.codes:
-        data = json.dumps({"services": finder_services(handbook, config, lang)}, ensure_ascii=False, separators=(",", ":"))
-        files[f"{lang_root(config, lang)}finder/data.{lang}.js"] = (
-            f"window.handbookFinder=window.handbookFinder||{{}};window.handbookFinder[{json.dumps(lang)}]={data};\n")
-    return files
+def finder_data_json(handbook: Handbook, config: SiteConfig, lang: str) -> str:
+    """A language → the finder's data, {services: [...]}, as JSON that nothing in it can end its <script> element
+    ('<', '>' and '&' written as JSON escapes, as in the pages' JSON-LD)."""
+    return script_json({"services": finder_services(handbook, config, lang)})
 
 
 def render_finder_qr(handbook: Handbook, config: SiteConfig, drawn: Mapping[str, str] | None = None) -> dict[str, str]:

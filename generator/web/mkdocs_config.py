@@ -83,12 +83,14 @@ def material_language(code: str) -> str:
 
 
 def theme_overlay(template_dir: Path, config: SiteConfig, lang: str, target: Path, assets: Assets) -> Path:
-    """templates/theme + a generated language partial, with the minified assets instead of the readable ones → a theme
-    folder for this language's build."""
+    """templates/theme + a generated language partial, with the minified assets instead of the readable ones (and
+    without the inlined scripts) → a theme folder for this language's build."""
     shutil.copytree(template_dir / "theme", target)
     for readable, hashed in assets.names.items():
         (target / readable).unlink()
         (target / hashed).write_text(assets.files[hashed], encoding="utf-8")
+    for readable in assets.inlined:  # in the pages that run them, not files
+        (target / readable).unlink()
     language = config.language(lang)
     strings = {"language": language.html_lang, "action.skip": config.strings[lang]["skip"]}
     partial = target / "partials" / "languages" / "handbook.html"

@@ -178,6 +178,7 @@ def area(config: SiteConfig, lang: str) -> dict[str, str]:
 
 
 def script_json(data: Any) -> str:
-    """Data → JSON text safe inside <script type="application/ld+json">: nothing in it can close the element."""
+    """Data → JSON text safe inside a <script> data block (JSON-LD, the finder's data): nothing in it can close the
+    element or reads as markup."""
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     return re.sub("[<>&\u2028\u2029]", lambda m: SCRIPT_UNSAFE[m.group(0)], text)

@@ -12,6 +12,8 @@ from tinycss2.ast import AtRule, Node, QualifiedRule
 # data-id=, is skipped by used_names)
 CLASS_ATTRIBUTE = re.compile(r"""(?:class|id)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+))""")
 WORD = re.compile(r"[A-Za-z_][\w-]*")
+# a script written into the page (no src), and JavaScript (no type: not JSON data)
+INLINE_SCRIPT = re.compile(r"<script\b(?![^>]*\b(?:src|type)\s*=)[^>]*>(.*?)</script>", re.DOTALL | re.IGNORECASE)
 FUNCTION = re.compile(r":[\w-]+\((?:[^()]|\([^()]*\))*\)")  # :not(…), :is(…), :has(…): not required to match
 ATTRIBUTE = re.compile(r"\[[^\]]*\]")
 REQUIRED = re.compile(r"[.#](-?[_a-zA-Z][\w-]*)")  # a class or id the element must carry
@@ -20,13 +22,15 @@ GROUPS = {"media", "supports", "layer", "container"}  # at-rules holding rules, 
 
 def used_names(pages: Iterable[str], scripts: Iterable[str]) -> set[str]:
     """Built HTML pages and the scripts that change them → every class and id they may use (for scripts, every word:
-    a class they add is a string in them)."""
+    a class they add is a string in them; a page's inline scripts, as the finder's, count as scripts)."""
     names: set[str] = set()
     for page in pages:
         for match in CLASS_ATTRIBUTE.finditer(page):
             before = page[match.start() - 1:match.start()]
             if not (before.isalnum() or before in ("-", "_")):  # (empty at the very start)
                 names.update((match[1] or match[2] or match[3] or "").split())
+        for match in INLINE_SCRIPT.finditer(page):
+            names.update(WORD.findall(match[1]))
     for script in scripts:
         names.update(WORD.findall(script))
     return names

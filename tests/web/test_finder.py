@@ -12,13 +12,15 @@ from ruamel.yaml import YAML
 
 from generator.data.eligibility import classify
 from generator.data.load import load_project
-from generator.present.filters import markdown_environment
+from generator.present.filters import markdown_environment, script
 from generator.present.views import FINDER_QUESTIONS, FinderViews
-from generator.web.finder import render_finder_data, render_finder_pages, render_finder_qr
+from generator.web.assets import render_assets
+from generator.web.finder import finder_data_json, render_finder_pages, render_finder_qr
 
 from ..conftest import ROOT, TINY_CONFIG, TINY_SERVICES, write_project
 
 LANGS = ("zh", "en")
+FINDER_JS = render_assets(ROOT / "templates" / "theme").inlined["assets/finder.js"]  # minified, as a build has it
 URL_KEYS = ("age", "sex", "residence", "status", "disability", "study", "work", "child", "family-planning", "pregnant",
             "veteran")  # README, "The finder's URL keys"
 
@@ -102,20 +104,13 @@ def finder_project(tmp_path: Path) -> Path:
 
 def finder_pages(root: Path) -> dict[str, dict[str, str]]:
     config, handbook = load_project(root)
-    return render_finder_pages(handbook, config, markdown_environment(ROOT / "templates" / "site"))
+    return render_finder_pages(handbook, config, markdown_environment(ROOT / "templates" / "site"), FINDER_JS)
 
 
 def finder_data(root: Path) -> dict[str, dict[str, Any]]:
-    """The data scripts → {lang: the object they set}."""
+    """The finder's data → {lang: the object it holds}."""
     config, handbook = load_project(root)
-    found = {}
-    for path, script in render_finder_data(handbook, config).items():
-        m = re.fullmatch(r'window\.handbookFinder=window\.handbookFinder\|\|\{\};window\.handbookFinder\["(\w+)"\]=(.*);\n',
-                         script, re.DOTALL)
-        assert m, script[:200]
-        assert path == ("" if m.group(1) == "zh" else f"{m.group(1)}/") + f"finder/data.{m.group(1)}.js"
-        found[m.group(1)] = json.loads(m.group(2))
-    return found
+    return {lang: json.loads(finder_data_json(handbook, config, lang)) for lang in config.codes}
 
 
 def test_the_finder_page_asks_at_most_nine_questions_with_every_url_key(finder_project: Path) -> None:
@@ -146,6 +141,24 @@ def test_without_javascript_the_finder_page_offers_the_audiences(finder_project:
             assert f'<a href="../audiences/{a.id}/">{a.name[lang]}</a>' in text
 
 
+def test_the_finder_page_holds_its_data_and_script(finder_project: Path) -> None:
+    """The data (a JSON block) and finder.js are in the page (read and run as it is parsed, no request before the first
+    paint), in that order, after the finder's elements; no script is loaded from a file."""
+    config, handbook = load_project(finder_project)
+    for lang, pages in finder_pages(finder_project).items():
+        text = pages["finder/index.md"]
+        data = f'<script type="application/json" data-finder-data>{finder_data_json(handbook, config, lang)}</script>'
+        client = f"<script>{script(FINDER_JS)}</script>"
+        assert text.index("data-finder-results") < text.index(data) < text.index(client), lang
+        assert "<script src" not in text and "data." + lang + ".js" not in text, lang
+
+
+def test_a_script_written_into_a_page_cannot_end_its_element() -> None:
+    text = script('var a = "</script><!-- x -->", b = /<\\/p>/;')
+    assert text == 'var a = "<\\/script><\\!-- x -->", b = /<\\/p>/;'  # what JavaScript reads as the same strings
+    assert "</" not in text and "<!--" not in text
+
+
 def test_the_data_scripts_carry_each_service_with_its_rules_in_its_language(finder_project: Path) -> None:
     config, handbook = load_project(finder_project)
     data = finder_data(finder_project)
@@ -169,8 +182,8 @@ def test_the_qr_scripts_hold_a_code_for_each_service_page(finder_project: Path) 
     config, handbook = load_project(finder_project)
     files = render_finder_qr(handbook, config)
     assert sorted(files) == ["en/finder/qr.en.js", "finder/qr.zh.js"]
-    for path, script in files.items():
-        codes = json.loads(script[script.index("]=") + 2:].rstrip().rstrip(";"))
+    for path, text in files.items():
+        codes = json.loads(text[text.index("]=") + 2:].rstrip().rstrip(";"))
         assert sorted(map(int, codes)) == [s.number for s in handbook.services]
         assert all(code.startswith("<svg") for code in codes.values()), path
     page = finder_pages(finder_project)["en"]["finder/index.md"]
@@ -226,6 +239,22 @@ def test_home_puts_the_finder_and_audiences_before_the_introduction(built_site: 
     assert places == sorted(places)
 
 
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_built_finder_page_waits_for_no_script_file_before_its_first_paint(built_site: Path, lang: str) -> None:
+    """Every script the finder page loads from a file is deferred (handbook.js); its data and finder.js are in the page
+    as Markdown and MkDocs left them, and no file of them is written (Lighthouse charged their two requests to the
+    first paint)."""
+    config, handbook = load_project(ROOT)
+    html = (built_site / ("" if lang == "zh" else f"{lang}/") / "finder/index.html").read_text(encoding="utf-8")
+    loaded = re.findall(r"<script\b([^>]*\bsrc=[^>]*)>", html)
+    assert loaded and all(re.search(r"\b(?:defer|async)\b", attributes) for attributes in loaded), loaded
+    inline = re.findall(r"<script>(.*?)</script>", html, re.DOTALL)
+    assert script(FINDER_JS) in inline
+    assert re.findall(r'<script type="application/json" data-finder-data>(.*?)</script>', html, re.DOTALL) == [
+        finder_data_json(handbook, config, lang)]
+    assert [*built_site.rglob("data.*.js"), *built_site.rglob("finder*.js")] == []
+
+
 def test_chapter_pages_list_services_before_booklets(built_site: Path) -> None:
     html = (built_site / "en/chapters/education/index.html").read_text(encoding="utf-8")
     assert html.index('href="../../services/') < html.index('.pdf"')
@@ -250,7 +279,7 @@ def test_a_result_in_words_in_each_language(finder_project: Path) -> None:
 
 def test_the_finder_page_describes_each_child_and_the_persons_own_study(finder_project: Path) -> None:
     for lang, pages in finder_pages(finder_project).items():
-        text = pages["finder/index.md"]
+        text = pages["finder/index.md"].split("<script>")[0]  # the page's elements, not the scripts it holds
         assert text.count("data-child-row") == 3, lang
         ages = re.findall(r'<select id="hb-child-age-1" data-child="age">(.*?)</select>', text)[0]
         assert re.findall(r'value="(\d*)"', ages) == ["", *map(str, range(26))]  # 0–25

@@ -24,6 +24,7 @@ from pypdf import PdfReader
 
 from generator.data.eligibility import KEYS, Result, classify, eligibility_data, eligibility_rules, judge, sort_results
 from generator.data.load import load_project
+from generator.present.filters import script
 from generator.present.views import FINDER_SHOWN, FinderViews
 from generator.web.search import search
 
@@ -349,6 +350,37 @@ def test_a_long_may_apply_group_shows_its_first_few_without_layout_shift(page: P
     rest.click()
     expect(page.locator('[data-results="maybe"] li:visible')).to_have_count(len(maybe))
     expect(rest).to_be_hidden()
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_finder_page_draws_results_from_the_address_with_every_script_file_refused(page: Page, served_site: str,
+                                                                                       lang: str) -> None:
+    """The finder's data and finder.js are in its page (no request Lighthouse charges to the first paint): with every
+    script file refused, the questions, the results for the answers in the address and "show the rest" are drawn as
+    the page is parsed, and nothing shifts. Only handbook.js (deferred) and the QR codes (fetched by finder.js for
+    printing, after it ran) are asked for."""
+    page.add_init_script("""window.__shift = 0; new PerformanceObserver(l => l.getEntries().forEach(e => {
+        if (!e.hadRecentInput) window.__shift += e.value; })).observe({type: 'layout-shift', buffered: true});""")
+    refused: list[str] = []
+    page.route("**/*.js", lambda route: (refused.append(route.request.url), route.abort()))
+    answers = {"age": 70, "residence": "rural", "status": ["dibao"]}  # the issue's example
+    open_finder(page, served_site, lang, answers)
+    assert page.evaluate("document.readyState") != "loading"  # drawn during parsing: DOMContentLoaded has passed
+    assert shown_list(page) == expected_list(answers, lang)
+    maybe = sum(g == "maybe" for g in expected_groups(answers).values())
+    expect(page.locator("[data-show-rest]")).to_be_visible(visible=maybe > FINDER_SHOWN)
+    expect(page.locator("[data-finder-nojs]")).to_be_hidden()
+    assert {url.rsplit("/", 1)[-1].split(".")[0] for url in refused} <= {"handbook", "qr"}, refused
+    page.wait_for_timeout(300)  # a shift is reported after the frame that made it
+    assert page.evaluate("window.__shift") == 0
+
+
+def test_a_script_written_into_a_page_reads_as_it_did(page: Page) -> None:
+    """generator/present/filters.py's script(): what it escapes so that a script cannot end its element, JavaScript
+    reads back unchanged."""
+    source = 'var a = "</script><!-- x -->", b = /^(?:<\\/p>|<!--)$/;'
+    page.set_content(f"<!doctype html><script>{script(source)}</script>")
+    assert page.evaluate("[a, b.test('</p>'), b.test('<!--'), b.test('<\\\\!--')]") == ["</script><!-- x -->", True, True, False]
 
 
 # ---- 3. the URL: replaced, never added to; one Back leaves; the language switch carries it ----

@@ -87,12 +87,15 @@ def test_a_page_with_its_own_front_matter_keeps_one_block() -> None:
     """The home and finder pages hide their table of contents in front matter: the metadata joins that block (MkDocs
     reads only the first block; a second one would be shown as text)."""
     from generator.present.filters import markdown_environment
+    from generator.web.assets import render_assets
     from generator.web.finder import render_finder_pages
     from generator.web.pagemeta import body
 
     config, handbook = load_project(ROOT)
     pages = render_languages(ROOT, handbook, config, [], render_open_data(handbook, config))
-    for lang, finder in render_finder_pages(handbook, config, markdown_environment(ROOT / "templates" / "site")).items():
+    finder_js = render_assets(ROOT / "templates" / "theme").inlined["assets/finder.js"]
+    for lang, finder in render_finder_pages(handbook, config, markdown_environment(ROOT / "templates" / "site"),
+                                            finder_js).items():
         pages[lang].update(finder)
     own = {lang: [path for path, text in docs.items() if text.startswith("---\n")] for lang, docs in pages.items()}
     assert all("finder/index.md" in paths and "index.md" in paths for paths in own.values()), own

@@ -41,6 +41,13 @@ def test_names_come_from_class_and_id_attributes_and_every_word_of_the_scripts()
                                                                     "add", "hb-open"}
 
 
+def test_a_pages_inline_scripts_count_as_scripts_but_not_its_data_or_script_files() -> None:
+    """The finder page holds finder.js itself: the classes it adds are kept as if it were a file."""
+    page = ('<p class="a">text</p><script>b.classList.add("hb-finder__shown")</script>'
+            '<script type="application/ld+json">{"name": "ldword"}</script><script src="x.js" defer>srcword</script>')
+    assert used_names([page], []) == {"a", "b", "classList", "add", "hb-finder__shown"}
+
+
 def classic_head(html: str) -> str:
     """A built page → the same page loading its stylesheets as MkDocs writes them (render-blocking links, no first-paint
     CSS inlined)."""

@@ -179,6 +179,9 @@ def html_pages(site: Path) -> list[Path]:
     return sorted(site.rglob("*.html"))
 
 
+RUN = (None, "", "text/javascript", "module")  # the script types a browser runs
+
+
 class Dom:
     """A page as a browser parses it (html5lib): visible text, script bodies, attributes, headings."""
 
@@ -187,8 +190,9 @@ class Dom:
     def __init__(self, source: str) -> None:
         self.root = html5lib.parse(source, treebuilder="etree", namespaceHTMLElements=False)
         elements = [el for el in self.root.iter() if isinstance(el.tag, str)]
-        # bodies of scripts a browser runs (JSON-LD is data: test_hostile_text_cannot_end_the_json_ld_block checks it)
-        self.scripts = [el.text or "" for el in elements if el.tag == "script" and el.get("type") != "application/ld+json"]
+        # bodies of scripts a browser runs (JSON-LD and the finder's JSON are data: test_hostile_text_cannot_end_the_
+        # json_ld_block and …_the_finders_data_block check them)
+        self.scripts = [el.text or "" for el in elements if el.tag == "script" and el.get("type") in RUN]
         self.attributes = [(el.tag, name, value) for el in elements for name, value in el.attrib.items()]
         self.headings = [collapse("".join(el.itertext())) for el in elements if el.tag in ("h1", "h2", "h3", "h4", "h5", "h6")]
         chunks: list[str] = []
@@ -311,6 +315,20 @@ def test_hostile_text_cannot_end_the_json_ld_block(hostile_site: Path, lang: str
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_hostile_text_cannot_end_the_finders_data_block(hostile_site: Path, lang: str) -> None:
+    """The finder's data is a JSON block in its page: '</script>' in a name stays inside it, '<', '>' and '&' written
+    as JSON escapes; a browser's parser sees one whole block whose JSON holds the text."""
+    source = (hostile_site / LANG_ROOTS[lang] / "finder/index.html").read_text(encoding="utf-8")
+    root = html5lib.parse(source, treebuilder="etree", namespaceHTMLElements=False)
+    blocks = [el for el in root.iter("script") if el.get("data-finder-data") is not None]
+    assert [el.get("type") for el in blocks] == ["application/json"]
+    assert not re.search("[<>&]", blocks[0].text or "")
+    services = json.loads(blocks[0].text or "")["services"]
+    assert NAME[lang] in [s["name"] for s in services]
+
+
+@pytest.mark.slow
 def test_hostile_markup_never_appears_raw_in_html_source(hostile_site: Path) -> None:
     for page in html_pages(hostile_site):
         source = page.read_text(encoding="utf-8")
@@ -397,7 +415,7 @@ def test_a_name_cannot_close_the_title_element(tmp_path: Path) -> None:
     site = build(make_project(tmp_path / "project", services))
     for page in html_pages(site):
         document = html5lib.parse(page.read_text(encoding="utf-8"), namespaceHTMLElements=False)
-        scripts = [s.text or "" for s in document.iter("script") if s.get("type") != "application/ld+json"]  # JSON-LD: data
+        scripts = [s.text or "" for s in document.iter("script") if s.get("type") in RUN]  # not JSON-LD or JSON: data
         assert [s for s in scripts if "alert(1)" in s] == [], page.relative_to(site).as_posix()
 
 
@@ -438,6 +456,21 @@ def test_browser_runs_nothing_from_the_data(page: Page, hostile_url: str, lang: 
     page.wait_for_load_state("networkidle")
     assert dialogs == []
     assert problems == []
+    assert page.evaluate("document.querySelectorAll('img[onerror], [onerror], a[href^=\"javascript:\"]').length") == 0
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_finder_runs_nothing_from_its_data(page: Page, hostile_url: str, lang: str) -> None:
+    """finder.js reads the hostile service from the page's JSON block and writes it (name, reasons) as text."""
+    dialogs: list[str] = []
+    problems: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    page.goto(hostile_url + LANG_ROOTS[lang] + "finder/#age=70")  # the hostile service: aged 7 or more
+    expect(page.locator('[data-results="likely"] li[data-number="1"] a').first).to_contain_text(NAME[lang])
+    page.wait_for_load_state("networkidle")
+    assert dialogs == [] and problems == []
     assert page.evaluate("document.querySelectorAll('img[onerror], [onerror], a[href^=\"javascript:\"]').length") == 0
 
 

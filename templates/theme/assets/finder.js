@@ -3,8 +3,9 @@
    judge() is generator/data/eligibility.py's judge() in the browser; tests/web/test_finder_browser.py runs every persona
    through both and compares verdicts, reasons, words and order. Nothing is stored or sent: the answers live only in
    the address (#age=70&status=dibao&child=9.primary.d2), replaced as they change (one Back leaves the page), so
-   bookmarks, sharing and printing work and the host never sees them. The data comes from finder/data.<lang>.js, a
-   script (fetch() is refused from file://). */
+   bookmarks, sharing and printing work and the host never sees them. The data is a JSON block the page holds before this
+   script (generator/web/finder.py writes both into the page: nothing to wait for before the first paint; and fetch()
+   is refused from file://). */
 (function () {
   "use strict";
 
@@ -239,7 +240,8 @@
   /* ---- the page ---- */
   var finder = document.querySelector("[data-hb-finder]");
   if (!finder) return;
-  var data = window.handbookFinder[finder.dataset.lang];
+  var block = document.querySelector("script[data-finder-data]");
+  var data = block && JSON.parse(block.textContent);
   var form = finder.querySelector("form");
   if (!data || !form) return;  /* without the data the audience links stay */
   var strings = JSON.parse(finder.dataset.strings);
