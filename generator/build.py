@@ -152,10 +152,6 @@ def build(root: Path, site_dir: Path, report: Report | None = None, progress: Pr
 
 
 Stage = Callable[[str], contextlib.AbstractContextManager[Any]]  # a stage's name → the block that times it
-# Services beyond which the web stages wait for the PDFs instead of running beside them: side by side, the Typst
-# workers' memory and MkDocs' add up (a 100× handbook, 8,500 services, peaked at 5.2 GB so, against 2.5 GB for its
-# PDFs alone); 10× (850 services) peaks at 2.6 GB either way
-SIDE_BY_SIDE_MAX = 2_000
 
 
 def printed_and_web(root: Path, handbook: Handbook, config: SiteConfig, staging: Path, reuse: Reuse, stage: Stage,
@@ -171,9 +167,6 @@ def printed_and_web(root: Path, handbook: Handbook, config: SiteConfig, staging:
         printing = PrintRun(handbook, config, root / "templates", staging / "booklets", reuse, pool, qr_codes, stage,
                             lambda name: stage_progress(progress, name)).start()
         try:
-            if len(handbook.services) > SIDE_BY_SIDE_MAX:  # the PDFs first, then the pages from their manifest
-                manifest = printing.result()
-                return manifest, web_site(root, handbook, config, manifest, qr_codes, staging, stage, progress, rendered)
             planned = printing.planned()
             site = web_site(root, handbook, config, planned, qr_codes, staging, stage, progress, rendered)
             manifest = printing.result()

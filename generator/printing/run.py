@@ -34,52 +34,30 @@ class PrintRun:
         self.planned_entries: list[dict[str, Any]] | None = None
         self.manifest: list[dict[str, Any]] = []
         self.error: BaseException | None = None
-        self.leaflets = threading.Thread(target=self.make_leaflets, name="leaflets", daemon=True)
-        self.leaflets_made: list[dict[str, Any]] = []
-        self.leaflets_error: BaseException | None = None
 
     def start(self) -> PrintRun:
         self.thread.start()
         return self
 
     def run(self) -> None:
-        """The thread: the booklets; the leaflets on a thread of their own from when the booklets' files are known
-        (their jobs then fill the workers between the booklets' last ones: no worker waits for a straggler). The
-        manifest lists the booklets' entries, then the leaflets'."""
+        """The thread: booklets, then leaflets (their entries in that order, as the manifest lists them)."""
         try:
             with self.stage("booklets"):
                 booklets = render_booklets(self.handbook, self.config, self.template_dir, self.out, reuse=self.reuse,
                                            progress=self.progress("booklets"), qr_codes=self.qr_codes, pool=self.pool,
                                            planned=self.plan)
-            if self.leaflets.ident is None:  # (no plan was announced: the leaflets now, on this thread)
-                self.make_leaflets()
-            else:
-                self.leaflets.join()
-            if self.leaflets_error is not None:
-                raise self.leaflets_error
-            self.manifest = booklets + self.leaflets_made
+            with self.stage("leaflets"):
+                leaflets = render_leaflets(self.handbook, self.config, self.template_dir, self.out, reuse=self.reuse,
+                                           progress=self.progress("leaflets"), qr_codes=self.qr_codes, pool=self.pool)
+            self.manifest = booklets + leaflets
         except BaseException as exc:  # handed to the build's thread (planned, result)
             self.error = exc
-            if self.leaflets.ident is not None:  # its workers write into the build's folder: it ends first, soon
-                self.pool.shutdown(wait=True, cancel_futures=True)
-                self.leaflets.join()
         finally:
             self.known.set()
 
-    def make_leaflets(self) -> None:
-        """The leaflets' thread."""
-        try:
-            with self.stage("leaflets"):
-                self.leaflets_made = render_leaflets(self.handbook, self.config, self.template_dir, self.out,
-                                                     reuse=self.reuse, progress=self.progress("leaflets"),
-                                                     qr_codes=self.qr_codes, pool=self.pool)
-        except BaseException as exc:
-            self.leaflets_error = exc
-
     def plan(self, booklets: list[dict[str, Any]]) -> None:
-        """The booklets' planned entries → with the leaflets', what `planned` returns; the leaflets start."""
+        """The booklets' planned entries → with the leaflets', what `planned` returns."""
         self.planned_entries = booklets + planned_leaflets(self.handbook, self.config)
-        self.leaflets.start()
         self.known.set()
 
     def planned(self) -> list[dict[str, Any]]:

@@ -117,14 +117,3 @@ def test_a_typst_error_while_the_web_pages_are_written_fails_the_build(project: 
     assert not (project / "site").exists()
     assert [p.name for p in project.iterdir() if p.name.startswith(".site-build")] == []
 
-
-@pytest.mark.slow
-def test_a_large_handbook_makes_its_pdfs_before_its_web_pages(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Past SIDE_BY_SIDE_MAX services the web stages wait for the PDFs (their memory would add up to the Typst
-    workers'), and the pages are written from the finished manifest: no marks, nothing to fill in."""
-    monkeypatch.setattr(build_module, "SIDE_BY_SIDE_MAX", 1)
-    timings = build(project, project / "site", fresh=True)
-    names = [name for name, _ in timings.stages]
-    assert max(names.index("booklets"), names.index("leaflets")) < names.index("render pages")
-    assert "PDF sizes" not in names
-    assert_every_pdf_listed_with_its_facts(project / "site", project)
