@@ -31,11 +31,11 @@ from .output.offline import site_files, write_offline_zip
 from .output.publish import replace_site, rewrite_file, staging_dir, write_files
 from .present.filters import markdown_environment
 from .present.urls import lang_root
-from .present.views import file_size, pdf_facts_filled
+from .present.views import file_size, has_pdf_facts_marks, pdf_facts_filled
 from .printing.booklets import carry_over_booklets
 from .printing.leaflets import carry_over_leaflets
-from .printing.run import PrintRun
-from .printing.typesetting import Reuse, worker_pool
+from .printing.run import PrintRun, Stage
+from .printing.typesetting import Reuse, without_facts, worker_pool
 from .web.assets import Assets, render_assets
 from .web.changes import last_changed, render_changes_pages, render_feeds
 from .web.criticalcss import Sheet, first_paint_html
@@ -151,9 +151,6 @@ def build(root: Path, site_dir: Path, report: Report | None = None, progress: Pr
     return timings
 
 
-Stage = Callable[[str], contextlib.AbstractContextManager[Any]]  # a stage's name → the block that times it
-
-
 def printed_and_web(root: Path, handbook: Handbook, config: SiteConfig, staging: Path, reuse: Reuse, stage: Stage,
                     progress: Progress | None, rendered: Callable[[Rendered], None] | None
                     ) -> tuple[list[dict[str, Any]], Path]:
@@ -184,21 +181,13 @@ def printed_and_web(root: Path, handbook: Handbook, config: SiteConfig, staging:
     return manifest, site
 
 
-FACTS = ("pages", "bytes", "sha256", "input", "layout")  # what a manifest entry knows only once its PDF is made
-
-
-def without_facts(entry: dict[str, Any]) -> dict[str, Any]:
-    """A manifest entry → what was known of it before its PDF was made."""
-    return {k: v for k, v in entry.items() if k not in FACTS}
-
-
 def fill_pdf_facts(site: Path, config: SiteConfig, manifest: list[dict[str, Any]]) -> None:
     """A site written from planned PDFs → each page's marks replaced by its PDFs' pages and sizes."""
     made = {entry["file"]: entry for entry in manifest}
     roots = sorted(((lang_root(config, lang), lang) for lang in config.codes), key=lambda r: -len(r[0]))
     for page in site.rglob("*.html"):
         html = page.read_text(encoding="utf-8")
-        if "\ue000" in html:
+        if has_pdf_facts_marks(html):
             path = page.relative_to(site).as_posix()
             lang = next(lang for prefix, lang in roots if path.startswith(prefix))
             rewrite_file(page, pdf_facts_filled(html, config.strings[lang], lang, made))
@@ -241,7 +230,7 @@ def downloads_pages(site: Path, config: SiteConfig) -> list[Path]:
 
 
 def site_markdown(root: Path, handbook: Handbook, config: SiteConfig, manifest: list[dict[str, Any]],
-                  qr_codes: dict[str, str], stage: Callable[[str], contextlib.AbstractContextManager[Any]] | None = None,
+                  qr_codes: dict[str, str], stage: Stage | None = None,
                   progress: Progress | None = None) -> tuple[dict[str, dict[str, str]], Assets, dict[str, str]]:
     """What MkDocs is given: each language's pages (path → Markdown, the finder and change history included, each
     with its metadata), the minified assets, and the files to write beside the pages (open data, the finder's QR codes).

@@ -187,7 +187,18 @@ def file_size(size: int) -> str:
 # A PDF not made yet (the build writes the pages while the booklets are typeset: generator/printing/run.py): its
 # pages and size are marked by its file in private-use characters, which no text of the handbook holds, and filled
 # in once it is made (pdf_facts_filled)
-PDF_FACTS_MARK = re.compile("\ue000([^\ue000\ue001]+)\ue001")
+MARK_OPEN, MARK_CLOSE = "\ue000", "\ue001"
+PDF_FACTS_MARK = re.compile(f"{MARK_OPEN}([^{MARK_OPEN}{MARK_CLOSE}]+){MARK_CLOSE}")
+
+
+def pdf_facts_mark(file: str) -> str:
+    """A planned PDF's file → the mark that stands for its pages and size until it is made."""
+    return f"{MARK_OPEN}{file}{MARK_CLOSE}"
+
+
+def has_pdf_facts_marks(html: str) -> bool:
+    """Whether a page holds a planned PDF's mark (most pages list no PDF)."""
+    return MARK_OPEN in html
 
 
 def pdf_facts(strings: Mapping[str, str], lang: str, pages: int, size: int) -> str:
@@ -272,7 +283,7 @@ class Views:
             parts.append(self.t("edition_bilingual"))
         if booklet["imposed"]:
             parts.append(self.t("edition_imposed"))
-        facts = (f"\ue000{booklet['file']}\ue001" if booklet["pages"] is None  # not made yet: see PDF_FACTS_MARK
+        facts = (pdf_facts_mark(booklet["file"]) if booklet["pages"] is None  # not made yet
                  else pdf_facts(self.strings, self.lang, booklet["pages"], booklet["bytes"]))
         return f"{' · '.join(parts)} (PDF, {facts})"
 

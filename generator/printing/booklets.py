@@ -44,6 +44,7 @@ from .typesetting import (
     PdfFacts,
     Progress,
     Reuse,
+    as_planned,
     compile_or_reuse,
     draw_qr_codes,
     engine_key,
@@ -596,13 +597,12 @@ def compile_booklets(pool: ProcessPoolExecutor, handbook: Handbook, config: Site
     long = [i for i in first + rest if (fact := facts[i]) and fact.pages > 4 * config.sheets
             and booklets[i].volume is None]
     fits = [i for i in first if (fact := facts[i]) and measured(fact) and i not in long]
-    whole_keys = {b: setter.key(b) for i in long if (b := booklets[i])}
 
     def announce(split_into: list[list[Booklet]]) -> None:
         """The files to make, known once the long booklets' volumes are: `planned` hears their entries."""
         if planned:
             kept = [(b, whole) for i, (b, whole) in enumerate(zip(booklets, split_from, strict=True)) if i not in long]
-            kept += [(v, whole_keys[w]) for w, vs in zip([booklets[i] for i in long], split_into, strict=True) for v in vs]
+            kept += [(v, setter.key(w)) for w, vs in zip([booklets[i] for i in long], split_into, strict=True) for v in vs]
             planned([entry for b, whole in in_file_order(kept)
                      for entry in (planned_entry(b, whole), planned_entry(twin_of(b), whole))])
 
@@ -698,14 +698,14 @@ def carry_over_booklets(handbook: Handbook, config: SiteConfig, template_dir: Pa
     return manifest
 
 
-def in_file_order(items: list[Any]) -> list[Any]:
-    """Booklets (or tuples that begin with one) → sorted by file: the manifest's order, and the imposition's."""
-    return sorted(items, key=lambda item: (item[0] if isinstance(item, tuple) else item).file)
+def in_file_order(items: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """Tuples that begin with a booklet → sorted by the booklet's file: the manifest's order, and the imposition's."""
+    return sorted(items, key=lambda item: item[0].file)
 
 
 def planned_entry(booklet: Booklet, split_from: str | None) -> dict[str, Any]:
     """A booklet still to be made → its manifest entry without the PDF's facts (pages and bytes None)."""
-    return {**booklet_entry(booklet, NOT_YET, "", split_from), "pages": None, "bytes": None}
+    return as_planned(booklet_entry(booklet, NOT_YET, "", split_from))
 
 
 def booklet_entry(booklet: Booklet, facts: PdfFacts, input_key: str, split_from: str | None) -> dict[str, Any]:

@@ -37,6 +37,7 @@ from .typesetting import (
     PdfFacts,
     Progress,
     Reuse,
+    as_planned,
     compile_or_reuse,
     draw_qr_codes,
     engine_key,
@@ -228,7 +229,7 @@ def planned_leaflets(handbook: Handbook, config: SiteConfig) -> list[dict[str, A
     """Every leaflet still to be made → its manifest entry without the PDF's facts (pages and bytes None), in
     render_leaflets' order."""
     planned = plan_leaflets(handbook, config)
-    return [{**leaflet_entry(x, NOT_YET, ""), "pages": None, "bytes": None}
+    return [as_planned(leaflet_entry(x, NOT_YET, ""))
             for kind in (SERVICE, AUDIENCE) for x in planned if x.kind == kind]
 
 

@@ -407,6 +407,19 @@ class Reuse:
         return PdfFacts(entry["pages"], source.stat().st_size, entry["sha256"], layout if isinstance(layout, dict) else {})
 
 
+FACTS = ("pages", "bytes", "sha256", "input", "layout")  # what a manifest entry knows only once its PDF is made
+
+
+def as_planned(entry: dict[str, Any]) -> dict[str, Any]:
+    """A manifest entry made with NOT_YET → the entry of a PDF still to be made: pages and bytes None."""
+    return {**entry, "pages": None, "bytes": None}
+
+
+def without_facts(entry: dict[str, Any]) -> dict[str, Any]:
+    """A manifest entry → what was known of it before its PDF was made."""
+    return {k: v for k, v in entry.items() if k not in FACTS}
+
+
 def manifest_entry(fields: dict[str, Any], facts: PdfFacts, input_key: str) -> dict[str, Any]:
     """A PDF's own fields (file, kind, …), its facts and the hash of what it was made from → its manifest entry."""
     entry = dict(fields)
