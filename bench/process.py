@@ -27,6 +27,8 @@ class Run:
     output: str  # stdout and stderr together
     stages: list[tuple[str, float]] = field(default_factory=list)  # the build's own "stage  seconds s" lines
     stopped_for: str | None = None  # "timeout" or "memory" when the benchmark stopped it
+    peak_parts: dict[str, int] = field(default_factory=dict)  # at the peak: bytes of RSS by kind of process (see kind)
+    peak_at: float = 0.0  # seconds from start to the peak
 
 
 def children(pid: int) -> list[int]:
@@ -60,30 +62,54 @@ def rss(pid: int) -> int:
     return 0
 
 
-def tree_rss(pid: int) -> int:
-    """A process and all its descendants → the sum of their resident memory in bytes."""
-    total, todo, seen = 0, [pid], set()
+def kind(pid: int) -> str:
+    """A process of a build → what it is: "mkdocs", "typst" (a worker of the pool, or the process it is forked
+    from), "build" (the handbook command itself) or "other"."""
+    try:
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ")
+    except OSError:
+        return "other"
+    if b"mkdocs" in cmdline:
+        return "mkdocs"
+    if b"multiprocessing" in cmdline:
+        return "typst"
+    return "build" if b"handbook" in cmdline or b"generator" in cmdline else "other"
+
+
+def tree_parts(pid: int) -> dict[str, int]:
+    """A process and all its descendants → the sum of their resident memory in bytes, by kind of process."""
+    parts: dict[str, int] = {}
+    todo, seen = [pid], set()
     while todo:
         p = todo.pop()
         if p not in seen:
             seen.add(p)
-            total += rss(p)
+            if size := rss(p):
+                parts[kind(p)] = parts.get(kind(p), 0) + size
             todo.extend(children(p))
-    return total
+    return parts
+
+
+def tree_rss(pid: int) -> int:
+    """A process and all its descendants → the sum of their resident memory in bytes."""
+    return sum(tree_parts(pid).values())
 
 
 def run_measured(cmd: list[str], log: Path, timeout: float = float("inf"), memory_stop: int = MEMORY_STOP) -> Run:
     """Run a command in its own process group, sampling the tree's RSS every 50 ms; stop it on timeout or past memory_stop."""
-    peak, ended = 0, 0.0
+    peak, ended, peak_at = 0, 0.0, 0.0
+    peak_parts: dict[str, int] = {}
     done, too_big, exited = threading.Event(), threading.Event(), threading.Event()
     with log.open("w", encoding="utf-8") as out:
         start = time.perf_counter()
         proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
 
         def sample() -> None:
-            nonlocal peak
+            nonlocal peak, peak_parts, peak_at
             while not done.is_set():
-                peak = max(peak, tree_rss(proc.pid))
+                parts = tree_parts(proc.pid)
+                if sum(parts.values()) > peak:
+                    peak, peak_parts, peak_at = sum(parts.values()), parts, time.perf_counter() - start
                 if peak > memory_stop:
                     too_big.set()
                 done.wait(SAMPLE_EVERY)
@@ -113,7 +139,8 @@ def run_measured(cmd: list[str], log: Path, timeout: float = float("inf"), memor
         done.set()
         sampler.join()
     output = log.read_text(encoding="utf-8", errors="replace")
-    return Run(wall, peak, None if stopped_for else proc.returncode, output, parse_stages(output), stopped_for)
+    return Run(wall, peak, None if stopped_for else proc.returncode, output, parse_stages(output), stopped_for,
+               peak_parts, peak_at)
 
 
 def stop_group(proc: subprocess.Popen[Any], grace: float = 15.0) -> bool:

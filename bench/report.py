@@ -189,6 +189,9 @@ def scale_rows(scales: list[dict[str, Any]]) -> list[Row]:
             rows.append((f"    {f}×: error", s["error"].splitlines()[-1][:80], "", ""))
         peak = f"> {size(MEMORY_STOP)} (stopped)" if stopped == "memory" else size(s["peak_rss"])
         rows.append((f"   scale {f}×: peak RSS", peak, "< 4.0 GB", verdict(s["peak_rss"] < MEMORY_MAX)))
+        if s.get("peak_parts"):  # which processes held it, and when
+            parts = ", ".join(f"{name} {size(b)}" for name, b in sorted(s["peak_parts"].items(), key=lambda p: -p[1]))
+            rows.append((f"     at {secs(s.get('peak_at', 0.0))}", parts, "", ""))
         rows.append((f"   scale {f}×: size of site/", size(s.get("site_bytes")), "", ""))
     return rows
 

@@ -28,7 +28,8 @@ def measure_scale(tmp: Path, factor: int, timeout: float) -> dict[str, Any]:
     site = tmp / f"scale-{factor}x-site"
     result: dict[str, Any] = {"factor": factor, "services_bytes": len(text.encode("utf-8")), "limits_raised": over}
     run = run_measured(build_command(project, site), tmp / f"scale-{factor}x.log", timeout)
-    result.update(wall=run.wall, peak_rss=run.peak_rss, returncode=run.returncode, stages=run.stages,
+    result.update(wall=run.wall, peak_rss=run.peak_rss, peak_parts=run.peak_parts, peak_at=run.peak_at,
+                  returncode=run.returncode, stages=run.stages,
                   stopped_for=run.stopped_for, site_bytes=disk_usage(site) if site.is_dir() and run.returncode == 0 else None)
     if run.stopped_for:
         done = [s for s, _ in run.stages]

@@ -6,11 +6,12 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
 
-from bench import report, synthetic, weight
+from bench import process, report, synthetic, weight
 from bench.baseline import prepare_mkdocs, run_mkdocs_builds
 from bench.process import parse_stages
 from bench.scale import BESIDE, STAGE_ORDER
@@ -115,6 +116,24 @@ def test_scale_rows_judge_time_against_the_same_runs_1x_build_and_peak_memory() 
     assert [r[1:] for r in report.scale_rows([scaled(1, 10.0, gb), stopped]) if "peak" in r[0] or "wall" in r[0]][-2:] == [
         ("stopped at 900.00 s: RSS > 8.0 GB, in mkdocs", "≤ 100 × 1× = 1000.00 s", "unknown"),
         ("> 8.0 GB (stopped)", "< 4.0 GB", "MISSED")]
+
+
+def test_a_scaled_builds_peak_says_which_processes_held_it_and_when() -> None:
+    gb = 1024 ** 3
+    one = {"factor": 1, "wall": 10.0, "peak_rss": gb, "returncode": 0, "stages": [], "site_bytes": 10}
+    big = {**one, "factor": 10, "wall": 100.0, "peak_rss": 3 * gb, "services_bytes": 1000, "peak_at": 42.0,
+           "peak_parts": {"build": gb // 2, "typst": 2 * gb, "mkdocs": gb // 2}}
+    rows = report.scale_rows([one, big])
+    assert rows[[r[0] for r in rows].index("   scale 10×: peak RSS") + 1][:2] == (
+        "     at 42.00 s", "typst 2.0 GB, build 512.0 MB, mkdocs 512.0 MB")
+
+
+def test_the_peak_is_split_by_kind_of_process(tmp_path: Path) -> None:
+    script = "import subprocess, time; c = subprocess.Popen(['sleep', '3']); time.sleep(0.5); c.wait()"
+    run = process.run_measured([sys.executable, "-c", script, "generator"], tmp_path / "log")
+    assert run.returncode == 0 and set(run.peak_parts) == {"build", "other"}  # the command (its argv names the
+    # generator), and sleep
+    assert sum(run.peak_parts.values()) == run.peak_rss and 0 < run.peak_at < run.wall
 
 
 def test_results_are_written_one_file_per_run_by_date(tmp_path: Path) -> None:
