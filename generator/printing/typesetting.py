@@ -15,7 +15,6 @@ import re
 import shutil
 import signal
 import threading
-import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, CancelledError, Future, ProcessPoolExecutor, wait
 from pathlib import Path
@@ -153,85 +152,110 @@ def _quiet_worker() -> None:
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
 
 
-WORKER_MEMORY_LIMIT = 512 * 1024 ** 2  # bytes a Typst worker may hold of its own: past it, the workers are replaced
-MEMORY_CHECK_EVERY = 1.0  # seconds between readings of the workers' memory (a reading walks their page tables)
+WORKER_MEMORY_LIMIT = 512 * 1024 ** 2  # bytes a Typst worker may hold of its own: past it, it is replaced
+PAGE_SIZE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 
 
 def private_memory(pid: int) -> int:
-    """A process → the bytes of memory it holds alone (not shared with the parent it was forked from, nor with files
-    other processes map): what grows as Typst caches what it typesets; 0 if it is gone or /proc is missing."""
+    """A process → the bytes of memory it holds that no file backs (what grows as Typst caches what it typesets),
+    from /proc/<pid>/statm: resident pages less those shared with files, which costs a few microseconds however
+    large the process is (it is read before every job); 0 if the process is gone or /proc is missing. Pages a worker
+    still shares with the small server it was forked from count too: a few megabytes."""
     try:
-        with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as rollup:
-            fields = [line.split() for line in rollup if line.startswith(("Private_Clean:", "Private_Dirty:"))]
+        with open(f"/proc/{pid}/statm", encoding="ascii") as statm:
+            fields = statm.read().split()
     except OSError:
         return 0
-    return sum(int(field[1]) for field in fields) * 1024  # in kB
+    return (int(fields[1]) - int(fields[2])) * PAGE_SIZE
+
+
+class _Lane:
+    """One Typst worker: a pool of one process, so each worker can be replaced on its own, and whether it has a job."""
+
+    def __init__(self, executor: ProcessPoolExecutor) -> None:
+        self.executor = executor
+        self.pid = next(iter(getattr(executor, "_processes", None) or {}), 0)
+        self.busy = False
 
 
 class RecyclingPool(ProcessPoolExecutor):
-    """Typst workers that are replaced, all at once, as soon as one of them holds more than `memory_limit` bytes.
+    """Typst workers, each replaced on its own as soon as it holds more than `memory_limit` bytes of its own.
 
     Typst keeps what it has typeset in caches that typst-py offers no call to empty, so a worker's memory grows with
-    every PDF (2.8 GB for two workers on a 20× handbook). Before a job, at most once a second, the memory each worker
-    holds of its own is read (/proc); past the limit the workers finish the jobs they were given and exit, and a new
-    generation takes the jobs from then on. (Resident memory would not do: a worker counts the pages it shares with
-    the server process it was forked from as its own.) The pool itself is only the front: `submit` (and so `map`) go
-    to the current generation. Python's own max_tasks_per_child is not used: up to 3.13 it can stall for good when a
-    worker retires (CPython gh-115634)."""
+    every PDF. Each worker takes one job at a time: a job goes to a free worker, which is first replaced if it holds
+    more than the limit (read before every job), so no worker starts a job past the limit and the other workers keep
+    working while one is replaced. (With a shared queue, a worker past the limit would run every job already queued
+    for it first: at 100 times the services two workers reached 2.3 GB each against a limit of 512 MB.) `submit`
+    waits until a worker is free; `map` goes through it. Python's own max_tasks_per_child is not used: up to 3.13 it
+    can stall for good when a worker retires (CPython gh-115634)."""
 
-    def __init__(self, workers: int, memory_limit: int = WORKER_MEMORY_LIMIT,
-                 check_every: float = MEMORY_CHECK_EVERY) -> None:
+    def __init__(self, workers: int, memory_limit: int = WORKER_MEMORY_LIMIT) -> None:
         super().__init__(max_workers=workers)  # starts no process: only its size is used (pool_size)
-        self.workers, self.memory_limit, self.check_every = workers, memory_limit, check_every
-        self.generation = self.new_generation()
-        self.replaced = 0  # how many times the workers were replaced
-        self.checked = time.monotonic()  # when the workers' memory was last read
-        self.lock = threading.Lock()  # booklets and leaflets may submit from two threads (generator/printing/run.py)
+        self.memory_limit = memory_limit
+        self.changed = threading.Condition()  # a worker became free, or the pool closed; booklets and leaflets may
+        # submit from two threads (generator/printing/run.py)
         self.closed = False
+        self.replaced = 0  # how many workers were replaced
+        self.retired: list[ProcessPoolExecutor] = []  # replaced workers (each exits as soon as it is told to)
+        self.lanes = [_Lane(self.new_worker()) for _ in range(workers)]
 
-    def new_generation(self) -> ProcessPoolExecutor:
-        """A fresh set of workers, started while SIGINT and SIGTERM wait (a signal in the middle of a fork leaves the
-        pool half made; the parent gets them, as KeyboardInterrupt, right after)."""
+    def new_worker(self) -> ProcessPoolExecutor:
+        """A fresh worker, started while SIGINT and SIGTERM wait (a signal in the middle of a fork leaves the pool
+        half made; the parent gets them, as KeyboardInterrupt, right after)."""
         blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
         try:
             # started from a small server process, not forked from this one: a worker forked from a build holding a
             # large handbook would come to copy all of it (Python's own bookkeeping writes to every object it has)
-            pool = ProcessPoolExecutor(max_workers=self.workers, initializer=_quiet_worker, mp_context=worker_start())
-            for started in [pool.submit(int) for _ in range(self.workers)]:
-                started.result()
+            pool = ProcessPoolExecutor(max_workers=1, initializer=_quiet_worker, mp_context=worker_start())
+            pool.submit(int).result()  # the process is started now, so its pid is known
         finally:
             signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
         return pool
 
     def worker_memory(self) -> list[int]:
         """The memory each current worker holds of its own, in bytes."""
-        return [private_memory(pid) for pid in list(getattr(self.generation, "_processes", None) or {})]
-
-    def too_big(self) -> bool:
-        """Whether a current worker holds more than the limit (read at most once per `check_every` seconds)."""
-        if time.monotonic() - self.checked < self.check_every:
-            return False
-        self.checked = time.monotonic()
-        return max(self.worker_memory(), default=0) > self.memory_limit
+        return [private_memory(lane.pid) for lane in self.lanes]
 
     def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
-        """A job → its future, run by the current workers (replaced first if one holds too much memory)."""
-        with self.lock:
+        """A job → its future, run by the first free worker (replaced first if it holds too much memory); waits for
+        a worker to be free."""
+        with self.changed:
+            lane = self.free_lane()
+            if private_memory(lane.pid) > self.memory_limit:
+                lane.executor.shutdown(wait=False)  # it has no job: its process exits at once
+                self.retired.append(lane.executor)
+                replacement = _Lane(self.new_worker())
+                lane.executor, lane.pid = replacement.executor, replacement.pid
+                self.replaced += 1
+            future = lane.executor.submit(fn, *args, **kwargs)
+            lane.busy = True
+        future.add_done_callback(lambda _: self.release(lane))
+        return future
+
+    def free_lane(self) -> _Lane:
+        """A worker with no job, once there is one (called holding `changed`)."""
+        while True:
             if self.closed:
                 raise RuntimeError("cannot schedule new futures after shutdown")
-            if self.too_big():
-                # the old workers finish the jobs they were given and exit before the new ones start: for those few
-                # seconds one core may idle, but the two generations' memory never adds up
-                self.generation.shutdown(wait=True)
-                self.generation = self.new_generation()
-                self.replaced += 1
-            return self.generation.submit(fn, *args, **kwargs)
+            for lane in self.lanes:
+                if not lane.busy:
+                    return lane
+            self.changed.wait()
+
+    def release(self, lane: _Lane) -> None:
+        """A worker's job ended: it takes the next."""
+        with self.changed:
+            lane.busy = False
+            self.changed.notify_all()
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
-        """Every generation's workers stopped (the running jobs finished when `wait`); no job is taken after."""
-        self.closed = True
-        with self.lock:  # (a submit replacing the workers holds it until the new ones are up: those are stopped)
-            self.generation.shutdown(wait=wait, cancel_futures=cancel_futures)
+        """Every worker stopped (the running jobs finished when `wait`); no job is taken after, and a submit waiting
+        for a free worker raises."""
+        with self.changed:  # (a submit replacing a worker holds it until the new one is up: that one is stopped too)
+            self.closed = True
+            self.changed.notify_all()
+        for executor in [*self.retired, *(lane.executor for lane in self.lanes)]:
+            executor.shutdown(wait=wait, cancel_futures=cancel_futures)
         super().shutdown(wait=wait, cancel_futures=cancel_futures)
 
 
@@ -243,11 +267,10 @@ def worker_start() -> multiprocessing.context.BaseContext:
 
 
 @contextlib.contextmanager
-def worker_pool(workers: int | None = None, memory_limit: int = WORKER_MEMORY_LIMIT,
-                check_every: float = MEMORY_CHECK_EVERY) -> Iterator[RecyclingPool]:
-    """A pool of Typst workers, one per core unless `workers` says otherwise, each generation replaced once a worker
-    holds more than `memory_limit` bytes (read every `check_every` seconds); shut down when the block ends."""
-    pool = RecyclingPool(workers or os.cpu_count() or 1, memory_limit, check_every)
+def worker_pool(workers: int | None = None, memory_limit: int = WORKER_MEMORY_LIMIT) -> Iterator[RecyclingPool]:
+    """A pool of Typst workers, one per core unless `workers` says otherwise, each replaced once it holds more than
+    `memory_limit` bytes; shut down when the block ends."""
+    pool = RecyclingPool(workers or os.cpu_count() or 1, memory_limit)
     try:
         yield pool
     finally:

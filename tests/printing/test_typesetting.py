@@ -1,8 +1,9 @@
-"""The Typst worker pool: workers replaced once one holds too much memory, jobs still done in order, nothing left running."""
+"""The Typst worker pool: a worker replaced once it holds too much memory, jobs still done in order, nothing left running."""
 from __future__ import annotations
 
 import multiprocessing
 import os
+import time
 from concurrent.futures import CancelledError, Future
 from pathlib import Path
 
@@ -16,17 +17,61 @@ TEMPLATE = '#set page(width: 5cm, height: 5cm)\n#for i in range(int(sys.inputs.a
 
 def test_workers_over_the_memory_limit_are_replaced_before_the_next_job() -> None:
     """A limit every worker passes (1 byte) → a new worker for every job; a limit none passes → the same worker."""
-    with worker_pool(1, memory_limit=1, check_every=0) as pool:
+    with worker_pool(1, memory_limit=1) as pool:
         pids = [pool.submit(os.getpid).result() for _ in range(4)]
         assert len(set(pids)) == 4 and pool.replaced == 4
-    with worker_pool(1, memory_limit=2 ** 62, check_every=0) as pool:
+    with worker_pool(1, memory_limit=2 ** 62) as pool:
         pids = [pool.submit(os.getpid).result() for _ in range(4)]
         assert len(set(pids)) == 1 and pool.replaced == 0
     assert multiprocessing.active_children() == []  # every generation's workers have exited
 
 
+HELD: list[bytearray] = []  # in a worker: what hold() keeps
+
+
+def hold(size: int) -> int:
+    """Worker: `size` bytes allocated, written and kept → the worker's pid."""
+    HELD.append(bytearray(b"x") * size)
+    return os.getpid()
+
+
+def test_only_the_worker_past_the_limit_is_replaced_and_the_other_keeps_working() -> None:
+    """One worker grows past the limit: it is replaced before its next job, and only it (a shared queue would have
+    given it every job already queued, and replaced both)."""
+    with worker_pool(2, memory_limit=150 * 1024 ** 2) as pool:
+        started = [lane.pid for lane in pool.lanes]
+        big = pool.submit(hold, 200 * 1024 ** 2).result()
+        time.sleep(0.2)  # (the pool hears that the job ended just after its result is out)
+        both = [pool.submit(time.sleep, 0.3) for _ in range(2)]  # one job on each worker
+        for future in both:
+            future.result()
+        now = [lane.pid for lane in pool.lanes]
+        assert pool.replaced == 1 and big not in now
+        assert [pid for pid in started if pid != big] == [pid for pid in now if pid in started]
+        assert max(pool.worker_memory()) < 150 * 1024 ** 2
+
+
+def test_a_submit_waiting_for_a_free_worker_stops_when_the_pool_shuts_down() -> None:
+    import threading
+    with worker_pool(1) as pool:
+        running = pool.submit(time.sleep, 0.5)
+        errors: list[BaseException] = []
+
+        def waiting() -> None:
+            try:
+                pool.submit(os.getpid)
+            except RuntimeError as exc:
+                errors.append(exc)
+        thread = threading.Thread(target=waiting)
+        thread.start()
+        time.sleep(0.1)
+        pool.shutdown(wait=True)
+        thread.join(timeout=30)
+        assert not thread.is_alive() and len(errors) == 1 and running.done()
+
+
 def test_map_goes_through_the_replacing_submit() -> None:
-    with worker_pool(2, memory_limit=1, check_every=0) as pool:
+    with worker_pool(2, memory_limit=1) as pool:
         assert list(pool.map(abs, range(-5, 0))) == [5, 4, 3, 2, 1]
         assert pool.replaced >= 1
 
@@ -37,7 +82,7 @@ def test_pdfs_compiled_across_generations_are_all_written_in_order(tmp_path: Pat
     template.write_text(TEMPLATE, encoding="utf-8")
     pages = [1, 3, 2, 1, 4]
     jobs = [({"pages": str(n)}, tmp_path / f"{i}.pdf") for i, n in enumerate(pages)]
-    with worker_pool(2, memory_limit=1, check_every=0) as pool:
+    with worker_pool(2, memory_limit=1) as pool:
         facts = compile_all(pool, template, tmp_path, jobs, len(jobs), None)
         assert pool.replaced >= len(jobs) - 2
     assert [f.pages for f in facts] == pages
