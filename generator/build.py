@@ -35,7 +35,7 @@ from .present.views import file_size, has_pdf_facts_marks, pdf_facts_filled
 from .printing.booklets import carry_over_booklets
 from .printing.leaflets import carry_over_leaflets
 from .printing.run import PrintRun, Stage
-from .printing.typesetting import Reuse, without_facts, worker_pool
+from .printing.typesetting import RecyclingPool, Reuse, without_facts, worker_pool
 from .web.assets import Assets, render_assets
 from .web.changes import last_changed, render_changes_pages, render_feeds
 from .web.criticalcss import Sheet, first_paint_html
@@ -104,29 +104,42 @@ def build(root: Path, site_dir: Path, report: Report | None = None, progress: Pr
     unless `fresh` is set. `site_url` replaces the one in site_config.yml for this build. `rendered` hears what
     MkDocs is given (the preview keeps it warm: generator/preview.py)."""
     timings = Timings()
-    with timings.run("load and validate", report):
-        config, handbook = load_project(root)
-        config = with_site_url(config, site_url) if site_url else config
-        if not config.site_url:
-            timings.warnings.append(NO_SITE_URL)
+    with contextlib.ExitStack() as stack:
+        # the Typst workers come up on the other core while the data is read (the preview typesets nothing)
+        pool = None if preview else stack.enter_context(worker_pool())
+        with timings.run("load and validate", report):
+            config, handbook = load_project(root)
+            config = with_site_url(config, site_url) if site_url else config
+            if not config.site_url:
+                timings.warnings.append(NO_SITE_URL)
+        built(root, site_dir, config, handbook, timings, pool, report, progress, fresh, rendered)
+    timings.wall = time.perf_counter() - timings.started
+    return timings
+
+
+def built(root: Path, site_dir: Path, config: SiteConfig, handbook: Handbook, timings: Timings,
+          pool: RecyclingPool | None, report: Report | None, progress: Progress | None, fresh: bool,
+          rendered: Callable[[Rendered], None] | None) -> None:
+    """The validated model → site/ written (see build); with `pool`, the booklets and leaflets typeset on it, else a
+    preview's."""
     staging = staging_dir(site_dir)
     stage = functools.partial(timings.run, report=report)
     try:
         reuse = Reuse(None if fresh else site_dir)
-        if preview:  # the preview typesets nothing: the previous build's PDFs that are still current, if any
+        if pool is None:  # the preview typesets nothing: the previous build's PDFs that are still current, if any
             with stage("booklets"):
                 manifest = carry_over_booklets(handbook, config, root / "templates", staging / "booklets", reuse)
             with stage("leaflets"):
                 manifest += carry_over_leaflets(handbook, config, root / "templates", staging / "booklets", reuse)
-            site = web_site(root, handbook, config, manifest, {}, staging, stage, progress, rendered, preview)
+            site = web_site(root, handbook, config, manifest, {}, staging, stage, progress, rendered, preview=True)
         else:
-            manifest, site = printed_and_web(root, handbook, config, staging, reuse, stage, progress, rendered)
+            manifest, site = printed_and_web(root, handbook, config, staging, reuse, pool, stage, progress, rendered)
         timings.booklets_reused = reuse.reused
         with stage("booklets/index.json"):
             if manifest:
                 os.rename(staging / "booklets" / "booklets", site / "booklets")
             write_files(site, {"booklets/index.json": json.dumps(manifest, ensure_ascii=False, indent=1)})
-        if not preview:
+        if pool is not None:
             with stage("offline copy"):
                 # the offline copy is written while the other files are precompressed on the other threads (it
                 # needs no compressed twins: the files are listed first); the downloads pages, which are to show
@@ -147,29 +160,28 @@ def build(root: Path, site_dir: Path, report: Report | None = None, progress: Pr
             replace_site(site, site_dir)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    timings.wall = time.perf_counter() - timings.started
-    return timings
 
 
-def printed_and_web(root: Path, handbook: Handbook, config: SiteConfig, staging: Path, reuse: Reuse, stage: Stage,
-                    progress: Progress | None, rendered: Callable[[Rendered], None] | None
-                    ) -> tuple[list[dict[str, Any]], Path]:
+def printed_and_web(root: Path, handbook: Handbook, config: SiteConfig, staging: Path, reuse: Reuse,
+                    pool: RecyclingPool, stage: Stage, progress: Progress | None,
+                    rendered: Callable[[Rendered], None] | None) -> tuple[list[dict[str, Any]], Path]:
     """The booklets and leaflets (under staging/booklets) and the web site (staging/site), made side by side: the
     PDFs on a thread of their own with the pool of Typst workers, the pages meanwhile from the PDFs planned, their
     pages and sizes filled in once made (generator/printing/run.py) → the manifest and the site's folder.
 
     Both want both cores; made one after the other, one core would idle through most of the web stages."""
     qr_codes: dict[str, str] = {}  # URL → SVG: booklets, leaflets and the finder show the same pages' codes
-    with worker_pool() as pool:  # one pool for booklets and leaflets: each worker's fonts and caches stay warm
-        printing = PrintRun(handbook, config, root / "templates", staging / "booklets", reuse, pool, qr_codes, stage,
-                            lambda name: stage_progress(progress, name)).start()
-        try:
-            planned = printing.planned()
-            site = web_site(root, handbook, config, planned, qr_codes, staging, stage, progress, rendered)
-            manifest = printing.result()
-        except BaseException:
-            printing.stop()
-            raise
+    # one pool for booklets and leaflets: each worker's fonts and caches stay warm
+    printing = PrintRun(handbook, config, root / "templates", staging / "booklets", reuse, pool, qr_codes, stage,
+                        lambda name: stage_progress(progress, name)).start()
+    try:
+        planned = printing.planned()
+        site = web_site(root, handbook, config, planned, qr_codes, staging, stage, progress, rendered)
+        manifest = printing.result()
+    except BaseException:
+        printing.stop()
+        raise
+    pool.shutdown()  # the workers' memory is not kept through the last stages
     if [without_facts(e) for e in planned] != [without_facts(e) for e in manifest]:
         # the files made are not those planned (a long booklet's volumes split again after one overflowed): the
         # pages are written again from the manifest

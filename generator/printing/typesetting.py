@@ -207,7 +207,7 @@ class RecyclingPool(ProcessPoolExecutor):
             # started from a small server process, not forked from this one: a worker forked from a build holding a
             # large handbook would come to copy all of it (Python's own bookkeeping writes to every object it has)
             pool = ProcessPoolExecutor(max_workers=1, initializer=_quiet_worker, mp_context=worker_start())
-            pool.submit(int).result()  # the process is started now, so its pid is known
+            pool.submit(int)  # the process is started now (its pid known), and comes up while the caller goes on
         finally:
             signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
         return pool

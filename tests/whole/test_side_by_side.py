@@ -117,3 +117,16 @@ def test_a_typst_error_while_the_web_pages_are_written_fails_the_build(project: 
     assert not (project / "site").exists()
     assert [p.name for p in project.iterdir() if p.name.startswith(".site-build")] == []
 
+
+
+def test_the_workers_started_before_the_data_is_read_stop_when_it_is_refused(project: Path) -> None:
+    """The Typst workers come up while services.yaml is read: an error in it stops them too, and leaves no site."""
+    import multiprocessing
+
+    from generator.data.errors import DataError
+    services = project / "services.yaml"
+    services.write_text(services.read_text(encoding="utf-8").replace("services:", "services: [", 1), encoding="utf-8")
+    with pytest.raises(DataError):
+        build(project, project / "site", fresh=True)
+    assert multiprocessing.active_children() == []
+    assert not (project / "site").exists()
