@@ -169,7 +169,7 @@ def private_memory(pid: int) -> int:
     return (int(fields[1]) - int(fields[2])) * PAGE_SIZE
 
 
-QUEUED_JOBS = 3  # jobs a worker may be given at once (running, and waiting for it), memory allowing
+QUEUED_JOBS = 1  # jobs a worker may be given at once (running, and waiting for it), memory allowing: see free_lane
 
 
 class _Lane:

@@ -744,7 +744,7 @@ def test_an_interrupt_cancels_the_queued_booklets(tmp_path: Path) -> None:
     assert len(starts) < 400, "the booklets stage did not run long enough to be interrupted"
     after = [t for t in starts if t > sent]
     workers = os.cpu_count() or 1
-    assert len(after) <= workers * (QUEUED_JOBS - 1), f"{len(after)} started after the signal ({len(starts)} in all)"
+    assert len(after) <= max(workers * (QUEUED_JOBS - 1), workers + 1), f"{len(after)} started after the signal"
     assert leftovers(root) == []
 
 
