@@ -169,37 +169,31 @@ def private_memory(pid: int) -> int:
     return (int(fields[1]) - int(fields[2])) * PAGE_SIZE
 
 
-QUEUED_JOBS = 1  # jobs a worker may be given at once (running, and waiting for it), memory allowing: see free_lane
-
-
 class _Lane:
-    """One Typst worker: a pool of one process, so each worker can be replaced on its own; its jobs, and how much its
-    memory has grown from one job to the next at most."""
+    """One Typst worker: a pool of one process, so each worker can be replaced on its own; whether it has a job."""
 
     def __init__(self, executor: ProcessPoolExecutor) -> None:
         self.renew(executor)
 
     def renew(self, executor: ProcessPoolExecutor) -> None:
-        """A fresh worker in this lane."""
+        """A fresh worker in this lane, with no job."""
         self.executor = executor
         self.pid = next(iter(getattr(executor, "_processes", None) or {}), 0)
-        self.jobs = 0  # given and not finished: at most QUEUED_JOBS
-        self.held = 0  # bytes it held when last given a job
-        self.growth = 0  # the most its memory grew between two jobs given to it
+        self.busy = False
 
 
 class RecyclingPool(ProcessPoolExecutor):
     """Typst workers, each replaced on its own as soon as it holds more than `memory_limit` bytes of its own.
 
     Typst keeps what it has typeset in caches that typst-py offers no call to empty, so a worker's memory grows with
-    every PDF. Each worker has a queue of its own: a job goes to a worker with no job, which is first replaced if it
-    holds more than the limit (read before every job), or waits in a worker that has one job while its memory is so
-    far below the limit that the running job cannot take it past (see free_lane). So no worker starts a job past the
-    limit (give or take one job's growth) and the other workers keep working while one is replaced. (With one shared
-    queue, a worker past the limit ran every job already queued for it first: at 100 times the services two workers
-    reached 2.3 GB each against a limit of 512 MB.) `submit` waits until a worker can take the job; `map` goes
-    through it. Python's own max_tasks_per_child is not used: up to 3.13 it
-    can stall for good when a worker retires (CPython gh-115634)."""
+    every PDF. Each worker takes one job at a time: a job goes to a worker with no job, which is first replaced if it
+    holds more than the limit (read before every job), so no worker starts a job past the limit and the other workers
+    keep working while one is replaced. (With one shared queue, a worker past the limit ran every job already queued
+    for it first: at 100 times the services two workers reached 2.3 GB each against a limit of 512 MB; giving a worker
+    up to three jobs while its memory seemed to leave room for them, at the most it had grown from one job to the
+    next, did too: the growth seen so far is no bound on the next job's.) The price: a worker waits for this process
+    before each job. `submit` waits until a worker is free; `map` goes through it. Python's own max_tasks_per_child
+    is not used: up to 3.13 it can stall for good when a worker retires (CPython gh-115634)."""
 
     def __init__(self, workers: int, memory_limit: int = WORKER_MEMORY_LIMIT) -> None:
         super().__init__(max_workers=workers)  # starts no process: only its size is used (pool_size)
@@ -229,41 +223,34 @@ class RecyclingPool(ProcessPoolExecutor):
         return [private_memory(lane.pid) for lane in self.lanes]
 
     def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
-        """A job → its future, given to a worker (replaced first if it has no job and holds too much memory); waits
-        for a worker to take it."""
+        """A job → its future, run by the first free worker (replaced first if it holds too much memory); waits for
+        a worker to be free."""
         with self.changed:
-            lane, held = self.free_lane()
-            if lane.jobs == 0 and held > self.memory_limit:
+            lane = self.free_lane()
+            if private_memory(lane.pid) > self.memory_limit:
                 lane.executor.shutdown(wait=False)  # it has no job: its process exits at once
                 self.retired.append(lane.executor)
                 lane.renew(self.new_worker())
                 self.replaced += 1
-                held = 0
-            lane.growth, lane.held = max(lane.growth, held - lane.held), held
             future = lane.executor.submit(fn, *args, **kwargs)
-            lane.jobs += 1
+            lane.busy = True
         future.add_done_callback(lambda _: self.release(lane))
         return future
 
-    def free_lane(self) -> tuple[_Lane, int]:
-        """A worker to take a job and the memory it holds, once there is one (called holding `changed`): one with no
-        job; else the one with fewest jobs that can queue another, if its memory is so far below the limit that the
-        jobs it has cannot take it past, at the most growth seen from one job to the next (a worker starts a queued
-        job without a round trip to this process, whose threads may be busy with the web stages: given one job at a
-        time, a worker waited up to 10 ms for each)."""
+    def free_lane(self) -> _Lane:
+        """A worker with no job, once there is one (called holding `changed`)."""
         while True:
             if self.closed:
                 raise RuntimeError("cannot schedule new futures after shutdown")
-            for lane in sorted(self.lanes, key=lambda lane: lane.jobs):
-                held = private_memory(lane.pid)
-                if lane.jobs == 0 or (lane.jobs < QUEUED_JOBS and held + lane.jobs * lane.growth < self.memory_limit):
-                    return lane, held
+            for lane in self.lanes:
+                if not lane.busy:
+                    return lane
             self.changed.wait()
 
     def release(self, lane: _Lane) -> None:
-        """A worker's job ended: it can take another."""
+        """A worker's job ended: it takes the next."""
         with self.changed:
-            lane.jobs -= 1
+            lane.busy = False
             self.changed.notify_all()
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:

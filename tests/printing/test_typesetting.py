@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from generator.data.errors import BuildError
-from generator.printing.typesetting import QUEUED_JOBS, compile_all, first_done, private_memory, worker_pool
+from generator.printing.typesetting import compile_all, first_done, private_memory, worker_pool
 
 TEMPLATE = '#set page(width: 5cm, height: 5cm)\n#for i in range(int(sys.inputs.at("pages"))) { if i > 0 { pagebreak() }; [#i] }\n'
 
@@ -70,18 +70,17 @@ def test_a_submit_waiting_for_a_free_worker_stops_when_the_pool_shuts_down() -> 
         assert not thread.is_alive() and len(errors) == 1 and running.done()
 
 
-def test_jobs_wait_in_a_worker_only_while_its_memory_leaves_room_for_them() -> None:
-    """A worker far below the limit is given up to QUEUED_JOBS jobs at once (it starts the next without waiting for
-    the build's process); one whose jobs may take it past the limit gets one at a time."""
+def test_a_worker_takes_one_job_at_a_time_and_is_replaced_before_the_next_past_the_limit() -> None:
+    """A worker is given one job at a time (a second waits for it); one that its job took past the limit is replaced
+    before the next."""
     with worker_pool(1, memory_limit=2 ** 62) as pool:
-        jobs = [pool.submit(time.sleep, 0.3) for _ in range(QUEUED_JOBS)]
-        assert pool.lanes[0].jobs == QUEUED_JOBS
-        for job in jobs:
-            job.result()
+        job = pool.submit(time.sleep, 0.3)
+        assert pool.lanes[0].busy
+        job.result()
     with worker_pool(1, memory_limit=150 * 1024 ** 2) as pool:
         pool.submit(hold, 100 * 1024 ** 2).result()
         time.sleep(0.2)
-        first = pool.submit(hold, 100 * 1024 ** 2)  # grows by about as much again: no room for another job
+        first = pool.submit(hold, 100 * 1024 ** 2)  # takes it past the limit
         second = pool.submit(os.getpid)  # waits for `first` to end, then goes to a fresh worker
         assert first.done() and second.result() != first.result() and pool.replaced == 1
 
