@@ -14,6 +14,7 @@ import os
 import re
 import shutil
 import signal
+import tempfile
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, CancelledError, Future, ProcessPoolExecutor, wait
@@ -60,26 +61,49 @@ def font_dir() -> Path:
 _COMPILERS: dict[tuple[str, str], Any] = {}
 
 
-FIRST_TRY = "first_try"  # an input key: see _compile
 MEASURE = "measure"  # an input key: see _compile
+DATA = "data"  # an input key: the JSON a template reads (see read_by_file)
+DATA_FILE = "/data.json"  # where, in a worker's own root folder, the template finds it
 
 
 def _compile(template: str, root: str, data: dict[str, str], standards: tuple[str, ...] | None, target: str) -> PdfFacts:
     """Worker: template + data → a PDF written to `target`; only its facts travel back.
 
-    An input with a `first_try` key (a page count) is a quick first attempt (a leaflet set at its largest size
-    without measuring); if the PDF has more pages than that, it is compiled again without the key.
     An input with a `measure` key is only laid out: no PDF is written, and the facts are the page count and the
     layout report (bytes 0, no SHA-256). The template sees the key and may leave out what cannot change the layout
     (a booklet leaves out its running headers and draws a blank square where each QR code will be)."""
+    template, root, data = read_by_file(template, root, data)
     if MEASURE in data:
         return _measure(template, root, data)
-    if FIRST_TRY in data:
-        facts = _compile_once(template, root, data, standards, target)
-        if facts.pages <= int(data[FIRST_TRY]):
-            return facts
-        data = {k: v for k, v in data.items() if k != FIRST_TRY}
     return _compile_once(template, root, data, standards, target)
+
+
+_FOLDER: list[Path] = []  # this worker's own root folder, once made
+POOL_FOLDER: list[str] = []  # where a pool's workers make theirs (set by _quiet_worker; the pool removes it)
+
+
+def read_by_file(template: str, root: str, data: dict[str, str]) -> tuple[str, str, dict[str, str]]:
+    """Worker: an input with a `data` key (a template's JSON) → the same job with the JSON written to a file that the
+    template reads (sys.inputs.data names it), in a folder of this worker's own that holds a copy of the template.
+
+    Typst reuses what it laid out in the worker's earlier compiles only if nothing it depended on changed, and every
+    element depends on sys.inputs: data handed over there made every booklet start from nothing. Read from a file
+    whose name never changes, the data is one input among others, and a chapter booklet finds the services it prints
+    already laid out by the full handbook before it."""
+    if DATA not in data:
+        return template, root, data
+    if not _FOLDER:
+        from multiprocessing.util import Finalize
+        _FOLDER.append(Path(tempfile.mkdtemp(prefix="typst-", dir=POOL_FOLDER[0] if POOL_FOLDER else None)))
+        Finalize(None, shutil.rmtree, (str(_FOLDER[0]),), {"ignore_errors": True}, exitpriority=0)
+    folder = _FOLDER[0]
+    copy = folder / Path(template).parent.name / Path(template).name  # (templates of one name in two folders)
+    source = Path(template).read_bytes()  # a copy, not a link: Typst wants the template inside its root, links resolved
+    if not copy.exists() or copy.read_bytes() != source:
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        copy.write_bytes(source)
+    (folder / DATA_FILE.lstrip("/")).write_text(data[DATA], encoding="utf-8")
+    return str(copy), str(folder), {**data, DATA: DATA_FILE}
 
 
 def _compile_once(template: str, root: str, data: dict[str, str], standards: tuple[str, ...] | None,
@@ -145,8 +169,11 @@ def pool_size(pool: ProcessPoolExecutor) -> int:
     return int(getattr(pool, "_max_workers", 1) or 1)
 
 
-def _quiet_worker() -> None:
-    """Worker start: the parent handles Ctrl+C and SIGTERM; workers just stop with the pool."""
+def _quiet_worker(folder: str | None = None) -> None:
+    """Worker start: the parent handles Ctrl+C and SIGTERM; workers just stop with the pool. `folder`: where the
+    worker makes its own (see read_by_file)."""
+    if folder:
+        POOL_FOLDER[:] = [folder]
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT, signal.SIGTERM})
@@ -203,6 +230,8 @@ class RecyclingPool(ProcessPoolExecutor):
         self.closed = False
         self.replaced = 0  # how many workers were replaced
         self.retired: list[ProcessPoolExecutor] = []  # replaced workers (each exits as soon as it is told to)
+        self.folder = tempfile.mkdtemp(prefix="handbook-typst-")  # the workers' own folders (read_by_file), removed
+        # with the pool
         self.lanes = [_Lane(self.new_worker()) for _ in range(workers)]
 
     def new_worker(self) -> ProcessPoolExecutor:
@@ -212,7 +241,8 @@ class RecyclingPool(ProcessPoolExecutor):
         try:
             # started from a small server process, not forked from this one: a worker forked from a build holding a
             # large handbook would come to copy all of it (Python's own bookkeeping writes to every object it has)
-            pool = ProcessPoolExecutor(max_workers=1, initializer=_quiet_worker, mp_context=worker_start())
+            pool = ProcessPoolExecutor(max_workers=1, initializer=_quiet_worker, initargs=(self.folder,),
+                                       mp_context=worker_start())
             pool.submit(int)  # the process is started now (its pid known), and comes up while the caller goes on
         finally:
             signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
@@ -262,6 +292,7 @@ class RecyclingPool(ProcessPoolExecutor):
         for executor in [*self.retired, *(lane.executor for lane in self.lanes)]:
             executor.shutdown(wait=wait, cancel_futures=cancel_futures)
         super().shutdown(wait=wait, cancel_futures=cancel_futures)
+        shutil.rmtree(self.folder, ignore_errors=True)
 
 
 def worker_start() -> multiprocessing.context.BaseContext:

@@ -1,11 +1,13 @@
 """The Typst worker pool: a worker replaced once it holds too much memory, jobs still done in order, nothing left running."""
 from __future__ import annotations
 
+import json
 import multiprocessing
 import os
 import time
 from concurrent.futures import CancelledError, Future
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -154,3 +156,49 @@ def test_a_job_the_pool_drops_ends_the_wait_for_it() -> None:
         first_done([dropped])
     finished.set_result(1)
     assert first_done([dropped, finished]) == {finished}
+
+
+DATA_TEMPLATE = ('#let data = json(sys.inputs.data)\n#set page(width: 5cm, height: 5cm)\n'
+                 '#for i in range(data.pages) { if i > 0 { pagebreak() }; [#data.word #i] }\n'
+                 '#metadata((inputs: sys.inputs.keys(), file: sys.inputs.data)) <layout>\n')
+
+
+def seen_by_typst(template: Path, data: dict[str, str]) -> tuple[dict[str, Any], list[str]]:
+    """Worker: a job → what its template saw of sys.inputs, and the worker's own folders."""
+    from generator.printing import typesetting
+    typesetting._compile(str(template), str(template.parent), data, None, str(template.parent / f"{os.getpid()}.pdf"))
+    reports = typesetting._COMPILERS[next(iter(typesetting._COMPILERS))].query("<layout>", field="value", format="json")
+    return json.loads(reports)[0], [str(p) for p in typesetting._FOLDER]
+
+
+def test_a_templates_data_is_read_from_a_file_whose_name_never_changes(tmp_path: Path) -> None:
+    """Typst reuses a worker's earlier layouts only when sys.inputs is unchanged: so the JSON a template reads is
+    written to a file in the worker's own folder, the same name for every job, and sys.inputs names that file. Each
+    job still gets its own data (the file is written again), and the pool removes the folders when it stops."""
+    template = tmp_path / "t.typ"
+    template.write_text(DATA_TEMPLATE, encoding="utf-8")
+    jobs = [({"data": json.dumps({"pages": n, "word": w})}, tmp_path / f"{w}.pdf") for n, w in ((2, "alpha"), (3, "beta"))]
+    with worker_pool(1, memory_limit=2 ** 62) as pool:
+        facts = compile_all(pool, template, tmp_path, jobs, len(jobs), None)
+        seen, folders = pool.submit(seen_by_typst, template, jobs[1][0]).result()
+        assert all(Path(folder).is_dir() and Path(folder).parent == Path(pool.folder) for folder in folders)
+    assert [f.pages for f in facts] == [2, 3]
+    assert seen == {"inputs": ["data"], "file": "/data.json"}  # the data itself never goes through sys.inputs
+    assert not Path(pool.folder).exists()
+    from pypdf import PdfReader
+    assert "beta 2" in PdfReader(tmp_path / "beta.pdf").pages[2].extract_text()
+
+
+def test_an_edited_template_is_copied_again_into_the_workers_folder(tmp_path: Path) -> None:
+    """The worker compiles a copy of the template (Typst wants it inside the worker's folder): a template changed
+    between two jobs of the same worker is copied again, not compiled as it was."""
+    template = tmp_path / "t.typ"
+    template.write_text(DATA_TEMPLATE, encoding="utf-8")
+    data = {"data": json.dumps({"pages": 1, "word": "first"})}
+    with worker_pool(1, memory_limit=2 ** 62) as pool:
+        compile_all(pool, template, tmp_path, [(data, tmp_path / "a.pdf")], 1, None)
+        template.write_text(DATA_TEMPLATE.replace("[#data.word #i]", "[changed #data.word]"), encoding="utf-8")
+        compile_all(pool, template, tmp_path, [(data, tmp_path / "b.pdf")], 1, None)
+    from pypdf import PdfReader
+    assert "changed first" in PdfReader(tmp_path / "b.pdf").pages[0].extract_text()
+    assert "changed" not in PdfReader(tmp_path / "a.pdf").pages[0].extract_text()
