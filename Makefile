@@ -10,6 +10,9 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test]'
+	@# the generator's bytecode, as pip writes it for installed packages (an editable install's is not): each build
+	@# and MkDocs run otherwise compiles the modules again where Python may not write it (PYTHONDONTWRITEBYTECODE)
+	$(BIN)/python -m compileall -q generator bench >/dev/null
 	touch $(STAMP)
 
 build: $(STAMP)  ## set up and build the handbook into site/

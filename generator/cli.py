@@ -17,11 +17,9 @@ from .data.gaps import NEEDED, department_names, find_gaps
 from .data.gaps import RENDERERS as GAP_RENDERERS
 from .data.load import SERVICES_FILE, load_config, load_project, load_services
 from .data.model import SiteConfig
-from .data.sheetimport import plan_import
 from .data.yamledit import load_document
 from .opendata.export import render_csv, render_json
 from .opendata.hsds import render_hsds_languages
-from .opendata.xlsx import render_workbook
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -94,6 +92,7 @@ def run_export(args: argparse.Namespace) -> None:
 
 def export_workbook(root: Path, config: SiteConfig) -> bytes:
     """The project's services.yaml (already validated) → the workbook's bytes."""
+    from .opendata.xlsx import render_workbook  # (openpyxl: imported only by the commands that read or write workbooks)
     document = load_document((root / SERVICES_FILE).read_text(encoding="utf-8"))
     sheets = workbook_sheets(config.codes)
     return render_workbook(sheets, workbook_rows(sheets, document), id_lists(document), NEEDED, config)
@@ -116,6 +115,7 @@ def run_diff(args: argparse.Namespace) -> None:
 
 def run_import(args: argparse.Namespace) -> None:
     """Show what a workbook changes, check the result in full, and write it into services.yaml (unless --dry-run)."""
+    from .data.sheetimport import plan_import  # (openpyxl: see export_workbook)
     imported = plan_import(args.root, args.file)
     if imported.new_text == imported.old_text:
         print("no changes: services.yaml already says what the workbook says")

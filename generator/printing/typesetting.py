@@ -21,8 +21,6 @@ from concurrent.futures import FIRST_COMPLETED, CancelledError, Future, ProcessP
 from pathlib import Path
 from typing import Any, NamedTuple, cast
 
-from pypdf import PdfReader
-
 from ..data.errors import BuildError
 from ..present.qr import qr_svg
 
@@ -393,7 +391,8 @@ def typst_message(template: Path, exc: BaseException) -> str:
 
 
 def page_count(pdf: bytes) -> int:
-    """PDF bytes → number of pages."""
+    """PDF bytes → number of pages (read back only when a template does not report it: pypdf is imported then)."""
+    from pypdf import PdfReader
     return len(PdfReader(io.BytesIO(pdf)).pages)
 
 

@@ -31,8 +31,6 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from pypinyin import Style, lazy_pinyin
-
 from ..data.model import Handbook, SiteConfig, Synonym
 from ..present.views import Views, first_line
 from .searchtables import american, readings, spelling_table, traditional_table
@@ -119,6 +117,8 @@ def tokens(text: str) -> list[str]:
 @cache
 def syllables_of(run: str) -> tuple[str, ...]:
     """A run of Chinese characters → its pinyin syllables, ü written u."""
+    # pypinyin is imported when first needed: its phrase tables take 0.17 s to load, which a build's start would wait for
+    from pypinyin import Style, lazy_pinyin
     return tuple(s.replace("v", "u") for s in lazy_pinyin(run, style=Style.NORMAL, errors="ignore") if s.isalpha())
 
 
