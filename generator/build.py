@@ -461,9 +461,13 @@ def reduce_theme_css(site: Path, config: SiteConfig) -> dict[str, str]:
     scripts = [path.read_text(encoding="utf-8") for path in [*site.glob("**/assets/*.js"), *site.glob("**/finder/*.js")]]
     names = used_names((page.read_text(encoding="utf-8") for page in pages), scripts)
     renamed: dict[str, str] = {}
+    reductions: dict[str, str] = {}  # every language has the same stylesheets: each is parsed and cut once
     for lang in config.codes:
         for sheet in (site / lang_root(config, lang) / "assets" / "stylesheets").glob("*.min.css"):
-            reduced = reduce_stylesheet(sheet.read_text(encoding="utf-8"), names)
+            text = sheet.read_text(encoding="utf-8")
+            if text not in reductions:
+                reductions[text] = reduce_stylesheet(text, names)
+            reduced = reductions[text]
             name = f"{sheet.name.removesuffix('.min.css')}.{hashlib.sha256(reduced.encode()).hexdigest()[:8]}.min.css"
             rewrite_file(sheet.with_name(name), reduced)
             sheet.unlink()
