@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, Route, expect
+from playwright.sync_api import Error as PlaywrightError
 
 from generator.web.criticalcss import SWAP
 from generator.web.unusedcss import reduce_stylesheet, used_names
@@ -134,7 +135,23 @@ def screenshot(page: Page, url: str, state: object) -> bytes:
         page.locator("[data-finder-results] li[data-number]").first.wait_for()
     state(page)  # type: ignore[operator]
     page.evaluate("document.fonts.ready")
-    return page.screenshot(full_page=True, animations="disabled", caret="hide")
+    return whole_page(page)
+
+
+CAPTURE_TRIES = 3
+
+
+def whole_page(page: Page) -> bytes:
+    """A page → its whole-page PNG. Chromium on a loaded machine sometimes fails the capture itself ('Unable to capture
+    screenshot', a protocol error; CI on 944f25b, with the test suite running beside it): that is tried again, up to
+    CAPTURE_TRIES times; any other error, and every difference between the pages, still fails the test."""
+    for attempt in range(1, CAPTURE_TRIES + 1):
+        try:
+            return page.screenshot(full_page=True, animations="disabled", caret="hide")
+        except PlaywrightError as error:
+            if "Unable to capture screenshot" not in str(error) or attempt == CAPTURE_TRIES:
+                raise
+    raise AssertionError("not reached")
 
 
 TOLERANCE = 2  # of 255 per colour channel: Chromium's rounding of a finished colour transition, seen as 0x7f vs 0x80
