@@ -230,7 +230,13 @@ class RecyclingPool(ProcessPoolExecutor):
         self.retired: list[ProcessPoolExecutor] = []  # replaced workers (each exits as soon as it is told to)
         self.folder = tempfile.mkdtemp(prefix="handbook-typst-")  # the workers' own folders (read_by_file), removed
         # with the pool
-        self.lanes = [_Lane(self.new_worker()) for _ in range(workers)]
+        self.lanes: list[_Lane] = []
+        try:
+            for _ in range(workers):
+                self.lanes.append(_Lane(self.new_worker()))
+        except BaseException:  # interrupted while the workers start (Ctrl+C is taken right after a fork): no pool;
+            self.shutdown(wait=True, cancel_futures=True)  # the workers started have no job but their first: quick
+            raise
 
     def new_worker(self) -> ProcessPoolExecutor:
         """A fresh worker, started while SIGINT and SIGTERM wait (a signal in the middle of a fork leaves the pool

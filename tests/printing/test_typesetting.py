@@ -202,3 +202,24 @@ def test_an_edited_template_is_copied_again_into_the_workers_folder(tmp_path: Pa
     from pypdf import PdfReader
     assert "changed first" in PdfReader(tmp_path / "b.pdf").pages[0].extract_text()
     assert "changed" not in PdfReader(tmp_path / "a.pdf").pages[0].extract_text()
+
+
+def test_a_pool_interrupted_while_its_workers_start_leaves_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl+C while the workers start (it is taken right after a fork): the started workers stop and the pool's folder
+    for their data files is removed (the safety tests' interrupted builds left two such folders behind)."""
+    import tempfile
+
+    from generator.printing import typesetting
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    real, started = typesetting.RecyclingPool.new_worker, []
+
+    def interrupted(self: typesetting.RecyclingPool) -> Any:
+        if started:
+            raise KeyboardInterrupt
+        started.append(real(self))
+        return started[-1]
+    monkeypatch.setattr(typesetting.RecyclingPool, "new_worker", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        typesetting.RecyclingPool(2)
+    assert list(tmp_path.glob("handbook-typst-*")) == []
+    assert multiprocessing.active_children() == []
