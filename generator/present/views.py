@@ -446,9 +446,15 @@ class Views:
         """A service → its place in the A–Z (or pinyin) index."""
         name = service.name[self.lang]
         chinese = self.config.language(self.lang).script == "Hans"
-        # pypinyin is imported when first needed: its phrase tables take 0.17 s to load, which a build's start would wait for
-        from pypinyin import Style, lazy_pinyin
-        return " ".join(lazy_pinyin(name, style=Style.NORMAL)) if chinese else name.lower()
+        return " ".join(plain_pinyin(name)) if chinese else name.lower()
+
+
+def plain_pinyin(text: str | list[str], errors: str | Callable[[str], str] = "default") -> list[str]:
+    """Chinese text (or characters, one by one) → its pinyin syllables without tones (pypinyin's lazy_pinyin in
+    Style.NORMAL; `errors` as there). pypinyin is imported at the first call: its phrase tables take 0.17 s to load,
+    which a build's start would otherwise wait for."""
+    from pypinyin import Style, lazy_pinyin
+    return list(lazy_pinyin(text, style=Style.NORMAL, errors=errors))
 
 
 @dataclass(frozen=True)

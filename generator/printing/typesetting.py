@@ -77,6 +77,7 @@ def _compile(template: str, root: str, data: dict[str, str], standards: tuple[st
 
 
 _FOLDER: list[Path] = []  # this worker's own root folder, once made
+_COPIED: dict[Path, bytes] = {}  # the templates copied into it, as copied
 POOL_FOLDER: list[str] = []  # where a pool's workers make theirs (set by _quiet_worker; the pool removes it)
 
 
@@ -97,9 +98,10 @@ def read_by_file(template: str, root: str, data: dict[str, str]) -> tuple[str, s
     folder = _FOLDER[0]
     copy = folder / Path(template).parent.name / Path(template).name  # (templates of one name in two folders)
     source = Path(template).read_bytes()  # a copy, not a link: Typst wants the template inside its root, links resolved
-    if not copy.exists() or copy.read_bytes() != source:
+    if _COPIED.get(copy) != source:  # (copied again when the template was edited)
         copy.parent.mkdir(parents=True, exist_ok=True)
         copy.write_bytes(source)
+        _COPIED[copy] = source
     (folder / DATA_FILE.lstrip("/")).write_text(data[DATA], encoding="utf-8")
     return str(copy), str(folder), {**data, DATA: DATA_FILE}
 

@@ -32,7 +32,7 @@ from functools import cache
 from typing import Any
 
 from ..data.model import Handbook, SiteConfig, Synonym
-from ..present.views import Views, first_line
+from ..present.views import Views, first_line, plain_pinyin
 from .searchtables import american, readings, spelling_table, traditional_table
 
 CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
@@ -117,9 +117,7 @@ def tokens(text: str) -> list[str]:
 @cache
 def syllables_of(run: str) -> tuple[str, ...]:
     """A run of Chinese characters → its pinyin syllables, ü written u."""
-    # pypinyin is imported when first needed: its phrase tables take 0.17 s to load, which a build's start would wait for
-    from pypinyin import Style, lazy_pinyin
-    return tuple(s.replace("v", "u") for s in lazy_pinyin(run, style=Style.NORMAL, errors="ignore") if s.isalpha())
+    return tuple(s.replace("v", "u") for s in plain_pinyin(run, errors="ignore") if s.isalpha())
 
 
 def pinyin_tokens(text: str) -> list[tuple[str, str]]:

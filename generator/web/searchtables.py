@@ -11,6 +11,8 @@ from importlib import resources
 from breame.data.spelling_constants import AMERICAN_ENGLISH_SPELLINGS, BRITISH_ENGLISH_SPELLINGS
 from opencc import OpenCC
 
+from ..present.views import plain_pinyin
+
 
 @cache
 def to_simplified() -> OpenCC:
@@ -62,11 +64,9 @@ def common_characters() -> list[str]:
 
 def readings(characters: Iterable[str]) -> dict[str, str]:
     """Characters → {pinyin syllable (ü written u): the characters read so}, for these and the common characters."""
-    # pypinyin is imported when first needed: its phrase tables take 0.17 s to load, which a build's start would wait for
-    from pypinyin import Style, lazy_pinyin
     chars = sorted(set(characters) | set(common_characters()))
     table: dict[str, str] = {}
-    for char, syllable in zip(chars, lazy_pinyin(chars, style=Style.NORMAL, errors=lambda c: "?"), strict=True):
+    for char, syllable in zip(chars, plain_pinyin(chars, errors=lambda c: "?"), strict=True):
         if syllable.isalpha():
             key = syllable.replace("v", "u")
             table[key] = table.get(key, "") + char
