@@ -223,3 +223,43 @@ def test_a_pool_interrupted_while_its_workers_start_leaves_nothing(tmp_path: Pat
         typesetting.RecyclingPool(2)
     assert list(tmp_path.glob("handbook-typst-*")) == []
     assert multiprocessing.active_children() == []
+
+
+def test_static_fonts_are_used_where_both_weights_are_installed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Both of Debian's static weights present → their folder, and a PDF set in them embeds them as they are (CFF);
+    one missing → the variable font of the Python package; the input hash of every PDF follows the fonts."""
+    from generator.printing import typesetting
+    static = tmp_path / "noto"
+    static.mkdir()
+    monkeypatch.setattr(typesetting, "STATIC_FONT_DIR", static)
+    typesetting.font_dir.cache_clear()
+    try:
+        (static / "NotoSansCJK-Regular.ttc").write_bytes(b"regular")
+        variable = typesetting.font_dir()
+        assert (variable / "NotoSansCJK-VF.otf.ttc").is_file()  # the bold is missing
+        key = typesetting.engine_key([], [])
+        typesetting.font_dir.cache_clear()
+        (static / "NotoSansCJK-Bold.ttc").write_bytes(b"bold")
+        assert typesetting.font_dir() == static
+        assert typesetting.engine_key([], []) != key
+    finally:
+        typesetting.font_dir.cache_clear()
+
+
+@pytest.mark.skipif(not all((Path("/usr/share/fonts/opentype/noto") / n).is_file()
+                            for n in ("NotoSansCJK-Regular.ttc", "NotoSansCJK-Bold.ttc")) and os.environ.get("CI") != "true",
+                    reason="Debian's fonts-noto-cjk is not installed (CI installs it)")
+def test_the_pdfs_embed_the_static_fonts_in_regular_and_bold(tmp_path: Path) -> None:
+    """With Debian's fonts installed, regular and bold text are set in the two static fonts, embedded as CFF, not as
+    outlines converted from the variable font (which Typst names after its default instance, Thin)."""
+    from pypdf import PdfReader
+
+    from generator.printing.typesetting import _compile_once
+    template = tmp_path / "t.typ"
+    template.write_text('#set text(font: "Noto Sans CJK SC")\n常规 Regular #text(weight: "bold")[粗体 Bold]\n', encoding="utf-8")
+    _compile_once(str(template), str(tmp_path), {}, None, str(tmp_path / "t.pdf"))
+    fonts = {}
+    for font in PdfReader(tmp_path / "t.pdf").pages[0]["/Resources"]["/Font"].values():
+        descendant = font.get_object()["/DescendantFonts"][0].get_object()
+        fonts[str(descendant["/BaseFont"]).split("+")[-1]] = "/FontFile3" in descendant["/FontDescriptor"]
+    assert fonts == {"NotoSansCJKsc-Regular": True, "NotoSansCJKsc-Bold": True}, fonts
