@@ -15,6 +15,7 @@ from .assets import Assets
 OUTSIDE_NAV = ("services", "departments")  # folders of one page per service or department, in no navigation
 BATCH_PAGES = 2000  # pages outside the navigation that one MkDocs run builds: it holds every page it builds in memory
 HOOKS = Path(__file__).with_name("mkdocs_hooks.py")  # what a run of a batched build loads to build only its own pages
+NAV_HOOKS = Path(__file__).with_name("mkdocs_nav.py")  # what every run loads: the navigation rendered once per folder
 MARKDOWN_EXTENSIONS: list[Any] = ["attr_list", "md_in_html", "admonition", "pymdownx.details", "tables",
                                   {"toc": {"permalink": False}}]
 
@@ -119,6 +120,7 @@ def mkdocs_config(handbook: Handbook, config: SiteConfig, lang: str, pages: dict
                   "palette": {"scheme": "default", "primary": "indigo", "accent": "indigo"}},
         "markdown_extensions": MARKDOWN_EXTENSIONS,
         "plugins": [],
+        "hooks": [str(NAV_HOOKS)],
         "nav": nav(handbook, config, lang, pages),
         "not_in_nav": "".join(f"/{folder}/*/\n" for folder in OUTSIDE_NAV),
         "extra_css": [assets.names["assets/handbook.css"]],
@@ -148,4 +150,4 @@ def page_batches(paths: list[str], size: int = BATCH_PAGES) -> list[list[str]]:
 
 def batch_config(config: dict[str, Any], site_dir: Path) -> dict[str, Any]:
     """One language's MkDocs configuration → that of one run of a batched build, writing into `site_dir`."""
-    return {**config, "site_dir": str(site_dir), "hooks": [str(HOOKS)]}
+    return {**config, "site_dir": str(site_dir), "hooks": [*config.get("hooks", []), str(HOOKS)]}

@@ -1,6 +1,7 @@
 """MkDocs in batches (generator/build.py mkdocs_running, generator/web/mkdocs_hooks.py): a language with many service
 and department pages is built in several MkDocs runs that each build a bounded number of them, and the site is the
-same, byte for byte, as one run's."""
+same, byte for byte, as one run's. The navigation rendered once per folder outside it (generator/web/mkdocs_nav.py)
+leaves every page as it would be without."""
 from __future__ import annotations
 
 import os
@@ -13,6 +14,7 @@ import pytest
 
 from generator.build import mkdocs_running, site_markdown, tidy_theme_files
 from generator.data.load import load_project, with_site_url
+from generator.web import mkdocs_config
 from generator.web.mkdocs_config import BATCH_PAGES, outside_nav, page_batches
 
 from ..conftest import ROOT, TEST_SITE_URL
@@ -64,3 +66,39 @@ def test_a_batched_build_writes_the_same_site_and_each_run_builds_only_its_pages
                                  text=True, check=True, env={**os.environ, "NO_COLOR": "1"}).stderr
             built = [page for page in BUILT.findall(log) if outside_nav(page)]
             assert sorted(built) == sorted(listed) and 0 < len(built) <= SIZE
+
+
+RECORDING_HOOK = """import importlib.util, json
+spec = importlib.util.spec_from_file_location("nav", {nav!r})
+nav = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(nav)
+
+class Recording(dict):
+    def update(self, stored):
+        with open({log!r}, "a", encoding="utf-8") as log:
+            log.write(json.dumps(sorted(stored)) + "\\n")
+        super().update(stored)
+
+def on_env(env, config, files):
+    env = nav.on_env(env, config, files)
+    env.globals["hb_nav_cache"] = Recording(env.globals["hb_nav_cache"])
+    return env
+"""
+
+
+@pytest.mark.slow
+def test_the_navigation_is_rendered_once_per_folder_outside_it_and_every_page_is_the_same(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    log = tmp_path / "stored.log"
+    recording = tmp_path / "recording.py"
+    recording.write_text(RECORDING_HOOK.format(nav=str(mkdocs_config.NAV_HOOKS), log=str(log)), encoding="utf-8")
+    monkeypatch.setattr(mkdocs_config, "NAV_HOOKS", recording)
+    stored, _ = build_html(tmp_path / "stored", BATCH_PAGES)
+    # each language's run stored the navigation once for each folder of pages outside it, and took it from there after
+    assert sorted(log.read_text(encoding="utf-8").split()) == sorted(2 * ['["departments"]', '["services"]'])
+    plain_hook = tmp_path / "plain.py"
+    plain_hook.write_text("", encoding="utf-8")  # no store: the theme renders the navigation for every page
+    monkeypatch.setattr(mkdocs_config, "NAV_HOOKS", plain_hook)
+    plain, _ = build_html(tmp_path / "plain", BATCH_PAGES)
+    assert sorted(plain) == sorted(stored)
+    assert [path for path in stored if plain[path] != stored[path]] == []
