@@ -286,6 +286,24 @@ def test_keyboard_reaches_search_results_and_opens_one(page: Page, served_site: 
     expect(page.locator("h1")).to_be_visible()
 
 
+def test_a_result_the_keyboard_is_on_keeps_it_when_the_results_are_redrawn(page: Page, served_site: str) -> None:
+    """The results of a later keystroke (a slow phone's) arrive after the reader has moved down to a result: the
+    keyboard stays on the list, not on the page's body."""
+    page.goto(served_site + LANG_ROOTS["en"] + SERVICE)
+    page.focus("#hb-q")
+    page.keyboard.type("pensio")
+    first = page.locator(RESULT_LINKS).first
+    expect(first).to_be_visible()
+    page.keyboard.press("ArrowDown")
+    expect(first).to_be_focused()
+    old = first.evaluate("a => a.href")
+    # the next keystroke's results, drawn while a result has the keyboard
+    page.evaluate("""() => { const q = document.querySelector('#hb-q'); q.value = 'pension tax';
+                             q.dispatchEvent(new Event('input')); }""")
+    page.wait_for_function("a => !a.isConnected", arg=first.element_handle(), timeout=10_000)
+    assert page.evaluate("() => !!document.activeElement.closest('form.hb-search .hb-results li')"), old
+
+
 # ---- 3. reflow: a 360 px phone with text at 200 % ----
 
 @pytest.mark.parametrize("which", ["longest English service", "glossary (en)", "glossary (zh)"])

@@ -478,6 +478,8 @@
       if (!sure) offer(query);
       none.hidden = sure; weak.hidden = sure || !results.length;
       form.toggleAttribute("data-answered", sure && results.length > 0);
+      /* a result the keyboard is on keeps the keyboard when the list is redrawn (a later keystroke's results) */
+      var focusedAt = Array.prototype.indexOf.call(list.querySelectorAll("a"), document.activeElement);
       list.textContent = "";
       results.forEach(function (doc) {
         var li = document.createElement("li"), a = document.createElement("a");
@@ -486,6 +488,10 @@
         var summary = document.createElement("span"); summary.textContent = doc[2];
         a.appendChild(title); a.appendChild(summary); li.appendChild(a); list.appendChild(li);
       });
+      if (focusedAt >= 0) {
+        var again = list.querySelectorAll("a");
+        (again.length ? again[Math.min(focusedAt, again.length - 1)] : input).focus();
+      }
       status.textContent = sure && query ? counted(strings, results.length) : "";  /* nothing found is no answer */
       status.hidden = !sure;
       panel.hidden = !query;
