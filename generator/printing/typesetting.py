@@ -72,8 +72,8 @@ def font_dir() -> Path:
 def font_identity() -> bytes:
     """The font files Typst may use, by name, size and date (a new package version changes them): part of every
     PDF's input hash, so a build with other fonts makes its PDFs again."""
-    files = sorted(p for p in font_dir().iterdir() if p.suffix.lower() in (".ttc", ".otf", ".ttf", ".otc"))
-    return "\n".join(f"{p.name} {p.stat().st_size} {p.stat().st_mtime_ns}" for p in files).encode()
+    files = sorted((p.name, p.stat()) for p in font_dir().iterdir() if p.suffix.lower() in (".ttc", ".otf", ".ttf", ".otc"))
+    return "\n".join(f"{name} {st.st_size} {st.st_mtime_ns}" for name, st in files).encode()
 
 
 _COMPILERS: dict[tuple[str, str], Any] = {}

@@ -12,7 +12,14 @@ from typing import Any
 import pytest
 
 from generator.data.errors import BuildError
-from generator.printing.typesetting import compile_all, first_done, private_memory, worker_pool
+from generator.printing.typesetting import (
+    STATIC_FONT_DIR,
+    STATIC_FONTS,
+    compile_all,
+    first_done,
+    private_memory,
+    worker_pool,
+)
 
 TEMPLATE = '#set page(width: 5cm, height: 5cm)\n#for i in range(int(sys.inputs.at("pages"))) { if i > 0 { pagebreak() }; [#i] }\n'
 
@@ -234,20 +241,20 @@ def test_static_fonts_are_used_where_both_weights_are_installed(tmp_path: Path, 
     monkeypatch.setattr(typesetting, "STATIC_FONT_DIR", static)
     typesetting.font_dir.cache_clear()
     try:
-        (static / "NotoSansCJK-Regular.ttc").write_bytes(b"regular")
+        regular, bold = typesetting.STATIC_FONTS
+        (static / regular).write_bytes(b"regular")
         variable = typesetting.font_dir()
         assert (variable / "NotoSansCJK-VF.otf.ttc").is_file()  # the bold is missing
         key = typesetting.engine_key([], [])
         typesetting.font_dir.cache_clear()
-        (static / "NotoSansCJK-Bold.ttc").write_bytes(b"bold")
+        (static / bold).write_bytes(b"bold")
         assert typesetting.font_dir() == static
         assert typesetting.engine_key([], []) != key
     finally:
         typesetting.font_dir.cache_clear()
 
 
-@pytest.mark.skipif(not all((Path("/usr/share/fonts/opentype/noto") / n).is_file()
-                            for n in ("NotoSansCJK-Regular.ttc", "NotoSansCJK-Bold.ttc")) and os.environ.get("CI") != "true",
+@pytest.mark.skipif(not all((STATIC_FONT_DIR / name).is_file() for name in STATIC_FONTS) and os.environ.get("CI") != "true",
                     reason="Debian's fonts-noto-cjk is not installed (CI installs it)")
 def test_the_pdfs_embed_the_static_fonts_in_regular_and_bold(tmp_path: Path) -> None:
     """With Debian's fonts installed, regular and bold text are set in the two static fonts, embedded as CFF, not as

@@ -18,14 +18,8 @@ from ..conftest import ROOT
 COPIED = {
     "base.html": [(' id="__drawer" autocomplete="off">', ' id="__drawer">'),
                   (' id="__search" autocomplete="off">', ' id="__search">'),
-                  # the navigation of pages outside it, once per folder (generator/web/mkdocs_nav.py)
-                  ('{% include "partials/nav.html" %}\n',
-                   '{# the same for every page of a folder outside the navigation: rendered once (web/mkdocs_nav.py) #}'
-                   '{% set nav_key = none if (hb_nav_cache is not defined or not page or page in nav.pages) else '
-                   'page.url.rsplit("/", 2)[0] %}{% if nav_key is not none and nav_key in hb_nav_cache %}'
-                   '{{ hb_nav_cache[nav_key] }}{% else %}{% set nav_html %}{% include "partials/nav.html" %}{% endset %}'
-                   '{% if nav_key is not none %}{{ hb_nav_cache.update({nav_key: nav_html}) or "" }}{% endif %}'
-                   '{{ nav_html }}{% endif %}\n')],
+                  # the navigation of pages outside it, once per folder (partials/hb-nav.html)
+                  ('{% include "partials/nav.html" %}', '{% include "partials/hb-nav.html" %}')],
     "partials/nav-item.html": [('_label" tabindex="{{ tabindex }}">',
                                 '_label"{% if tabindex %} tabindex="{{ tabindex }}"{% endif %}>')],
     "partials/toc.html": [('    <label class="md-nav__title" for="__toc">',
