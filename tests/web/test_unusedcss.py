@@ -171,7 +171,8 @@ COMPARE = """async ([a, b, tolerance]) => {
   const load = src => new Promise((done, fail) => {
     const i = new Image(); i.onload = () => done(i); i.onerror = fail; i.src = src; });
   const [x, y] = await Promise.all([load(a), load(b)]);
-  if (x.width !== y.width || x.height !== y.height) return {size: [x.width, x.height, y.width, y.height], pixels: -1, apart: -1, most: 255};
+  if (x.width !== y.width || x.height !== y.height)
+    return {size: [x.width, x.height, y.width, y.height], pixels: -1, apart: -1, most: 255};
   const pixels = image => { const c = new OffscreenCanvas(image.width, image.height).getContext("2d");
     c.drawImage(image, 0, 0); return c.getImageData(0, 0, image.width, image.height).data; };
   const p = pixels(x), q = pixels(y);
