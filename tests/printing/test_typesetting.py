@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from generator.data.errors import BuildError
+from generator.printing import typesetting
 from generator.printing.typesetting import (
     STATIC_FONT_DIR,
     STATIC_FONTS,
@@ -272,3 +273,43 @@ def test_the_pdfs_embed_the_static_fonts_in_regular_and_bold(tmp_path: Path) -> 
         descendant = font.get_object()["/DescendantFonts"][0].get_object()
         fonts[str(descendant["/BaseFont"]).split("+")[-1]] = "/FontFile3" in descendant["/FontDescriptor"]
     assert fonts == {"NotoSansCJKsc-Regular": True, "NotoSansCJKsc-Bold": True}, fonts
+
+
+WORKER_LIBRARIES = """
+import os, sys
+from generator.printing.typesetting import worker_pool
+with worker_pool(1) as pool:
+    pid = pool.submit(os.getpid).result()
+    maps = open(f"/proc/{pid}/maps", encoding="utf-8").read()
+own = open(f"/proc/{os.getpid()}/maps", encoding="utf-8").read()
+print("jemalloc" in maps, "jemalloc" in own, os.environ.get("LD_PRELOAD"))
+"""
+
+
+@pytest.mark.skipif(typesetting.allocator() is None and os.environ.get("CI") != "true",
+                    reason="Debian's libjemalloc2 is not installed (CI installs it)")
+def test_the_typst_workers_allocate_with_jemalloc_where_it_is_installed() -> None:
+    """With libjemalloc2 installed the workers preload it (their own server started with it); the build's own
+    process neither loads it nor keeps the variable that preloads it."""
+    import subprocess
+    import sys
+    env = {k: v for k, v in os.environ.items() if k != "LD_PRELOAD"}  # (a fresh process: its own server)
+    out = subprocess.run([sys.executable, "-c", WORKER_LIBRARIES], capture_output=True, text=True, env=env, timeout=120,
+                         cwd=Path(__file__).resolve().parents[2])
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["True", "False", "None"]
+
+
+def test_without_jemalloc_the_workers_use_the_system_allocator(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No library in any of the folders looked in → none is preloaded; one there → its path; the environment a
+    process is started in is restored after it."""
+    monkeypatch.setattr(typesetting, "LIBRARY_DIRS", (str(tmp_path / "a"), str(tmp_path / "b")))
+    assert typesetting.allocator() is None
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b" / typesetting.JEMALLOC).write_bytes(b"")
+    assert typesetting.allocator() == str(tmp_path / "b" / typesetting.JEMALLOC)
+    monkeypatch.setenv("HANDBOOK_KEPT", "1")
+    monkeypatch.delenv("HANDBOOK_ADDED", raising=False)
+    with typesetting.environment_with(HANDBOOK_KEPT="2", HANDBOOK_ADDED="3"):
+        assert (os.environ["HANDBOOK_KEPT"], os.environ["HANDBOOK_ADDED"]) == ("2", "3")
+    assert os.environ["HANDBOOK_KEPT"] == "1" and "HANDBOOK_ADDED" not in os.environ
