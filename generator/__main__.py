@@ -1,6 +1,6 @@
 """`python -m generator` runs the handbook command."""
 import sys
 
-from .cli import main
+from .launch import main
 
 sys.exit(main())

@@ -15,7 +15,6 @@ import os
 import re
 import shutil
 import signal
-import sys
 import tempfile
 import threading
 from collections.abc import Callable, Iterable, Iterator
@@ -26,6 +25,7 @@ from typing import Any, NamedTuple, cast
 
 from ..data.errors import BuildError
 from ..present.qr import qr_svg
+from .allocator import allocator, preloading
 
 Progress = Callable[[int, int], None]  # (done, total)
 
@@ -351,30 +351,16 @@ class RecyclingPool(ProcessPoolExecutor):
 
 def worker_start() -> multiprocessing.context.BaseContext:
     """How the workers are started: forked from a server process that has loaded this module and nothing else, and
-    that allocates memory with jemalloc where Debian's libjemalloc2 is installed (see allocator)."""
+    that allocates memory with jemalloc where Debian's libjemalloc2 is installed (allocator.py: a tenth less CPU for
+    the same PDFs, the 170 leaflets 3.95 -> 3.6 s, median of 6 pairs; a whole build's workers 18.3 -> 16.7 s)."""
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload([__name__])
     library = allocator()
-    if library is not None:  # (a server already running is kept as it is)
-        preloaded = " ".join(filter(None, (library, os.environ.get("LD_PRELOAD"))))  # (with any the user set)
-        with environment_with(LD_PRELOAD=preloaded):  # the server, and the workers forked from it, preload it
+    environ = preloading(library, os.environ) if library else None  # (None: no library, or preloaded already)
+    if environ is not None:  # (a server already running is kept as it is)
+        with environment_with(LD_PRELOAD=environ["LD_PRELOAD"]):  # the server, and the workers forked from it
             forkserver.ensure_running()
     return context
-
-
-# Debian's libjemalloc2 (BSD-2-Clause): Typst allocates and frees a great many small blocks, and with jemalloc in
-# place of glibc's malloc the workers take about a tenth less CPU for the same PDFs (the 170 leaflets 3.95 -> 3.6 s,
-# median of 6 pairs; a whole build's Typst workers 18.3 -> 16.7 s, 3 pairs). Where it is not installed the workers
-# use glibc's, as before: the PDFs are the same either way.
-JEMALLOC = "libjemalloc.so.2"
-LIBRARY_DIRS = ("/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib64", "/usr/lib")
-
-
-def allocator() -> str | None:
-    """The path of the jemalloc library the Typst workers preload, or None where it is not installed (or not Linux)."""
-    if not sys.platform.startswith("linux"):
-        return None
-    return next((str(path) for d in LIBRARY_DIRS if (path := Path(d) / JEMALLOC).is_file()), None)
 
 
 @contextlib.contextmanager

@@ -13,6 +13,7 @@ import pytest
 
 from generator.data.errors import BuildError
 from generator.printing import typesetting
+from generator.printing.allocator import allocator
 from generator.printing.typesetting import (
     STATIC_FONT_DIR,
     STATIC_FONTS,
@@ -286,7 +287,7 @@ print("jemalloc" in maps, "jemalloc" in own, os.environ.get("LD_PRELOAD"))
 """
 
 
-@pytest.mark.skipif(typesetting.allocator() is None and os.environ.get("CI") != "true",
+@pytest.mark.skipif(allocator() is None and os.environ.get("CI") != "true",
                     reason="Debian's libjemalloc2 is not installed (CI installs it)")
 def test_the_typst_workers_allocate_with_jemalloc_where_it_is_installed() -> None:
     """With libjemalloc2 installed the workers preload it (their own server started with it); the build's own
@@ -300,14 +301,7 @@ def test_the_typst_workers_allocate_with_jemalloc_where_it_is_installed() -> Non
     assert out.stdout.split() == ["True", "False", "None"]
 
 
-def test_without_jemalloc_the_workers_use_the_system_allocator(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """No library in any of the folders looked in → none is preloaded; one there → its path; the environment a
-    process is started in is restored after it."""
-    monkeypatch.setattr(typesetting, "LIBRARY_DIRS", (str(tmp_path / "a"), str(tmp_path / "b")))
-    assert typesetting.allocator() is None
-    (tmp_path / "b").mkdir()
-    (tmp_path / "b" / typesetting.JEMALLOC).write_bytes(b"")
-    assert typesetting.allocator() == str(tmp_path / "b" / typesetting.JEMALLOC)
+def test_the_environment_a_process_is_started_in_is_restored_after_it(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HANDBOOK_KEPT", "1")
     monkeypatch.delenv("HANDBOOK_ADDED", raising=False)
     with typesetting.environment_with(HANDBOOK_KEPT="2", HANDBOOK_ADDED="3"):
