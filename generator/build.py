@@ -40,7 +40,8 @@ from .web.assets import Assets, render_assets
 from .web.changes import last_changed, render_changes_pages, render_feeds
 from .web.criticalcss import Sheet, first_paint_html
 from .web.finder import render_finder_pages, render_finder_qr
-from .web.mkdocs_config import BATCH_PAGES, batch_config, mkdocs_config, outside_nav, page_batches, theme_overlay
+from .web.mkdocs_config import BATCH_PAGES, batch_config, bundled_config, mkdocs_config, outside_nav, page_batches, theme_overlay
+from .web.mkdocs_docs import PAGES
 from .web.pagemeta import add_page_metadata
 from .web.searchchunks import render_index
 from .web.site import OFFLINE_SIZE, add, read_content, render_pages
@@ -51,7 +52,7 @@ Report = Callable[[str, float], None]  # (stage, seconds) when a stage ends
 Progress = Callable[[str, int, int], None]  # (stage, done, total) while a long stage runs
 NO_SITE_URL = ("no site_url in site_config.yml: built without canonical links, sitemap or QR codes "
                "(set it, or use --site-url, before publishing or printing)")
-UNUSED_THEME_FILES = ("assets/javascripts/lunr", "assets/javascripts/workers", "sitemap.xml", "sitemap.xml.gz")
+MKDOCS_SITEMAPS = ("sitemap.xml", "sitemap.xml.gz")
 
 
 @dataclass
@@ -325,9 +326,10 @@ def mkdocs_running(root: Path, handbook: Handbook, config: SiteConfig, pages: di
     steps = 0
     for lang in config.codes:
         work = staging / f"work-{lang}"
-        write_files(work / "docs", dict(pages[lang]))
+        (work / "docs").mkdir(parents=True)  # empty: the pages are read from one file (web/mkdocs_docs.py)
+        (work / PAGES).write_text(json.dumps(pages[lang], ensure_ascii=False), encoding="utf-8")
         theme = theme_overlay(root / "templates", config, lang, work / "theme", assets)
-        cfg = mkdocs_config(handbook, config, lang, pages[lang], work / "docs", work / "out", theme, assets)
+        cfg = bundled_config(mkdocs_config(handbook, config, lang, pages[lang], work / "docs", work / "out", theme, assets))
         batches = page_batches(list(pages[lang]), batch_pages)
         plans.append([])
         navigation = [path for path in batches[0] if not outside_nav(path)]  # read by every run (for their titles)
@@ -499,14 +501,8 @@ def inline_first_paint_css(site: Path, config: SiteConfig, renamed: dict[str, st
 
 
 def tidy_theme_files(site: Path, config: SiteConfig) -> None:
-    """Remove what MkDocs writes but the handbook never loads (Material's search, source maps; sitemaps are ours)."""
+    """Remove the sitemaps MkDocs writes: the handbook's own is written next (Material's search and source maps are
+    not copied at all: web/mkdocs_docs.py)."""
     for lang in config.codes:
-        base = site / lang_root(config, lang)
-        for rel in UNUSED_THEME_FILES:
-            target = base / rel
-            if target.is_dir():
-                shutil.rmtree(target)
-            elif target.exists():
-                target.unlink()
-        for source_map in base.glob("assets/**/*.map"):
-            source_map.unlink()
+        for name in MKDOCS_SITEMAPS:
+            (site / lang_root(config, lang) / name).unlink(missing_ok=True)

@@ -16,6 +16,7 @@ OUTSIDE_NAV = ("services", "departments")  # folders of one page per service or 
 BATCH_PAGES = 2000  # pages outside the navigation that one MkDocs run builds: it holds every page it builds in memory
 HOOKS = Path(__file__).with_name("mkdocs_hooks.py")  # what a run of a batched build loads to build only its own pages
 NAV_HOOKS = Path(__file__).with_name("mkdocs_nav.py")  # what every run loads: the navigation rendered once per folder
+DOCS_HOOKS = Path(__file__).with_name("mkdocs_docs.py")  # what every run of the full build loads: its pages, from PAGES
 MARKDOWN_EXTENSIONS: list[Any] = ["attr_list", "md_in_html", "admonition", "pymdownx.details", "tables",
                                   {"toc": {"permalink": False}}]
 
@@ -146,6 +147,12 @@ def page_batches(paths: list[str], size: int = BATCH_PAGES) -> list[list[str]]:
     inside, outside = [p for p in paths if not outside_nav(p)], [p for p in paths if outside_nav(p)]
     runs = [outside[i:i + size] for i in range(0, len(outside), size)] or [[]]
     return [inside + runs[0], *runs[1:]]
+
+
+def bundled_config(config: dict[str, Any]) -> dict[str, Any]:
+    """One language's MkDocs configuration → that of the full build's runs, which read the pages from PAGES beside
+    their mkdocs.yml, not from the docs folder (web/mkdocs_docs.py)."""
+    return {**config, "hooks": [str(DOCS_HOOKS), *config.get("hooks", [])]}
 
 
 def batch_config(config: dict[str, Any], site_dir: Path) -> dict[str, Any]:
