@@ -41,7 +41,7 @@ from .web.changes import last_changed, render_changes_pages, render_feeds
 from .web.criticalcss import Sheet, first_paint_html
 from .web.finder import render_finder_pages, render_finder_qr
 from .web.mkdocs_config import BATCH_PAGES, batch_config, bundled_config, mkdocs_config, outside_nav, page_batches, theme_overlay
-from .web.mkdocs_docs import PAGES
+from .web.mkdocs_docs import write_bundle
 from .web.pagemeta import add_page_metadata
 from .web.searchchunks import render_index
 from .web.site import OFFLINE_SIZE, add, read_content, render_pages
@@ -326,8 +326,8 @@ def mkdocs_running(root: Path, handbook: Handbook, config: SiteConfig, pages: di
     steps = 0
     for lang in config.codes:
         work = staging / f"work-{lang}"
-        (work / "docs").mkdir(parents=True)  # empty: the pages are read from one file (web/mkdocs_docs.py)
-        (work / PAGES).write_text(json.dumps(pages[lang], ensure_ascii=False), encoding="utf-8")
+        (work / "docs").mkdir(parents=True)  # empty: the pages are read from a bundle (web/mkdocs_docs.py)
+        write_bundle(work, pages[lang])
         theme = theme_overlay(root / "templates", config, lang, work / "theme", assets)
         cfg = bundled_config(mkdocs_config(handbook, config, lang, pages[lang], work / "docs", work / "out", theme, assets))
         batches = page_batches(list(pages[lang]), batch_pages)

@@ -1,6 +1,6 @@
 """MkDocs in batches (generator/build.py mkdocs_running, generator/web/mkdocs_hooks.py): a language with many service
 and department pages is built in several MkDocs runs that each build a bounded number of them, and the site is the
-same, byte for byte, as one run's; every run reads its pages from one file (generator/web/mkdocs_docs.py). The
+same, byte for byte, as one run's; every run reads its pages from one bundle (generator/web/mkdocs_docs.py). The
 navigation rendered once per folder outside it (generator/web/mkdocs_nav.py) leaves every page as it would be
 without."""
 from __future__ import annotations
@@ -57,11 +57,11 @@ def test_a_batched_build_writes_the_same_site_and_each_run_builds_only_its_pages
     assert sorted(batched) == sorted(whole)
     assert [path for path in whole if batched[path] != whole[path]] == []
     assert heard[-1][0] == heard[-1][1] == len(heard)  # every page step counted once, and all were planned
-    # the pages reach MkDocs in one file a language, not a file each (generator/web/mkdocs_docs.py), and Material's
+    # the pages reach MkDocs in one bundle a language, not a file each (generator/web/mkdocs_docs.py), and Material's
     # search, its workers and its source maps are never written
     for lang in ("zh", "en"):
         work = tmp_path / "whole" / f"work-{lang}"
-        assert list((work / "docs").iterdir()) == [] and (work / "pages.json").is_file()
+        assert list((work / "docs").iterdir()) == [] and (work / "pages.json").is_file() and (work / "pages.md").is_file()
     assert [path for path in whole if "/lunr/" in path or "/workers/" in path or path.endswith(".map")] == []
     assert any(path.startswith("assets/javascripts/bundle.") for path in whole)  # the theme's own script is
     for lang in ("zh", "en"):
