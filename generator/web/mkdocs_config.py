@@ -16,7 +16,7 @@ OUTSIDE_NAV = ("services", "departments")  # folders of one page per service or 
 BATCH_PAGES = 2000  # pages outside the navigation that one MkDocs run builds: it holds every page it builds in memory
 HOOKS = Path(__file__).with_name("mkdocs_hooks.py")  # what a run of a batched build loads to build only its own pages
 NAV_HOOKS = Path(__file__).with_name("mkdocs_nav.py")  # what every run loads: the navigation rendered once per folder
-DOCS_HOOKS = Path(__file__).with_name("mkdocs_docs.py")  # what every run of the full build loads: its pages, from PAGES
+DOCS_HOOKS = Path(__file__).with_name("mkdocs_docs.py")  # what every run of the full build loads: its pages, bundled
 MARKDOWN_EXTENSIONS: list[Any] = ["attr_list", "md_in_html", "admonition", "pymdownx.details", "tables",
                                   {"toc": {"permalink": False}}]
 
@@ -150,8 +150,8 @@ def page_batches(paths: list[str], size: int = BATCH_PAGES) -> list[list[str]]:
 
 
 def bundled_config(config: dict[str, Any]) -> dict[str, Any]:
-    """One language's MkDocs configuration → that of the full build's runs, which read the pages from PAGES beside
-    their mkdocs.yml, not from the docs folder (web/mkdocs_docs.py)."""
+    """One language's MkDocs configuration → that of the full build's runs, which read the pages from the bundle beside
+    their mkdocs.yml (mkdocs_docs.write_bundle), not from the docs folder."""
     return {**config, "hooks": [str(DOCS_HOOKS), *config.get("hooks", [])]}
 
 
