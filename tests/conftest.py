@@ -178,9 +178,9 @@ def longest_service_page(site: Path, lang: str) -> str:
 
 
 @contextmanager
-def serve(directory: Path) -> Iterator[str]:
+def serve(directory: Path, handler: type[QuietHandler] = QuietHandler) -> Iterator[str]:
     """A folder on a free local port → its base URL, e.g. http://127.0.0.1:41234/; the server stops when the block ends."""
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(directory)))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(directory)))
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, name=f"serve {directory.name}", daemon=True)
     thread.start()

@@ -294,13 +294,13 @@ def test_larger_text_is_remembered_across_pages_until_reset(page: Page, served_s
     page.goto(served_site + "en/chapters/")
     expect(html).to_have_class(large)
     expect(button).to_have_attribute("aria-pressed", "true")
-    expect(button).to_have_text(string("en", "normal_text"))
+    expect(button).to_have_text(string("en", "normal_text"), use_inner_text=True)
     button.click()
     expect(html).not_to_have_class(large)
     expect(button).to_have_attribute("aria-pressed", "false")
     page.goto(served_site)
     expect(html).not_to_have_class(large)
-    expect(button).to_have_text(string("zh", "larger_text"))
+    expect(button).to_have_text(string("zh", "larger_text"), use_inner_text=True)
 
 
 # ---- 7. the offline copy ----

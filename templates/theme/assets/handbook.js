@@ -10,8 +10,7 @@
     root.classList.toggle("hb-large", on);
     try { localStorage.setItem("hb-text", on ? "large" : "normal"); } catch (e) { /* private mode */ }
     document.querySelectorAll(".hb-textsize").forEach(function (b) {
-      b.setAttribute("aria-pressed", on ? "true" : "false");
-      b.textContent = on ? b.dataset.labelNormal : b.dataset.labelLarge;
+      b.setAttribute("aria-pressed", on ? "true" : "false");  /* its label follows html.hb-large (handbook.css) */
     });
   }
   document.querySelectorAll(".hb-textsize").forEach(function (b) {
