@@ -193,6 +193,11 @@ class ServiceViews:
         self.service = functools.lru_cache(maxsize=self.LIMIT)(made)  # (number, languages) → service_data, shared:
         # never changed by those who read it (with_qr_codes makes new dicts)
 
+        def heading(number: int, langs: tuple[str, ...]) -> list[str]:
+            return heading_words(handbook, config, number, list(langs), vocabulary)
+        self.heading = functools.lru_cache(maxsize=self.LIMIT)(heading)  # (number, languages) → heading_words: every
+        # booklet's audience index names its services again (some in several audiences)
+
 
 def heading_words(handbook: Handbook, config: SiteConfig, number: int, langs: list[str],
                   vocabulary: frozenset[str]) -> list[str]:
@@ -248,9 +253,11 @@ def each(config: SiteConfig, langs: list[str], key: str) -> list[dict[str, str]]
 
 
 def audience_index(handbook: Handbook, config: SiteConfig, booklet: Booklet, langs: list[str],
-                   vocabulary: frozenset[str]) -> list[dict[str, Any]]:
+                   vocabulary: frozenset[str], views: ServiceViews | None = None) -> list[dict[str, Any]]:
     """A booklet's services → its index by audience: each audience with its services in number order; a volume says
-    too which other volume holds the audience's other services ("见第2册：第60、63项")."""
+    too which other volume holds the audience's other services ("见第2册：第60、63项"). `views`, if given, holds the
+    headings already worked out."""
+    views = ServiceViews(handbook, config, vocabulary) if views is None else views
     held, parts = set(booklet.services), [(n, set(part)) for n, part in enumerate(booklet.parts, 1) if part != booklet.services]
     t = config.strings[langs[0]]
     audiences: dict[str, list[Service]] = {a.id: [] for a in handbook.audiences}  # its services, in number order
@@ -266,7 +273,7 @@ def audience_index(handbook: Handbook, config: SiteConfig, booklet: Booklet, lan
         if members or pointers:
             index.append({"name": " / ".join(prose(config, lang, a.name[lang]) for lang in langs),
                           "services": [{"number": s.number,
-                                        "heading": heading_words(handbook, config, s.number, langs, vocabulary)}
+                                        "heading": views.heading(s.number, tuple(langs))}
                                        for s in members],
                           "elsewhere": [prose(config, langs[0], p) for p in pointers]})
     return index
@@ -364,7 +371,7 @@ def booklet_data(booklet: Booklet, handbook: Handbook, config: SiteConfig, vocab
         "body_size": LARGE_SIZE if large else STANDARD_SIZE, "justify": not large, "bilingual": len(langs) > 1,
         "compact": booklet.kind == "department" and len(booklet.services) <= 2,
         # a department booklet carries its index only on the pages that fill its last sheet, if it fits them
-        "chapters": chapters, "index": audience_index(handbook, config, booklet, langs, vocabulary),
+        "chapters": chapters, "index": audience_index(handbook, config, booklet, langs, vocabulary, views),
         "index_fills": booklet.kind == "department",
         "help": tails(help_paragraphs(handbook, config, langs)), "glossary": glossary_entries(handbook, config, booklet, langs),
         "back": tails(each(config, langs, "back_text")),
@@ -517,9 +524,9 @@ class Typesetter:
         """Booklets → their PDFs under `out` (reused when unchanged), facts in order. Those in `measure` are only
         laid out (see typesetting.MEASURE), unless the previous build has their PDF."""
         def inputs(missing: list[int]) -> Iterator[dict[str, str]]:
-            # the QR codes first, on every worker at once (a measuring run draws none)
-            svgs = draw_qr_codes(self.pool, {url for i in missing if booklets[i] not in measure
-                                             for url in qr_urls(booklets[i], self.handbook, self.config)}, self.qr_codes)
+            # the QR codes first (a measuring run draws none)
+            svgs = draw_qr_codes({url for i in missing if booklets[i] not in measure
+                                  for url in qr_urls(booklets[i], self.handbook, self.config)}, self.qr_codes)
             for i in missing:
                 data = booklet_data(booklets[i], self.handbook, self.config, self.vocabulary, self.views)
                 if booklets[i] in measure:
@@ -651,7 +658,7 @@ def impose_all(pool: ProcessPoolExecutor, booklets: list[Booklet], facts: list[P
 def booklet_key(engine: str, booklet: Booklet, handbook: Handbook, config: SiteConfig,
                 vocabulary: frozenset[str] | None = None, views: ServiceViews | None = None) -> str:
     """A booklet → the hash of everything its PDF is made from."""
-    # the data has no QR codes yet: they follow from the URLs (and the segno version in the engine key)
+    # the data has no QR codes yet: they follow from the URLs (and the zxing-cpp version in the engine key)
     data = booklet_data(booklet, handbook, config, vocabulary, views)
     return sha256(f"{engine}\0booklet\0" + json.dumps(data, ensure_ascii=False))
 

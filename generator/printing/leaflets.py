@@ -216,7 +216,7 @@ def render_leaflets(handbook: Handbook, config: SiteConfig, template_dir: Path, 
 
             def inputs(missing: list[int], chosen: list[Leaflet] = chosen, kind: str = kind) -> Iterator[dict[str, str]]:
                 datas = {i: leaflet_data(chosen[i], handbook, config, words) for i in missing}
-                svgs = draw_qr_codes(pool, {d["url"] for d in datas.values() if d["url"]}, qr_codes)
+                svgs = draw_qr_codes({d["url"] for d in datas.values() if d["url"]}, qr_codes)
                 for i in missing:
                     yield {"data": json.dumps({**datas[i], "qr": svgs.get(datas[i]["url"] or "")}, ensure_ascii=False)}
             facts = compile_or_reuse(pool, template_dir / "leaflets" / template, template_dir / "leaflets",
