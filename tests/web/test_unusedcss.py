@@ -393,9 +393,12 @@ def test_a_page_painted_while_it_is_parsed_never_shifts(page: Page, pausing_site
     page.add_init_script(SHIFTS)
     if large:
         page.add_init_script("localStorage.setItem('hb-text', 'large')")
-    page.goto(pausing_site + path, wait_until="load")
-    painted = page.evaluate("performance.getEntriesByName('first-contentful-paint')[0].startTime")
-    parsed = page.evaluate("performance.getEntriesByType('navigation')[0].domInteractive")
+    for _ in range(3):  # a machine too busy to paint in the pauses: load again (the premise, not a time limit)
+        page.goto(pausing_site + path, wait_until="load")
+        painted = page.evaluate("(performance.getEntriesByName('first-contentful-paint')[0] || {startTime: 1e12}).startTime")
+        parsed = page.evaluate("performance.getEntriesByType('navigation')[0].domInteractive")
+        if painted < parsed:
+            break
     assert painted < parsed  # the test's premise: a paint came before the page was parsed
     page.wait_for_timeout(200)  # a shift is reported after the frame that made it
     assert page.evaluate("window.__shift") == 0
