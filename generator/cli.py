@@ -149,12 +149,7 @@ def run_build(args: argparse.Namespace) -> None:
     from .build import build  # imported here: `check` and `export` start faster without MkDocs, Typst and pypinyin
     site_dir = args.site_dir or args.root / "site"
 
-    def report(stage: str, seconds: float) -> None:
-        if sys.stderr.isatty():
-            sys.stderr.write("\r\033[K")
-        print(f"{stage:<24} {seconds:6.2f} s", flush=True)
-
-    timings = build(args.root, site_dir, report, progress_bar if sys.stderr.isatty() else None, fresh=args.fresh,
+    timings = build(args.root, site_dir, stage_done, progress_bar if sys.stderr.isatty() else None, fresh=args.fresh,
                     site_url=args.site_url)
     for warning in timings.warnings:
         print(f"warning: {warning}", file=sys.stderr)
@@ -166,6 +161,17 @@ def run_build(args: argparse.Namespace) -> None:
 _last_draw = [0.0]
 _drawing = threading.Lock()  # the booklets and leaflets report from a thread of their own
 _active: dict[str, tuple[int, int]] = {}  # stages in progress → (done, total)
+
+
+def stage_done(stage: str, seconds: float) -> None:
+    """A stage's time, on a line of its own: on a terminal, the progress bar's line is cleared first. Under the bar's
+    lock, so that the booklets' thread cannot draw its bar between the clearing and the line (the line would then
+    follow the bar)."""
+    with _drawing:
+        if sys.stderr.isatty():
+            sys.stderr.write("\r\033[K")
+            sys.stderr.flush()
+        print(f"{stage:<24} {seconds:6.2f} s", flush=True)
 
 
 def progress_bar(stage: str, done: int, total: int) -> None:

@@ -58,7 +58,7 @@ def write_offline_zip(site: Path, target: Path, date: str, files: list[Path] | N
 def deflate_with_zlib_ng(entry: IO[bytes]) -> None:
     """A ZIP entry just opened for writing → compressed by zlib-ng instead of Python's zlib: the same deflate format
     at half the CPU (as compress.py's .gz files). zipfile has no setting for it, so its writer's compressor is replaced
-    before anything is written (CPython 3.11–3.14 name it _compressor; a writer without one is left as it is: only
+    before anything is written (CPython 3.11–3.13 name it _compressor; a writer without one is left as it is: only
     slower). Stored entries (PDFs) have none."""
     if getattr(entry, "_compressor", None) is not None:
         entry._compressor = zlib_ng.compressobj(GZIP_LEVEL, zlib_ng.DEFLATED, -15)  # type: ignore[attr-defined]

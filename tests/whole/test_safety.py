@@ -959,6 +959,39 @@ def test_a_rebuild_reuses_unchanged_booklets_and_fresh_compiles_them_all(tmp_pat
     assert snapshot(root / "site" / "booklets") == booklets  # compiled again, byte for byte the same
 
 
+def test_a_stage_line_is_never_written_after_a_bar_on_the_same_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The booklets' thread draws its bar while the build's thread ends stages: a stage's line clears the bar's line
+    and is written before another bar can be drawn (CI once showed 'booklets [###] 3/22render pages 0.50 s' under
+    load, and the test below failed). Here the bar is drawn from another thread at the worst moment, right after
+    the clearing; it has to wait for the stage's line."""
+    import threading
+
+    from generator import cli
+    written: list[str] = []  # both streams, in the order written
+    drawn: list[threading.Thread] = []
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+        def write(self, text: str) -> int:
+            written.append(text)
+            if text == "\r\033[K" and not drawn:  # the clearing: another thread draws its bar now
+                drawn.append(threading.Thread(target=cli.progress_bar, args=("booklets", 3, 22)))
+                drawn[0].start()
+                drawn[0].join(timeout=1)  # (finishes at once if nothing holds it back)
+            return len(text)
+
+    monkeypatch.setattr(sys, "stderr", Terminal())
+    monkeypatch.setattr(sys, "stdout", Terminal())
+    monkeypatch.setattr(cli, "_last_draw", [0.0])
+    cli.stage_done("render pages", 0.5)
+    drawn[0].join(timeout=60)  # a hang guard
+    shown = "".join(written)
+    assert shown.startswith("\r\033[Krender pages               0.50 s\n"), shown
+    assert shown.endswith("\r\033[Kbooklets                 [####                          ] 3/22"), shown
+
+
 @pytest.mark.slow
 def test_on_a_terminal_long_stages_show_a_progress_bar(tmp_path: Path) -> None:
     """`handbook build` on a terminal draws a bar for booklets, pages and MkDocs, then prints each stage's time."""
