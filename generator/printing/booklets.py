@@ -253,11 +253,10 @@ def each(config: SiteConfig, langs: list[str], key: str) -> list[dict[str, str]]
 
 
 def audience_index(handbook: Handbook, config: SiteConfig, booklet: Booklet, langs: list[str],
-                   vocabulary: frozenset[str], views: ServiceViews | None = None) -> list[dict[str, Any]]:
-    """A booklet's services → its index by audience: each audience with its services in number order; a volume says
-    too which other volume holds the audience's other services ("见第2册：第60、63项"). `views`, if given, holds the
-    headings already worked out."""
-    views = ServiceViews(handbook, config, vocabulary) if views is None else views
+                   views: ServiceViews) -> list[dict[str, Any]]:
+    """A booklet's services → its index by audience: each audience with its services in number order (their headings
+    from `views`, worked out once a build); a volume says too which other volume holds the audience's other services
+    ("见第2册：第60、63项")."""
     held, parts = set(booklet.services), [(n, set(part)) for n, part in enumerate(booklet.parts, 1) if part != booklet.services]
     t = config.strings[langs[0]]
     audiences: dict[str, list[Service]] = {a.id: [] for a in handbook.audiences}  # its services, in number order
@@ -371,7 +370,7 @@ def booklet_data(booklet: Booklet, handbook: Handbook, config: SiteConfig, vocab
         "body_size": LARGE_SIZE if large else STANDARD_SIZE, "justify": not large, "bilingual": len(langs) > 1,
         "compact": booklet.kind == "department" and len(booklet.services) <= 2,
         # a department booklet carries its index only on the pages that fill its last sheet, if it fits them
-        "chapters": chapters, "index": audience_index(handbook, config, booklet, langs, vocabulary, views),
+        "chapters": chapters, "index": audience_index(handbook, config, booklet, langs, views),
         "index_fills": booklet.kind == "department",
         "help": tails(help_paragraphs(handbook, config, langs)), "glossary": glossary_entries(handbook, config, booklet, langs),
         "back": tails(each(config, langs, "back_text")),

@@ -7,7 +7,7 @@ import dataclasses
 import re
 
 from generator.data.load import load_project
-from generator.printing.booklets import audience_index, plan_booklets
+from generator.printing.booklets import ServiceViews, audience_index, plan_booklets
 from generator.printing.printed import vocabulary
 
 from ..conftest import ROOT
@@ -18,7 +18,7 @@ def test_a_volume_indexes_its_own_services_and_points_to_the_others() -> None:
     full = next(b for b in plan_booklets(handbook, config) if b.kind == "full" and b.language == "en")
     parts = (full.services[:30], full.services[30:60], full.services[60:])
     volume = dataclasses.replace(full, services=parts[1], parts=parts, volume=2)
-    index = audience_index(handbook, config, volume, ["en"], vocabulary(handbook, config))
+    index = audience_index(handbook, config, volume, ["en"], ServiceViews(handbook, config, vocabulary(handbook, config)))
     by_name = {entry["name"]: entry for entry in index}
     assert any(entry["elsewhere"] for entry in index) and any(entry["services"] for entry in index)
     for audience in handbook.audiences:
