@@ -483,18 +483,18 @@ def guard_parts(booklet: Booklet, handbook: Handbook) -> list[tuple[int, ...]] |
     return [tuple(p) for p in parts if p]
 
 
-def plan_volumes(wholes: list[Booklet], keys: list[str], known: dict[str, list[tuple[int, ...]]],
+def plan_volumes(wholes: list[Booklet], key: Callable[[Booklet], str], known: dict[str, list[tuple[int, ...]]],
                  config: SiteConfig, handbook: Handbook) -> tuple[list[Booklet], list[str | None]]:
-    """Whole booklets and their input hashes → the booklets to make: one the previous build split into volumes
+    """Whole booklets and a booklet's input hash → the booklets to make: one the previous build split into volumes
     (from the same input) is split the same way, a very long one by guard_parts; each volume carries the input hash
-    of its whole booklet."""
+    of its whole booklet. A hash is worked out only where needed: with a previous split to look up, or for volumes."""
     planned: list[Booklet] = []
     split_from: list[str | None] = []
-    for whole, key in zip(wholes, keys, strict=True):
-        parts = known.get(key) or guard_parts(whole, handbook)
+    for whole in wholes:
+        parts = (known.get(key(whole)) if known else None) or guard_parts(whole, handbook)
         volumes = in_volumes(whole, parts, config) if parts and sorted(sum(parts, ())) == sorted(whole.services) else [whole]
         planned += volumes
-        split_from += [key if len(volumes) > 1 else None] * len(volumes)
+        split_from += [key(whole) if len(volumes) > 1 else None] * len(volumes)
     return planned, split_from
 
 
@@ -508,12 +508,13 @@ class Typesetter:
         self.qr_codes = qr_codes  # URL → SVG, drawn once per build
         self.vocabulary = printed_vocabulary(handbook, config)  # where names may break, worked out once
         self.views = ServiceViews(handbook, config, self.vocabulary)
-        self.keys: dict[Booklet, str] = {}  # each booklet's input hash, worked out once (its data is not kept: see
+        self.keys: dict[Booklet, str] = {}  # each booklet's input hash, worked out once, with its input when it is
+        # compiled (its data is not kept: see
         # compile_booklets)
         self.announce: Callable[[list[list[Booklet]]], None] | None = None  # hears split_long's first volumes
 
     def key(self, booklet: Booklet) -> str:
-        """A booklet → the hash of its input."""
+        """A booklet → the hash of its input (made now unless its input was made before)."""
         if booklet not in self.keys:
             self.keys[booklet] = booklet_key(self.engine, booklet, self.handbook, self.config, self.vocabulary,
                                              self.views)
@@ -522,19 +523,20 @@ class Typesetter:
     def compile(self, booklets: list[Booklet], measure: frozenset[Booklet] = frozenset()) -> list[PdfFacts]:
         """Booklets → their PDFs under `out` (reused when unchanged), facts in order. Those in `measure` are only
         laid out (see typesetting.MEASURE), unless the previous build has their PDF."""
-        def inputs(missing: list[int]) -> Iterator[dict[str, str]]:
+        def inputs(missing: list[int]) -> Iterator[tuple[str, dict[str, str]]]:
             # the QR codes first (a measuring run draws none)
             svgs = draw_qr_codes({url for i in missing if booklets[i] not in measure
                                   for url in qr_urls(booklets[i], self.handbook, self.config)}, self.qr_codes)
             for i in missing:
                 data = booklet_data(booklets[i], self.handbook, self.config, self.vocabulary, self.views)
-                if booklets[i] in measure:
-                    yield {"data": json.dumps(data, ensure_ascii=False), MEASURE: "1"}
-                else:
-                    yield {"data": with_qr_codes(data, svgs)}
-        return compile_or_reuse(self.pool, self.template, self.template.parent, [self.out / b.file for b in booklets],
-                                [self.key(b) for b in booklets], inputs, ("ua-1", "a-2a"), self.reuse, self.progress,
+                text = json.dumps(data, ensure_ascii=False)
+                key = self.keys.setdefault(booklets[i], data_key(self.engine, text))
+                yield key, ({"data": text, MEASURE: "1"} if booklets[i] in measure else {"data": with_qr_codes(data, svgs)})
+        made = compile_or_reuse(self.pool, self.template, self.template.parent, [self.out / b.file for b in booklets],
+                                lambda i: self.key(booklets[i]), inputs, ("ua-1", "a-2a"), self.reuse, self.progress,
                                 locality(self.handbook, booklets))
+        self.keys.update(zip(booklets, (key for _, key in made), strict=True))
+        return [facts for facts, _ in made]
 
     def split_long(self, wholes: list[Booklet], facts: list[PdfFacts], others: list[Booklet]) \
             -> tuple[list[tuple[list[Booklet], list[PdfFacts]]], list[PdfFacts]]:
@@ -578,7 +580,7 @@ def compile_booklets(pool: ProcessPoolExecutor, handbook: Handbook, config: Site
     wholes = plan_booklets(handbook, config)
     setter = Typesetter(pool, handbook, config, template_dir, out, reuse, engine,
                         progress and (lambda done, total: progress(done, 2 * total)), qr_codes)
-    booklets, split_from = plan_volumes(wholes, [setter.key(b) for b in wholes], previous_volumes(reuse), config, handbook)
+    booklets, split_from = plan_volumes(wholes, setter.key, previous_volumes(reuse), config, handbook)
     # the whole full handbooks first, only measured (they are the longest, and usually too long for one print
     # file), then every other booklet in the same run, so no core waits; then the volumes of those too long, and
     # the PDFs of measured ones that fit
@@ -649,17 +651,21 @@ def impose_all(pool: ProcessPoolExecutor, booklets: list[Booklet], facts: list[P
             spec = impose_spec(booklet, i, made.pages, handbook, config)
             specs.append({"spec": spec})
             twin_keys.append(twin_key(engine, made.sha256, spec))
-        twin_facts = compile_or_reuse(pool, work / "impose.typ", work, [out / t.file for t in twins], twin_keys,
-                                      lambda missing: (specs[i] for i in missing), None, reuse, progress)
-    return twins, twin_facts, twin_keys
+        imposed = compile_or_reuse(pool, work / "impose.typ", work, [out / t.file for t in twins], twin_keys.__getitem__,
+                                   lambda missing: ((twin_keys[i], specs[i]) for i in missing), None, reuse, progress)
+    return twins, [twin_facts for twin_facts, _ in imposed], twin_keys
 
 
 def booklet_key(engine: str, booklet: Booklet, handbook: Handbook, config: SiteConfig,
                 vocabulary: frozenset[str] | None = None, views: ServiceViews | None = None) -> str:
     """A booklet → the hash of everything its PDF is made from."""
     # the data has no QR codes yet: they follow from the URLs (and the zxing-cpp version in the engine key)
-    data = booklet_data(booklet, handbook, config, vocabulary, views)
-    return sha256(f"{engine}\0booklet\0" + json.dumps(data, ensure_ascii=False))
+    return data_key(engine, json.dumps(booklet_data(booklet, handbook, config, vocabulary, views), ensure_ascii=False))
+
+
+def data_key(engine: str, data: str) -> str:
+    """A booklet's data as JSON, without QR codes → the hash of everything its PDF is made from (booklet_key)."""
+    return sha256(f"{engine}\0booklet\0" + data)
 
 
 def impose_spec(booklet: Booklet, index: int, pages: int, handbook: Handbook, config: SiteConfig) -> str:
@@ -688,7 +694,7 @@ def carry_over_booklets(handbook: Handbook, config: SiteConfig, template_dir: Pa
     vocabulary = printed_vocabulary(handbook, config)
     views = ServiceViews(handbook, config, vocabulary)
     keys = {b: booklet_key(engine, b, handbook, config, vocabulary, views) for b in wholes}
-    planned, from_whole = plan_volumes(wholes, [keys[b] for b in wholes], previous_volumes(reuse), config, handbook)
+    planned, from_whole = plan_volumes(wholes, keys.__getitem__, previous_volumes(reuse), config, handbook)
     order = sorted(range(len(planned)), key=lambda i: planned[i].file)  # the imposition's order (impose_all)
     manifest = []
     for position, i in enumerate(order):

@@ -212,16 +212,19 @@ def render_leaflets(handbook: Handbook, config: SiteConfig, template_dir: Path, 
     with contextlib.nullcontext(pool) if pool else worker_pool(workers) as pool:
         for kind, template in ((SERVICE, "leaflet.typ"), (AUDIENCE, "audience-leaflet.typ")):  # (planned_leaflets' order)
             chosen = [x for x in leaflets if x.kind == kind]
-            keys = [leaflet_key(engine, leaflet_data(x, handbook, config, words), kind) for x in chosen]
 
-            def inputs(missing: list[int], chosen: list[Leaflet] = chosen, kind: str = kind) -> Iterator[dict[str, str]]:
-                datas = {i: leaflet_data(chosen[i], handbook, config, words) for i in missing}
-                svgs = draw_qr_codes({d["url"] for d in datas.values() if d["url"]}, qr_codes)
-                for i in missing:
-                    yield {"data": json.dumps({**datas[i], "qr": svgs.get(datas[i]["url"] or "")}, ensure_ascii=False)}
-            facts = compile_or_reuse(pool, template_dir / "leaflets" / template, template_dir / "leaflets",
-                                     [out / x.file for x in chosen], keys, inputs, ("ua-1", "a-2a"), reuse, progress)
-            manifest += [leaflet_entry(x, made, key) for x, made, key in zip(chosen, facts, keys, strict=True)]
+            def key_of(i: int, chosen: list[Leaflet] = chosen, kind: str = kind) -> str:
+                return leaflet_key(engine, leaflet_data(chosen[i], handbook, config, words), kind)
+
+            def inputs(missing: list[int], chosen: list[Leaflet] = chosen,
+                       kind: str = kind) -> Iterator[tuple[str, dict[str, str]]]:
+                for i in missing:  # each leaflet's data made once, for its hash and its input
+                    data = leaflet_data(chosen[i], handbook, config, words)
+                    qr = draw_qr_codes({data["url"]}, qr_codes)[data["url"]] if data["url"] else None
+                    yield leaflet_key(engine, data, kind), {"data": json.dumps({**data, "qr": qr}, ensure_ascii=False)}
+            made = compile_or_reuse(pool, template_dir / "leaflets" / template, template_dir / "leaflets",
+                                    [out / x.file for x in chosen], key_of, inputs, ("ua-1", "a-2a"), reuse, progress)
+            manifest += [leaflet_entry(x, facts, key) for x, (facts, key) in zip(chosen, made, strict=True)]
     return manifest
 
 

@@ -439,21 +439,37 @@ def compile_all(pool: ProcessPoolExecutor, template: Path, root: Path, jobs: Ite
     return [facts for facts in results if facts is not None]
 
 
-def compile_or_reuse(pool: ProcessPoolExecutor, template: Path, root: Path, targets: list[Path], keys: list[str],
-                     make_inputs: Callable[[list[int]], Iterator[dict[str, str]]], standards: tuple[str, ...] | None,
-                     reuse: Reuse, progress: Progress | None, order: Callable[[int], Any] | None = None) -> list[PdfFacts]:
-    """PDFs to write at `targets`: each whose input hash the previous build lists is reused; the inputs of the
-    others (their indexes) are made by `make_inputs` and compiled, in parallel, sorted by `order` if given."""
-    found = [reuse.take(key, target) for key, target in zip(keys, targets, strict=True)]
-    missing = sorted((i for i, facts in enumerate(found) if facts is None), key=order)
+def compile_or_reuse(pool: ProcessPoolExecutor, template: Path, root: Path, targets: list[Path],
+                     key_of: Callable[[int], str], make_inputs: Callable[[list[int]], Iterator[tuple[str, dict[str, str]]]],
+                     standards: tuple[str, ...] | None, reuse: Reuse, progress: Progress | None,
+                     order: Callable[[int], Any] | None = None) -> list[tuple[PdfFacts, str]]:
+    """PDFs to write at `targets` → each one's facts and input hash, in order. Where the previous build left PDFs,
+    each target's input hash (`key_of` its index) is looked up and a PDF made from the same input is reused; the
+    others (their indexes, sorted by `order` if given) are compiled in parallel from `make_inputs`, which yields each
+    one's input hash and input, made from the same data.
+
+    With nothing to reuse (a first or --fresh build), no hash is worked out ahead: each comes with its input, as the
+    workers need it, so the first job starts at once and no PDF's data is made twice."""
+    found: list[tuple[PdfFacts, str] | None] = [None] * len(targets)
+    if reuse.entries:
+        for i, target in enumerate(targets):
+            key = key_of(i)
+            if (facts := reuse.take(key, target)) is not None:
+                found[i] = (facts, key)
+    missing = sorted((i for i, made in enumerate(found) if made is None), key=order)
     if progress:
         progress(len(targets) - len(missing), len(targets))
-    jobs = zip(make_inputs(missing), [targets[i] for i in missing], strict=True)
-    compiled = compile_all(pool, template, root, jobs, len(missing), standards,
+    keys: dict[int, str] = {}
+
+    def jobs() -> Iterator[tuple[dict[str, str], Path]]:
+        for i, (key, data) in zip(missing, make_inputs(missing), strict=True):
+            keys[i] = key
+            yield data, targets[i]
+    compiled = compile_all(pool, template, root, jobs(), len(missing), standards,
                            progress and (lambda done, _: progress(len(targets) - len(missing) + done, len(targets))))
     for i, facts in zip(missing, compiled, strict=True):
-        found[i] = facts
-    return [facts for facts in found if facts is not None]
+        found[i] = (facts, keys[i])
+    return [made for made in found if made is not None]
 
 
 def typst_message(template: Path, exc: BaseException) -> str:

@@ -844,6 +844,24 @@ def test_booklets_are_reproducible(tiny_project: Path, tiny_booklets: tuple[dict
     assert different == []
 
 
+@pytest.mark.slow
+def test_a_first_build_makes_each_booklets_data_once(tiny_project: Path, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """With no previous build, no booklet's input hash is worked out ahead of its job (typesetting.compile_or_reuse):
+    its data is made for the job and the hash taken from it. A whole handbook is laid out first to see whether it
+    needs volumes, then printed as it is: its data is made twice."""
+    import generator.printing.booklets as booklets
+    made: Counter[str] = Counter()
+
+    def counted(booklet: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        made[booklet.file] += 1
+        return booklet_data(booklet, *args, **kwargs)
+    monkeypatch.setattr(booklets, "booklet_data", counted)
+    _, manifest = make_booklets(tiny_project, tmp_path / "first")
+    wholes = {e["file"] for e in manifest if e["kind"] == "full" and not e["imposed"]}
+    assert wholes and dict(made) == {e["file"]: 2 if e["file"] in wholes else 1 for e in manifest if not e["imposed"]}
+
+
 # ---- reusing unchanged booklets from the previous build ---------------------------------------------------
 
 def publish_booklets(site: Path, files: dict[str, bytes], manifest: list[dict[str, Any]]) -> Path:

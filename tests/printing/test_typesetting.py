@@ -17,7 +17,9 @@ from generator.printing.allocator import allocator
 from generator.printing.typesetting import (
     STATIC_FONT_DIR,
     STATIC_FONTS,
+    Reuse,
     compile_all,
+    compile_or_reuse,
     first_done,
     private_memory,
     worker_pool,
@@ -115,6 +117,54 @@ def test_pdfs_compiled_across_generations_are_all_written_in_order(tmp_path: Pat
         assert pool.replaced >= len(jobs) - 2
     assert [f.pages for f in facts] == pages
     assert all((tmp_path / f"{i}.pdf").read_bytes().startswith(b"%PDF") for i in range(len(pages)))
+
+
+def test_with_nothing_to_reuse_no_input_hash_is_worked_out_ahead(tmp_path: Path) -> None:
+    """A first build: each PDF's input hash comes with its input (made once, as a worker is about to need it), and
+    none is worked out before: the workers start on the first job at once."""
+    template = tmp_path / "t.typ"
+    template.write_text(TEMPLATE, encoding="utf-8")
+    pages = [2, 1, 3]
+    made: list[int] = []
+
+    def key_of(i: int) -> str:
+        raise AssertionError(f"the hash of {i} was worked out ahead")
+
+    def inputs(missing: list[int]) -> Any:
+        for i in missing:
+            made.append(i)
+            yield f"key-{i}", {"pages": str(pages[i])}
+    with worker_pool(1) as pool:
+        done = compile_or_reuse(pool, template, tmp_path, [tmp_path / f"{i}.pdf" for i in range(3)], key_of, inputs,
+                                None, Reuse(None), None, order=lambda i: -i)
+    assert made == [2, 1, 0]  # each input made once, in the order asked for
+    assert [(facts.pages, key) for facts, key in done] == [(2, "key-0"), (1, "key-1"), (3, "key-2")]  # in target order
+
+
+def test_a_previous_pdf_is_found_by_its_input_hash_and_only_the_others_are_made(tmp_path: Path) -> None:
+    """A later build: every target's hash is looked up first; a PDF made from the same input is reused, the others'
+    inputs are made and compiled."""
+    template = tmp_path / "t.typ"
+    template.write_text(TEMPLATE, encoding="utf-8")
+    site = tmp_path / "site"
+    (site / "booklets").mkdir(parents=True)
+    with worker_pool(1) as pool:
+        [(old, _)] = compile_or_reuse(pool, template, tmp_path, [site / "old.pdf"], str,
+                                      lambda missing: (("k-old", {"pages": "4"}) for _ in missing), None, Reuse(None), None)
+        (site / "booklets" / "index.json").write_text(json.dumps([{"file": "old.pdf", "input": "k-old", "pages": 4,
+                                                                   "sha256": old.sha256}]), encoding="utf-8")
+        asked: list[int] = []
+        made: list[list[int]] = []
+
+        def inputs(missing: list[int]) -> Any:
+            made.append(missing)
+            return ((f"k-{i}", {"pages": "1"}) for i in missing)
+        out = tmp_path / "out"
+        done = compile_or_reuse(pool, template, tmp_path, [out / "a.pdf", out / "b.pdf"],
+                                lambda i: asked.append(i) or ["k-old", "k-new"][i], inputs, None, Reuse(site), None)
+    assert asked == [0, 1] and made == [[1]]
+    assert [(facts.pages, key) for facts, key in done] == [(4, "k-old"), (1, "k-1")]
+    assert (out / "a.pdf").read_bytes() == (site / "old.pdf").read_bytes()
 
 
 def test_a_workers_own_memory_is_read_from_proc() -> None:
