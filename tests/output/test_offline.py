@@ -8,17 +8,33 @@ import zipfile
 import zlib
 from pathlib import Path
 
+import pytest
 from zlib_ng import zlib_ng
 
 from generator.data.load import load_project
 from generator.output.compress import GZIP_LEVEL
-from generator.output.offline import write_offline_zip
+from generator.output.offline import offline_html, write_offline_zip
 from generator.printing.booklets import booklet_data, plan_booklets
 from generator.web.sitemap import render_sitemap
 
 from ..conftest import ROOT, write_project
 
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+
+
+@pytest.mark.parametrize(("html", "offline"), [
+    ('<a href="en/">', '<a href="en/index.html">'), ('<a href="../">', '<a href="../index.html">'),
+    ('<a href="..">', '<a href="../index.html">'), ('<a href=".">', '<a href="./index.html">'),
+    ('<a href="a/..">', '<a href="a/../index.html">'), ('<img src="a/">', '<img src="a/index.html">'),
+    ('<a HREF="x/">', '<a HREF="x/index.html">'), ('<a\nhref="x/">', '<a\nhref="x/index.html">'),
+    ('<a href="a/#part">', '<a href="a/index.html#part">'), ('<a href="a/?q=1">', '<a href="a/index.html?q=1">'),
+    # left as they are: files, absolute URLs in any case, fragments, paths from the root, other attributes, empty
+    ('<a href="a/b.html">', None), ('<a href="a/b">', None), ('<a href="a/.b">', None), ('<a href="...">', None),
+    ('<a href="HTTPS://x.org/">', None), ('<a href="mailto:x@y.org">', None), ('<a href="#top">', None),
+    ('<a href="/abs/">', None), ('<a data-href="x/">', None), ('<p title="x/">', None), ('<a href="">', None),
+    ('<a href="?q">', None), ('<a href="#">', None)])
+def test_links_to_folders_point_at_their_index_html(html: str, offline: str | None) -> None:
+    assert offline_html(html + "text</a>") == (offline or html) + "text</a>"
 
 
 def test_the_offline_zip_is_dated_with_the_source_date(tmp_path: Path) -> None:
