@@ -32,7 +32,8 @@ PAGES = {  # one page of each kind, as a path inside a language's folder
     "downloads": "downloads/",
 }
 QUERIES = {"zh": "低保", "en": "pension"}
-RESULT_LINKS = "form.hb-search .hb-results li a"  # the header's results (the home page has a second search box)
+RESULT_LINKS = "form.hb-search .hb-results ol li a"  # the header's results (the home page has a second search box; the
+# no-answer block, filled while a partial query found no confident match and hidden after, has links too)
 LARGE = re.compile(r"\bhb-large\b")
 
 

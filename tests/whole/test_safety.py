@@ -448,7 +448,7 @@ def test_browser_runs_nothing_from_the_data(page: Page, hostile_url: str, lang: 
         page.fill("#hb-q", query)
         page.wait_for_timeout(400)  # results shown; an injected <img onerror> would fire once its load fails
     page.fill("#hb-q", "恶意" if lang == "zh" else "hostile")
-    first = page.locator("form.hb-search .hb-results li a strong").first
+    first = page.locator("form.hb-search .hb-results ol li a strong").first
     expect(first).to_contain_text(NAME[lang])  # after the number ("No. 1", "第1项"), as text
     first.click()
     page.wait_for_url(re.compile(r"/services/hostile/$"))
