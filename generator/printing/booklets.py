@@ -508,9 +508,8 @@ class Typesetter:
         self.qr_codes = qr_codes  # URL → SVG, drawn once per build
         self.vocabulary = printed_vocabulary(handbook, config)  # where names may break, worked out once
         self.views = ServiceViews(handbook, config, self.vocabulary)
-        self.keys: dict[Booklet, str] = {}  # each booklet's input hash, worked out once, with its input when it is
-        # compiled (its data is not kept: see
-        # compile_booklets)
+        self.keys: dict[Booklet, str] = {}  # each booklet's input hash, worked out once: with its input when it is
+        # compiled, else by key (its data is not kept: see compile_booklets)
         self.announce: Callable[[list[list[Booklet]]], None] | None = None  # hears split_long's first volumes
 
     def key(self, booklet: Booklet) -> str:
@@ -530,12 +529,11 @@ class Typesetter:
             for i in missing:
                 data = booklet_data(booklets[i], self.handbook, self.config, self.vocabulary, self.views)
                 text = json.dumps(data, ensure_ascii=False)
-                key = self.keys.setdefault(booklets[i], data_key(self.engine, text))
+                self.keys[booklets[i]] = key = data_key(self.engine, text)
                 yield key, ({"data": text, MEASURE: "1"} if booklets[i] in measure else {"data": with_qr_codes(data, svgs)})
         made = compile_or_reuse(self.pool, self.template, self.template.parent, [self.out / b.file for b in booklets],
                                 lambda i: self.key(booklets[i]), inputs, ("ua-1", "a-2a"), self.reuse, self.progress,
                                 locality(self.handbook, booklets))
-        self.keys.update(zip(booklets, (key for _, key in made), strict=True))
         return [facts for facts, _ in made]
 
     def split_long(self, wholes: list[Booklet], facts: list[PdfFacts], others: list[Booklet]) \
