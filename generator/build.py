@@ -44,7 +44,7 @@ from .web.mkdocs_config import BATCH_PAGES, batch_config, bundled_config, mkdocs
 from .web.mkdocs_docs import write_bundle
 from .web.pagemeta import add_page_metadata
 from .web.searchchunks import render_index
-from .web.site import OFFLINE_SIZE, add, read_content, render_pages
+from .web.site import OFFLINE_SIZE, add, check_page_links, read_content, render_pages
 from .web.sitemap import render_sitemap
 from .web.unusedcss import reduce_stylesheet, used_names
 
@@ -260,6 +260,8 @@ def site_markdown(root: Path, handbook: Handbook, config: SiteConfig, manifest: 
         changes = render_changes_pages(handbook, config, markdown_environment(root / "templates" / "site"))
         pages = {lang: {**docs, **changes[lang]} for lang, docs in pages.items()}
     with step("page metadata"):
+        for docs in pages.values():
+            check_page_links(docs)
         pages = add_page_metadata(handbook, config, pages)
     return pages, assets, {**open_data, **finder_qr}
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -52,3 +53,52 @@ def markdown_environment(template_dir: Path) -> Environment:
                       finalize=finalize_markdown, keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
     env.filters.update(md=md, paras=paras, url=Markup, in_lang=in_lang, script=script)
     return env
+
+
+# A page written as HTML: its Markdown (a title line) ends where this line stands, and its HTML body follows
+# (generator/web/mkdocs_html.py, the MkDocs hook that reads it, holds the same text)
+HTML_BODY = "<!-- hb:html -->"
+
+
+def oneline(value: Any) -> Markup:
+    """Data → HTML text on one line, as md() and Markdown write it: escaped, each line break with the spaces around it
+    one space."""
+    if isinstance(value, Markup):
+        return value
+    return escape(re.sub(r"\s*\n\s*", " ", str(value)))
+
+
+def html_paras(value: Any) -> Markup:
+    """paras for an HTML template: multi-line data → escaped paragraphs, one per line that is not blank."""
+    return Markup("\n".join(f"<p>{oneline(line)}</p>" for line in str(value).split("\n") if line.strip()))
+
+
+def html_in_lang(value: Any, tag: str | None) -> Markup:
+    """in_lang for an HTML template: data in another language than the page's → escaped, in <span lang="tag">."""
+    return Markup(f'<span lang="{escape(tag)}">{oneline(value)}</span>') if tag is not None else oneline(value)
+
+
+def page_url(href: str) -> str:
+    """A link between pages as the views make it (a docs path relative to the page: '../x/index.md#part') → the link
+    MkDocs writes for it with directory URLs ('../x/#part')."""
+    path, hash_, fragment = href.partition("#")
+    if path == "index.md" or path.endswith("/index.md"):
+        path = path.removesuffix("index.md") or "./"
+    elif path.endswith(".md"):
+        path = path.removesuffix(".md") + "/"
+    return path + hash_ + fragment
+
+
+_HTML_ENVIRONMENTS: weakref.WeakKeyDictionary[Environment, Environment] = weakref.WeakKeyDictionary()
+
+
+def html_environment(markdown: Environment) -> Environment:
+    """A Markdown environment → its twin for HTML page templates (the same templates folder): strict, every
+    {{ expression }} HTML-escaped unless already Markup; made once per Markdown environment."""
+    if markdown not in _HTML_ENVIRONMENTS:
+        env = Environment(loader=markdown.loader, undefined=StrictUndefined, autoescape=True,
+                          keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
+        env.filters.update(md=md, oneline=oneline, paras=html_paras, url=page_url, in_lang=html_in_lang)
+        env.globals["html_body"] = Markup(HTML_BODY)
+        _HTML_ENVIRONMENTS[markdown] = env
+    return _HTML_ENVIRONMENTS[markdown]

@@ -16,6 +16,7 @@ OUTSIDE_NAV = ("services", "departments")  # folders of one page per service or 
 BATCH_PAGES = 2000  # pages outside the navigation that one MkDocs run builds: it holds every page it builds in memory
 HOOKS = Path(__file__).with_name("mkdocs_hooks.py")  # what a run of a batched build loads to build only its own pages
 NAV_HOOKS = Path(__file__).with_name("mkdocs_nav.py")  # what every run loads: the navigation rendered once per folder
+HTML_HOOKS = Path(__file__).with_name("mkdocs_html.py")  # and pages whose body is HTML (service pages)
 DOCS_HOOKS = Path(__file__).with_name("mkdocs_docs.py")  # what every run of the full build loads: its pages, bundled
 MARKDOWN_EXTENSIONS: list[Any] = ["attr_list", "md_in_html", "admonition", "pymdownx.details", "tables",
                                   {"toc": {"permalink": False}}]
@@ -121,7 +122,7 @@ def mkdocs_config(handbook: Handbook, config: SiteConfig, lang: str, pages: dict
                   "palette": {"scheme": "default", "primary": "indigo", "accent": "indigo"}},
         "markdown_extensions": MARKDOWN_EXTENSIONS,
         "plugins": [],
-        "hooks": [str(NAV_HOOKS)],
+        "hooks": [str(NAV_HOOKS), str(HTML_HOOKS)],
         "nav": nav(handbook, config, lang, pages),
         "not_in_nav": "".join(f"/{folder}/*/\n" for folder in OUTSIDE_NAV),
         "extra_css": [assets.names["assets/handbook.css"]],
@@ -156,5 +157,7 @@ def bundled_config(config: dict[str, Any]) -> dict[str, Any]:
 
 
 def batch_config(config: dict[str, Any], site_dir: Path) -> dict[str, Any]:
-    """One language's MkDocs configuration → that of one run of a batched build, writing into `site_dir`."""
-    return {**config, "site_dir": str(site_dir), "hooks": [*config.get("hooks", []), str(HOOKS)]}
+    """One language's MkDocs configuration → that of one run of a batched build, writing into `site_dir` (its hook
+    cuts a page it does not build to the title line before the HTML hook would look for an HTML body)."""
+    hooks = [hook for hook in config.get("hooks", []) if hook != str(HTML_HOOKS)]
+    return {**config, "site_dir": str(site_dir), "hooks": [*hooks, str(HOOKS), str(HTML_HOOKS)]}

@@ -13,6 +13,7 @@ from typing import Any
 
 from ..data.model import Department, Handbook, Service, SiteConfig
 from ..data.plurals import COUNTED, counted
+from ..present.filters import HTML_BODY
 from ..present.urls import lang_root
 from ..present.views import Views, page_path
 from .sitemap import page_url
@@ -20,6 +21,7 @@ from .sitemap import page_url
 DESCRIPTION_CHARS = 160  # whole sentences are added while the description stays within this length
 SENTENCE_END = re.compile(r"(?<=[。！？])|(?<=[.!?])\s+")
 NOT_PROSE = re.compile(r"^(?:#|[-*+] |\d+\. |\{|<|!!!|\||\[|>|```|---)")
+HTML_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.DOTALL)  # a paragraph with no class (not a notice or the source)
 MARKDOWN_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>'\"])")  # what the templates' Markdown escaping adds
 SCRIPT_UNSAFE = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 
@@ -101,7 +103,12 @@ def is_cjk(text: str) -> bool:
 
 
 def introduction(text: str) -> str:
-    """A Markdown page → its first paragraph of prose (not a heading, list, table, admonition or HTML), as plain text."""
+    """A Markdown page → its first paragraph of prose (not a heading, list, table, admonition or HTML), as plain text;
+    in a page whose body is HTML (present/filters.py: HTML_BODY), the body's first paragraph with no class."""
+    head, mark, body = text.partition(HTML_BODY)
+    if mark:
+        first = HTML_PARAGRAPH.search(body)
+        return html.unescape(re.sub(r"<[^>]*>", "", first[1])) if first else ""
     for block in re.split(r"\n\s*\n", text):
         block = block.strip()
         if block and not NOT_PROSE.match(block):

@@ -1,6 +1,8 @@
 """Model → the Markdown pages and MkDocs configuration of each language's site."""
 from __future__ import annotations
 
+import posixpath
+import re
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -13,6 +15,7 @@ from markupsafe import Markup
 
 from ..data.errors import BuildError, TemplateError
 from ..data.model import Handbook, Service, SiteConfig
+from ..present.filters import HTML_BODY, html_environment
 from ..present.views import Link, PageViews, file_size, link, page_path
 
 
@@ -66,6 +69,7 @@ def render_pages(handbook: Handbook, config: SiteConfig, lang: str, env: Environ
     views = PageViews(handbook, config, lang, manifest)
     t = Strings(dict(config.strings[lang]))
     pages: dict[str, str] = {}
+    html_env = html_environment(env)
     for path, text in content.items():
         if path != page_path("home"):  # content/<lang>/index.md is the home page's introduction
             add(pages, path, text)
@@ -74,20 +78,38 @@ def render_pages(handbook: Handbook, config: SiteConfig, lang: str, env: Environ
         if progress:
             progress()
     for c in handbook.chapters:
-        add(pages, page_path("chapters", c.id), render(env, "chapter.md.j2", c=views.chapter_view(c.id, set(content)), t=t))
+        add(pages, page_path("chapters", c.id),
+            render(html_env, "chapter.html.j2", c=views.chapter_view(c.id, set(content)), t=t))
     for d in handbook.departments:
-        add(pages, page_path("departments", d.id), render(env, "department.md.j2", d=views.department_view(d.id), t=t))
+        add(pages, page_path("departments", d.id), render(html_env, "department.html.j2", d=views.department_view(d.id), t=t))
     for a in handbook.audiences:
-        add(pages, page_path("audiences", a.id), render(env, "audience.md.j2", a=views.audience_view(a.id), t=t))
+        add(pages, page_path("audiences", a.id), render(html_env, "audience.html.j2", a=views.audience_view(a.id), t=t))
     for _, path, text in index_pages(handbook, views, t, env, content, open_data):
         add(pages, path, text)
     return pages
 
 
+PAGE_LINK = re.compile(r'href="((?:[^":#]*/)?)(?:#[^"]*)?"')  # a link an HTML page template made to a page (filters.page_url)
+
+
+def check_page_links(pages: dict[str, str]) -> None:
+    """A language's pages, all of them (docs path → text) → a BuildError if a page whose body is HTML links to a page
+    that is not there (MkDocs checks the links of the pages it reads as Markdown; it passes these bodies on as they
+    are)."""
+    for path, text in pages.items():
+        _, mark, body = text.partition(HTML_BODY)
+        for href in PAGE_LINK.findall(body) if mark else ():
+            target = posixpath.normpath(posixpath.join(posixpath.dirname(path), href))
+            if (target + "/index.md").removeprefix("./") not in pages:
+                raise BuildError(f"{path}: a link to '{href}', where the site has no page")
+
+
 def render_service_page(views: PageViews, env: Environment, service: Service) -> str:
-    """One service → the Markdown of its page in the views' language (the preview renders an edited one alone)."""
+    """One service → its page in the views' language (the preview renders an edited one alone): a Markdown title line,
+    then the body as HTML (templates/site/service.html.j2, rendered by `env`'s HTML twin)."""
     t = Strings(dict(views.config.strings[views.lang]))
-    return render(env, "service.md.j2", s=views.service(service), t=t, lang_attr=views.config.languages[0].html_lang)
+    return render(html_environment(env), "service.html.j2", s=views.service(service), t=t,
+                  lang_attr=views.config.languages[0].html_lang)
 
 
 def listing(kind: str, items: list[tuple[str, str]]) -> list[Link]:

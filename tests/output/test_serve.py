@@ -95,7 +95,7 @@ def test_serve_rebuilds_and_survives_bad_data(tmp_path: Path) -> None:
         edits = [  # each watched source: (file, text replaced, by, page where it shows)
             ("site_config.yml", "en: Yanbian County Public Services Handbook", "en: Handbook MARKER-2", url + "en/"),
             ("content/en/about.md", "# About this handbook", "# About MARKER-3", url + "en/about/"),
-            ("templates/site/service.md.j2", "# {{ s.name }}\n", "# {{ s.name }} MARKER-4\n", page),
+            ("templates/site/service.html.j2", "# {{ s.name|md }}\n", "# {{ s.name|md }} MARKER-4\n", page),
         ]
         for name, old, new, where in edits:
             path = root / name
@@ -117,13 +117,13 @@ def test_serve_rebuilds_and_survives_bad_data(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("edit", ["services.yaml", "site_config.yml", "content/en/about.md", "content/zh/new.md",
-                                  "content/zh/new-folder/page.md", "templates/site/service.md.j2",
+                                  "content/zh/new-folder/page.md", "templates/site/service.html.j2",
                                   "templates/theme/partials/new.html", "renamed:services.yaml",
-                                  "renamed:templates/site/service.md.j2"])
+                                  "renamed:templates/site/service.html.j2"])
 def test_the_watcher_sees_every_source(tmp_path: Path, edit: str) -> None:
     """An edit to any watched file, a new file or folder in a watched folder, or a file replaced by renaming another
     over it (editors' safe save) → a call naming it; the poll interval is an hour, so file events must have seen it."""
-    for name in ("services.yaml", "site_config.yml", "content/en/about.md", "templates/site/service.md.j2"):
+    for name in ("services.yaml", "site_config.yml", "content/en/about.md", "templates/site/service.html.j2"):
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text("before\n", encoding="utf-8")
     calls: list[set[Path]] = []
@@ -231,8 +231,8 @@ def test_an_edit_beyond_services_or_of_another_file_waits_for_the_full_build(tmp
     try:
         page = root / "site/en/services/legal-aid/index.html"
         before = page.read_text(encoding="utf-8")
-        template = root / "templates/site/service.md.j2"
-        template.write_text(template.read_text(encoding="utf-8").replace("# {{ s.name }}\n", "# {{ s.name }} T\n"),
+        template = root / "templates/site/service.html.j2"
+        template.write_text(template.read_text(encoding="utf-8").replace("# {{ s.name|md }}\n", "# {{ s.name|md }} T\n"),
                             encoding="utf-8")
         preview.changed({template})
         services = root / "services.yaml"

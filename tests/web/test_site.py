@@ -318,10 +318,10 @@ def test_service_73_parts_are_headed_by_what_they_are() -> None:
     from generator.printing.printed import service_fields
 
     config, handbook = load_project(ROOT)
-    for lang, first, second, words in (("zh", "生活补助", "护理补助", "## 相关词"),
-                                       ("en", "Living allowance", "Nursing", "## Related words")):
+    for lang, first, second, words in (("zh", "生活补助", "护理补助", "<h2>相关词</h2>"),
+                                       ("en", "Living allowance", "Nursing", "<h2>Related words</h2>")):
         page = rendered_with_booklets(lang)["services/disability-living-and-nursing-care-allowances/index.md"]
-        assert f"## {first}" in page and f"## {second}" in page and "部分" not in page and "Part 1" not in page
+        assert f"<h2>{first}" in page and f"<h2>{second}" in page and "部分" not in page and "Part 1" not in page
         assert words in page and "又称" not in page and "Also known as" not in page
         labels = [f["label"] for f in service_fields(handbook, config, handbook.service(73), lang)]
         assert any(first in label for label in labels) and any(second in label for label in labels)

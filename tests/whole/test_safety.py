@@ -510,8 +510,8 @@ def write(rel: str, content: str) -> Callable[[Path], None]:
 FAILURES = {f.id: f for f in [
     Failure("data", replace("services.yaml", "    departments: [县教体局]", "    departments: [县教育局]"),
             re.escape("services.yaml:47:19: services[1].departments[0]: unknown department '县教育局'")),
-    Failure("jinja", append("templates/site/service.md.j2", "\n{{ nope }}\n"),
-            r"error: templates/site/service\.md\.j2\b.*'nope' is undefined"),
+    Failure("jinja", append("templates/site/service.html.j2", "\n{{ nope }}\n"),
+            r"error: templates/site/service\.html\.j2\b.*'nope' is undefined"),
     Failure("typst", append("templates/booklets/booklet.typ", "\n#unknown-function()\n"),
             r"error: templates/booklets/booklet\.typ\b.*unknown-function"),
     Failure("mkdocs-link", write("content/en/about.md", "# About\n\nSee [the missing page](missing.md).\n"),
@@ -589,7 +589,7 @@ def test_failed_build_says_what_is_wrong_in_one_line(failed_build: Callable[[str
 
 @pytest.mark.slow
 @pytest.mark.parametrize(("failure_id", "template", "broken"), [
-    ("jinja", "templates/site/service.md.j2", "{{ nope }}"),
+    ("jinja", "templates/site/service.html.j2", "{{ nope }}"),
     ("typst", "templates/booklets/booklet.typ", "#unknown-function()"),
 ], ids=["jinja", "typst"])
 def test_template_error_names_the_line(failed_build: Callable[[str], FailedBuild], failure_id: str, template: str,
