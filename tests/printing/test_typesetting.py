@@ -100,6 +100,51 @@ def test_a_worker_takes_one_job_at_a_time_and_is_replaced_before_the_next_past_t
         assert first.done() and second.result() != first.result() and pool.replaced == 1
 
 
+def test_a_small_job_waits_on_a_worker_running_another_small_one_while_it_holds_little() -> None:
+    """submit_small: a second small job goes to the worker's own queue at once (it starts when the first ends, with no
+    round trip to the build's process); a third waits for the first to end (one waits at most)."""
+    with worker_pool(1, memory_limit=2 ** 62) as pool:
+        first = pool.submit_small(time.sleep, 0.5)
+        second = pool.submit_small(os.getpid)
+        assert not first.done() and pool.lanes[0].jobs == [True, True]
+        third = pool.submit_small(os.getpid)
+        assert first.done() and second.result() == third.result()
+
+
+@pytest.mark.parametrize("order", ["large first", "large second"])
+def test_a_large_job_never_waits_behind_another_and_nothing_waits_behind_it(order: str) -> None:
+    with worker_pool(1, memory_limit=2 ** 62) as pool:
+        if order == "large first":
+            first, second = pool.submit(time.sleep, 0.5), pool.submit_small
+        else:
+            first, second = pool.submit_small(time.sleep, 0.5), pool.submit
+        second(os.getpid).result()
+        assert first.done()
+
+
+def test_a_worker_past_half_its_limit_is_given_no_second_job() -> None:
+    with worker_pool(1) as pool:  # what a fresh worker holds (typesetting.warm_up)
+        own = private_memory(pool.submit(os.getpid).result())
+    with worker_pool(1, memory_limit=own * 3 // 2) as pool:  # a worker that has started holds more than half of it
+        pool.submit(os.getpid).result()  # (started: a worker still starting holds little, and may be given two)
+        first = pool.submit_small(time.sleep, 0.5)
+        pool.submit_small(os.getpid)
+        assert first.done() and pool.replaced == 0
+
+
+def test_typst_jobs_with_a_small_input_go_through_submit_small(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    template = tmp_path / "t.typ"
+    template.write_text(TEMPLATE, encoding="utf-8")
+    jobs = [({"pages": "1"}, tmp_path / "small.pdf"),
+            ({"pages": "1", "padding": "x" * typesetting.SMALL_INPUT}, tmp_path / "large.pdf")]
+    with worker_pool(1, memory_limit=2 ** 62) as pool:
+        small: list[str] = []
+        real = pool.submit_small
+        monkeypatch.setattr(pool, "submit_small", lambda fn, *args: small.append(args[-1]) or real(fn, *args))
+        compile_all(pool, template, tmp_path, jobs, len(jobs), None)
+    assert small == [str(tmp_path / "small.pdf")]
+
+
 def test_map_goes_through_the_replacing_submit() -> None:
     with worker_pool(2, memory_limit=1) as pool:
         assert list(pool.map(abs, range(-5, 0))) == [5, 4, 3, 2, 1]
