@@ -403,13 +403,6 @@ def home_url(config: SiteConfig, lang: str) -> str | None:
     return f"{config.site_url}{lang_root(config, lang)}" if config.site_url else None
 
 
-def qr_urls(booklet: Booklet, handbook: Handbook, config: SiteConfig) -> list[str]:
-    """A booklet → the URLs it shows as QR codes, as booklet_urls finds them in its data, without making the data."""
-    main = booklet_langs(booklet, config)[0]
-    urls = [service_url(config, handbook.service(n), main) for n in booklet.services] + [home_url(config, main)]
-    return [url for url in urls if url]
-
-
 def with_qr_codes(data: dict[str, Any], svgs: dict[str, str]) -> str:
     """A booklet's data and the QR codes of its URLs → the JSON its template receives (`data` is left as it was)."""
     chapters = [{**chapter, "services": [{**service, "qr": svgs.get(service["url"] or "")} for service in chapter["services"]]}
@@ -523,14 +516,14 @@ class Typesetter:
         """Booklets → their PDFs under `out` (reused when unchanged), facts in order. Those in `measure` are only
         laid out (see typesetting.MEASURE), unless the previous build has their PDF."""
         def inputs(missing: list[int]) -> Iterator[tuple[str, dict[str, str]]]:
-            # the QR codes first (a measuring run draws none)
-            svgs = draw_qr_codes({url for i in missing if booklets[i] not in measure
-                                  for url in qr_urls(booklets[i], self.handbook, self.config)}, self.qr_codes)
             for i in missing:
                 data = booklet_data(booklets[i], self.handbook, self.config, self.vocabulary, self.views)
                 text = json.dumps(data, ensure_ascii=False)
                 self.keys[booklets[i]] = key = data_key(self.engine, text)
-                yield key, ({"data": text, MEASURE: "1"} if booklets[i] in measure else {"data": with_qr_codes(data, svgs)})
+                if booklets[i] in measure:  # (a measuring run draws no QR code)
+                    yield key, {"data": text, MEASURE: "1"}
+                else:  # its QR codes drawn now, as its job is about to go (each drawn once a build: qr_codes)
+                    yield key, {"data": with_qr_codes(data, draw_qr_codes(set(booklet_urls(data)), self.qr_codes))}
         made = compile_or_reuse(self.pool, self.template, self.template.parent, [self.out / b.file for b in booklets],
                                 lambda i: self.key(booklets[i]), inputs, ("ua-1", "a-2a"), self.reuse, self.progress,
                                 locality(self.handbook, booklets))

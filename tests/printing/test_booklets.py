@@ -862,6 +862,29 @@ def test_a_first_build_makes_each_booklets_data_once(tiny_project: Path, tmp_pat
     assert wholes and dict(made) == {e["file"]: 2 if e["file"] in wholes else 1 for e in manifest if not e["imposed"]}
 
 
+def test_a_booklets_qr_codes_are_drawn_as_its_job_goes_and_none_before_the_first(
+        tiny_project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The whole handbooks' measuring runs (the first jobs) show no QR code: no code is drawn before them, and a
+    booklet's codes are drawn just before its own job (drawing every booklet's first kept the workers waiting)."""
+    import generator.printing.booklets as booklets
+    import generator.printing.typesetting as typesetting
+    events: list[str] = []
+    draw, submit = booklets.draw_qr_codes, typesetting.submit_job
+
+    def drawing(urls: set[str], drawn: dict[str, str] | None = None) -> dict[str, str]:
+        events.append("draw")
+        return draw(urls, drawn)
+
+    def submitting(pool: Any, template: Path, root: Path, data: dict[str, str], *args: Any) -> Any:
+        events.append("measure" if "measure" in data else "qr" if '"qr": "<svg' in data.get("data", "") else "job")
+        return submit(pool, template, root, data, *args)
+    monkeypatch.setattr(booklets, "draw_qr_codes", drawing)
+    monkeypatch.setattr(typesetting, "submit_job", submitting)
+    make_booklets(tiny_project, tmp_path / "first")
+    assert events[0] == "measure" and "qr" in events
+    assert all(events[i - 1] == "draw" for i, e in enumerate(events) if e == "qr")  # each drawn just before its job
+
+
 # ---- reusing unchanged booklets from the previous build ---------------------------------------------------
 
 def publish_booklets(site: Path, files: dict[str, bytes], manifest: list[dict[str, Any]]) -> Path:
