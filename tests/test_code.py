@@ -63,7 +63,7 @@ def test_building_the_package_prints_no_warning(tmp_path: Path) -> None:
 
 def test_files_named_in_the_code_exist() -> None:
     """A docstring or comment that sends the reader to a test or module names one that is there."""
-    path = re.compile(r"\b((?:tests|generator|templates)/[a-z0-9_/.-]+\.(?:py|js|typ|html))\b")
+    path = re.compile(r"\b((?:tests|generator|templates)/[a-z0-9_/.-]+\.(?:py|js|typ|html|j2))\b")
     named = {(p.relative_to(ROOT).as_posix(), m) for p in (ROOT / "generator").rglob("*.py")
              for m in path.findall(p.read_text(encoding="utf-8"))}
     assert named and [(p, m) for p, m in sorted(named) if not (ROOT / m).is_file()] == []

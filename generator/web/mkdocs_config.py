@@ -16,7 +16,7 @@ OUTSIDE_NAV = ("services", "departments")  # folders of one page per service or 
 BATCH_PAGES = 2000  # pages outside the navigation that one MkDocs run builds: it holds every page it builds in memory
 HOOKS = Path(__file__).with_name("mkdocs_hooks.py")  # what a run of a batched build loads to build only its own pages
 NAV_HOOKS = Path(__file__).with_name("mkdocs_nav.py")  # what every run loads: the navigation rendered once per folder
-HTML_HOOKS = Path(__file__).with_name("mkdocs_html.py")  # and pages whose body is HTML (service pages)
+HTML_HOOKS = Path(__file__).with_name("mkdocs_html.py")  # and pages whose body is HTML (service, chapter, …)
 DOCS_HOOKS = Path(__file__).with_name("mkdocs_docs.py")  # what every run of the full build loads: its pages, bundled
 MARKDOWN_EXTENSIONS: list[Any] = ["attr_list", "md_in_html", "admonition", "pymdownx.details", "tables",
                                   {"toc": {"permalink": False}}]

@@ -1,12 +1,13 @@
 """MkDocs hook of every run, the preview's warm renderer included (its mkdocs.yml names this file under `hooks:`):
 pages whose body is written as HTML.
 
-A service page (templates/site/service.html.j2) is a title line of Markdown, then the line HTML_BODY, then its body
-as HTML. Python-Markdown reads the title line alone, as for any page (MkDocs takes the page's title and its first
-heading from it); the body goes to the theme as it is. Parsing the body as Markdown was most of MkDocs' work on
-these pages, for HTML the template can write as well. What Markdown's `toc` extension would have done to the body is
-done here with its own functions: each heading gets the id it would have had (unique in the page, the title's
-included), and the page's table of contents lists the headings as it would have.
+A service, chapter, department or audience page (templates/site/service.html.j2 and its kin) is a title line of
+Markdown, then the line HTML_BODY, then its body as HTML. Python-Markdown reads the title line alone, as for any
+page (MkDocs takes the page's title and its first heading from it); the body goes to the theme as it is. Parsing
+the body as Markdown was most of MkDocs' work on these pages, for HTML the template can write as well. What
+Markdown's `toc` extension would have done to the body is done here with its own functions: each heading gets the
+id it would have had (unique in the page, the title's included), and the page's table of contents lists the
+headings as it would have.
 
 MkDocs loads this file by its path, not as part of the generator, so it imports nothing of the generator."""
 from __future__ import annotations

@@ -105,7 +105,7 @@ def is_cjk(text: str) -> bool:
 def introduction(text: str) -> str:
     """A Markdown page → its first paragraph of prose (not a heading, list, table, admonition or HTML), as plain text;
     in a page whose body is HTML (present/filters.py: HTML_BODY), the body's first paragraph with no class."""
-    head, mark, body = text.partition(HTML_BODY)
+    _, mark, body = text.partition(HTML_BODY)
     if mark:
         first = HTML_PARAGRAPH.search(body)
         return html.unescape(re.sub(r"<[^>]*>", "", first[1])) if first else ""

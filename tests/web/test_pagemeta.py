@@ -166,3 +166,14 @@ def test_a_title_with_an_attribute_list_is_named_without_it() -> None:
     """The home page's H1 carries `{ .hb-home-title }` for its style; its structured data's name must not."""
     assert page_title("intro\n# 盐边县基本公共服务手册 { .hb-home-title }\ntext") == "盐边县基本公共服务手册"
     assert page_title("# No. 1 {curly} words") == "No. 1 {curly} words"  # braces inside a title stay
+
+
+def test_a_page_with_an_html_body_is_introduced_by_its_first_plain_paragraph() -> None:
+    """An audience or chapter page (title line, then HTML): its description is the body's first paragraph without a
+    class, as plain text, as the Markdown page's first paragraph of prose was."""
+    from generator.present.filters import HTML_BODY
+    from generator.web.pagemeta import introduction
+    page = (f"# Veterans\n\n{HTML_BODY}\n<p class=\"hb-meta\">No. 1</p>\n<p>People who served &amp; their "
+            "<a href=\"../x/\">families</a>.</p>\n<p>More.</p>")
+    assert introduction(page) == "People who served & their families."
+    assert introduction(f"# Empty\n\n{HTML_BODY}\n<ul>\n<li>x</li>\n</ul>") == ""
