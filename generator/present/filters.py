@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import re
-import weakref
 from pathlib import Path
 from typing import Any
 
@@ -89,16 +88,20 @@ def page_url(href: str) -> str:
     return path + hash_ + fragment
 
 
-_HTML_ENVIRONMENTS: weakref.WeakKeyDictionary[Environment, Environment] = weakref.WeakKeyDictionary()
+HTML_TWIN = "hb_html_environment"  # the attribute of a Markdown environment that holds its HTML twin
 
 
 def html_environment(markdown: Environment) -> Environment:
     """A Markdown environment → its twin for HTML page templates (the same templates folder): strict, every
-    {{ expression }} HTML-escaped unless already Markup; made once per Markdown environment."""
-    if markdown not in _HTML_ENVIRONMENTS:
-        env = Environment(loader=markdown.loader, undefined=StrictUndefined, autoescape=True,
-                          keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
-        env.filters.update(md=md, oneline=oneline, paras=html_paras, url=page_url, in_lang=html_in_lang)
-        env.globals["html_body"] = Markup(HTML_BODY)
-        _HTML_ENVIRONMENTS[markdown] = env
-    return _HTML_ENVIRONMENTS[markdown]
+    {{ expression }} HTML-escaped unless already Markup; made once per Markdown environment and kept on it (Jinja's
+    `extend`), not in a weak mapping: a weak reference's callback runs as the collector frees the environment, and a
+    signal handled in it is lost (Python prints "Exception ignored"), so Ctrl+C or SIGTERM in the MkDocs stage let the
+    build run on."""
+    twin = getattr(markdown, HTML_TWIN, None)
+    if not isinstance(twin, Environment):
+        twin = Environment(loader=markdown.loader, undefined=StrictUndefined, autoescape=True,
+                           keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
+        twin.filters.update(md=md, oneline=oneline, paras=html_paras, url=page_url, in_lang=html_in_lang)
+        twin.globals["html_body"] = Markup(HTML_BODY)
+        markdown.extend(**{HTML_TWIN: twin})
+    return twin
