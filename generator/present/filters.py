@@ -8,6 +8,8 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
+from .urls import page_url
+
 MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!])")  # Python-Markdown's backslash escapes
 
 
@@ -77,14 +79,12 @@ def html_in_lang(value: Any, tag: str | None) -> Markup:
     return Markup(f'<span lang="{escape(tag)}">{oneline(value)}</span>') if tag is not None else oneline(value)
 
 
-def page_url(href: str) -> str:
+def link_url(href: str) -> str:
     """A link between pages as the views make it (a docs path relative to the page: '../x/index.md#part') → the link
-    MkDocs writes for it with directory URLs ('../x/#part')."""
+    MkDocs writes for it with directory URLs ('../x/#part'; the page's own folder './')."""
     path, hash_, fragment = href.partition("#")
-    if path == "index.md" or path.endswith("/index.md"):
-        path = path.removesuffix("index.md") or "./"
-    elif path.endswith(".md"):
-        path = path.removesuffix(".md") + "/"
+    if path.endswith(".md"):
+        path = page_url(path) or "./"
     return path + hash_ + fragment
 
 
@@ -101,7 +101,7 @@ def html_environment(markdown: Environment) -> Environment:
     if not isinstance(twin, Environment):
         twin = Environment(loader=markdown.loader, undefined=StrictUndefined, autoescape=True,
                            keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
-        twin.filters.update(md=md, oneline=oneline, paras=html_paras, url=page_url, in_lang=html_in_lang)
+        twin.filters.update(md=md, oneline=oneline, paras=html_paras, url=link_url, in_lang=html_in_lang)
         twin.globals["html_body"] = Markup(HTML_BODY)
         markdown.extend(**{HTML_TWIN: twin})
     return twin

@@ -10,6 +10,11 @@ def lang_root(config: SiteConfig, lang: str) -> str:
     return "" if lang == config.codes[0] else f"{lang}/"
 
 
+def page_url(path: str) -> str:
+    """A docs path → its directory URL, e.g. 'services/x/index.md' → 'services/x/' (as MkDocs writes it)."""
+    return path[: -len("index.md")] if path.endswith("index.md") else path[:-3] + "/"
+
+
 def service_url(config: SiteConfig, service: Service, lang: str) -> str | None:
     """A service → its page on the published website, in a language; None when no site_url is set."""
     return f"{config.site_url}{lang_root(config, lang)}services/{service.id}/" if config.site_url else None

@@ -359,8 +359,7 @@ class RecyclingPool(ProcessPoolExecutor):
     def release(self, lane: _Lane) -> None:
         """A worker's job ended (the first it was given: a worker runs its jobs in order): it takes the next."""
         with self.changed:
-            if lane.jobs:  # (none once the lane has a new worker)
-                lane.jobs.pop(0)
+            lane.jobs.pop(0)  # (a lane gets a new worker only with no job, so every job given is still listed)
             self.changed.notify_all()
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:

@@ -14,9 +14,8 @@ from typing import Any
 from ..data.model import Department, Handbook, Service, SiteConfig
 from ..data.plurals import COUNTED, counted
 from ..present.filters import HTML_BODY
-from ..present.urls import lang_root
+from ..present.urls import lang_root, page_url
 from ..present.views import Views, page_path
-from .sitemap import page_url
 
 DESCRIPTION_CHARS = 160  # whole sentences are added while the description stays within this length
 SENTENCE_END = re.compile(r"(?<=[。！？])|(?<=[.!?])\s+")

@@ -89,7 +89,7 @@ def render_pages(handbook: Handbook, config: SiteConfig, lang: str, env: Environ
     return pages
 
 
-PAGE_LINK = re.compile(r'href="((?:[^":#]*/)?)(?:#[^"]*)?"')  # a link an HTML page template made to a page (filters.page_url)
+PAGE_LINK = re.compile(r'href="((?:[^":#]*/)?)(?:#[^"]*)?"')  # a link an HTML page template made to a page (filters.link_url)
 
 
 def check_page_links(pages: dict[str, str]) -> None:

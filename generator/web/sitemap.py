@@ -5,12 +5,7 @@ from collections.abc import Mapping
 from xml.sax.saxutils import escape, quoteattr
 
 from ..data.model import SiteConfig
-from ..present.urls import lang_root
-
-
-def page_url(path: str) -> str:
-    """A docs path → its directory URL, e.g. 'services/x/index.md' → 'services/x/'."""
-    return path[: -len("index.md")] if path.endswith("index.md") else path[:-3] + "/"
+from ..present.urls import lang_root, page_url
 
 
 def render_sitemap(config: SiteConfig, pages: dict[str, dict[str, str]], lastmod: Mapping[str, str] | None = None) -> str | None:

@@ -11,7 +11,7 @@ import pytest
 
 from generator.data.errors import BuildError
 from generator.data.load import load_project
-from generator.present.filters import HTML_BODY, page_url
+from generator.present.filters import HTML_BODY, link_url
 from generator.web import mkdocs_html
 from generator.web.site import check_page_links
 
@@ -59,7 +59,7 @@ def test_a_heading_keeps_its_own_id_and_a_page_without_html_body_is_left_as_it_i
                                            ("../x/index.md#part", "../x/#part"), ("about.md", "about/"),
                                            ("../../booklets/a.pdf", "../../booklets/a.pdf")])
 def test_links_between_pages_are_written_as_mkdocs_writes_them(href: str, url: str) -> None:
-    assert page_url(href) == url
+    assert link_url(href) == url
 
 
 def test_a_link_to_a_page_that_is_not_there_fails_the_build() -> None:
