@@ -40,3 +40,26 @@ def test_build_and_serve_run_again_with_jemalloc_other_commands_do_not() -> None
     assert started("serve", "--help")[:2] == ["False", "True"]
     check = started("diff", "--help")
     assert check[0] == "False" and "True" not in check
+
+
+# the process registers a teardown step, as the interpreter's own cleanup at exit would run it, then starts the command
+ENDED = """
+import atexit, sys
+atexit.register(print, "teardown", flush=True)
+sys.argv = ["handbook", *sys.argv[1:]]
+from generator.launch import main
+sys.exit(main())
+"""
+
+
+@pytest.mark.parametrize("command, torn_down", [("build", False), ("check", True)])
+def test_a_build_ends_without_the_interpreters_teardown_its_output_and_exit_code_kept(tmp_path, command: str,
+                                                                                       torn_down: bool) -> None:
+    """`build` ends its process as soon as it is done (no teardown: launch.hard_exit), its exit code and what it wrote
+    to stdout and stderr intact; other commands end as Python programs do."""
+    missing = tmp_path / "nowhere"
+    out = subprocess.run([sys.executable, "-c", ENDED, "--root", str(missing), command], capture_output=True, text=True,
+                         cwd=ROOT, timeout=120)
+    assert out.returncode == 1
+    assert out.stderr == f"error: {missing}/site_config.yml: No such file or directory\n"
+    assert ("teardown" in out.stdout) is torn_down
