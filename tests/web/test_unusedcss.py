@@ -400,6 +400,20 @@ def header_pausing_site(built_site: Path) -> Iterator[str]:
         yield url
 
 
+def shift_while_parsed(page: Page, url: str) -> float:
+    """A page (SHIFTS added) loaded from a pausing server until a paint came before it was parsed (a machine too busy
+    to paint in the pauses: loaded again, up to three times; the premise, not a time limit) → the layout shift seen."""
+    for _ in range(3):
+        page.goto(url, wait_until="load")
+        painted = page.evaluate("(performance.getEntriesByName('first-contentful-paint')[0] || {startTime: 1e12}).startTime")
+        parsed = page.evaluate("performance.getEntriesByType('navigation')[0].domInteractive")
+        if painted < parsed:
+            break
+    assert painted < parsed  # the test's premise: a paint came before the page was parsed
+    page.wait_for_timeout(200)  # a shift is reported after the frame that made it
+    return float(page.evaluate("window.__shift"))
+
+
 TEXTSIZE_LABELS = {(False, False): "放大字体", (False, True): "正常字体",  # (English, larger text) → the button's label
                    (True, False): "Larger text", (True, True): "Normal text"}
 
@@ -413,15 +427,7 @@ def test_a_page_painted_while_it_is_parsed_never_shifts(page: Page, pausing_site
     page.add_init_script(SHIFTS)
     if large:
         page.add_init_script("localStorage.setItem('hb-text', 'large')")
-    for _ in range(3):  # a machine too busy to paint in the pauses: load again (the premise, not a time limit)
-        page.goto(pausing_site + path, wait_until="load")
-        painted = page.evaluate("(performance.getEntriesByName('first-contentful-paint')[0] || {startTime: 1e12}).startTime")
-        parsed = page.evaluate("performance.getEntriesByType('navigation')[0].domInteractive")
-        if painted < parsed:
-            break
-    assert painted < parsed  # the test's premise: a paint came before the page was parsed
-    page.wait_for_timeout(200)  # a shift is reported after the frame that made it
-    assert page.evaluate("window.__shift") == 0
+    assert shift_while_parsed(page, pausing_site + path) == 0
     button = page.locator(".hb-textsize")
     expect(button).to_have_attribute("aria-pressed", "true" if large else "false")
     expect(button).to_have_text(TEXTSIZE_LABELS[path.startswith("en/"), large], use_inner_text=True)
@@ -438,15 +444,7 @@ def test_a_header_painted_before_its_last_control_arrives_never_shifts(page: Pag
     shown once its last control is there."""
     page.set_viewport_size(VIEWPORTS[viewport])
     page.add_init_script(SHIFTS)
-    for _ in range(3):  # a machine too busy to paint in the pauses: load again (the premise, not a time limit)
-        page.goto(header_pausing_site + path, wait_until="load")
-        painted = page.evaluate("(performance.getEntriesByName('first-contentful-paint')[0] || {startTime: 1e12}).startTime")
-        parsed = page.evaluate("performance.getEntriesByType('navigation')[0].domInteractive")
-        if painted < parsed:
-            break
-    assert painted < parsed  # the test's premise: a paint came before the page was parsed
-    page.wait_for_timeout(200)  # a shift is reported after the frame that made it
-    assert page.evaluate("window.__shift") == 0
+    assert shift_while_parsed(page, header_pausing_site + path) == 0
     expect(page.locator(".hb-header__inner")).to_be_visible()
 
 
