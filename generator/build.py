@@ -42,7 +42,6 @@ from .web.changes import last_changed, render_changes_pages, render_feeds
 from .web.criticalcss import Sheet, first_paint_html
 from .web.finder import render_finder_pages, render_finder_qr
 from .web.mkdocs_config import BATCH_PAGES, batch_config, bundled_config, mkdocs_config, outside_nav, page_batches, theme_overlay
-from .web.mkdocs_docs import write_bundle
 from .web.pagemeta import add_page_metadata
 from .web.searchchunks import render_index
 from .web.site import OFFLINE_SIZE, add, check_page_links, read_content, render_pages
@@ -345,6 +344,8 @@ def mkdocs_running(root: Path, handbook: Handbook, config: SiteConfig, pages: di
     Each build writes its own folder (MkDocs empties its output folder first, so one language's build must
     never contain another's); the other languages are then moved under the source language's. With `progress`,
     MkDocs runs verbose and its per-page lines ('Reading: …', then 'Building page …') are counted."""
+    from .web.mkdocs_docs import write_bundle  # imported here: it imports MkDocs (0.08 s), which the build's start,
+    # before the first PDF's job, need not wait for
     verbose = ["--verbose"] if progress else []
     plans: list[list[tuple[list[str], list[str]]]] = []  # per language: (command, pages to move) of each run
     steps = 0

@@ -63,3 +63,13 @@ def test_a_build_ends_without_the_interpreters_teardown_its_output_and_exit_code
     assert out.returncode == 1
     assert out.stderr == f"error: {missing}/site_config.yml: No such file or directory\n"
     assert ("teardown" in out.stdout) is torn_down
+
+
+def test_the_builds_start_does_not_import_mkdocs() -> None:
+    """`handbook build` imports the command line and the build; MkDocs (0.08 s of imports) only once its pages are to
+    be built, so the first PDF's job does not wait for it."""
+    out = subprocess.run([sys.executable, "-c", "import sys, generator.cli, generator.build; "
+                          "print(sorted({m.split('.')[0] for m in sys.modules} & {'mkdocs', 'material'}))"],
+                         capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"
