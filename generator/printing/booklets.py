@@ -449,6 +449,12 @@ def locality(handbook: Handbook, standard: list[Booklet]) -> Callable[[int], tup
     return key
 
 
+def booklet_weight(booklet: Booklet, config: SiteConfig) -> float:
+    """A booklet → about how long it takes to typeset, relative to others: its services times its languages (a
+    large-print page holds fewer services, but a run of jobs (typesetting.LaneRuns) needs only rough weights)."""
+    return float(len(booklet.services) * len(booklet_langs(booklet, config)))
+
+
 def previous_volumes(reuse: Reuse) -> dict[str, list[tuple[int, ...]]]:
     """The previous build's split of long booklets: the input hash of a whole booklet → its volumes' services."""
     found: dict[str, dict[int, tuple[int, ...]]] = {}
@@ -526,7 +532,7 @@ class Typesetter:
                     yield key, {"data": with_qr_codes(data, draw_qr_codes(set(booklet_urls(data)), self.qr_codes))}
         made = compile_or_reuse(self.pool, self.template, self.template.parent, [self.out / b.file for b in booklets],
                                 lambda i: self.key(booklets[i]), inputs, ("ua-1", "a-2a"), self.reuse, self.progress,
-                                locality(self.handbook, booklets))
+                                locality(self.handbook, booklets), lambda i: booklet_weight(booklets[i], self.config))
         return [facts for facts, _ in made]
 
     def split_long(self, wholes: list[Booklet], facts: list[PdfFacts], others: list[Booklet]) \

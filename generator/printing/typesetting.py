@@ -17,11 +17,12 @@ import shutil
 import signal
 import tempfile
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, CancelledError, Future, ProcessPoolExecutor, wait
 from multiprocessing import forkserver
 from pathlib import Path
-from typing import Any, NamedTuple, cast
+from typing import Any, NamedTuple, Protocol, cast
 
 from ..data.errors import BuildError
 from ..present.qr import qr_svg
@@ -328,10 +329,22 @@ class RecyclingPool(ProcessPoolExecutor):
         of a worker holding less than half the limit; waits until one of them is there."""
         return self.given(True, fn, *args)
 
-    def given(self, small: bool, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
-        """A job given to a worker as `submit` or `submit_small` says."""
+    def submit_to(self, index: int, small: bool, fn: Callable[..., Any], /, *args: Any) -> Future[Any]:
+        """A job → its future, run by the worker of lane `index` (see ready_lane) as `submit` or `submit_small` says
+        (`small`), once it can take it."""
+        return self.given(small, fn, *args, among=(index,))
+
+    def ready_lane(self) -> int:
+        """The lane of a worker that can take a job now (one with no job first), once there is one: a small job,
+        at least (see free_lane)."""
         with self.changed:
-            lane = self.free_lane(small)
+            return self.lanes.index(self.free_lane(small=True))
+
+    def given(self, small: bool, fn: Callable[..., Any], /, *args: Any, among: tuple[int, ...] | None = None,
+              **kwargs: Any) -> Future[Any]:
+        """A job given to a worker (of the lanes `among`, if given) as `submit` or `submit_small` says."""
+        with self.changed:
+            lane = self.free_lane(small, among)
             if not lane.jobs and private_memory(lane.pid) > self.memory_limit:
                 lane.executor.shutdown(wait=False)  # it has no job: its process exits at once
                 self.retired.append(lane.executor)
@@ -342,16 +355,17 @@ class RecyclingPool(ProcessPoolExecutor):
         future.add_done_callback(lambda _: self.release(lane))
         return future
 
-    def free_lane(self, small: bool = False) -> _Lane:
-        """A worker with no job, once there is one, or for a small job one running a small job alone while it holds
-        less than half the limit (called holding `changed`)."""
+    def free_lane(self, small: bool = False, among: tuple[int, ...] | None = None) -> _Lane:
+        """A worker (of the lanes `among`, if given) with no job, once there is one, or for a small job one running a
+        small job alone while it holds less than half the limit (called holding `changed`)."""
         while True:
             if self.closed:
                 raise RuntimeError("cannot schedule new futures after shutdown")
-            for lane in self.lanes:
+            lanes = self.lanes if among is None else [self.lanes[i] for i in among]
+            for lane in lanes:
                 if not lane.jobs:
                     return lane
-            for lane in self.lanes if small else ():
+            for lane in lanes if small else ():
                 if lane.jobs == [True] and private_memory(lane.pid) < self.memory_limit // 2:
                     return lane
             self.changed.wait()
@@ -433,20 +447,82 @@ def first_done(futures: Iterable[Future[Any]]) -> set[Future[Any]]:
 
 
 def submit_job(pool: ProcessPoolExecutor, template: Path, root: Path, data: dict[str, str],
-               standards: tuple[str, ...] | None, target: Path) -> Future[PdfFacts]:
-    """A Typst job → its future; given to a RecyclingPool as a small job (submit_small) when its input is small."""
+               standards: tuple[str, ...] | None, target: Path, lane: int | None = None) -> Future[PdfFacts]:
+    """A Typst job → its future; given to a RecyclingPool as a small job (submit_small) when its input is small, to
+    the worker of `lane` if given."""
     args = (str(template), str(root), data, standards, str(target))
-    if isinstance(pool, RecyclingPool) and sum(map(len, data.values())) <= SMALL_INPUT:
-        return pool.submit_small(_compile, *args)
+    if isinstance(pool, RecyclingPool):
+        small = sum(map(len, data.values())) <= SMALL_INPUT
+        if lane is not None:
+            return pool.submit_to(lane, small, _compile, *args)
+        return pool.submit_small(_compile, *args) if small else pool.submit(_compile, *args)
     return pool.submit(_compile, *args)
 
 
-def compile_all(pool: ProcessPoolExecutor, template: Path, root: Path, jobs: Iterable[tuple[dict[str, str], Path]], count: int,
-                standards: tuple[str, ...] | None, progress: Progress | None = None) -> list[PdfFacts]:
-    """`count` (input, target file) pairs for one template → PDFs written, their facts in order; a Typst error names
-    the template. Only a few jobs wait at a time, so each input is made when a worker is about to need it and memory
+class Jobs(Protocol):
+    """Typst jobs for one template, each (input, target file), by position: a list, or JobsMadeOnDemand."""
+
+    def __len__(self) -> int: ...
+
+    def __getitem__(self, index: int, /) -> tuple[dict[str, str], Path]: ...
+
+
+class JobsMadeOnDemand:
+    """`count` jobs whose inputs are made only when a worker is about to take them (`make` of a position), so memory
     stays flat however many PDFs there are."""
-    window = 2 * pool_size(pool) + 2
+
+    def __init__(self, count: int, make: Callable[[int], tuple[dict[str, str], Path]]) -> None:
+        self.count, self.make = count, make
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __getitem__(self, index: int, /) -> tuple[dict[str, str], Path]:
+        return self.make(index)
+
+
+class LaneRuns:
+    """Jobs in compile order, with their weights → one run of consecutive jobs for each worker (lane), the runs of
+    about equal weight; a worker whose run is done takes the last job of the run with the most weight left, so the
+    other workers keep theirs in order.
+
+    Typst keeps what it laid out for the next ten compiles of the same worker (typst-py evicts older entries after
+    every compile), and consecutive jobs in compile order print the same services in the same language and size
+    (booklets.locality): given alternately to every worker, half of that was laid out again on the other."""
+
+    def __init__(self, weights: Sequence[float], lanes: int) -> None:
+        total = sum(weights)
+        self.weights = list(weights)
+        self.runs: list[deque[int]] = [deque() for _ in range(lanes)]
+        done = 0.0
+        for k, weight in enumerate(self.weights):  # each job in the run its middle falls in
+            self.runs[min(int((done + weight / 2) * lanes / total), lanes - 1) if total > 0
+                      else k * lanes // len(self.weights)].append(k)
+            done += weight
+        self.left = [sum(self.weights[k] for k in run) for run in self.runs]
+
+    def __bool__(self) -> bool:
+        return any(self.runs)
+
+    def take(self, lane: int) -> int:
+        """The next job for the worker of `lane` (there must be one left)."""
+        if self.runs[lane]:
+            k = self.runs[lane].popleft()
+            self.left[lane] -= self.weights[k]
+            return k
+        donor = max(range(len(self.runs)), key=lambda i: (bool(self.runs[i]), self.left[i]))
+        k = self.runs[donor].pop()
+        self.left[donor] -= self.weights[k]
+        return k
+
+
+def compile_all(pool: ProcessPoolExecutor, template: Path, root: Path, jobs: Jobs, count: int,
+                standards: tuple[str, ...] | None, progress: Progress | None = None,
+                weights: Sequence[float] | None = None) -> list[PdfFacts]:
+    """`count` (input, target file) jobs for one template → PDFs written, their facts in order; a Typst error names
+    the template. Each job's input is taken from `jobs` as a worker is ready for it. On a RecyclingPool each worker
+    goes through a run of consecutive jobs of its own (LaneRuns, by `weights`: the jobs' relative cost, equal if
+    not given); on another pool the jobs go in order, only a few waiting at a time."""
     results: list[PdfFacts | None] = [None] * count
     pending: dict[Future[PdfFacts], int] = {}
     finished = 0
@@ -459,11 +535,14 @@ def compile_all(pool: ProcessPoolExecutor, template: Path, root: Path, jobs: Ite
             if progress:
                 progress(finished, count)
 
+    def give(k: int, lane: int | None = None) -> None:
+        data, target = jobs[k]
+        pending[submit_job(pool, template, root, data, standards, target, lane)] = k
+        collect([future for future in pending if future.done()] if lane is not None
+                else first_done(pending) if len(pending) >= 2 * pool_size(pool) + 2 else [])
+
     try:
-        for i, (data, target) in enumerate(jobs):
-            if len(pending) >= window:
-                collect(first_done(pending))
-            pending[submit_job(pool, template, root, data, standards, target)] = i
+        hand_out(pool, count, weights, give)
         while pending:
             collect(first_done(pending))
     except BaseException as exc:  # a Typst error, or Ctrl+C / SIGTERM: drop the queued jobs at once
@@ -475,14 +554,30 @@ def compile_all(pool: ProcessPoolExecutor, template: Path, root: Path, jobs: Ite
     return [facts for facts in results if facts is not None]
 
 
+def hand_out(pool: ProcessPoolExecutor, count: int, weights: Sequence[float] | None,
+             give: Callable[[int, int | None], None]) -> None:
+    """Jobs 0 … count-1 → each given (`give` of it and its worker's lane, or None) as a worker is ready: on a
+    RecyclingPool each worker its own run of them (LaneRuns), else in order (`give` waits while too many do)."""
+    if not isinstance(pool, RecyclingPool):
+        for k in range(count):
+            give(k, None)
+        return
+    runs = LaneRuns(weights if weights is not None else [1.0] * count, len(pool.lanes))
+    while runs:
+        lane = pool.ready_lane()
+        give(runs.take(lane), lane)
+
+
 def compile_or_reuse(pool: ProcessPoolExecutor, template: Path, root: Path, targets: list[Path],
                      key_of: Callable[[int], str], make_inputs: Callable[[list[int]], Iterator[tuple[str, dict[str, str]]]],
                      standards: tuple[str, ...] | None, reuse: Reuse, progress: Progress | None,
-                     order: Callable[[int], Any] | None = None) -> list[tuple[PdfFacts, str]]:
+                     order: Callable[[int], Any] | None = None,
+                     weight: Callable[[int], float] | None = None) -> list[tuple[PdfFacts, str]]:
     """PDFs to write at `targets` → each one's facts and input hash, in order. Where the previous build left PDFs,
     each target's input hash (`key_of` its index) is looked up and a PDF made from the same input is reused; the
-    others (their indexes, sorted by `order` if given) are compiled in parallel from `make_inputs`, which yields each
-    one's input hash and input, made from the same data.
+    others (their indexes, sorted by `order` if given, each weighing `weight` of it: see compile_all) are compiled in
+    parallel from `make_inputs`, which yields the input hash and input of each index it is given, made from the same
+    data.
 
     With nothing to reuse (a first or --fresh build), no hash is worked out ahead: each comes with its input, as the
     workers need it, so the first job starts at once and no PDF's data is made twice."""
@@ -497,12 +592,13 @@ def compile_or_reuse(pool: ProcessPoolExecutor, template: Path, root: Path, targ
         progress(len(targets) - len(missing), len(targets))
     keys: dict[int, str] = {}
 
-    def jobs() -> Iterator[tuple[dict[str, str], Path]]:
-        for i, (key, data) in zip(missing, make_inputs(missing), strict=True):
-            keys[i] = key
-            yield data, targets[i]
-    compiled = compile_all(pool, template, root, jobs(), len(missing), standards,
-                           progress and (lambda done, _: progress(len(targets) - len(missing) + done, len(targets))))
+    def job(k: int) -> tuple[dict[str, str], Path]:
+        i = missing[k]
+        [(keys[i], data)] = make_inputs([i])
+        return data, targets[i]
+    compiled = compile_all(pool, template, root, JobsMadeOnDemand(len(missing), job), len(missing), standards,
+                           progress and (lambda done, _: progress(len(targets) - len(missing) + done, len(targets))),
+                           [weight(i) for i in missing] if weight else None)
     for i, facts in zip(missing, compiled, strict=True):
         found[i] = (facts, keys[i])
     return [made for made in found if made is not None]

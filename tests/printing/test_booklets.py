@@ -1283,7 +1283,7 @@ def test_department_and_chapter_booklets_fill_their_last_sheet_the_same_way_with
     jobs = [({"data": with_qr_codes(booklet_data(b, HANDBOOK, config), {})}, tmp_path / b.file) for b in booklets]
     with typesetting.worker_pool(2) as pool:
         made = typesetting.compile_all(pool, ROOT / "templates" / "booklets" / "booklet.typ",
-                                       ROOT / "templates" / "booklets", iter(jobs), len(jobs), None)
+                                       ROOT / "templates" / "booklets", jobs, len(jobs), None)
     placed = 0
     for b, facts in zip(booklets, made, strict=True):
         check_fillers({"file": b.file, "kind": b.kind, "services": b.services, "pages": facts.pages, "layout": facts.layout})

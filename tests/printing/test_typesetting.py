@@ -134,17 +134,57 @@ def test_a_worker_past_half_its_limit_is_given_no_second_job() -> None:
         assert first.done() and pool.replaced == 0
 
 
-def test_typst_jobs_with_a_small_input_go_through_submit_small(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_typst_jobs_with_a_small_input_go_as_small_jobs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     template = tmp_path / "t.typ"
     template.write_text(TEMPLATE, encoding="utf-8")
     jobs = [({"pages": "1"}, tmp_path / "small.pdf"),
             ({"pages": "1", "padding": "x" * typesetting.SMALL_INPUT}, tmp_path / "large.pdf")]
     with worker_pool(1, memory_limit=2 ** 62) as pool:
-        small: list[str] = []
-        real = pool.submit_small
-        monkeypatch.setattr(pool, "submit_small", lambda fn, *args: small.append(args[-1]) or real(fn, *args))
+        given: list[tuple[bool, str]] = []
+        real = pool.submit_to
+        monkeypatch.setattr(pool, "submit_to", lambda lane, small, fn, *args: given.append((small, args[-1]))
+                            or real(lane, small, fn, *args))
         compile_all(pool, template, tmp_path, jobs, len(jobs), None)
-    assert small == [str(tmp_path / "small.pdf")]
+    assert given == [(True, str(tmp_path / "small.pdf")), (False, str(tmp_path / "large.pdf"))]
+
+
+def test_each_worker_goes_through_a_run_of_consecutive_jobs_of_its_own(tmp_path: Path) -> None:
+    """Two workers, jobs in compile order: each takes a run of consecutive jobs (Typst reuses what it laid out in its
+    own recent compiles); the one done first takes the other's last jobs, so both keep busy to the end."""
+    template = tmp_path / "t.typ"
+    template.write_text(TEMPLATE, encoding="utf-8")
+    pages = [1, 1, 1, 1, 1, 1, 1, 1]
+    jobs = [({"pages": str(n)}, tmp_path / f"{i}.pdf") for i, n in enumerate(pages)]
+    with worker_pool(2, memory_limit=2 ** 62) as pool:
+        ran: list[tuple[int, int]] = []  # (job, worker's pid), in the order given
+        real = pool.submit_to
+
+        def given(lane: int, small: bool, fn: Any, *args: Any) -> Any:
+            future = real(lane, small, fn, *args)
+            ran.append((int(Path(args[-1]).stem), pool.lanes[lane].pid))
+            return future
+        pool.submit_to = given  # type: ignore[method-assign]
+        facts = compile_all(pool, template, tmp_path, jobs, len(jobs), None)
+    assert [f.pages for f in facts] == pages
+    by_worker: dict[int, list[int]] = {}
+    for job, pid in ran:
+        by_worker.setdefault(pid, []).append(job)
+    assert len(by_worker) == 2 and sorted(sum(by_worker.values(), [])) == list(range(len(pages)))
+    first, second = sorted(by_worker.values())
+    assert first[0] == 0 and second[0] == 4  # each starts its own run: the first half, the second half
+    for run in (first, second):  # its own run in order, then (perhaps) the other's last jobs, from the end
+        own = [job for job in run if (job < 4) == (run[0] < 4)]
+        assert own == sorted(own) and [job for job in run if job not in own] == sorted(set(run) - set(own), reverse=True)
+
+
+def test_lane_runs_split_the_jobs_by_weight_and_the_first_done_takes_from_the_end_of_the_heaviest() -> None:
+    runs = typesetting.LaneRuns([4, 1, 1, 1, 1, 1, 1, 2], 2)  # 12 in all: 6 each
+    assert [list(r) for r in runs.runs] == [[0, 1, 2], [3, 4, 5, 6, 7]]
+    assert [runs.take(0), runs.take(0), runs.take(0)] == [0, 1, 2]
+    assert runs.take(0) == 7 and runs.take(1) == 3  # lane 0 done: it takes the last of lane 1's run
+    assert [runs.take(1), runs.take(1), runs.take(0)] == [4, 5, 6] and not runs
+    assert [list(r) for r in typesetting.LaneRuns([1, 1, 1], 4).runs] == [[0], [], [1], [2]]  # (one gets none)
+    assert [list(r) for r in typesetting.LaneRuns([0, 0, 0, 0], 2).runs] == [[0, 1], [2, 3]]  # (no weight: by count)
 
 
 def test_map_goes_through_the_replacing_submit() -> None:
