@@ -15,7 +15,6 @@ import json
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -43,6 +42,7 @@ from .typesetting import (
     NOT_YET,
     PdfFacts,
     Progress,
+    RecyclingPool,
     Reuse,
     as_planned,
     compile_or_reuse,
@@ -412,7 +412,7 @@ def with_qr_codes(data: dict[str, Any], svgs: dict[str, str]) -> str:
 
 def render_booklets(handbook: Handbook, config: SiteConfig, template_dir: Path, out: Path, workers: int | None = None,
                     progress: Progress | None = None, reuse: Reuse | None = None,
-                    qr_codes: dict[str, str] | None = None, pool: ProcessPoolExecutor | None = None,
+                    qr_codes: dict[str, str] | None = None, pool: RecyclingPool | None = None,
                     planned: Planned | None = None) -> list[dict[str, Any]]:
     """All booklets → PDFs under `out` (at their manifest paths, e.g. out/booklets/en/full.pdf) and their manifest
     entries, compiled in parallel on every core. The PDFs go straight to disk, so memory does not grow with them.
@@ -500,7 +500,7 @@ def plan_volumes(wholes: list[Booklet], key: Callable[[Booklet], str], known: di
 class Typesetter:
     """Compiles booklets on a pool, reusing the previous build's PDFs; split_long prints long ones in volumes."""
 
-    def __init__(self, pool: ProcessPoolExecutor, handbook: Handbook, config: SiteConfig, template_dir: Path, out: Path,
+    def __init__(self, pool: RecyclingPool, handbook: Handbook, config: SiteConfig, template_dir: Path, out: Path,
                  reuse: Reuse, engine: str, progress: Progress | None, qr_codes: dict[str, str]) -> None:
         self.pool, self.handbook, self.config, self.out, self.reuse = pool, handbook, config, out, reuse
         self.template, self.engine, self.progress = template_dir / "booklets" / "booklet.typ", engine, progress
@@ -565,7 +565,7 @@ class Typesetter:
         raise BuildError(f"booklets: {wholes[0].file} does not fit into volumes of {self.config.sheets} sheets")
 
 
-def compile_booklets(pool: ProcessPoolExecutor, handbook: Handbook, config: SiteConfig, template_dir: Path, out: Path,
+def compile_booklets(pool: RecyclingPool, handbook: Handbook, config: SiteConfig, template_dir: Path, out: Path,
                      progress: Progress | None, reuse: Reuse, engine: str, qr_codes: dict[str, str],
                      planned: Planned | None = None) -> list[dict[str, Any]]:
     """Booklet data → standard and imposed PDFs under `out` and their manifest entries. `planned` hears the entries
@@ -633,7 +633,7 @@ def compile_booklets(pool: ProcessPoolExecutor, handbook: Handbook, config: Site
     return manifest
 
 
-def impose_all(pool: ProcessPoolExecutor, booklets: list[Booklet], facts: list[PdfFacts], handbook: Handbook,
+def impose_all(pool: RecyclingPool, booklets: list[Booklet], facts: list[PdfFacts], handbook: Handbook,
                config: SiteConfig, template_dir: Path, out: Path, reuse: Reuse, engine: str,
                progress: Progress | None) -> tuple[list[Booklet], list[PdfFacts], list[str]]:
     """A5 booklets → their imposed print files (A4, 2-up, saddle-stitch order): twins, their facts and input hashes."""

@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import json
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -36,6 +35,7 @@ from .typesetting import (
     NOT_YET,
     PdfFacts,
     Progress,
+    RecyclingPool,
     Reuse,
     as_planned,
     compile_or_reuse,
@@ -199,7 +199,7 @@ def leaflet_key(engine: str, data: dict[str, Any], kind: str) -> str:
 
 def render_leaflets(handbook: Handbook, config: SiteConfig, template_dir: Path, out: Path, workers: int | None = None,
                     progress: Progress | None = None, reuse: Reuse | None = None,
-                    qr_codes: dict[str, str] | None = None, pool: ProcessPoolExecutor | None = None) -> list[dict[str, Any]]:
+                    qr_codes: dict[str, str] | None = None, pool: RecyclingPool | None = None) -> list[dict[str, Any]]:
     """All leaflets → tagged PDFs under `out` (at their manifest paths) and their manifest entries; PDFs whose inputs
     are unchanged since the previous build are reused, and QR codes already drawn (`qr_codes`, URL → SVG) too.
     `pool` is the build's pool of Typst workers (see render_booklets); without one, a pool of `workers` is started."""

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
@@ -16,7 +15,7 @@ from typing import Any
 from ..data.model import Handbook, SiteConfig
 from .booklets import render_booklets
 from .leaflets import planned_leaflets, render_leaflets
-from .typesetting import Progress, Reuse
+from .typesetting import Progress, RecyclingPool, Reuse
 
 Stage = Callable[[str], AbstractContextManager[Any]]  # a stage's name → the block that times it
 
@@ -25,7 +24,7 @@ class PrintRun:
     """Every booklet and leaflet, made on a thread of its own from `start` on, with the build's pool of workers."""
 
     def __init__(self, handbook: Handbook, config: SiteConfig, template_dir: Path, out: Path, reuse: Reuse,
-                 pool: ProcessPoolExecutor, qr_codes: dict[str, str], stage: Stage,
+                 pool: RecyclingPool, qr_codes: dict[str, str], stage: Stage,
                  progress: Callable[[str], Progress | None]) -> None:
         self.handbook, self.config, self.template_dir, self.out = handbook, config, template_dir, out
         self.reuse, self.pool, self.qr_codes, self.stage, self.progress = reuse, pool, qr_codes, stage, progress

@@ -196,11 +196,6 @@ def measured(facts: PdfFacts) -> bool:
     return not facts.sha256
 
 
-def pool_size(pool: ProcessPoolExecutor) -> int:
-    """How many worker processes a pool has."""
-    return int(getattr(pool, "_max_workers", 1) or 1)
-
-
 def _quiet_worker(folder: str | None = None) -> None:
     """Worker start: the parent handles Ctrl+C and SIGTERM; workers just stop with the pool. `folder`: where the
     worker makes its own (see read_by_file)."""
@@ -284,7 +279,7 @@ class RecyclingPool(ProcessPoolExecutor):
     nothing waits behind it."""
 
     def __init__(self, workers: int, memory_limit: int = WORKER_MEMORY_LIMIT) -> None:
-        super().__init__(max_workers=workers)  # starts no process: only its size is used (pool_size)
+        super().__init__(max_workers=workers)  # starts no process: the lanes' workers do the work
         self.memory_limit = memory_limit
         self.changed = threading.Condition()  # a worker became free, or the pool closed; booklets and leaflets may
         # submit from two threads (generator/printing/run.py)
@@ -446,17 +441,11 @@ def first_done(futures: Iterable[Future[Any]]) -> set[Future[Any]]:
             raise CancelledError
 
 
-def submit_job(pool: ProcessPoolExecutor, template: Path, root: Path, data: dict[str, str],
-               standards: tuple[str, ...] | None, target: Path, lane: int | None = None) -> Future[PdfFacts]:
-    """A Typst job → its future; given to a RecyclingPool as a small job (submit_small) when its input is small, to
-    the worker of `lane` if given."""
-    args = (str(template), str(root), data, standards, str(target))
-    if isinstance(pool, RecyclingPool):
-        small = sum(map(len, data.values())) <= SMALL_INPUT
-        if lane is not None:
-            return pool.submit_to(lane, small, _compile, *args)
-        return pool.submit_small(_compile, *args) if small else pool.submit(_compile, *args)
-    return pool.submit(_compile, *args)
+def submit_job(pool: RecyclingPool, template: Path, root: Path, data: dict[str, str],
+               standards: tuple[str, ...] | None, target: Path, lane: int) -> Future[PdfFacts]:
+    """A Typst job → its future, run by the worker of `lane`; as a small job (submit_small) when its input is small."""
+    small = sum(map(len, data.values())) <= SMALL_INPUT
+    return pool.submit_to(lane, small, _compile, str(template), str(root), data, standards, str(target))
 
 
 class Jobs(Protocol):
@@ -516,13 +505,12 @@ class LaneRuns:
         return k
 
 
-def compile_all(pool: ProcessPoolExecutor, template: Path, root: Path, jobs: Jobs, count: int,
+def compile_all(pool: RecyclingPool, template: Path, root: Path, jobs: Jobs, count: int,
                 standards: tuple[str, ...] | None, progress: Progress | None = None,
                 weights: Sequence[float] | None = None) -> list[PdfFacts]:
     """`count` (input, target file) jobs for one template → PDFs written, their facts in order; a Typst error names
-    the template. Each job's input is taken from `jobs` as a worker is ready for it. On a RecyclingPool each worker
-    goes through a run of consecutive jobs of its own (LaneRuns, by `weights`: the jobs' relative cost, equal if
-    not given); on another pool the jobs go in order, only a few waiting at a time."""
+    the template. Each worker goes through a run of consecutive jobs of its own (LaneRuns, by `weights`: the jobs'
+    relative cost, equal if not given), each job's input taken from `jobs` as its worker is ready for it."""
     results: list[PdfFacts | None] = [None] * count
     pending: dict[Future[PdfFacts], int] = {}
     finished = 0
@@ -535,14 +523,14 @@ def compile_all(pool: ProcessPoolExecutor, template: Path, root: Path, jobs: Job
             if progress:
                 progress(finished, count)
 
-    def give(k: int, lane: int | None = None) -> None:
-        data, target = jobs[k]
-        pending[submit_job(pool, template, root, data, standards, target, lane)] = k
-        collect([future for future in pending if future.done()] if lane is not None
-                else first_done(pending) if len(pending) >= 2 * pool_size(pool) + 2 else [])
-
     try:
-        hand_out(pool, count, weights, give)
+        runs = LaneRuns(weights if weights is not None else [1.0] * count, len(pool.lanes))
+        while runs:
+            lane = pool.ready_lane()
+            k = runs.take(lane)
+            data, target = jobs[k]
+            pending[submit_job(pool, template, root, data, standards, target, lane)] = k
+            collect([future for future in pending if future.done()])
         while pending:
             collect(first_done(pending))
     except BaseException as exc:  # a Typst error, or Ctrl+C / SIGTERM: drop the queued jobs at once
@@ -554,21 +542,7 @@ def compile_all(pool: ProcessPoolExecutor, template: Path, root: Path, jobs: Job
     return [facts for facts in results if facts is not None]
 
 
-def hand_out(pool: ProcessPoolExecutor, count: int, weights: Sequence[float] | None,
-             give: Callable[[int, int | None], None]) -> None:
-    """Jobs 0 … count-1 → each given (`give` of it and its worker's lane, or None) as a worker is ready: on a
-    RecyclingPool each worker its own run of them (LaneRuns), else in order (`give` waits while too many do)."""
-    if not isinstance(pool, RecyclingPool):
-        for k in range(count):
-            give(k, None)
-        return
-    runs = LaneRuns(weights if weights is not None else [1.0] * count, len(pool.lanes))
-    while runs:
-        lane = pool.ready_lane()
-        give(runs.take(lane), lane)
-
-
-def compile_or_reuse(pool: ProcessPoolExecutor, template: Path, root: Path, targets: list[Path],
+def compile_or_reuse(pool: RecyclingPool, template: Path, root: Path, targets: list[Path],
                      key_of: Callable[[int], str], make_inputs: Callable[[list[int]], Iterator[tuple[str, dict[str, str]]]],
                      standards: tuple[str, ...] | None, reuse: Reuse, progress: Progress | None,
                      order: Callable[[int], Any] | None = None,
