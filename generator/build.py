@@ -14,7 +14,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,7 +27,7 @@ from .data.load import load_project, with_site_url
 from .data.model import Handbook, SiteConfig
 from .opendata.export import render_open_data
 from .opendata.hsds import render_hsds_languages
-from .output.compress import compress_file, precompressing
+from .output.compress import Precompression, compress_file, compressible, precompressing
 from .output.offline import site_files, write_offline_zip
 from .output.publish import replace_site, rewrite_file, staging_dir, write_files
 from .present.filters import markdown_environment
@@ -154,8 +154,10 @@ def built(root: Path, site_dir: Path, config: SiteConfig, handbook: Handbook, ti
             with stage("leaflets"):
                 manifest += carry_over_leaflets(handbook, config, root / "templates", staging / "booklets", reuse)
             site = web_site(root, handbook, config, manifest, {}, staging, stage, progress, rendered, preview=True)
+            compressed = None
         else:
-            manifest, site = printed_and_web(root, handbook, config, staging, reuse, pool, stage, progress, rendered)
+            manifest, site, compressed = printed_and_web(root, handbook, config, staging, reuse, pool, stage, progress,
+                                                         rendered)
         timings.booklets_reused = reuse.reused
         with stage("booklets/index.json"):
             if manifest:
@@ -164,10 +166,11 @@ def built(root: Path, site_dir: Path, config: SiteConfig, handbook: Handbook, ti
         if pool is not None:
             with stage("offline copy"):
                 # the offline copy is written while the other files are precompressed on the other threads (it
-                # needs no compressed twins: the files are listed first); the downloads pages, which are to show
-                # its size, are compressed after
-                listed, downloads = site_files(site), downloads_pages(site, config)
-                with precompressing(site, held=downloads):
+                # needs no compressed twins: the files are listed first, less those already compressed); the
+                # downloads pages, which are to show its size, are compressed after
+                twins = compressed.siblings() if compressed else set()
+                listed, downloads = [f for f in site_files(site) if f not in twins], downloads_pages(site, config)
+                with precompressing(site, held=downloads, started=compressed):
                     # beside site/, not in it, while it is read; dated with the source document, so identical input,
                     # identical zip
                     write_offline_zip(site, staging / "handbook-offline.zip", handbook.source.date, listed)
@@ -186,10 +189,13 @@ def built(root: Path, site_dir: Path, config: SiteConfig, handbook: Handbook, ti
 
 def printed_and_web(root: Path, handbook: Handbook, config: SiteConfig, staging: Path, reuse: Reuse,
                     pool: RecyclingPool, stage: Stage, progress: Progress | None,
-                    rendered: Callable[[Rendered], None] | None) -> tuple[list[dict[str, Any]], Path]:
+                    rendered: Callable[[Rendered], None] | None) \
+        -> tuple[list[dict[str, Any]], Path, Precompression | None]:
     """The booklets and leaflets (under staging/booklets) and the web site (staging/site), made side by side: the
     PDFs on a thread of their own with the pool of Typst workers, the pages meanwhile from the PDFs planned, their
-    pages and sizes filled in once made (generator/printing/run.py) → the manifest and the site's folder.
+    pages and sizes filled in once made (generator/printing/run.py) → the manifest, the site's folder, and the
+    precompression of its files that are final already (begun once the pages were written, while the last PDFs
+    were still being made, so the build's last stage has less to compress).
 
     Both want both cores; made one after the other, one core would idle through most of the web stages."""
     qr_codes: dict[str, str] = {}  # URL → SVG: booklets, leaflets and the finder show the same pages' codes
@@ -199,7 +205,14 @@ def printed_and_web(root: Path, handbook: Handbook, config: SiteConfig, staging:
     try:
         planned = printing.planned()
         site = web_site(root, handbook, config, planned, qr_codes, staging, stage, progress, rendered)
-        manifest = printing.result()
+        marked = pages_with_pdf_facts_marks(site)
+        later = marked | set(downloads_pages(site, config))  # (the downloads pages are to show the offline copy's size)
+        compressed = Precompression(f for f in compressible(site) if f not in later)
+        try:
+            manifest = printing.result()
+        except BaseException:
+            compressed.stop()
+            raise
     except BaseException:
         printing.stop()
         raise
@@ -207,19 +220,27 @@ def printed_and_web(root: Path, handbook: Handbook, config: SiteConfig, staging:
     if [without_facts(e) for e in planned] != [without_facts(e) for e in manifest]:
         # the files made are not those planned (a long booklet's volumes split again after one overflowed): the
         # pages are written again from the manifest
+        compressed.stop()
         for done in [site, *(staging / f"work-{lang}" for lang in config.codes)]:
             shutil.rmtree(done, ignore_errors=True)
-        return manifest, web_site(root, handbook, config, manifest, qr_codes, staging, stage, progress, rendered)
+        return manifest, web_site(root, handbook, config, manifest, qr_codes, staging, stage, progress, rendered), None
     with stage("PDF sizes"):
-        fill_pdf_facts(site, config, manifest)
-    return manifest, site
+        fill_pdf_facts(site, config, manifest, marked)
+    return manifest, site, compressed
 
 
-def fill_pdf_facts(site: Path, config: SiteConfig, manifest: list[dict[str, Any]]) -> None:
-    """A site written from planned PDFs → each page's marks replaced by its PDFs' pages and sizes."""
+def pages_with_pdf_facts_marks(site: Path) -> set[Path]:
+    """A site written from planned PDFs → its pages that hold a mark for a PDF's pages and size."""
+    return {page for page in site.rglob("*.html") if has_pdf_facts_marks(page.read_text(encoding="utf-8"))}
+
+
+def fill_pdf_facts(site: Path, config: SiteConfig, manifest: list[dict[str, Any]],
+                   marked: Collection[Path] | None = None) -> None:
+    """A site written from planned PDFs → each page's marks (on the `marked` pages, if known) replaced by its PDFs'
+    pages and sizes."""
     made = {entry["file"]: entry for entry in manifest}
     roots = sorted(((lang_root(config, lang), lang) for lang in config.codes), key=lambda r: -len(r[0]))
-    for page in site.rglob("*.html"):
+    for page in sorted(marked) if marked is not None else site.rglob("*.html"):
         html = page.read_text(encoding="utf-8")
         if has_pdf_facts_marks(html):
             path = page.relative_to(site).as_posix()

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Collection, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Collection, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import brotli
@@ -41,17 +41,49 @@ def precompress_site(site: Path) -> int:
         return len(started)
 
 
+class Precompression:
+    """Files whose .gz and .br siblings are being written on a thread per core, from `add` until `wait`."""
+
+    def __init__(self, files: Iterable[Path] = ()) -> None:
+        self.pool = ThreadPoolExecutor(max_workers=os.cpu_count() or 1)
+        self.files: set[Path] = set()
+        self.futures: list[Future[None]] = []
+        self.add(files)
+
+    def add(self, files: Iterable[Path]) -> list[Path]:
+        """Files to compress (those added before are left) → those added now."""
+        added = [f for f in files if f not in self.files]
+        self.files.update(added)
+        self.futures += [self.pool.submit(compress_file, f) for f in added]
+        return added
+
+    def siblings(self) -> set[Path]:
+        """The .gz and .br siblings of the files added (written, or to be)."""
+        return {f.with_name(f.name + suffix) for f in self.files for suffix in (".gz", ".br")}
+
+    def wait(self) -> None:
+        """Every file added compressed (the first failure raised), the threads gone."""
+        try:
+            for future in self.futures:
+                future.result()
+        finally:
+            self.pool.shutdown()
+
+    def stop(self) -> None:
+        """No more files compressed: those not started are dropped, the threads gone once the others are done."""
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+
 @contextlib.contextmanager
-def precompressing(site: Path, held: Collection[Path] = ()) -> Iterator[list[Path]]:
+def precompressing(site: Path, held: Collection[Path] = (),
+                   started: Precompression | None = None) -> Iterator[list[Path]]:
     """The .gz and .br siblings of every compressible file under site/ but the `held` ones, written on a thread per
     core while the block runs (the build writes the offline copy meanwhile); the block's end waits for them. The
-    block gets the files being compressed; the held ones are left for the caller (they are still to change)."""
+    block gets the files being compressed; the held ones are left for the caller (they are still to change). With
+    `started`, the files it has are not compressed again, and it takes the rest."""
+    work = started or Precompression()
     keep = set(held)
-    files = [f for f in compressible(site) if f not in keep]
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        futures = [pool.submit(compress_file, f) for f in files]
-        try:
-            yield files
-        finally:
-            for future in futures:
-                future.result()
+    try:
+        yield work.add(f for f in compressible(site) if f not in keep)
+    finally:
+        work.wait()

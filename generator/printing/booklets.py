@@ -518,9 +518,11 @@ class Typesetter:
                                              self.views)
         return self.keys[booklet]
 
-    def compile(self, booklets: list[Booklet], measure: frozenset[Booklet] = frozenset()) -> list[PdfFacts]:
+    def compile(self, booklets: list[Booklet], measure: frozenset[Booklet] = frozenset(),
+                heard: Callable[[int, PdfFacts], None] | None = None) -> list[PdfFacts]:
         """Booklets → their PDFs under `out` (reused when unchanged), facts in order. Those in `measure` are only
-        laid out (see typesetting.MEASURE), unless the previous build has their PDF."""
+        laid out (see typesetting.MEASURE), unless the previous build has their PDF. `heard` hears each booklet's
+        position and facts as soon as they are known."""
         def inputs(missing: list[int]) -> Iterator[tuple[str, dict[str, str]]]:
             for i in missing:
                 data = booklet_data(booklets[i], self.handbook, self.config, self.vocabulary, self.views)
@@ -532,8 +534,20 @@ class Typesetter:
                     yield key, {"data": with_qr_codes(data, draw_qr_codes(set(booklet_urls(data)), self.qr_codes))}
         made = compile_or_reuse(self.pool, self.template, self.template.parent, [self.out / b.file for b in booklets],
                                 lambda i: self.key(booklets[i]), inputs, ("ua-1", "a-2a"), self.reuse, self.progress,
-                                locality(self.handbook, booklets), lambda i: booklet_weight(booklets[i], self.config))
+                                locality(self.handbook, booklets), lambda i: booklet_weight(booklets[i], self.config),
+                                heard, lambda i: booklets[i] in measure)
         return [facts for facts, _ in made]
+
+    def rooms(self, facts: list[PdfFacts]) -> list[int]:
+        """Whole booklets' layouts → the pages each of their volumes has for chapters: a print file's pages less the
+        whole booklet's front and back matter."""
+        return [4 * self.config.sheets - (min(f.layout["chapters"].values()) - 1)
+                - (f.layout["back_matter"] - f.layout["body_end"] + 1) for f in facts]
+
+    def volumes(self, wholes: list[Booklet], facts: list[PdfFacts], rooms: list[int]) -> list[list[Booklet]]:
+        """Whole booklets too long for one print file, their layouts and each volume's room → their volumes."""
+        return [in_volumes(w, pack_volumes(w, f.layout, room, self.handbook), self.config)
+                for w, f, room in zip(wholes, facts, rooms, strict=True)]
 
     def split_long(self, wholes: list[Booklet], facts: list[PdfFacts], others: list[Booklet]) \
             -> tuple[list[tuple[list[Booklet], list[PdfFacts]]], list[PdfFacts]]:
@@ -543,13 +557,11 @@ class Typesetter:
         booklet's front and back matter, and shrinks by any overflow until every volume fits."""
         limit = 4 * self.config.sheets
         others_made: list[PdfFacts] = []
-        rooms = [limit - (min(f.layout["chapters"].values()) - 1) - (f.layout["back_matter"] - f.layout["body_end"] + 1)
-                 for f in facts]
+        rooms = self.rooms(facts)
         for whole in wholes:
             (self.out / whole.file).unlink(missing_ok=True)  # (a measured one has no file)
         for _ in range(limit):
-            volumes = [in_volumes(w, pack_volumes(w, f.layout, room, self.handbook), self.config)
-                       for w, f, room in zip(wholes, facts, rooms, strict=True)]
+            volumes = self.volumes(wholes, facts, rooms)
             if self.announce:  # the first split is the files to make (a later one, after an overflow, differs)
                 self.announce(volumes)
                 self.announce = None
@@ -563,6 +575,43 @@ class Typesetter:
                 (self.out / v.file).unlink()
             rooms = [room - max(over, 0) for room, over in zip(rooms, overflow, strict=True)]
         raise BuildError(f"booklets: {wholes[0].file} does not fit into volumes of {self.config.sheets} sheets")
+
+
+class FilesToMake:
+    """Tells `planned` the files a build will make, as soon as they are known: once every whole full handbook is laid
+    out (its measuring run heard of as it ends, while the other booklets are still being made, so the web pages can
+    start), the long ones split into volumes. Only a booklet of the others that turned out too long for one print file
+    as well would change them (a department's, at many times the services): the build then writes the pages again."""
+
+    def __init__(self, booklets: list[Booklet], split_from: list[str | None], first: list[int],
+                 facts: list[PdfFacts | None], setter: Typesetter, planned: Planned | None) -> None:
+        self.booklets, self.split_from, self.first, self.facts = booklets, split_from, first, facts
+        self.setter, self.planned = setter, planned
+        self.announced = False
+
+    def heard(self, position: int, made: PdfFacts) -> None:
+        """A booklet's facts as soon as they are known (`position` in the order compiled: the whole full handbooks
+        first): once every whole one is laid out, the files to make are announced."""
+        if position >= len(self.first):
+            return
+        self.facts[self.first[position]] = made
+        if all(self.facts[i] for i in self.first):
+            long = [i for i in self.first if (fact := self.facts[i]) and fact.pages > 4 * self.setter.config.sheets]
+            wholes = [self.booklets[i] for i in long]
+            laid_out = [fact for i in long if (fact := self.facts[i])]
+            self.announce(long, self.setter.volumes(wholes, laid_out, self.setter.rooms(laid_out)))
+
+    def announce(self, long: list[int], split_into: list[list[Booklet]]) -> None:
+        """The files to make: every booklet planned but those too long (`long`), and their volumes (`split_into`);
+        `planned` hears their entries once (a later split, after an overflow, differs)."""
+        if self.planned and not self.announced:
+            kept = [(b, whole) for i, (b, whole) in enumerate(zip(self.booklets, self.split_from, strict=True))
+                    if i not in long]
+            kept += [(v, self.setter.key(w)) for w, vs in zip([self.booklets[i] for i in long], split_into, strict=True)
+                     for v in vs]
+            self.planned([entry for b, whole in in_file_order(kept)
+                          for entry in (planned_entry(b, whole), planned_entry(twin_of(b), whole))])
+        self.announced = True
 
 
 def compile_booklets(pool: RecyclingPool, handbook: Handbook, config: SiteConfig, template_dir: Path, out: Path,
@@ -585,6 +634,8 @@ def compile_booklets(pool: RecyclingPool, handbook: Handbook, config: SiteConfig
     rest = [i for i in range(len(booklets)) if i not in set(first)]
     facts: list[PdfFacts | None] = [None] * len(booklets)
     volumes: list[tuple[Booklet, list[Booklet], list[PdfFacts]]] = []  # (whole, its volumes, their facts)
+    limit = 4 * config.sheets
+    files = FilesToMake(booklets, split_from, first, facts, setter, planned)
 
     def split(long: list[int], others: list[int]) -> None:
         """Booklets that came out too long → their volumes (compiled with `others`); the long ones are dropped."""
@@ -595,27 +646,17 @@ def compile_booklets(pool: RecyclingPool, handbook: Handbook, config: SiteConfig
             facts[i] = f
 
     for i, compiled in zip(first + rest, setter.compile([booklets[i] for i in first + rest],
-                                                        frozenset(booklets[i] for i in first)), strict=True):
+                                                        frozenset(booklets[i] for i in first), files.heard), strict=True):
         facts[i] = compiled
     # whole booklets only: a known split always fits (its input is unchanged), and the parts of a scale guard stay
     # as they are
-    long = [i for i in first + rest if (fact := facts[i]) and fact.pages > 4 * config.sheets
-            and booklets[i].volume is None]
+    long = [i for i in first + rest if (fact := facts[i]) and fact.pages > limit and booklets[i].volume is None]
     fits = [i for i in first if (fact := facts[i]) and measured(fact) and i not in long]
-
-    def announce(split_into: list[list[Booklet]]) -> None:
-        """The files to make, known once the long booklets' volumes are: `planned` hears their entries."""
-        if planned:
-            kept = [(b, whole) for i, (b, whole) in enumerate(zip(booklets, split_from, strict=True)) if i not in long]
-            kept += [(v, setter.key(w)) for w, vs in zip([booklets[i] for i in long], split_into, strict=True) for v in vs]
-            planned([entry for b, whole in in_file_order(kept)
-                     for entry in (planned_entry(b, whole), planned_entry(twin_of(b), whole))])
-
     if long:
-        setter.announce = announce
+        setter.announce = lambda split_into: files.announce(long, split_into)
         split(long, fits)
     else:
-        announce([])
+        files.announce([], [])
         if fits:
             for i, compiled in zip(fits, setter.compile([booklets[i] for i in fits]), strict=True):
                 facts[i] = compiled

@@ -329,11 +329,12 @@ class RecyclingPool(ProcessPoolExecutor):
         (`small`), once it can take it."""
         return self.given(small, fn, *args, among=(index,))
 
-    def ready_lane(self) -> int:
-        """The lane of a worker that can take a job now (one with no job first), once there is one: a small job,
-        at least (see free_lane)."""
+    def ready_lane(self, wait: bool = True) -> int | None:
+        """The lane of a worker that can take a job now (one with no job first), once there is one (None at once if
+        there is none and not `wait`): a small job, at least (see free_lane)."""
         with self.changed:
-            return self.lanes.index(self.free_lane(small=True))
+            lane = self.free_lane(small=True) if wait else self.lane_free_now(small=True)
+            return None if lane is None else self.lanes.index(lane)
 
     def given(self, small: bool, fn: Callable[..., Any], /, *args: Any, among: tuple[int, ...] | None = None,
               **kwargs: Any) -> Future[Any]:
@@ -353,17 +354,22 @@ class RecyclingPool(ProcessPoolExecutor):
     def free_lane(self, small: bool = False, among: tuple[int, ...] | None = None) -> _Lane:
         """A worker (of the lanes `among`, if given) with no job, once there is one, or for a small job one running a
         small job alone while it holds less than half the limit (called holding `changed`)."""
-        while True:
-            if self.closed:
-                raise RuntimeError("cannot schedule new futures after shutdown")
-            lanes = self.lanes if among is None else [self.lanes[i] for i in among]
-            for lane in lanes:
-                if not lane.jobs:
-                    return lane
-            for lane in lanes if small else ():
-                if lane.jobs == [True] and private_memory(lane.pid) < self.memory_limit // 2:
-                    return lane
+        while (lane := self.lane_free_now(small, among)) is None:
             self.changed.wait()
+        return lane
+
+    def lane_free_now(self, small: bool = False, among: tuple[int, ...] | None = None) -> _Lane | None:
+        """free_lane's worker if there is one now, else None (called holding `changed`)."""
+        if self.closed:
+            raise RuntimeError("cannot schedule new futures after shutdown")
+        lanes = self.lanes if among is None else [self.lanes[i] for i in among]
+        for lane in lanes:
+            if not lane.jobs:
+                return lane
+        for lane in lanes if small else ():
+            if lane.jobs == [True] and private_memory(lane.pid) < self.memory_limit // 2:
+                return lane
+        return None
 
     def release(self, lane: _Lane) -> None:
         """A worker's job ended (the first it was given: a worker runs its jobs in order): it takes the next."""
@@ -473,25 +479,37 @@ class JobsMadeOnDemand:
 class LaneRuns:
     """Jobs in compile order, with their weights → one run of consecutive jobs for each worker (lane), the runs of
     about equal weight; a worker whose run is done takes the last job of the run with the most weight left, so the
-    other workers keep theirs in order.
+    other workers keep theirs in order. The first `heads` jobs (those something waits for: the whole handbooks'
+    measuring runs, whose layouts tell which files there will be) are dealt out first, each to the run with the
+    least weight so far, so every worker starts on one and they are done soonest; the runs follow them.
 
     Typst keeps what it laid out for the next ten compiles of the same worker (typst-py evicts older entries after
     every compile), and consecutive jobs in compile order print the same services in the same language and size
     (booklets.locality): given alternately to every worker, half of that was laid out again on the other."""
 
-    def __init__(self, weights: Sequence[float], lanes: int) -> None:
-        total = sum(weights)
+    def __init__(self, weights: Sequence[float], lanes: int, heads: int = 0) -> None:
         self.weights = list(weights)
         self.runs: list[deque[int]] = [deque() for _ in range(lanes)]
-        done = 0.0
-        for k, weight in enumerate(self.weights):  # each job in the run its middle falls in
-            self.runs[min(int((done + weight / 2) * lanes / total), lanes - 1) if total > 0
-                      else k * lanes // len(self.weights)].append(k)
+        self.left = [0.0] * lanes
+        for k in sorted(range(heads), key=lambda k: -self.weights[k]):  # the heaviest first, to the lightest run
+            lane = min(range(lanes), key=lambda i: (self.left[i], i))
+            self.runs[lane].append(k)
+            self.left[lane] += self.weights[k]
+        total, done = sum(self.weights[heads:]), 0.0
+        for k, weight in enumerate(self.weights[heads:], heads):  # each job in the run its middle falls in
+            lane = (min(int((done + weight / 2) * lanes / total), lanes - 1) if total > 0
+                    else (k - heads) * lanes // (len(self.weights) - heads))
+            self.runs[lane].append(k)
+            self.left[lane] += weight
             done += weight
-        self.left = [sum(self.weights[k] for k in run) for run in self.runs]
 
     def __bool__(self) -> bool:
         return any(self.runs)
+
+    def next(self, lane: int) -> int | None:
+        """The job the worker of `lane` will take next if its run still holds one (a job taken from it by another
+        worker aside), else None."""
+        return self.runs[lane][0] if self.runs[lane] else None
 
     def take(self, lane: int) -> int:
         """The next job for the worker of `lane` (there must be one left)."""
@@ -505,12 +523,31 @@ class LaneRuns:
         return k
 
 
+def next_job(pool: RecyclingPool, runs: LaneRuns, jobs: Jobs,
+             ahead: dict[int, tuple[dict[str, str], Path]]) -> tuple[int, int, tuple[dict[str, str], Path]]:
+    """The next job, for the first worker ready for one → (its lane, its position, its input and target). While every
+    worker is busy, the next job of each run has its input made meanwhile (kept in `ahead` until taken)."""
+    while (lane := pool.ready_lane(wait=False)) is None:
+        upcoming = [k for i in range(len(pool.lanes)) if (k := runs.next(i)) is not None and k not in ahead]
+        if not upcoming:  # every run's next input made: a wait for a worker
+            lane = pool.ready_lane()
+            assert lane is not None
+            break
+        ahead[upcoming[0]] = jobs[upcoming[0]]
+    k = runs.take(lane)
+    return lane, k, ahead.pop(k) if k in ahead else jobs[k]
+
+
 def compile_all(pool: RecyclingPool, template: Path, root: Path, jobs: Jobs, count: int,
                 standards: tuple[str, ...] | None, progress: Progress | None = None,
-                weights: Sequence[float] | None = None) -> list[PdfFacts]:
+                weights: Sequence[float] | None = None,
+                heard: Callable[[int, PdfFacts], None] | None = None, heads: int = 0) -> list[PdfFacts]:
     """`count` (input, target file) jobs for one template → PDFs written, their facts in order; a Typst error names
     the template. Each worker goes through a run of consecutive jobs of its own (LaneRuns, by `weights`: the jobs'
-    relative cost, equal if not given), each job's input taken from `jobs` as its worker is ready for it."""
+    relative cost, equal if not given; the first `heads` dealt out first), each job's input taken from `jobs` once it
+    is next in its run and every worker is busy, so it is ready when its worker is (a worker waited 10-15 ms for a
+    booklet's data to be made, and longer while the web stages held the interpreter). `heard` hears each job's
+    position and facts as soon as it is done (the jobs go on meanwhile)."""
     results: list[PdfFacts | None] = [None] * count
     pending: dict[Future[PdfFacts], int] = {}
     finished = 0
@@ -518,17 +555,19 @@ def compile_all(pool: RecyclingPool, template: Path, root: Path, jobs: Jobs, cou
     def collect(futures: Iterable[Future[PdfFacts]]) -> None:
         nonlocal finished
         for future in futures:
-            results[pending.pop(future)] = future.result()
+            k = pending.pop(future)
+            results[k] = facts = future.result()
+            if heard:
+                heard(k, facts)
             finished += 1
             if progress:
                 progress(finished, count)
 
     try:
-        runs = LaneRuns(weights if weights is not None else [1.0] * count, len(pool.lanes))
+        runs = LaneRuns(weights if weights is not None else [1.0] * count, len(pool.lanes), heads)
+        ahead: dict[int, tuple[dict[str, str], Path]] = {}  # inputs made before their worker is ready: one per run
         while runs:
-            lane = pool.ready_lane()
-            k = runs.take(lane)
-            data, target = jobs[k]
+            lane, k, (data, target) = next_job(pool, runs, jobs, ahead)
             pending[submit_job(pool, template, root, data, standards, target, lane)] = k
             collect([future for future in pending if future.done()])
         while pending:
@@ -546,12 +585,15 @@ def compile_or_reuse(pool: RecyclingPool, template: Path, root: Path, targets: l
                      key_of: Callable[[int], str], make_inputs: Callable[[list[int]], Iterator[tuple[str, dict[str, str]]]],
                      standards: tuple[str, ...] | None, reuse: Reuse, progress: Progress | None,
                      order: Callable[[int], Any] | None = None,
-                     weight: Callable[[int], float] | None = None) -> list[tuple[PdfFacts, str]]:
+                     weight: Callable[[int], float] | None = None,
+                     heard: Callable[[int, PdfFacts], None] | None = None,
+                     heads: Callable[[int], bool] | None = None) -> list[tuple[PdfFacts, str]]:
     """PDFs to write at `targets` → each one's facts and input hash, in order. Where the previous build left PDFs,
     each target's input hash (`key_of` its index) is looked up and a PDF made from the same input is reused; the
     others (their indexes, sorted by `order` if given, each weighing `weight` of it: see compile_all) are compiled in
     parallel from `make_inputs`, which yields the input hash and input of each index it is given, made from the same
-    data.
+    data. `heard` hears each target's index and facts as soon as they are known: a reused PDF's before any job
+    starts, a compiled one's as its job ends; the targets `heads` names go first, one to each worker (LaneRuns).
 
     With nothing to reuse (a first or --fresh build), no hash is worked out ahead: each comes with its input, as the
     workers need it, so the first job starts at once and no PDF's data is made twice."""
@@ -562,6 +604,11 @@ def compile_or_reuse(pool: RecyclingPool, template: Path, root: Path, targets: l
             if (facts := reuse.take(key, target)) is not None:
                 found[i] = (facts, key)
     missing = sorted((i for i, made in enumerate(found) if made is None), key=order)
+    if heads:
+        missing = [i for i in missing if heads(i)] + [i for i in missing if not heads(i)]
+    for i, made in enumerate(found):
+        if made is not None and heard:
+            heard(i, made[0])
     if progress:
         progress(len(targets) - len(missing), len(targets))
     keys: dict[int, str] = {}
@@ -572,7 +619,8 @@ def compile_or_reuse(pool: RecyclingPool, template: Path, root: Path, targets: l
         return data, targets[i]
     compiled = compile_all(pool, template, root, JobsMadeOnDemand(len(missing), job), len(missing), standards,
                            progress and (lambda done, _: progress(len(targets) - len(missing) + done, len(targets))),
-                           [weight(i) for i in missing] if weight else None)
+                           [weight(i) for i in missing] if weight else None,
+                           heard and (lambda k, facts: heard(missing[k], facts)), sum(map(heads, missing)) if heads else 0)
     for i, facts in zip(missing, compiled, strict=True):
         found[i] = (facts, keys[i])
     return [made for made in found if made is not None]

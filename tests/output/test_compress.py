@@ -9,7 +9,7 @@ from pathlib import Path
 import brotli
 import pytest
 
-from generator.output.compress import precompress_site
+from generator.output.compress import Precompression, precompress_site, precompressing
 from generator.web.assets import render_assets
 
 from ..conftest import ROOT
@@ -25,6 +25,20 @@ def test_precompress_writes_gz_and_br_that_decompress_to_the_file(tmp_path: Path
     assert gzip.decompress((tmp_path / "a/index.html.gz").read_bytes()) == page.read_bytes()
     assert brotli.decompress((tmp_path / "a/index.html.br").read_bytes()) == page.read_bytes()
     assert sorted(p.name for p in tmp_path.rglob("*.*") if p.suffix in (".gz", ".br")) == ["index.html.br", "index.html.gz"]
+
+
+def test_files_compressed_early_are_left_to_their_first_compression(tmp_path: Path) -> None:
+    """A build compresses the files that are final already while its last PDFs are made (Precompression), then the
+    rest: precompressing with what was started compresses only the others, and waits for all."""
+    for name in ("a.html", "b.html", "c.json"):
+        (tmp_path / name).write_text(f"<p>{name}</p>" * 100, encoding="utf-8")
+    early = Precompression([tmp_path / "a.html"])
+    assert early.siblings() == {tmp_path / "a.html.gz", tmp_path / "a.html.br"}
+    with precompressing(tmp_path, held=[tmp_path / "c.json"], started=early) as started:
+        assert started == [tmp_path / "b.html"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.html", "a.html.br", "a.html.gz", "b.html", "b.html.br",
+                                                          "b.html.gz", "c.json"]
+    assert gzip.decompress((tmp_path / "a.html.gz").read_bytes()) == (tmp_path / "a.html").read_bytes()
 
 
 def test_gzip_output_is_reproducible(tmp_path: Path) -> None:

@@ -37,7 +37,7 @@ from generator.printing.booklets import (
     with_qr_codes,
 )
 from generator.printing.impose import booklet_order
-from generator.printing.typesetting import Reuse
+from generator.printing.typesetting import Reuse, without_facts
 
 from ..conftest import ROOT, TEST_SITE_URL, TINY_CONFIG, TINY_SERVICES, write_project
 
@@ -803,6 +803,26 @@ def make_booklets(project: Path, out: Path, reuse: Reuse | None = None) -> tuple
 @pytest.fixture(scope="module")
 def tiny_booklets(tiny_project: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, bytes], list[dict[str, Any]]]:
     return make_booklets(tiny_project, tmp_path_factory.mktemp("tiny-booklets"))
+
+
+@pytest.mark.slow
+def test_the_files_to_make_are_announced_once_the_whole_handbooks_are_laid_out(tiny_project: Path,
+                                                                                 tmp_path: Path) -> None:
+    """The web pages wait for the list of files to make: it is announced as soon as the whole full handbooks are laid
+    out (their measuring runs go first), while the other booklets are still being made, and it lists the files made."""
+    config, handbook = load_project(tiny_project)
+    out = tmp_path / "out"
+    heard: list[tuple[list[dict[str, Any]], list[str]]] = []
+
+    def planned(entries: list[dict[str, Any]]) -> None:
+        heard.append((entries, [p.relative_to(out).as_posix() for p in out.rglob("*.pdf")]))
+
+    manifest = render_booklets(handbook, config, ROOT / "templates", out, workers=1, planned=planned)
+    [(entries, written)] = heard
+    assert [without_facts(e) for e in entries] == [without_facts(e) for e in manifest]
+    others = [e["file"] for e in manifest if e["kind"] != "full" and not e["imposed"]]
+    assert len(others) >= 6
+    assert len(set(written) & set(others)) <= 2  # (one worker: the job running and the one queued behind it)
 
 
 def pdf_text(pdf: bytes) -> str:

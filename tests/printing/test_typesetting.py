@@ -187,6 +187,70 @@ def test_lane_runs_split_the_jobs_by_weight_and_the_first_done_takes_from_the_en
     assert [list(r) for r in typesetting.LaneRuns([0, 0, 0, 0], 2).runs] == [[0, 1], [2, 3]]  # (no weight: by count)
 
 
+def test_lane_runs_deal_the_heads_first_one_to_each_worker_then_the_runs() -> None:
+    """The jobs something waits for (the whole handbooks' measuring runs) start on every worker at once, the heaviest
+    first to the lightest run; the rest are cut into runs after them."""
+    runs = typesetting.LaneRuns([170, 85, 85, 10, 10, 10, 10, 10, 10], 2, heads=3)
+    assert [list(r) for r in runs.runs] == [[0, 3, 4, 5], [1, 2, 6, 7, 8]]
+    assert runs.left == [200, 200]
+    assert runs.next(0) == 0 and runs.next(1) == 1
+    assert [runs.take(1), runs.take(1)] == [1, 2] and runs.next(1) == 6
+    assert [list(r) for r in typesetting.LaneRuns([1, 1, 1], 2, heads=3).runs] == [[0, 2], [1]]
+
+
+class BusyWorkers:
+    """Stands in for a RecyclingPool in compile_all: a job's result is there at once, but its worker stays busy until
+    compile_all waits for a free one (then the one busy longest is free). `events` records what happened, in order."""
+
+    def __init__(self, lanes: int) -> None:
+        self.lanes = [typesetting._Lane.__new__(typesetting._Lane) for _ in range(lanes)]
+        for lane in self.lanes:
+            lane.jobs = []
+        self.busy: list[int] = []
+        self.events: list[tuple[str, object]] = []
+
+    def ready_lane(self, wait: bool = True) -> int | None:
+        free = [i for i, lane in enumerate(self.lanes) if not lane.jobs]
+        if free or not wait:
+            return free[0] if free else None
+        i = self.busy.pop(0)
+        self.lanes[i].jobs.clear()
+        self.events.append(("free", i))
+        return i
+
+    def submit_to(self, index: int, small: bool, fn: Any, *args: Any) -> Future[typesetting.PdfFacts]:
+        self.lanes[index].jobs.append(small)
+        self.busy.append(index)
+        self.events.append(("submit", Path(args[-1]).stem))
+        future: Future[typesetting.PdfFacts] = Future()
+        future.set_result(typesetting.PdfFacts(1, 0, "", {}))
+        return future
+
+
+@pytest.mark.parametrize(("lanes", "count", "expected"), [
+    (1, 3, ["make 0", "submit 0", "make 1", "free 0", "submit 1", "make 2", "free 0", "submit 2"]),
+    (2, 4, ["make 0", "submit 0", "make 2", "submit 2", "make 1", "make 3", "free 0", "submit 1", "free 1", "submit 3"])])
+def test_a_jobs_input_is_made_while_every_worker_is_busy(tmp_path: Path, lanes: int, count: int,
+                                                         expected: list[str]) -> None:
+    """The next job of each run has its input made while the workers are busy, so a worker never waits for it; a job
+    is heard of as soon as it is done."""
+    workers = BusyWorkers(lanes)
+
+    class Inputs:
+        def __len__(self) -> int:
+            return count
+
+        def __getitem__(self, k: int) -> tuple[dict[str, str], Path]:
+            workers.events.append(("make", k))
+            return {"n": str(k)}, tmp_path / f"{k}.pdf"
+
+    heard: list[int] = []
+    facts = compile_all(workers, tmp_path / "t.typ", tmp_path, Inputs(), count, None,  # type: ignore[arg-type]
+                        heard=lambda k, _: heard.append(k))
+    assert [f"{what} {which}" for what, which in workers.events] == expected
+    assert len(facts) == count and sorted(heard) == list(range(count))
+
+
 def test_map_goes_through_the_replacing_submit() -> None:
     with worker_pool(2, memory_limit=1) as pool:
         assert list(pool.map(abs, range(-5, 0))) == [5, 4, 3, 2, 1]

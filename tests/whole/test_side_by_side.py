@@ -3,6 +3,7 @@ the pages are written from the PDFs planned, with each PDF's pages and size fill
 again from the manifest if the PDFs made are not those planned."""
 from __future__ import annotations
 
+import gzip
 import json
 import re
 import shutil
@@ -17,7 +18,7 @@ import generator.printing.run as run_module
 from generator.build import build
 from generator.data.errors import BuildError
 from generator.data.load import load_project
-from generator.present.views import pdf_facts, pdf_facts_filled
+from generator.present.views import has_pdf_facts_marks, pdf_facts, pdf_facts_filled
 from generator.printing.leaflets import render_leaflets as real_leaflets
 
 from ..conftest import ROOT
@@ -87,6 +88,39 @@ def test_the_web_pages_are_written_while_the_pdfs_are_made(project: Path,
     assert names.index("booklets") < names.index("PDF sizes")
     assert timings.wall < sum(seconds for _, seconds in timings.stages)  # (the stages ran side by side)
     assert_every_pdf_listed_with_its_facts(project / "site", project)
+
+
+@pytest.mark.slow
+def test_final_files_are_compressed_while_the_pdfs_are_made(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Once the web pages are written, the files no PDF's facts will change are compressed while the leaflets are still
+    being made (the leaflets wait for it here; the wait is a hang guard): never a page that holds a PDF's mark, nor a
+    downloads page; and every twin is still of the file as published."""
+    started = threading.Event()
+    early: list[tuple[set[Path], set[Path]]] = []  # (files compressed early, pages with a PDF's mark then)
+    real_precompression = build_module.Precompression
+
+    def precompression(files: Any) -> Any:
+        work = real_precompression(files)
+        pages = set((project / "site").parent.glob(".site-build*/site/**/*.html"))
+        early.append((set(work.files), {p for p in pages if has_pdf_facts_marks(p.read_text(encoding="utf-8"))}))
+        started.set()
+        return work
+
+    def leaflets(*args: Any, **kwargs: Any) -> list[dict[str, Any]]:
+        assert started.wait(HANG_GUARD)
+        return real_leaflets(*args, **kwargs)
+
+    monkeypatch.setattr(build_module, "Precompression", precompression)
+    monkeypatch.setattr(run_module, "render_leaflets", leaflets)
+    build(project, project / "site", fresh=True)
+    [(files, marked)] = early
+    assert marked and not files & marked
+    assert {p.name for p in files} >= {"index.html", "404.html"}
+    assert not [p for p in files if p.parent.name == "downloads"]
+    site = project / "site"
+    for page in site.rglob("*.html"):
+        if (twin := page.with_name(page.name + ".gz")).exists():
+            assert gzip.decompress(twin.read_bytes()) == page.read_bytes(), page
 
 
 @pytest.mark.slow
