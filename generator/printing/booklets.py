@@ -618,8 +618,8 @@ def compile_booklets(pool: RecyclingPool, handbook: Handbook, config: SiteConfig
                      progress: Progress | None, reuse: Reuse, engine: str, qr_codes: dict[str, str],
                      planned: Planned | None = None) -> list[dict[str, Any]]:
     """Booklet data → standard and imposed PDFs under `out` and their manifest entries. `planned` hears the entries
-    to come (without their PDFs' facts: see planned_entry) as soon as the files to make are known: once every whole
-    booklet is laid out and the long ones are split into volumes, before the volumes and imposed twins are made.
+    to come (without their PDFs' facts: see planned_entry) as soon as the files to make are known: once the whole full
+    handbooks are laid out and the long ones split into volumes (FilesToMake), while the other booklets are made.
 
     A booklet's data is made again whenever it is needed (it is quick) rather than kept: at 100 times the services,
     keeping every booklet's data and input at once would take gigabytes."""

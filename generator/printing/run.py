@@ -2,7 +2,7 @@
 
 The pages need the manifest (which PDFs there are, and each one's pages and size), but the PDFs take most of a build:
 so the run hands over the manifest's planned entries — the files to come, without their facts — as soon as they are
-known (once every whole booklet is laid out and the long ones are split into volumes), the pages are written with a
+known (once the whole full handbooks are laid out and the long ones split into volumes), the pages are written with a
 mark where each PDF's pages and size go, and the build fills them in from the finished manifest."""
 from __future__ import annotations
 
