@@ -538,10 +538,15 @@ class Typesetter:
                                 heard, lambda i: booklets[i] in measure)
         return [facts for facts, _ in made]
 
+    @property
+    def pages_per_file(self) -> int:
+        """The most pages a print file may have (editions.sheets A4 sheets, four A5 pages each)."""
+        return 4 * self.config.sheets
+
     def rooms(self, facts: list[PdfFacts]) -> list[int]:
         """Whole booklets' layouts → the pages each of their volumes has for chapters: a print file's pages less the
         whole booklet's front and back matter."""
-        return [4 * self.config.sheets - (min(f.layout["chapters"].values()) - 1)
+        return [self.pages_per_file - (min(f.layout["chapters"].values()) - 1)
                 - (f.layout["back_matter"] - f.layout["body_end"] + 1) for f in facts]
 
     def volumes(self, wholes: list[Booklet], facts: list[PdfFacts], rooms: list[int]) -> list[list[Booklet]]:
@@ -555,7 +560,7 @@ class Typesetter:
         the volumes' facts; `others` are compiled along with the first volumes (so no core waits for the last volume),
         their facts returned too. A volume's room for chapters starts as the print file's pages less the whole
         booklet's front and back matter, and shrinks by any overflow until every volume fits."""
-        limit = 4 * self.config.sheets
+        limit = self.pages_per_file
         others_made: list[PdfFacts] = []
         rooms = self.rooms(facts)
         for whole in wholes:
@@ -596,7 +601,7 @@ class FilesToMake:
             return
         self.facts[self.first[position]] = made
         if all(self.facts[i] for i in self.first):
-            long = [i for i in self.first if (fact := self.facts[i]) and fact.pages > 4 * self.setter.config.sheets]
+            long = [i for i in self.first if (fact := self.facts[i]) and fact.pages > self.setter.pages_per_file]
             wholes = [self.booklets[i] for i in long]
             laid_out = [fact for i in long if (fact := self.facts[i])]
             self.announce(long, self.setter.volumes(wholes, laid_out, self.setter.rooms(laid_out)))
@@ -634,7 +639,6 @@ def compile_booklets(pool: RecyclingPool, handbook: Handbook, config: SiteConfig
     rest = [i for i in range(len(booklets)) if i not in set(first)]
     facts: list[PdfFacts | None] = [None] * len(booklets)
     volumes: list[tuple[Booklet, list[Booklet], list[PdfFacts]]] = []  # (whole, its volumes, their facts)
-    limit = 4 * config.sheets
     files = FilesToMake(booklets, split_from, first, facts, setter, planned)
 
     def split(long: list[int], others: list[int]) -> None:
@@ -650,7 +654,8 @@ def compile_booklets(pool: RecyclingPool, handbook: Handbook, config: SiteConfig
         facts[i] = compiled
     # whole booklets only: a known split always fits (its input is unchanged), and the parts of a scale guard stay
     # as they are
-    long = [i for i in first + rest if (fact := facts[i]) and fact.pages > limit and booklets[i].volume is None]
+    long = [i for i in first + rest if (fact := facts[i]) and fact.pages > setter.pages_per_file
+            and booklets[i].volume is None]
     fits = [i for i in first if (fact := facts[i]) and measured(fact) and i not in long]
     if long:
         setter.announce = lambda split_into: files.announce(long, split_into)

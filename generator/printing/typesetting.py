@@ -329,11 +329,16 @@ class RecyclingPool(ProcessPoolExecutor):
         (`small`), once it can take it."""
         return self.given(small, fn, *args, among=(index,))
 
-    def ready_lane(self, wait: bool = True) -> int | None:
-        """The lane of a worker that can take a job now (one with no job first), once there is one (None at once if
-        there is none and not `wait`): a small job, at least (see free_lane)."""
+    def ready_lane(self) -> int:
+        """The lane of a worker that can take a job now (one with no job first), once there is one: a small job,
+        at least (see free_lane)."""
         with self.changed:
-            lane = self.free_lane(small=True) if wait else self.lane_free_now(small=True)
+            return self.lanes.index(self.free_lane(small=True))
+
+    def ready_lane_now(self) -> int | None:
+        """ready_lane's lane if there is one now, else None."""
+        with self.changed:
+            lane = self.lane_free_now(small=True)
             return None if lane is None else self.lanes.index(lane)
 
     def given(self, small: bool, fn: Callable[..., Any], /, *args: Any, among: tuple[int, ...] | None = None,
@@ -527,11 +532,10 @@ def next_job(pool: RecyclingPool, runs: LaneRuns, jobs: Jobs,
              ahead: dict[int, tuple[dict[str, str], Path]]) -> tuple[int, int, tuple[dict[str, str], Path]]:
     """The next job, for the first worker ready for one → (its lane, its position, its input and target). While every
     worker is busy, the next job of each run has its input made meanwhile (kept in `ahead` until taken)."""
-    while (lane := pool.ready_lane(wait=False)) is None:
+    while (lane := pool.ready_lane_now()) is None:
         upcoming = [k for i in range(len(pool.lanes)) if (k := runs.next(i)) is not None and k not in ahead]
         if not upcoming:  # every run's next input made: a wait for a worker
             lane = pool.ready_lane()
-            assert lane is not None
             break
         ahead[upcoming[0]] = jobs[upcoming[0]]
     k = runs.take(lane)

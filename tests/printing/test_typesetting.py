@@ -209,10 +209,13 @@ class BusyWorkers:
         self.busy: list[int] = []
         self.events: list[tuple[str, object]] = []
 
-    def ready_lane(self, wait: bool = True) -> int | None:
+    def ready_lane_now(self) -> int | None:
         free = [i for i, lane in enumerate(self.lanes) if not lane.jobs]
-        if free or not wait:
-            return free[0] if free else None
+        return free[0] if free else None
+
+    def ready_lane(self) -> int:
+        if (free := self.ready_lane_now()) is not None:
+            return free
         i = self.busy.pop(0)
         self.lanes[i].jobs.clear()
         self.events.append(("free", i))
