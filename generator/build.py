@@ -97,17 +97,19 @@ class Rendered:
 
 def build(root: Path, site_dir: Path, report: Report | None = None, progress: Progress | None = None,
           preview: bool = False, fresh: bool = False, site_url: str | None = None,
-          rendered: Callable[[Rendered], None] | None = None) -> Timings:
+          rendered: Callable[[Rendered], None] | None = None, then_exit: bool = False) -> Timings:
     """Project folder → a complete site/ (or an error, leaving the previous site/ untouched).
 
     A preview build (`handbook serve`) typesets no booklets and leaves out the offline copy; it keeps the previous
     build's booklets that are still current. Booklets whose inputs are unchanged are taken from the previous site/
     unless `fresh` is set. `site_url` replaces the one in site_config.yml for this build. `rendered` hears what
-    MkDocs is given (the preview keeps it warm: generator/preview.py)."""
+    MkDocs is given (the preview keeps it warm: generator/preview.py). `then_exit`: the process ends once the build
+    returns (the `build` command), so the garbage collector is left as the build set it (fewer_collections)."""
     timings = Timings()
     with contextlib.ExitStack() as stack:
-        stack.enter_context(fewer_collections())
-        # the Typst workers come up on the other core while the data is read (the preview typesets nothing)
+        stack.enter_context(fewer_collections(restore=not then_exit))
+        # the Typst workers come up on the other core while the data is read, unless the command started them before
+        # its imports (launch.py); the preview typesets nothing
         pool = None if preview else stack.enter_context(worker_pool())
         with timings.run("load and validate", report):
             config, handbook = load_project(root)
@@ -125,18 +127,21 @@ GC_THRESHOLDS = (50_000, 20, 10)
 
 
 @contextlib.contextmanager
-def fewer_collections() -> Iterator[None]:
+def fewer_collections(restore: bool = True) -> Iterator[None]:
     """The block (a build) run with GC_THRESHOLDS, then the thresholds as they were (the preview builds again in the
-    same process). A build makes millions of objects that live a moment (pages, strings, dictionaries); at Python's
-    default thresholds every 700 of them set off a collection, which looks at every young object, and every 100th
-    collection at every object the build holds: 765 collections, 0.5 s of the build's own process; with these, 7
-    collections, 0.07 s. Cycles are still collected, only later: what they hold meanwhile is small."""
+    same process) unless not `restore`. A build makes millions of objects that live a moment (pages, strings,
+    dictionaries); at Python's default thresholds every 700 of them set off a collection, which looks at every young
+    object, and every 100th collection at every object the build holds: 765 collections, 0.5 s of the build's own
+    process; with these, 7 collections, 0.07 s. Cycles are still collected, only later: what they hold meanwhile is
+    small. Putting the thresholds back sets off a collection of the middle generation, which by then holds most of
+    what the build made: 40 ms, of no use to a process that ends with the build (`restore` False)."""
     before = gc.get_threshold()
     gc.set_threshold(*GC_THRESHOLDS)
     try:
         yield
     finally:
-        gc.set_threshold(*before)
+        if restore:
+            gc.set_threshold(*before)
 
 
 def built(root: Path, site_dir: Path, config: SiteConfig, handbook: Handbook, timings: Timings,
@@ -216,7 +221,9 @@ def printed_and_web(root: Path, handbook: Handbook, config: SiteConfig, staging:
     except BaseException:
         printing.stop()
         raise
-    pool.shutdown()  # the workers' memory is not kept through the last stages
+    # the workers stop (their memory is not kept through the last stages) while the build goes on: waiting for them
+    # to exit took 60 ms with both cores idle (the pool's block waits for them at the end of the build)
+    pool.shutdown(wait=False)
     if [without_facts(e) for e in planned] != [without_facts(e) for e in manifest]:
         # the files made are not those planned (a long booklet's volumes split again after one overflowed): the
         # pages are written again from the manifest

@@ -150,7 +150,7 @@ def run_build(args: argparse.Namespace) -> None:
     site_dir = args.site_dir or args.root / "site"
 
     timings = build(args.root, site_dir, stage_done, progress_bar if sys.stderr.isatty() else None, fresh=args.fresh,
-                    site_url=args.site_url)
+                    site_url=args.site_url, then_exit=args.then_exit)
     for warning in timings.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     print(f"{'total':<24} {timings.wall:6.2f} s -> {site_dir}")
@@ -246,9 +246,11 @@ def stop_on_sigterm() -> None:
         signal.signal(signal.SIGTERM, interrupt)
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Entry point of the `handbook` command; returns the exit code."""
+def main(argv: list[str] | None = None, then_exit: bool = False) -> int:
+    """Entry point of the `handbook` command; returns the exit code. `then_exit`: the process ends with the command
+    (launch.py ends it after `build`)."""
     args = parse_args(argv)
+    args.then_exit = then_exit
     stop_on_sigterm()
     try:
         COMMANDS[args.command](args)

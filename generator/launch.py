@@ -15,14 +15,30 @@ HARD_EXIT_FOR = ("build",)  # the command whose process ends without the interpr
 
 
 def main() -> int:
-    """Entry point of the `handbook` command (and `python -m generator`) → the command's exit code; `build` ends the
-    process itself (hard_exit)."""
-    relaunch_with_allocator(sys.argv[1:])
-    from .cli import main as command_line
-    code = command_line()
-    if any(a in HARD_EXIT_FOR for a in sys.argv[1:]):
+    """Entry point of the `handbook` command (and `python -m generator`) → the command's exit code; `build` starts its
+    Typst workers before anything else is imported and ends the process itself (hard_exit)."""
+    args = sys.argv[1:]
+    relaunch_with_allocator(args)
+    ends = any(a in HARD_EXIT_FOR for a in args)
+    early = starts_workers_early(args)
+    if early:
+        from .printing.typesetting import start_workers_early, stop_early_workers
+        start_workers_early()
+    try:
+        from .cli import main as command_line
+        code = command_line(then_exit=ends)
+    finally:
+        if early:
+            stop_early_workers()  # (only if the command did not take them: a failure before its build)
+    if ends:
         hard_exit(code)
     return code
+
+
+def starts_workers_early(args: list[str]) -> bool:
+    """Whether a command line is a build that typesets (`build`, not `--help`): its Typst workers are started before
+    anything else is imported (typesetting.start_workers_early)."""
+    return "build" in args and not any(a in ("-h", "--help") for a in args)
 
 
 def hard_exit(code: int) -> NoReturn:

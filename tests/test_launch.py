@@ -73,3 +73,43 @@ def test_the_builds_start_does_not_import_mkdocs() -> None:
                          capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]"
+
+
+# the process records when the Typst workers start and how many pools are made, then starts the command as `handbook`
+# would; what it saw is printed as the process ends (hard_exit for a build, the interpreter's exit for --help)
+EARLY = """
+import atexit, os, sys
+sys.argv = ["handbook", *sys.argv[1:]]
+from generator.printing import typesetting
+seen, made = [], []
+start, init = typesetting.start_workers_early, typesetting.RecyclingPool.__init__
+def recorded():
+    seen.append(sorted({"generator.cli", "generator.build"} & set(sys.modules)))
+    start()
+def counted(self, *args, **kwargs):
+    made.append(args)
+    init(self, *args, **kwargs)
+typesetting.start_workers_early, typesetting.RecyclingPool.__init__ = recorded, counted
+def report():
+    print(seen, len(made), flush=True)
+atexit.register(report)
+from generator import launch
+def end(code):
+    report()
+    os._exit(code)
+launch.hard_exit = end
+sys.exit(launch.main())
+"""
+
+
+@pytest.mark.parametrize("args, started", [(("build",), True), (("build", "--help"), False), (("check",), False)])
+def test_a_build_starts_its_typst_workers_before_its_imports_and_uses_them(tmp_path, args: tuple[str, ...],
+                                                                           started: bool) -> None:
+    """`handbook build` starts its pool of Typst workers before the command line and the build are imported
+    (typesetting.start_workers_early: they come up on the other core meanwhile), and its build takes that pool: one
+    pool is made in all, also when the build fails at once (here: no project). Other commands start none."""
+    missing = tmp_path / "nowhere"
+    out = subprocess.run([sys.executable, "-c", EARLY, "--root", str(missing), *args], capture_output=True, text=True,
+                         cwd=ROOT, timeout=120)
+    assert out.returncode == (0 if "--help" in args else 1), out.stderr
+    assert out.stdout.splitlines()[-1] == ("[[]] 1" if started else "[] 0")

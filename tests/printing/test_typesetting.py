@@ -41,6 +41,42 @@ def test_workers_over_the_memory_limit_are_replaced_before_the_next_job() -> Non
     assert multiprocessing.active_children() == []  # every generation's workers have exited
 
 
+def alive(pid: int) -> bool:
+    """Whether a process of ours still runs (a child that has exited but is not yet reaped counts as gone)."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            return stat.read().rpartition(")")[2].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def test_workers_started_early_are_the_builds_pool_or_are_stopped() -> None:
+    """`handbook build` starts its Typst workers before its imports (launch.py): the first pool of the default
+    settings asked for is that one, working; a pool of other settings, or a later one, is made anew; early workers
+    that no build took are stopped."""
+    typesetting.start_workers_early()
+    typesetting.start_workers_early()  # (asked again: still one pool)
+    [started] = typesetting._EARLY
+    started.thread.join()
+    early = started.pool
+    assert early is not None
+    with worker_pool(1) as other:
+        assert other is not early and typesetting._EARLY  # (other settings: the early pool is left)
+    with worker_pool() as pool:
+        assert pool is early and not typesetting._EARLY
+        assert {pool.submit(os.getpid).result() for _ in range(4)} <= {lane.pid for lane in early.lanes}
+    with worker_pool() as later:
+        assert later is not early
+    typesetting.start_workers_early()
+    [started] = typesetting._EARLY
+    started.thread.join()
+    assert started.pool is not None
+    pids = [lane.pid for lane in started.pool.lanes]
+    assert all(map(alive, pids))
+    typesetting.stop_early_workers()
+    assert not typesetting._EARLY and started.pool is None and not any(map(alive, pids))
+
+
 HELD: list[bytearray] = []  # in a worker: what hold() keeps
 
 

@@ -29,3 +29,19 @@ def test_a_build_runs_with_fewer_collections_and_leaves_the_thresholds_as_they_w
         build(tmp_path, tmp_path / "site")
     assert seen == [GC_THRESHOLDS] and GC_THRESHOLDS[0] >= 10_000
     assert gc.get_threshold() == before
+
+
+def test_a_build_that_ends_its_process_leaves_the_thresholds_raised(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """`handbook build` ends its process with the build (then_exit): putting the thresholds back would set off a
+    collection of most of what the build made, for nothing, so they are left as the build set them."""
+    def load(root: Path) -> None:
+        raise Stop
+    monkeypatch.setattr(build_module, "load_project", load)
+    before = gc.get_threshold()
+    try:
+        with pytest.raises(Stop):
+            build(tmp_path, tmp_path / "site", then_exit=True)
+        assert gc.get_threshold() == GC_THRESHOLDS != before
+    finally:
+        gc.set_threshold(*before)
