@@ -6,12 +6,11 @@ import contextlib
 import functools
 import gc
 import hashlib
+import io
 import json
 import os
 import re
 import shutil
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Callable, Collection, Iterator
@@ -41,7 +40,17 @@ from .web.assets import Assets, render_assets
 from .web.changes import last_changed, render_changes_pages, render_feeds
 from .web.criticalcss import Sheet, first_paint_html
 from .web.finder import render_finder_pages, render_finder_qr
-from .web.mkdocs_config import BATCH_PAGES, batch_config, bundled_config, mkdocs_config, outside_nav, page_batches, theme_overlay
+from .web.mkdocs_config import (
+    BATCH_PAGES,
+    MARKDOWN_EXTENSIONS,
+    batch_config,
+    bundled_config,
+    mkdocs_config,
+    outside_nav,
+    page_batches,
+    theme_overlay,
+)
+from .web.mkdocs_server import MkDocsServer, ServerGone, exit_code, preloaded_extensions
 from .web.pagemeta import add_page_metadata
 from .web.searchchunks import render_index
 from .web.site import OFFLINE_SIZE, add, check_page_links, read_content, render_pages
@@ -260,16 +269,19 @@ def web_site(root: Path, handbook: Handbook, config: SiteConfig, manifest: list[
              rendered: Callable[[Rendered], None] | None, preview: bool = False) -> Path:
     """The model and the manifest of PDFs → the web site under staging/site (pages, search, data, sitemap, open
     data, feeds; with its stylesheets cut and first-paint CSS inlined unless `preview`) → its folder."""
-    pages, assets, side_files = site_markdown(root, handbook, config, manifest, qr_codes, stage, progress)
-    if rendered:
-        rendered(Rendered(config, handbook, pages, assets, manifest))
-    with stage("mkdocs"):
-        # MkDocs runs in processes of its own; meanwhile this one makes the files that do not depend on its
-        # output (their stages below only write them)
-        with mkdocs_running(root, handbook, config, pages, assets, staging, stage_progress(progress, "mkdocs")):
-            extras = {**extra_files(handbook, config, pages), **side_files}
-            hsds = render_hsds_languages(handbook, config)
-            feeds = render_feeds(handbook, config)
+    # the process MkDocs' runs are forked from imports MkDocs while the pages are rendered
+    with mkdocs_server() as server:
+        pages, assets, side_files = site_markdown(root, handbook, config, manifest, qr_codes, stage, progress)
+        if rendered:
+            rendered(Rendered(config, handbook, pages, assets, manifest))
+        with stage("mkdocs"):
+            # MkDocs runs in processes of its own; meanwhile this one makes the files that do not depend on its
+            # output (their stages below only write them)
+            with mkdocs_running(root, handbook, config, pages, assets, staging, stage_progress(progress, "mkdocs"),
+                                server=server):
+                extras = {**extra_files(handbook, config, pages), **side_files}
+                hsds = render_hsds_languages(handbook, config)
+                feeds = render_feeds(handbook, config)
     with stage("search, data, sitemap"):
         site = staging / "site"
         tidy_theme_files(site, config)
@@ -360,10 +372,11 @@ def add_finder(root: Path, handbook: Handbook, config: SiteConfig, pages: dict[s
 @contextlib.contextmanager
 def mkdocs_running(root: Path, handbook: Handbook, config: SiteConfig, pages: dict[str, dict[str, str]],
                    assets: Assets, staging: Path, progress: Callable[[int, int], None] | None = None,
-                   batch_pages: int = BATCH_PAGES) -> Iterator[None]:
+                   batch_pages: int = BATCH_PAGES, server: MkDocsServer | None = None) -> Iterator[None]:
     """Each language's pages → HTML under staging/site, the MkDocs builds running side by side in their own
-    processes while the block runs (the build does its other work meanwhile); at the end of the block they are
-    waited for, and a failure is raised as a BuildError.
+    processes while the block runs (the build does its other work meanwhile), forked from `server` (one is started
+    for the block if not given: web/mkdocs_server.py); at the end of the block they are waited for, and a failure is
+    raised as a BuildError.
 
     MkDocs holds every page it builds in memory until it has written them all, so a language with more than
     `batch_pages` service and department pages is built in several runs, one after another, each building that many
@@ -375,7 +388,7 @@ def mkdocs_running(root: Path, handbook: Handbook, config: SiteConfig, pages: di
     from .web.mkdocs_docs import write_bundle  # imported here: it imports MkDocs (0.08 s), which the build's start,
     # before the first PDF's job, need not wait for
     verbose = ["--verbose"] if progress else []
-    plans: list[list[tuple[list[str], list[str]]]] = []  # per language: (command, pages to move) of each run
+    plans: list[list[tuple[list[str], list[str]]]] = []  # per language: (MkDocs arguments, pages to move) of each run
     steps = 0
     for lang in config.codes:
         work = staging / f"work-{lang}"
@@ -392,15 +405,17 @@ def mkdocs_running(root: Path, handbook: Handbook, config: SiteConfig, pages: di
                 cfg = batch_config(cfg, work / ("out" if k == 0 else f"out-{k}"))
                 name.with_suffix(".pages").write_text("".join(f"{path}\n" for path in batch), encoding="utf-8")
             name.write_text(json.dumps(cfg, ensure_ascii=False), encoding="utf-8")
-            plans[-1].append(([sys.executable, "-m", "mkdocs", "build", *verbose, "-f", str(name)], batch if k else []))
+            plans[-1].append((["build", *verbose, "-f", str(name)], batch if k else []))
             steps += 2 * (len(batch) + (len(navigation) if k else 0))
-    runs = MkDocsRuns(plans, steps, progress)
-    try:
-        yield
-        results = runs.wait()
-    except BaseException:  # interrupted, or the build's own work failed: stop the builds before their folder goes
-        runs.stop()
-        raise
+    with contextlib.ExitStack() as stack:
+        started = server or stack.enter_context(mkdocs_server())
+        runs = MkDocsRuns(plans, steps, progress, started)
+        try:
+            yield
+            results = runs.wait()
+        except BaseException:  # interrupted, or the build's own work failed: stop the builds before their folder goes
+            runs.stop()
+            raise
     failures = [mkdocs_failure(lang, code, out, staging) for lang, (code, out) in zip(config.codes, results, strict=True)]
     if any(failures):
         raise BuildError(next(f for f in failures if f))  # one line: the first language's failure
@@ -408,19 +423,25 @@ def mkdocs_running(root: Path, handbook: Handbook, config: SiteConfig, pages: di
         os.rename(staging / f"work-{lang}" / "out", staging / "site" / lang_root(config, lang))
 
 
+def mkdocs_server() -> MkDocsServer:
+    """A server for the build's MkDocs runs (web/mkdocs_server.py), with the Markdown extensions they load imported."""
+    return MkDocsServer(preloaded_extensions(MARKDOWN_EXTENSIONS),
+                        {**os.environ, "NO_COLOR": "1", "NO_MKDOCS_2_WARNING": "1"})
+
+
 PAGE_STEP = re.compile(r"^DEBUG\s+-\s+(?:Reading: |Building page )")  # MkDocs --verbose, once per page per phase
 
 
 class MkDocsRuns:
-    """Each language's MkDocs runs, one after another on a thread per language (the languages side by side), their
-    output read as it comes; `progress` (done, of `steps`) hears of every page step they print. A run after the first
-    has its pages' folders moved into the first run's output folder as it ends."""
+    """Each language's MkDocs runs, one after another on a thread per language (the languages side by side), each
+    forked from `server`, their output read as it comes; `progress` (done, of `steps`) hears of every page step they
+    print. A run after the first has its pages' folders moved into the first run's output folder as it ends."""
 
     def __init__(self, plans: list[list[tuple[list[str], list[str]]]], steps: int,
-                 progress: Callable[[int, int], None] | None) -> None:
-        self.steps, self.progress = steps, progress
+                 progress: Callable[[int, int], None] | None, server: MkDocsServer) -> None:
+        self.steps, self.progress, self.server = steps, progress, server
         self.results: list[tuple[int, str]] = [(0, "") for _ in plans]  # per language: the last run's exit code, output
-        self.jobs: list[subprocess.Popen[str] | None] = [None for _ in plans]  # per language: the run going on
+        self.jobs: list[int | None] = [None for _ in plans]  # per language: the process id of the run going on
         self.done, self.stopped = 0, False
         self.lock = threading.Lock()
         self.threads = [threading.Thread(target=self.run_all, args=(i, plan), daemon=True) for i, plan in enumerate(plans)]
@@ -429,29 +450,35 @@ class MkDocsRuns:
 
     def run_all(self, i: int, plan: list[tuple[list[str], list[str]]]) -> None:
         """One language's runs in order, until one fails."""
-        for command, moved in plan:
+        for args, moved in plan:
+            if self.stopped:
+                return
+            try:
+                job, output = self.server.start(args)
+            except ServerGone as exc:
+                self.results[i] = (1, f"MkDocs could not be started: {exc}\n")
+                return
             with self.lock:
-                if self.stopped:
-                    return
-                job = self.jobs[i] = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                                                      env={**os.environ, "NO_COLOR": "1", "NO_MKDOCS_2_WARNING": "1"})
-            self.results[i] = self.read(job)
+                self.jobs[i] = job
+                if self.stopped:  # (stopped while it started)
+                    self.server.stop(job)
+            self.results[i] = self.read(output)
             if self.results[i][0] != 0:
                 return
             if moved:
-                merge_run_output(Path(command[-1]), moved)
+                merge_run_output(Path(args[-1]), moved)
 
-    def read(self, job: subprocess.Popen[str]) -> tuple[int, str]:
-        """A run → its exit code and output, once it ends."""
-        assert job.stdout is not None
+    def read(self, output: io.TextIOWrapper) -> tuple[int, str]:
+        """A run's output → its exit code and output, once it ends."""
         lines: list[str] = []
-        for line in job.stdout:
-            lines.append(line)
-            if self.progress and PAGE_STEP.match(line):
-                with self.lock:
-                    self.done += 1
-                    self.progress(min(self.done, self.steps), self.steps)
-        return job.wait(), "".join(lines)
+        with output:
+            for line in output:
+                lines.append(line)
+                if self.progress and PAGE_STEP.match(line):
+                    with self.lock:
+                        self.done += 1
+                        self.progress(min(self.done, self.steps), self.steps)
+        return exit_code(lines), "".join(lines)
 
     def wait(self) -> list[tuple[int, str]]:
         """Each language's last run's exit code and output, once all have ended."""
@@ -464,8 +491,8 @@ class MkDocsRuns:
         with self.lock:
             self.stopped = True
             for job in self.jobs:
-                if job and job.poll() is None:
-                    job.terminate()
+                if job is not None:
+                    self.server.stop(job)
         for thread in self.threads:
             thread.join()
 
