@@ -250,18 +250,15 @@ def pages_with_pdf_facts_marks(site: Path) -> set[Path]:
     return {page for page in site.rglob("*.html") if has_pdf_facts_marks(page.read_text(encoding="utf-8"))}
 
 
-def fill_pdf_facts(site: Path, config: SiteConfig, manifest: list[dict[str, Any]],
-                   marked: Collection[Path] | None = None) -> None:
-    """A site written from planned PDFs → each page's marks (on the `marked` pages, if known) replaced by its PDFs'
-    pages and sizes."""
+def fill_pdf_facts(site: Path, config: SiteConfig, manifest: list[dict[str, Any]], marked: Collection[Path]) -> None:
+    """A site written from planned PDFs and its pages with marks (pages_with_pdf_facts_marks) → each mark replaced by
+    its PDF's pages and size."""
     made = {entry["file"]: entry for entry in manifest}
     roots = sorted(((lang_root(config, lang), lang) for lang in config.codes), key=lambda r: -len(r[0]))
-    for page in sorted(marked) if marked is not None else site.rglob("*.html"):
-        html = page.read_text(encoding="utf-8")
-        if has_pdf_facts_marks(html):
-            path = page.relative_to(site).as_posix()
-            lang = next(lang for prefix, lang in roots if path.startswith(prefix))
-            rewrite_file(page, pdf_facts_filled(html, config.strings[lang], lang, made))
+    for page in sorted(marked):
+        path = page.relative_to(site).as_posix()
+        lang = next(lang for prefix, lang in roots if path.startswith(prefix))
+        rewrite_file(page, pdf_facts_filled(page.read_text(encoding="utf-8"), config.strings[lang], lang, made))
 
 
 def web_site(root: Path, handbook: Handbook, config: SiteConfig, manifest: list[dict[str, Any]],

@@ -662,8 +662,9 @@ def compile_or_reuse(pool: RecyclingPool, template: Path, root: Path, targets: l
             if (facts := reuse.take(key, target)) is not None:
                 found[i] = (facts, key)
     missing = sorted((i for i, made in enumerate(found) if made is None), key=order)
-    if heads:
-        missing = [i for i in missing if heads(i)] + [i for i in missing if not heads(i)]
+    first = [i for i in missing if heads(i)] if heads else []  # (dealt out first: see compile_all)
+    taken = set(first)
+    missing = first + [i for i in missing if i not in taken]
     for i, made in enumerate(found):
         if made is not None and heard:
             heard(i, made[0])
@@ -678,7 +679,7 @@ def compile_or_reuse(pool: RecyclingPool, template: Path, root: Path, targets: l
     compiled = compile_all(pool, template, root, JobsMadeOnDemand(len(missing), job), len(missing), standards,
                            progress and (lambda done, _: progress(len(targets) - len(missing) + done, len(targets))),
                            [weight(i) for i in missing] if weight else None,
-                           heard and (lambda k, facts: heard(missing[k], facts)), sum(map(heads, missing)) if heads else 0)
+                           heard and (lambda k, facts: heard(missing[k], facts)), len(first))
     for i, facts in zip(missing, compiled, strict=True):
         found[i] = (facts, keys[i])
     return [made for made in found if made is not None]
