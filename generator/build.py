@@ -267,7 +267,7 @@ def web_site(root: Path, handbook: Handbook, config: SiteConfig, manifest: list[
     """The model and the manifest of PDFs → the web site under staging/site (pages, search, data, sitemap, open
     data, feeds; with its stylesheets cut and first-paint CSS inlined unless `preview`) → its folder."""
     # the process MkDocs' runs are forked from imports MkDocs while the pages are rendered
-    with mkdocs_server() as server:
+    with mkdocs_server(root) as server:
         pages, assets, side_files = site_markdown(root, handbook, config, manifest, qr_codes, stage, progress)
         if rendered:
             rendered(Rendered(config, handbook, pages, assets, manifest))
@@ -405,7 +405,7 @@ def mkdocs_running(root: Path, handbook: Handbook, config: SiteConfig, pages: di
             plans[-1].append((["build", *verbose, "-f", str(name)], batch if k else []))
             steps += 2 * (len(batch) + (len(navigation) if k else 0))
     with contextlib.ExitStack() as stack:
-        started = server or stack.enter_context(mkdocs_server())
+        started = server or stack.enter_context(mkdocs_server(root))
         runs = MkDocsRuns(plans, steps, progress, started)
         try:
             yield
@@ -420,10 +420,11 @@ def mkdocs_running(root: Path, handbook: Handbook, config: SiteConfig, pages: di
         os.rename(staging / f"work-{lang}" / "out", staging / "site" / lang_root(config, lang))
 
 
-def mkdocs_server() -> MkDocsServer:
-    """A server for the build's MkDocs runs (web/mkdocs_server.py), with the Markdown extensions they load imported."""
+def mkdocs_server(root: Path) -> MkDocsServer:
+    """A server for the build's MkDocs runs (web/mkdocs_server.py), with the Markdown extensions they load imported
+    and the theme's templates (the project's templates/theme over Material's) compiled."""
     return MkDocsServer(preloaded_extensions(MARKDOWN_EXTENSIONS),
-                        {**os.environ, "NO_COLOR": "1", "NO_MKDOCS_2_WARNING": "1"})
+                        {**os.environ, "NO_COLOR": "1", "NO_MKDOCS_2_WARNING": "1"}, root / "templates" / "theme")
 
 
 PAGE_STEP = re.compile(r"^DEBUG\s+-\s+(?:Reading: |Building page )")  # MkDocs --verbose, once per page per phase

@@ -14,6 +14,12 @@ with its exit code (a child killed before has none). The build reading the pipe 
 When the build closes its end, the server exits (a child still running goes on to its end, or is stopped by the
 build). Children are reaped by the kernel (SIGCHLD ignored).
 
+Given the theme's own folder (`templates`: the handbook's templates/theme, which each run's theme folder copies over
+Material), the server also compiles the templates every run renders before it forks any (`precompiled_templates`):
+Jinja compiled the same 30-odd templates again in every run, with its lexer made again for each, about a third of a
+run's CPU. A run's template environment takes a template's code from the server's (`Precompiled`, a Jinja bytecode
+cache) when its name, its source and the environment's settings are the same, and compiles it itself otherwise.
+
 This module imports nothing of the generator: the server is a process of MkDocs alone."""
 from __future__ import annotations
 
@@ -28,12 +34,19 @@ import subprocess
 import sys
 import threading
 import traceback
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from types import CodeType
 from typing import Any, NoReturn
+
+import jinja2
+from jinja2 import nodes
 
 EXIT_LINE = "\x00mkdocs exit "  # the last line a run writes: this, then its exit code
 PRELOAD = ("mkdocs.__main__", "mkdocs.commands.build", "mkdocs.config.defaults", "mkdocs.structure.files",
            "mkdocs.structure.pages", "mkdocs.structure.nav", "material")  # what every run imports first
+RENDERED = ("main.html", "404.html", "sitemap.xml")  # the templates MkDocs renders (no page of the handbook names
+# another): precompiled_templates compiles them and every template they name
+TEMPLATES = "--templates"  # on the server's command line: the theme's own folder follows
 
 
 class ServerGone(Exception):
@@ -44,12 +57,15 @@ class MkDocsServer:
     """The build's end of the server: `start` a run (its output read from the file it returns, to its end, and its exit
     code from the last line: `exit_code`), `stop` a run, `close` the server. Runs may be started from several threads."""
 
-    def __init__(self, preload: Sequence[str] = (), env: Mapping[str, str] | None = None) -> None:
-        """Starts the server, which imports MkDocs and the modules `preload` names (Markdown extensions) as the build
+    def __init__(self, preload: Sequence[str] = (), env: Mapping[str, str] | None = None,
+                 templates: os.PathLike[str] | None = None) -> None:
+        """Starts the server, which imports MkDocs and the modules `preload` names (Markdown extensions) and compiles
+        the templates of Material with those of the folder `templates` over it (see precompiled_templates) as the build
         goes on; `env` is every run's environment."""
         self.socket, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        folder = [TEMPLATES, os.fspath(templates)] if templates is not None else []
         try:
-            self.process = subprocess.Popen([sys.executable, "-m", __name__, str(theirs.fileno()), *preload],
+            self.process = subprocess.Popen([sys.executable, "-m", __name__, str(theirs.fileno()), *preload, *folder],
                                             pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL, env=env)
         finally:
             theirs.close()
@@ -148,13 +164,127 @@ def run(args: list[str], output: int) -> NoReturn:
     os._exit(code)
 
 
+def signature(env: jinja2.Environment) -> tuple[Any, ...]:
+    """What Jinja compiles into a template besides its source: the environment's syntax, extensions and settings read
+    while compiling, and how each filter and test is called."""
+    def called(functions: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
+        return tuple(sorted((name, str(getattr(f, "jinja_pass_arg", None))) for name, f in functions.items()))
+    return (tuple(sorted(env.extensions)), env.block_start_string, env.block_end_string, env.variable_start_string,
+            env.variable_end_string, env.comment_start_string, env.comment_end_string, env.line_statement_prefix,
+            env.line_comment_prefix, env.trim_blocks, env.lstrip_blocks, env.newline_sequence,
+            env.keep_trailing_newline, env.optimized, env.is_async, env.autoescape, env.finalize,
+            env.code_generator_class, getattr(env, "newstyle_gettext", None), env.policies.get("compiler.ascii_str"),
+            called(env.filters), called(env.tests))
+
+
+Compiled = dict[tuple[tuple[Any, ...], str, str], CodeType]  # (environment's signature, name, source) → code
+
+
+def precompiled_templates(folder: str, rendered: Iterable[str] = RENDERED) -> Compiled:
+    """The theme's own folder → its templates and Material's under it, compiled in MkDocs' environment for the theme:
+    those MkDocs renders and every template they name (extends, include, import) where it can be rendered (not in a
+    block that every template extending it replaces, as main.html replaces Material's header), as a run would find
+    them. A template named only at render time (Material's partial for a language) is left to the runs, as is one
+    that does not compile (the run that renders it reports the error as before)."""
+    from mkdocs.theme import Theme
+    env = Theme(name="material", custom_dir=folder).get_env()
+    key, compiled = signature(env), {}
+    todo: list[tuple[str, frozenset[str]]] = [(name, frozenset()) for name in rendered]  # (name, blocks replaced)
+    seen = set()
+    while todo:
+        name, replaced = todo.pop()
+        if (name, replaced) in seen:
+            continue
+        seen.add((name, replaced))
+        try:
+            source, filename, _ = env.loader.get_source(env, name)  # type: ignore[union-attr]
+            tree = env.parse(source, name, filename)
+            if (key, name, source) not in compiled:
+                compiled[(key, name, source)] = env.compile(tree, name, filename)
+        except (jinja2.TemplateError, OSError):
+            continue
+        parents = {n.template.value for n in tree.find_all(nodes.Extends) if isinstance(n.template, nodes.Const)}
+        todo += [(named, replaced | replaces(tree) if named in parents else frozenset())
+                 for named in named_templates(tree, replaced)]
+    return compiled
+
+
+def named_templates(node: nodes.Node, replaced: frozenset[str]) -> list[str]:
+    """A parsed template and the blocks that replace its own → the templates it names as written, outside those."""
+    if isinstance(node, nodes.Block) and node.name in replaced:
+        return []
+    named = []
+    if isinstance(node, (nodes.Extends, nodes.Include, nodes.Import, nodes.FromImport)):
+        if isinstance(node.template, nodes.Const) and isinstance(node.template.value, str):
+            named.append(node.template.value)
+    return named + [name for child in node.iter_child_nodes() for name in named_templates(child, replaced)]
+
+
+def replaces(tree: nodes.Template) -> frozenset[str]:
+    """A parsed template → the blocks it defines without calling super(): those of the template it extends."""
+    return frozenset(block.name for block in tree.find_all(nodes.Block)
+                     if not any(isinstance(call.node, nodes.Name) and call.node.name == "super"
+                                for call in block.find_all(nodes.Call)))
+
+
+def from_file(code: CodeType, filename: str) -> CodeType:
+    """A compiled template → the same code as compiled from `filename` (its functions' too): tracebacks and Jinja's
+    messages name the run's own file, as if the run had compiled it."""
+    consts = tuple(from_file(c, filename) if isinstance(c, CodeType) else c for c in code.co_consts)
+    return code.replace(co_filename=filename, co_consts=consts)
+
+
+class Precompiled(jinja2.BytecodeCache):
+    """A run's bytecode cache: a template's code from `compiled` (precompiled_templates) when its name and source are
+    the same and the environment's signature too; else none, and the run compiles it."""
+
+    def __init__(self, compiled: Compiled) -> None:
+        self.compiled = compiled
+
+    def get_bucket(self, environment: jinja2.Environment, name: str, filename: str | None,
+                   source: str) -> jinja2.bccache.Bucket:
+        bucket = jinja2.bccache.Bucket(environment, name, "")
+        code = self.compiled.get((signature(environment), name, source))
+        bucket.code = code if code is None or filename is None else from_file(code, filename)
+        return bucket
+
+    def set_bucket(self, bucket: jinja2.bccache.Bucket) -> None:
+        """(What a run compiles itself stays in its environment's own cache of templates.)"""
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        """(get_bucket fills the bucket.)"""
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        """(Nothing is written.)"""
+
+
+def use_precompiled(compiled: Compiled) -> None:
+    """MkDocs' template environments, made in this process and those forked from it → taking their templates from
+    `compiled` where they can (Precompiled)."""
+    from mkdocs.theme import Theme
+    make = Theme.get_env
+
+    def get_env(self: Theme) -> jinja2.Environment:
+        env = make(self)
+        env.bytecode_cache = Precompiled(compiled)
+        return env
+    Theme.get_env = get_env  # type: ignore[method-assign]
+
+
 def main(argv: list[str]) -> None:
-    """`python -m generator.web.mkdocs_server FD [MODULE …]`: the modules imported, then the requests on socket FD
-    served."""
+    """`python -m generator.web.mkdocs_server FD [MODULE …] [--templates FOLDER]`: the modules imported, the theme's
+    templates compiled (Material's with FOLDER's over them), then the requests on socket FD served."""
     channel = socket.socket(fileno=int(argv[0]))
-    for name in [*PRELOAD, *argv[1:]]:
+    modules, folder = argv[1:], None
+    if TEMPLATES in modules:
+        at = modules.index(TEMPLATES)
+        modules, folder = modules[:at] + modules[at + 2:], modules[at + 1]
+    for name in [*PRELOAD, *modules]:
         with contextlib.suppress(ImportError):  # (a run that needs it reports it)
             importlib.import_module(name)
+    if folder is not None:
+        with contextlib.suppress(Exception):  # (the runs compile their templates themselves, as before)
+            use_precompiled(precompiled_templates(folder))
     serve(channel)
 
 
