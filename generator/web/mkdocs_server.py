@@ -16,9 +16,10 @@ build). Children are reaped by the kernel (SIGCHLD ignored).
 
 Given the theme's own folder (`templates`: the handbook's templates/theme, which each run's theme folder copies over
 Material), the server also compiles the templates every run renders before it forks any (`precompiled_templates`):
-Jinja compiled the same 30-odd templates again in every run, with its lexer made again for each, about a third of a
-run's CPU. A run's template environment takes a template's code from the server's (`Precompiled`, a Jinja bytecode
-cache) when its name, its source and the environment's settings are the same, and compiles it itself otherwise.
+Jinja compiled the same 30-odd templates again in every run, with its lexer made again for each, about a fifth of a
+run's instructions. A run's template environment takes a template's code from the server's (`Precompiled`, a Jinja
+bytecode cache) when its name, its source and the environment's settings are the same, and compiles it itself
+otherwise.
 
 This module imports nothing of the generator: the server is a process of MkDocs alone."""
 from __future__ import annotations

@@ -52,7 +52,8 @@ def project(folder: Path, title: str, hook: str | None = None, theme: Path | Non
         (folder / "hook.py").write_text(hook, encoding="utf-8")
         hooks = "hooks: [hook.py]\n"
     custom = f", custom_dir: {theme}" if theme is not None else ""
-    (folder / "mkdocs.yml").write_text(f"site_name: {title}\ntheme: {{name: material{custom}}}\n{hooks}", encoding="utf-8")
+    (folder / "mkdocs.yml").write_text(f"site_name: {title}\ntheme: {{name: material{custom}}}\n{hooks}",
+                                       encoding="utf-8")
     return folder / "mkdocs.yml"
 
 
@@ -184,7 +185,8 @@ def test_a_template_is_taken_only_with_the_same_name_source_and_settings(tmp_pat
 
 def test_a_template_named_only_in_a_replaced_block_is_left_to_the_runs(tmp_path: Path) -> None:
     # Material's base.html names its header in a block the handbook's main.html replaces (it keeps the footer)
-    replaced = theme_folder(tmp_path / "replaced", '{% extends "base.html" %}{% block header %}<p>ours</p>{% endblock %}')
+    replaced = theme_folder(tmp_path / "replaced",
+                            '{% extends "base.html" %}{% block header %}<p>ours</p>{% endblock %}')
     kept = theme_folder(tmp_path / "kept", '{% extends "base.html" %}{% block header %}{{ super() }}{% endblock %}')
     names = {folder: {name for _, name, _ in precompiled_templates(str(folder))} for folder in (replaced, kept)}
     assert "partials/header.html" not in names[replaced] and "partials/footer.html" in names[replaced]
