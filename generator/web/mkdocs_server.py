@@ -190,20 +190,26 @@ def precompiled_templates(folder: str, rendered: Iterable[str] = RENDERED) -> Co
     from mkdocs.theme import Theme
     env = Theme(name="material", custom_dir=folder).get_env()
     key, compiled = signature(env), {}
+    trees: dict[str, nodes.Template | None] = {}  # each template parsed and compiled once (None: not found, or broken)
+
+    def parsed(name: str) -> nodes.Template | None:
+        if name not in trees:
+            trees[name] = None
+            with contextlib.suppress(jinja2.TemplateError, OSError):
+                source, filename, _ = env.loader.get_source(env, name)  # type: ignore[union-attr]
+                tree = env.parse(source, name, filename)
+                compiled[(key, name, source)] = env.compile(tree, name, filename)
+                trees[name] = tree
+        return trees[name]
+
+    # a template is reached again with other blocks replaced (base.html through main.html, and through 404.html)
     todo: list[tuple[str, frozenset[str]]] = [(name, frozenset()) for name in rendered]  # (name, blocks replaced)
     seen = set()
     while todo:
         name, replaced = todo.pop()
-        if (name, replaced) in seen:
+        if (name, replaced) in seen or (tree := parsed(name)) is None:
             continue
         seen.add((name, replaced))
-        try:
-            source, filename, _ = env.loader.get_source(env, name)  # type: ignore[union-attr]
-            tree = env.parse(source, name, filename)
-            if (key, name, source) not in compiled:
-                compiled[(key, name, source)] = env.compile(tree, name, filename)
-        except (jinja2.TemplateError, OSError):
-            continue
         parents = {n.template.value for n in tree.find_all(nodes.Extends) if isinstance(n.template, nodes.Const)}
         todo += [(named, replaced | replaces(tree) if named in parents else frozenset())
                  for named in named_templates(tree, replaced)]
