@@ -313,7 +313,7 @@ def site_markdown(root: Path, handbook: Handbook, config: SiteConfig, manifest: 
     with step("minify assets"):
         assets = render_assets(root / "templates" / "theme")
     with step("finder"):
-        finder_qr = add_finder(root, handbook, config, pages, assets.inlined["assets/finder.js"], qr_codes)
+        finder_files = add_finder(root, handbook, config, pages, assets, qr_codes)
     with step("change history"):
         changes = render_changes_pages(handbook, config, markdown_environment(root / "templates" / "site"))
         pages = {lang: {**docs, **changes[lang]} for lang, docs in pages.items()}
@@ -321,7 +321,7 @@ def site_markdown(root: Path, handbook: Handbook, config: SiteConfig, manifest: 
         for docs in pages.values():
             check_page_links(docs)
         pages = add_page_metadata(handbook, config, pages)
-    return pages, assets, {**open_data, **finder_qr}
+    return pages, assets, {**open_data, **finder_files}
 
 
 def note_offline_size(site: Path, config: SiteConfig) -> None:
@@ -355,15 +355,17 @@ def render_languages(root: Path, handbook: Handbook, config: SiteConfig, manifes
             for lang in config.codes}
 
 
-def add_finder(root: Path, handbook: Handbook, config: SiteConfig, pages: dict[str, dict[str, str]],
-               client_script: str, qr_codes: dict[str, str]) -> dict[str, str]:
-    """The finder's page (holding its data and `client_script`, finder.js's text) added to each language's pages → its
-    QR code scripts (for printing), to write beside them."""
+def add_finder(root: Path, handbook: Handbook, config: SiteConfig, pages: dict[str, dict[str, str]], assets: Assets,
+               qr_codes: dict[str, str]) -> dict[str, str]:
+    """The finder's page (holding finder-load.js) added to each language's pages → the files to write beside them: the
+    script file each page asks for (its data and finder.js) and the QR codes' scripts (for printing)."""
     env = markdown_environment(root / "templates" / "site")
-    for lang, finder_pages in render_finder_pages(handbook, config, env, client_script).items():
-        for path, text in finder_pages.items():
+    finder_pages, scripts = render_finder_pages(handbook, config, env, assets.inlined["assets/finder.js"],
+                                                assets.inlined["assets/finder-load.js"])
+    for lang, docs in finder_pages.items():
+        for path, text in docs.items():
             add(pages[lang], path, text)
-    return render_finder_qr(handbook, config, qr_codes)
+    return {**scripts, **render_finder_qr(handbook, config, qr_codes)}
 
 
 @contextlib.contextmanager

@@ -655,9 +655,8 @@ class FinderView:
     title: str  # page heading
     questions: tuple[FinderQuestion, ...]  # at most about nine
     audiences: tuple[Link, ...]  # shown instead of the questions when JavaScript is off (folder URLs)
-    data_json: str  # the services and their eligibility as JSON, written into the page (no request before the first paint)
-    client_script: str  # finder.js's (minified) text, written into the page after it
-    client_strings: dict[str, str]  # interface strings the script needs
+    script: str  # the finder's script file (its data, then finder.js), relative to the page, asked for once it is painted
+    loader: str  # finder-load.js's (minified) text, written into the page: shows the questions, asks for `script`
     qr_script: str | None  # the QR codes' script, relative to the page (None without a site_url)
     children: tuple[ChildRow, ...]  # the rows for children
     shown: int  # "may apply" results shown before "show the rest"
@@ -748,8 +747,9 @@ class FinderViews(PageViews):
                         for key, value in list(strings.items()) if key.startswith("choice_")})
         return strings
 
-    def finder_view(self, data_json: str, client_script: str) -> FinderView:
-        """The finder's data (JSON) and finder.js's text → the finder page's view in this language."""
+    def finder_view(self, script: str, loader: str) -> FinderView:
+        """The finder's script file (relative to the page) and finder-load.js's text → the finder page's view in this
+        language."""
         here = page_path("finder")
         def legend(title: str, key: str, alone: bool) -> str:  # a question's only field is asked as the question
             return self.t(f"finder_q_{title}") if alone else self.t(f"finder_f_{key}")
@@ -760,8 +760,8 @@ class FinderViews(PageViews):
         # raw HTML links, which MkDocs leaves alone: to the folder, not to its Markdown source
         audiences = tuple(Link(a.name[self.lang], link(here, page_path("audiences", a.id)).removesuffix("index.md"))
                           for a in self.handbook.audiences)
-        return FinderView(self.t("finder"), questions, audiences, data_json, client_script,
-                          self.client_strings(), f"qr.{self.lang}.js" if self.config.site_url else None,
+        return FinderView(self.t("finder"), questions, audiences, script, loader,
+                          f"qr.{self.lang}.js" if self.config.site_url else None,
                           self.child_rows(), FINDER_SHOWN)
 
     # --- a result in words: the same text finder.js writes into data-why and data-check ---

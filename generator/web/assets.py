@@ -1,7 +1,7 @@
 """templates/theme/assets → the site's own CSS and JavaScript, minified, each named by a hash of its content
 (`handbook.1a2b3c4d.min.css`), so hosts can cache them for a long time. The readable files stay in templates/theme/.
-A script only one page runs (the finder's) is not a file at all: its minified text goes into that page, so the page
-makes no request for it before its first paint."""
+The finder's two scripts are not files of their own: finder-load.js's minified text goes into the finder page, and
+finder.js's into the finder's script file, after its data (web/finder.py)."""
 from __future__ import annotations
 
 import hashlib
@@ -12,7 +12,7 @@ import rcssmin
 import rjsmin
 
 MINIFIERS = {".css": rcssmin.cssmin, ".js": rjsmin.jsmin}
-INLINED = frozenset({"assets/finder.js"})  # run by the finder page alone, from its own text
+INLINED = frozenset({"assets/finder.js", "assets/finder-load.js"})  # the finder page's: see web/finder.py
 
 
 @dataclass(frozen=True)
@@ -21,7 +21,7 @@ class Assets:
 
     files: dict[str, str]  # hashed path under the language root, e.g. "assets/handbook.1a2b3c4d.min.js" → text
     names: dict[str, str]  # readable theme path, e.g. "assets/handbook.js" → hashed path
-    inlined: dict[str, str]  # readable theme path of a script written into the page that runs it → its minified text
+    inlined: dict[str, str]  # readable theme path of a script that is not a file of its own → its minified text
 
 
 def render_assets(theme_dir: Path) -> Assets:

@@ -75,7 +75,9 @@ class Elements:
     by_class: dict[str, set[tuple[str, frozenset[str], frozenset[tuple[str, str]]]]] = field(default_factory=dict)
     attributes: set[tuple[str, str]] = field(default_factory=set)  # (fixed attribute, value) on some element
     inline_scripts: list[str] = field(default_factory=list)
-    script_sources: list[str] = field(default_factory=list)  # src of the scripts that run before the page is parsed
+    # src of the scripts that run before the page is parsed, and of those a page's script loads once it is painted
+    # (named by its data-hb-loads, as the finder's: they may draw before the whole stylesheets arrive)
+    script_sources: list[str] = field(default_factory=list)
 
     def add(self, tag: str, attribute_text: str) -> None:
         """One start tag → recorded."""
@@ -100,13 +102,16 @@ def attributes(text: str) -> dict[str, str]:
 
 
 def page_elements(html: str) -> Elements:
-    """A page's HTML → its elements and the scripts that run as it is parsed (not deferred, not data)."""
+    """A page's HTML → its elements and the scripts that run as it is parsed (not deferred, not data), with the files
+    they load once it is painted."""
     elements = Elements()
     for match in SCRIPT.finditer(html):
         a = attributes(match[1] or "")
         if match[0].startswith("<!--") or "defer" in a or "async" in a or a.get("type", "text/javascript") != "text/javascript":
             continue
         (elements.script_sources if "src" in a else elements.inline_scripts).append(a.get("src") or match[2])
+        if "data-hb-loads" in a:
+            elements.script_sources.append(a["data-hb-loads"])
     for tag in {(m[1].lower(), m[2]) for m in TAG.finditer(SCRIPT.sub("<script>", html))}:  # each distinct tag once
         elements.add(*tag)
     return elements

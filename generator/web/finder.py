@@ -1,14 +1,17 @@
-"""Model → the situation finder: its page in each language (finder/, en/finder/) and the data its script reads.
+"""Model → the situation finder: its page in each language (finder/, en/finder/) and the script file that page asks for.
 
 The page holds the questions about the person and each child; templates/theme/assets/finder.js reads the answers
 from the URL fragment, judges every service as eligibility.judge() does (verdict, the answers it rests on, what is
 left to check, its place by fit), and writes the groups under the questions in the words FinderViews gives in Python.
-The data (a JSON block, <script type="application/json">) and finder.js are written into the page itself: as the page
-is parsed, finder.js reads the data and draws the questions and any results from the address, without waiting for
-another request before the first paint (and fetch() would be refused from file://, the offline copy).
+The page itself holds only finder-load.js, which shows the questions before the first paint and, once the page is
+painted, asks for the finder's script file, finder.<lang>.<hash>.js beside the page: the data (the services and their
+rules as JSON), then finder.js. So the page's first paint waits for neither (on a slow phone the page is half the size
+it was with both inside: 14 KB gzip instead of 31–33), and a script file, unlike fetch(), also loads from file:// (the
+offline copy). Named by a hash of its content, it is never taken from a cache after the data changed.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Mapping
 from typing import Any
@@ -24,16 +27,27 @@ from .pagemeta import script_json
 from .site import Strings, render
 
 
-def render_finder_pages(handbook: Handbook, config: SiteConfig, env: Environment,
-                        client_script: str) -> dict[str, dict[str, str]]:
-    """Every language → {docs path: Markdown} of its finder page, holding its data and `client_script` (finder.js's
+def render_finder_pages(handbook: Handbook, config: SiteConfig, env: Environment, client_script: str,
+                        loader: str) -> tuple[dict[str, dict[str, str]], dict[str, str]]:
+    """Every language → {docs path: Markdown} of its finder page, holding `loader` (finder-load.js's minified text); and
+    the script files those pages ask for, {site path: text}: each language's data, then `client_script` (finder.js's
     minified text)."""
-    pages = {}
+    pages, files = {}, {}
     for lang in config.codes:
-        view = FinderViews(handbook, config, lang).finder_view(finder_data_json(handbook, config, lang), client_script)
+        text = finder_script(handbook, config, lang, client_script)
+        name = f"finder.{lang}.{hashlib.sha256(text.encode('utf-8')).hexdigest()[:8]}.js"
+        files[f"{lang_root(config, lang)}finder/{name}"] = text
+        view = FinderViews(handbook, config, lang).finder_view(name, loader)
         pages[lang] = {page_path("finder"): render(env, "finder.md.j2", f=view, t=Strings(dict(config.strings[lang])),
                                                    lang=lang)}
-    return pages
+    return pages, files
+
+
+def finder_script(handbook: Handbook, config: SiteConfig, lang: str, client_script: str) -> str:
+    """A language → the finder's script file: window.handbookFinderData[lang] = its data, then `client_script`."""
+    return ("window.handbookFinderData=window.handbookFinderData||{};"
+            f"window.handbookFinderData[{json.dumps(lang)}]={finder_data_json(handbook, config, lang)};\n"
+            f"{client_script}\n")
 
 
 def finder_services(handbook: Handbook, config: SiteConfig, lang: str) -> list[dict[str, Any]]:
@@ -52,9 +66,11 @@ def finder_services(handbook: Handbook, config: SiteConfig, lang: str) -> list[d
 
 
 def finder_data_json(handbook: Handbook, config: SiteConfig, lang: str) -> str:
-    """A language → the finder's data, {services: [...]}, as JSON that nothing in it can end its <script> element
-    ('<', '>' and '&' written as JSON escapes, as in the pages' JSON-LD)."""
-    return script_json({"services": finder_services(handbook, config, lang)})
+    """A language → the finder's data, {services: [...], strings: {...}} (the interface strings finder.js writes), as
+    JSON ('<', '>' and '&' written as JSON escapes, as in the pages' JSON-LD: the same text could stand in a page's
+    <script> element)."""
+    return script_json({"services": finder_services(handbook, config, lang),
+                        "strings": FinderViews(handbook, config, lang).client_strings()})
 
 
 def render_finder_qr(handbook: Handbook, config: SiteConfig, drawn: Mapping[str, str] | None = None) -> dict[str, str]:

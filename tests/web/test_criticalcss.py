@@ -47,6 +47,16 @@ def test_classes_the_early_scripts_may_add_count_as_present_but_deferred_ones_do
     assert critical(css, html, ("el.className = 'hb-early'",)) == ".hb-large p{a:1}.hb-early p{a:2}"
 
 
+def test_a_file_the_pages_script_loads_once_painted_counts_as_an_early_script() -> None:
+    """The finder page's own script names the file it asks for once the page is painted (data-hb-loads): what that
+    file draws may come before the whole stylesheets, so its classes count as present; the loader's text too."""
+    html = ('<html><head></head><body><p>x</p><script data-hb-loads="finder.zh.1a2b3c4d.js">form.hidden=false;'
+            'el.classList.add("hb-shown")</script></body></html>')
+    assert page_elements(html).script_sources == ["finder.zh.1a2b3c4d.js"]
+    css = ".hb-shown p{a:1}.hb-result p{a:2}.hb-other p{a:3}"
+    assert critical(css, html, ("li.className = 'hb-result'",)) == ".hb-shown p{a:1}.hb-result p{a:2}"
+
+
 def test_media_groups_are_pruned_inside_print_left_to_the_stylesheets_and_other_at_rules_kept() -> None:
     html = '<body><p class="a">x</p></body>'
     css = ('@charset "UTF-8";@media screen and (min-width:76em){.a{a:1}.gone{a:2}}@media screen{.gone{a:3}}'

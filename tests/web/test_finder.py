@@ -2,6 +2,8 @@
 home, chapter and downloads pages that lead to it. Browser tests of the finder are in test_finder_browser.py."""
 from __future__ import annotations
 
+import gzip
+import hashlib
 import json
 import re
 from pathlib import Path
@@ -20,7 +22,9 @@ from generator.web.finder import finder_data_json, render_finder_pages, render_f
 from ..conftest import ROOT, TINY_CONFIG, TINY_SERVICES, write_project
 
 LANGS = ("zh", "en")
-FINDER_JS = render_assets(ROOT / "templates" / "theme").inlined["assets/finder.js"]  # minified, as a build has it
+ASSETS = render_assets(ROOT / "templates" / "theme")
+FINDER_JS = ASSETS.inlined["assets/finder.js"]  # minified, as a build has it
+FINDER_LOAD_JS = ASSETS.inlined["assets/finder-load.js"]
 URL_KEYS = ("age", "sex", "residence", "status", "disability", "study", "work", "child", "family-planning", "pregnant",
             "veteran")  # README, "The finder's URL keys"
 
@@ -102,9 +106,14 @@ def finder_project(tmp_path: Path) -> Path:
     return write_project(tmp_path / "finder", FINDER_SERVICES, finder_config())
 
 
-def finder_pages(root: Path) -> dict[str, dict[str, str]]:
+def finder_pages_and_files(root: Path) -> tuple[dict[str, dict[str, str]], dict[str, str]]:
     config, handbook = load_project(root)
-    return render_finder_pages(handbook, config, markdown_environment(ROOT / "templates" / "site"), FINDER_JS)
+    return render_finder_pages(handbook, config, markdown_environment(ROOT / "templates" / "site"), FINDER_JS,
+                               FINDER_LOAD_JS)
+
+
+def finder_pages(root: Path) -> dict[str, dict[str, str]]:
+    return finder_pages_and_files(root)[0]
 
 
 def finder_data(root: Path) -> dict[str, dict[str, Any]]:
@@ -141,16 +150,25 @@ def test_without_javascript_the_finder_page_offers_the_audiences(finder_project:
             assert f'<a href="../audiences/{a.id}/">{a.name[lang]}</a>' in text
 
 
-def test_the_finder_page_holds_its_data_and_script(finder_project: Path) -> None:
-    """The data (a JSON block) and finder.js are in the page (read and run as it is parsed, no request before the first
-    paint), in that order, after the finder's elements; no script is loaded from a file."""
+def test_the_finder_page_asks_for_its_data_and_script_once_painted(finder_project: Path) -> None:
+    """The page holds finder-load.js alone, after the finder's elements, naming the language's script file; that file
+    (named by its content's hash, beside the page) holds the data, then finder.js; the page holds neither."""
     config, handbook = load_project(finder_project)
-    for lang, pages in finder_pages(finder_project).items():
-        text = pages["finder/index.md"]
-        data = f'<script type="application/json" data-finder-data>{finder_data_json(handbook, config, lang)}</script>'
-        client = f"<script>{script(FINDER_JS)}</script>"
-        assert text.index("data-finder-results") < text.index(data) < text.index(client), lang
-        assert "<script src" not in text and "data." + lang + ".js" not in text, lang
+    pages, files = finder_pages_and_files(finder_project)
+    for lang in LANGS:
+        text = pages[lang]["finder/index.md"]
+        loads = re.findall(r'<script data-hb-loads="([^"]+)">(.*?)</script>', text, re.DOTALL)
+        assert [code for _, code in loads] == [script(FINDER_LOAD_JS)], lang
+        name = loads[0][0]
+        assert text.index("data-finder-results") < text.index("data-hb-loads"), lang
+        assert "<script src" not in text and "data-finder-data" not in text and FINDER_JS not in text, lang
+        file = files[("" if lang == "zh" else f"{lang}/") + "finder/" + name]
+        assert name == f"finder.{lang}.{hashlib.sha256(file.encode()).hexdigest()[:8]}.js"
+        data = finder_data_json(handbook, config, lang)
+        assert file == (f'window.handbookFinderData=window.handbookFinderData||{{}};window.handbookFinderData["{lang}"]='
+                        f"{data};\n{FINDER_JS}\n")
+        assert json.loads(data)["strings"] == FinderViews(handbook, config, lang).client_strings()
+    assert len({name for name in files}) == len(LANGS)
 
 
 def test_a_script_written_into_a_page_cannot_end_its_element() -> None:
@@ -241,18 +259,24 @@ def test_home_puts_the_finder_and_audiences_before_the_introduction(built_site: 
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_the_built_finder_page_waits_for_no_script_file_before_its_first_paint(built_site: Path, lang: str) -> None:
-    """Every script the finder page loads from a file is deferred (handbook.js); its data and finder.js are in the page
-    as Markdown and MkDocs left them, and no file of them is written (Lighthouse charged their two requests to the
-    first paint)."""
+    """Every script the finder page loads from a file is deferred (handbook.js); its own script is finder-load.js, in
+    the page as Markdown and MkDocs left it, naming the script file beside the page that it asks for once the page is
+    painted: the data and finder.js, in no other file. The page is small enough for a new connection's first round trip
+    (Lighthouse charged the data and finder.js to the first paint, as files and in the page)."""
     config, handbook = load_project(ROOT)
-    html = (built_site / ("" if lang == "zh" else f"{lang}/") / "finder/index.html").read_text(encoding="utf-8")
+    folder = built_site / ("" if lang == "zh" else f"{lang}/") / "finder"
+    html = (folder / "index.html").read_text(encoding="utf-8")
     loaded = re.findall(r"<script\b([^>]*\bsrc=[^>]*)>", html)
     assert loaded and all(re.search(r"\b(?:defer|async)\b", attributes) for attributes in loaded), loaded
-    inline = re.findall(r"<script>(.*?)</script>", html, re.DOTALL)
-    assert script(FINDER_JS) in inline
-    assert re.findall(r'<script type="application/json" data-finder-data>(.*?)</script>', html, re.DOTALL) == [
-        finder_data_json(handbook, config, lang)]
-    assert [*built_site.rglob("data.*.js"), *built_site.rglob("finder*.js")] == []
+    [file] = folder.glob(f"finder.{lang}.*.js")
+    text = file.read_text(encoding="utf-8")
+    assert file.name == f"finder.{lang}.{hashlib.sha256(text.encode()).hexdigest()[:8]}.js"
+    assert re.findall(r'<script data-hb-loads="([^"]+)">(.*?)</script>', html, re.DOTALL) == [
+        (file.name, script(FINDER_LOAD_JS))]
+    assert text.endswith(f"={finder_data_json(handbook, config, lang)};\n{FINDER_JS}\n")
+    assert "data-finder-data" not in html and FINDER_JS not in html
+    assert sorted(p.name.split(".")[1] for p in built_site.rglob("finder*.js")) == sorted(config.codes)  # no other
+    assert len(gzip.compress(html.encode("utf-8"), 6)) < 14_300  # ten segments of 1,460 bytes, less the headers
 
 
 def test_chapter_pages_list_services_before_booklets(built_site: Path) -> None:

@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, Route, expect
 from pypdf import PdfReader
 
 from generator.data.eligibility import KEYS, Result, classify, eligibility_data, eligibility_rules, judge, sort_results
@@ -122,8 +122,10 @@ def shown_list(page: Page) -> list[tuple[int, str, str]]:
 
 
 def open_finder(page: Page, base: str, lang: str, answers: dict[str, Any] | None = None) -> None:
+    """The finder page, once its script has drawn the results (the form shows before that: finder-load.js)."""
     page.goto(base + LANG_ROOTS[lang] + "finder/" + ("#" + fragment(answers) if answers else ""))
     expect(page.locator(".hb-finder__form")).to_be_visible()
+    expect(page.locator("[data-finder-results]")).to_be_visible()
 
 
 def string(lang: str, key: str, **values: object) -> str:
@@ -352,27 +354,74 @@ def test_a_long_may_apply_group_shows_its_first_few_without_layout_shift(page: P
     expect(rest).to_be_hidden()
 
 
+def holding_the_finders_script(page: Page) -> list[Route]:
+    """Requests for the finder's script file, held until the test lets them go (route.continue_())."""
+    held: list[Route] = []
+    page.route("**/finder/finder.*.js", lambda route: held.append(route))
+    return held
+
+
+def asked_for(page: Page, held: list[Route]) -> Route:
+    """The held request for the finder's script, once the page has asked for it (a hang guard of 10 s)."""
+    for _ in range(200):
+        if held:
+            return held[0]
+        page.wait_for_timeout(50)
+    raise AssertionError("the finder's script was never asked for")
+
+
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_the_finder_page_draws_results_from_the_address_with_every_script_file_refused(page: Page, served_site: str,
-                                                                                       lang: str) -> None:
-    """The finder's data and finder.js are in its page (no request Lighthouse charges to the first paint): with every
-    script file refused, the questions, the results for the answers in the address and "show the rest" are drawn as
-    the page is parsed, and nothing shifts. Only handbook.js (deferred) and the QR codes (fetched by finder.js for
-    printing, after it ran) are asked for."""
+def test_the_questions_show_before_the_finders_script_arrives_and_nothing_shifts(page: Page, served_site: str,
+                                                                                 lang: str) -> None:
+    """The page shows the questions (not the audience links) with no script file arrived; the finder's own file is
+    asked for once the page is painted, and when it comes the results for the answers in the address are drawn
+    without moving anything. Only handbook.js (deferred), that file and the QR codes (for printing) are asked for."""
     page.add_init_script("""window.__shift = 0; new PerformanceObserver(l => l.getEntries().forEach(e => {
         if (!e.hadRecentInput) window.__shift += e.value; })).observe({type: 'layout-shift', buffered: true});""")
-    refused: list[str] = []
-    page.route("**/*.js", lambda route: (refused.append(route.request.url), route.abort()))
+    scripts: list[str] = []
+    page.on("request", lambda r: scripts.append(r.url) if r.url.endswith(".js") else None)
+    held = holding_the_finders_script(page)
     answers = {"age": 70, "residence": "rural", "status": ["dibao"]}  # the issue's example
-    open_finder(page, served_site, lang, answers)
-    assert page.evaluate("document.readyState") != "loading"  # drawn during parsing: DOMContentLoaded has passed
+    page.goto(served_site + LANG_ROOTS[lang] + "finder/#" + fragment(answers), wait_until="domcontentloaded")
+    page.wait_for_function("performance.getEntriesByName('first-contentful-paint').length > 0")
+    expect(page.locator(".hb-finder__form")).to_be_visible()
+    expect(page.locator("[data-finder-nojs]")).to_be_hidden()
+    expect(page.locator("[data-finder-results]")).to_be_hidden()
+    request = asked_for(page, held)
+    assert len(held) == 1 and re.search(rf"/finder/finder\.{lang}\.[0-9a-f]{{8}}\.js$", request.request.url)
+    request.continue_()
+    expect(page.locator("[data-finder-results]")).to_be_visible()
     assert shown_list(page) == expected_list(answers, lang)
     maybe = sum(g == "maybe" for g in expected_groups(answers).values())
     expect(page.locator("[data-show-rest]")).to_be_visible(visible=maybe > FINDER_SHOWN)
-    expect(page.locator("[data-finder-nojs]")).to_be_hidden()
-    assert {url.rsplit("/", 1)[-1].split(".")[0] for url in refused} <= {"handbook", "qr"}, refused
     page.wait_for_timeout(300)  # a shift is reported after the frame that made it
     assert page.evaluate("window.__shift") == 0
+    assert {url.rsplit("/", 1)[-1].split(".")[0] for url in scripts} <= {"handbook", "finder", "qr"}, scripts
+
+
+def test_answers_given_before_the_finders_script_arrives_are_kept(page: Page, served_site: str) -> None:
+    """A resident who answers while the finder's script is on its way keeps the answers: once it runs, they are in the
+    address and the results are theirs."""
+    held = holding_the_finders_script(page)
+    page.goto(served_site + "en/finder/", wait_until="domcontentloaded")
+    page.fill("#hb-f-age", "70")
+    page.check("input[name=residence][value=rural]")
+    asked_for(page, held).continue_()
+    expect(page.locator("[data-finder-results]")).to_be_visible()
+    expect(page).to_have_url(re.compile(r"#age=70&residence=rural$"))
+    assert shown_groups(page) == expected_groups({"age": 70, "residence": "rural"})
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_without_the_finders_script_the_audience_links_come_back(page: Page, served_site: str, lang: str) -> None:
+    """The finder's script file refused (a host or a copy without it): the questions, which could do nothing, give way
+    to the audience links again."""
+    page.route("**/finder/finder.*.js", lambda route: route.abort())
+    page.goto(served_site + LANG_ROOTS[lang] + "finder/")
+    expect(page.locator("[data-finder-nojs] a").first).to_be_visible()
+    expect(page.locator("[data-finder-nojs] a")).to_have_count(len(HANDBOOK.audiences))
+    expect(page.locator(".hb-finder__form")).to_be_hidden()
+    expect(page.locator("[data-finder-results]")).to_be_hidden()
 
 
 def test_a_script_written_into_a_page_reads_as_it_did(page: Page) -> None:
@@ -486,7 +535,7 @@ def test_finder_works_from_files_in_the_offline_copy(page: Page, offline_copy: P
     page.on("request", lambda r: remote.append(r.url) if not r.url.startswith("file:") else None)
     answers = PERSONAS["older-rural-dibao"]
     page.goto((offline_copy / "finder/index.html").as_uri() + "#" + fragment(answers))
-    expect(page.locator(".hb-finder__form")).to_be_visible()
+    expect(page.locator("[data-finder-results]")).to_be_visible()  # the finder's script loads from file:// too
     assert shown_list(page) == expected_list(answers, "zh")
     link = page.locator(f"{RESULTS} a").first
     href = link.evaluate("a => a.href")

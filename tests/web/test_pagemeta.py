@@ -93,9 +93,10 @@ def test_a_page_with_its_own_front_matter_keeps_one_block() -> None:
 
     config, handbook = load_project(ROOT)
     pages = render_languages(ROOT, handbook, config, [], render_open_data(handbook, config))
-    finder_js = render_assets(ROOT / "templates" / "theme").inlined["assets/finder.js"]
-    for lang, finder in render_finder_pages(handbook, config, markdown_environment(ROOT / "templates" / "site"),
-                                            finder_js).items():
+    inlined = render_assets(ROOT / "templates" / "theme").inlined
+    finder_pages, _ = render_finder_pages(handbook, config, markdown_environment(ROOT / "templates" / "site"),
+                                          inlined["assets/finder.js"], inlined["assets/finder-load.js"])
+    for lang, finder in finder_pages.items():
         pages[lang].update(finder)
     own = {lang: [path for path, text in docs.items() if text.startswith("---\n")] for lang, docs in pages.items()}
     assert all("finder/index.md" in paths and "index.md" in paths for paths in own.values()), own

@@ -189,8 +189,8 @@ class Dom:
     def __init__(self, source: str) -> None:
         self.root = html5lib.parse(source, treebuilder="etree", namespaceHTMLElements=False)
         elements = [el for el in self.root.iter() if isinstance(el.tag, str)]
-        # bodies of scripts a browser runs (JSON-LD and the finder's JSON are data: test_hostile_text_cannot_end_the_
-        # json_ld_block and …_the_finders_data_block check them)
+        # bodies of scripts a browser runs (JSON-LD is data: test_hostile_text_cannot_end_the_json_ld_block checks it;
+        # the finder's data is in a file of its own: …_the_finders_data_block)
         self.scripts = [el.text or "" for el in elements if el.tag == "script" and el.get("type") in RUN]
         self.attributes = [(el.tag, name, value) for el in elements for name, value in el.attrib.items()]
         self.headings = [collapse("".join(el.itertext())) for el in elements if el.tag in ("h1", "h2", "h3", "h4", "h5", "h6")]
@@ -316,15 +316,16 @@ def test_hostile_text_cannot_end_the_json_ld_block(hostile_site: Path, lang: str
 @pytest.mark.slow
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_hostile_text_cannot_end_the_finders_data_block(hostile_site: Path, lang: str) -> None:
-    """The finder's data is a JSON block in its page: '</script>' in a name stays inside it, '<', '>' and '&' written
-    as JSON escapes; a browser's parser sees one whole block whose JSON holds the text."""
-    source = (hostile_site / LANG_ROOTS[lang] / "finder/index.html").read_text(encoding="utf-8")
-    root = html5lib.parse(source, treebuilder="etree", namespaceHTMLElements=False)
-    blocks = [el for el in root.iter("script") if el.get("data-finder-data") is not None]
-    assert [el.get("type") for el in blocks] == ["application/json"]
-    assert not re.search("[<>&]", blocks[0].text or "")
-    services = json.loads(blocks[0].text or "")["services"]
-    assert NAME[lang] in [s["name"] for s in services]
+    """The finder's data is a JSON value in its script file (finder.<lang>.<hash>.js): it ends where JSON says, right
+    before finder.js, with '<', '>' and '&' written as JSON escapes (the same text could stand in a page), and holds
+    the hostile name as text."""
+    [file] = (hostile_site / LANG_ROOTS[lang] / "finder").glob(f"finder.{lang}.*.js")
+    text = file.read_text(encoding="utf-8")
+    start = text.index(f'window.handbookFinderData["{lang}"]=') + len(f'window.handbookFinderData["{lang}"]=')
+    data, end = json.JSONDecoder().raw_decode(text, start)
+    assert text[end:end + 2] == ";\n" and text[end + 2:].startswith("(function(){")  # then finder.js, whole
+    assert not re.search("[<>&]", text[start:end])
+    assert NAME[lang] in [s["name"] for s in data["services"]]
 
 
 @pytest.mark.slow
@@ -461,7 +462,7 @@ def test_browser_runs_nothing_from_the_data(page: Page, hostile_url: str, lang: 
 @pytest.mark.slow
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_the_finder_runs_nothing_from_its_data(page: Page, hostile_url: str, lang: str) -> None:
-    """finder.js reads the hostile service from the page's JSON block and writes it (name, reasons) as text."""
+    """finder.js reads the hostile service from its data and writes it (name, reasons) as text."""
     dialogs: list[str] = []
     problems: list[str] = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))

@@ -3,9 +3,10 @@
    judge() is generator/data/eligibility.py's judge() in the browser; tests/web/test_finder_browser.py runs every persona
    through both and compares verdicts, reasons, words and order. Nothing is stored or sent: the answers live only in
    the address (#age=70&status=dibao&child=9.primary.d2), replaced as they change (one Back leaves the page), so
-   bookmarks, sharing and printing work and the host never sees them. The data is a JSON block the page holds before this
-   script (generator/web/finder.py writes both into the page: nothing to wait for before the first paint; and fetch()
-   is refused from file://). */
+   bookmarks, sharing and printing work and the host never sees them. The data comes just before this script, in the
+   same file (finder.<lang>.<hash>.js, written by generator/web/finder.py): the page's own small script, finder-load.js,
+   shows the questions before the first paint and asks for the file once the page is painted (a script, not fetch(),
+   which is refused from file://). */
 (function () {
   "use strict";
 
@@ -240,11 +241,14 @@
   /* ---- the page ---- */
   var finder = document.querySelector("[data-hb-finder]");
   if (!finder) return;
-  var block = document.querySelector("script[data-finder-data]");
-  var data = block && JSON.parse(block.textContent);
+  var data = (window.handbookFinderData || {})[finder.dataset.lang];
   var form = finder.querySelector("form");
-  if (!data || !form) return;  /* without the data the audience links stay */
-  var strings = JSON.parse(finder.dataset.strings);
+  if (!data || !form) {  /* without the data the audience links stay, or come back */
+    finder.querySelector("[data-finder-nojs]").hidden = false;
+    if (form) form.hidden = true;
+    return;
+  }
+  var strings = data.strings;
   var say = words(strings);
   var plurals = new Intl.PluralRules(document.documentElement.lang);
   var SHOWN = parseInt(finder.dataset.shown, 10);  /* "may apply" results shown before "show the rest" */
@@ -540,5 +544,7 @@
   finder.querySelector("[data-finder-nojs]").hidden = true;
   form.hidden = false;
   finder.querySelector("[data-finder-results]").hidden = false;
-  update(false);
+  /* answers in the address fill the form; without them the form is read: it may hold answers given while this script
+     was on its way */
+  update(location.hash.indexOf("=") < 0);
 })();
