@@ -176,12 +176,12 @@ def test_first_paint_rows_judge_each_page_against_the_target() -> None:
     """One row per page: its median run against ≤ FCP_MAX with score 100 and no layout shift (met, or missed by any),
     the spread of the runs, a failed run as missed; without Node, one row saying so."""
     pages = {"/": {"fcp": 0.8, "score": 100, "cls": 0, "fcp_runs": [0.95, 0.8, 0.7]},
-             "finder/": {"fcp": 0.91, "score": 100, "cls": 0}, "en/": {"fcp": 0.5, "score": 99, "cls": 0},
+             "finder/": {"fcp": 0.91, "score": 100, "cls": 0}, "en/": {"fcp": 0.5, "score": 99, "cls": 0, "tbt": 0.1234},
              "en/svc/": {"fcp": 0.5, "score": 100, "cls": 0.002}, "en/finder/": {"error": "Runtime error encountered"}}
     rows = report.paint_rows({"runs": 3, "pages": pages})
     assert [(r[1], r[3]) for r in rows] == [("0.80 s (0.70–0.95), score 100, CLS 0.000", "ok"),
                                             ("0.91 s, score 100, CLS 0.000", "MISSED"),
-                                            ("0.50 s, score 99, CLS 0.000", "MISSED"),
+                                            ("0.50 s, score 99, CLS 0.000, TBT 123 ms", "MISSED"),
                                             ("0.50 s, score 100, CLS 0.002", "MISSED"),
                                             ("failed: Runtime error encountered", "MISSED")]
     assert rows[0][0] == "5b. first contentful paint, / (Lighthouse mobile, .gz, median of 3)"
