@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import gc
-import hashlib
 import io
 import json
 import os
@@ -36,7 +35,7 @@ from .printing.booklets import carry_over_booklets
 from .printing.leaflets import carry_over_leaflets
 from .printing.run import PrintRun, Stage
 from .printing.typesetting import RecyclingPool, Reuse, without_facts, worker_pool
-from .web.assets import Assets, render_assets
+from .web.assets import Assets, digest, render_assets
 from .web.changes import last_changed, render_changes_pages, render_feeds
 from .web.criticalcss import Sheet, first_paint_html
 from .web.finder import render_finder_pages, render_finder_qr
@@ -550,7 +549,7 @@ def reduce_theme_css(site: Path, config: SiteConfig) -> dict[str, str]:
             if text not in reductions:
                 reductions[text] = reduce_stylesheet(text, names)
             reduced = reductions[text]
-            name = f"{sheet.name.removesuffix('.min.css')}.{hashlib.sha256(reduced.encode()).hexdigest()[:8]}.min.css"
+            name = f"{sheet.name.removesuffix('.min.css')}.{digest(reduced)}.min.css"
             rewrite_file(sheet.with_name(name), reduced)
             sheet.unlink()
             renamed[f"assets/stylesheets/{sheet.name}"] = f"assets/stylesheets/{name}"

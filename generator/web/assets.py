@@ -15,6 +15,11 @@ MINIFIERS = {".css": rcssmin.cssmin, ".js": rjsmin.jsmin}
 INLINED = frozenset({"assets/finder.js", "assets/finder-load.js"})  # the finder page's: see web/finder.py
 
 
+def digest(text: str) -> str:
+    """A file's text → the 8 hex digits (of its SHA-256) that name the file after its content."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
+
+
 @dataclass(frozen=True)
 class Assets:
     """The minified assets: their files, which theme path each one replaces, and the scripts pages hold inline."""
@@ -30,11 +35,10 @@ def render_assets(theme_dir: Path) -> Assets:
     files, names, inlined = {}, {}, {}
     for source in sorted(p for p in (theme_dir / "assets").iterdir() if p.suffix in MINIFIERS):
         text = MINIFIERS[source.suffix](source.read_text(encoding="utf-8"))
-        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
         readable = f"assets/{source.name}"
         if readable in INLINED:
             inlined[readable] = text
             continue
-        names[readable] = f"assets/{source.stem}.{digest}.min{source.suffix}"
+        names[readable] = f"assets/{source.stem}.{digest(text)}.min{source.suffix}"
         files[names[readable]] = text
     return Assets(files, names, inlined)

@@ -11,7 +11,6 @@ offline copy). Named by a hash of its content, it is never taken from a cache af
 """
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Mapping
 from typing import Any
@@ -23,6 +22,7 @@ from ..data.model import Handbook, SiteConfig
 from ..present.qr import qr_svg
 from ..present.urls import lang_root, service_url
 from ..present.views import FinderViews, link, page_path
+from .assets import digest
 from .pagemeta import script_json
 from .site import Strings, render
 
@@ -35,7 +35,7 @@ def render_finder_pages(handbook: Handbook, config: SiteConfig, env: Environment
     pages, files = {}, {}
     for lang in config.codes:
         text = finder_script(handbook, config, lang, client_script)
-        name = f"finder.{lang}.{hashlib.sha256(text.encode('utf-8')).hexdigest()[:8]}.js"
+        name = f"finder.{lang}.{digest(text)}.js"
         files[f"{lang_root(config, lang)}finder/{name}"] = text
         view = FinderViews(handbook, config, lang).finder_view(name, loader)
         pages[lang] = {page_path("finder"): render(env, "finder.md.j2", f=view, t=Strings(dict(config.strings[lang])),
