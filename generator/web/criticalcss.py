@@ -1,12 +1,14 @@
-"""A built page and its stylesheets → the rules its first paint needs, to inline in the page, so that no stylesheet
-blocks rendering (the whole sheets then load without blocking and style what scripts add later).
+"""A built page and its stylesheets → the rules the page needs on screen, inlined in the page, so that no stylesheet
+blocks rendering and none arrives later to make the browser style the whole page again (on a slow phone, a long task
+just after the first paint: it kept Lighthouse's score under 100 on the home page).
 
 A rule is kept when every compound selector in it (`li.md-nav__item`, `#hb-q`, `[dir=rtl]`) matches some element of
-the page, ignoring how they nest: more than the page strictly needs, never less. What can change before the first
-paint is assumed present: pseudo-classes, functional selectors, attributes scripts switch (the dark scheme), classes
-the page's inline and synchronous scripts may add (larger text). Left out: custom properties no kept rule reads, print
-rules (until the whole sheets load, they are the print stylesheets) and :hover and :active rules (no pointer has
-touched the page yet; focus rules stay, for keyboard users)."""
+the page, ignoring how they nest: more than the page strictly needs, never less. What can change once the page is
+shown is assumed present: pseudo-classes (a pointer over a link, focus, a ticked box), functional selectors,
+attributes scripts switch (the dark scheme), and the classes and elements any of the page's scripts may add (larger
+text, search results, the finder's answers), taken from every word of their text. Left out: custom properties no kept
+rule reads, and print rules: the stylesheets themselves are linked as print stylesheets (and, without scripts, as
+usual)."""
 from __future__ import annotations
 
 import functools
@@ -22,11 +24,12 @@ from .unusedcss import FUNCTION, GROUPS, WORD, split_selectors
 FIXED_ATTRIBUTES = ("dir", "data-md-color-primary", "data-md-color-accent")  # no script changes these
 ATTRIBUTE = re.compile(r"\[\s*([\w-]+)\s*(?:([~|^$*]?=)\s*(\"[^\"]*\"|'[^']*'|[^\]\s]+)\s*)?\]")
 PSEUDO = re.compile(r"::?[\w-]+")
-POINTER = re.compile(r":(?:hover|active)(?![\w-])")  # a pointer over or pressing an element: not at the first paint
 COMBINATOR = re.compile(r"\s*[>+~]\s*|\s+")
 COMPOUND = re.compile(r"(?P<tag>[a-zA-Z][\w-]*|\*)?(?P<rest>.*)", re.DOTALL)
 NAME = re.compile(r"([.#])(-?[_a-zA-Z][\w-]*)")
 VARIABLE = re.compile(r"--[\w-]+")
+# a word in quotes that a call begins with may name an element a script makes: createElement("ol"), element("li", …)
+QUOTED_WORD = re.compile(r"""\(\s*["']([a-z][a-z0-9]*)["']""")
 
 
 Declarations = tuple[tuple[str, frozenset[str], str], ...]  # (custom property or '', variables read, text)
@@ -68,15 +71,15 @@ SCRIPT = re.compile(r"<script\b([^>]*)>(.*?)</script>|<!--.*?-->", re.DOTALL | r
 
 @dataclass
 class Elements:
-    """A page's elements, by what selectors ask of them, and the scripts that run before it is parsed."""
+    """A page's elements, by what selectors ask of them, and its scripts."""
 
     tags: set[str] = field(default_factory=set)
     ids: set[str] = field(default_factory=set)
     by_class: dict[str, set[tuple[str, frozenset[str], frozenset[tuple[str, str]]]]] = field(default_factory=dict)
     attributes: set[tuple[str, str]] = field(default_factory=set)  # (fixed attribute, value) on some element
     inline_scripts: list[str] = field(default_factory=list)
-    # src of the scripts that run before the page is parsed, and of those a page's script loads once it is painted
-    # (named by its data-hb-loads, as the finder's: they may draw before the whole stylesheets arrive)
+    # src of the page's script files (run at once, deferred or async), and of those a page's script loads once it is
+    # painted (named by its data-hb-loads, as the finder's)
     script_sources: list[str] = field(default_factory=list)
 
     def add(self, tag: str, attribute_text: str) -> None:
@@ -102,12 +105,11 @@ def attributes(text: str) -> dict[str, str]:
 
 
 def page_elements(html: str) -> Elements:
-    """A page's HTML → its elements and the scripts that run as it is parsed (not deferred, not data), with the files
-    they load once it is painted."""
+    """A page's HTML → its elements and its scripts (not data), with the files they load once it is painted."""
     elements = Elements()
     for match in SCRIPT.finditer(html):
         a = attributes(match[1] or "")
-        if match[0].startswith("<!--") or "defer" in a or "async" in a or a.get("type", "text/javascript") != "text/javascript":
+        if match[0].startswith("<!--") or a.get("type", "text/javascript") != "text/javascript":
             continue
         (elements.script_sources if "src" in a else elements.inline_scripts).append(a.get("src") or match[2])
         if "data-hb-loads" in a:
@@ -158,8 +160,7 @@ def parse_rules(rules: Iterable[tinycss2.ast.Node], numbers: dict[Compound, int]
     for rule in rules:
         if isinstance(rule, QualifiedRule):
             selectors = [(s.strip(), tuple(numbers.setdefault(c, len(numbers)) for c in compounds(s)))
-                         for s in split_selectors(tinycss2.serialize(rule.prelude))
-                         if not POINTER.search(FUNCTION.sub("", s))]
+                         for s in split_selectors(tinycss2.serialize(rule.prelude))]
             result.append(Rule(tuple(selectors), parse_declarations(rule.content)))
         elif isinstance(rule, AtRule) and rule.lower_at_keyword in GROUPS and rule.content is not None:
             head = f"@{rule.at_keyword}{tinycss2.serialize(rule.prelude)}"
@@ -177,7 +178,9 @@ class Sheet:
     rules: tuple[Rule | Group | str, ...]
     compounds: tuple[Compound, ...]  # every distinct compound selector, numbered
     made: dict[tuple[bytes, frozenset[str]], str] = field(default_factory=dict)  # (matches, variables) → CSS
-    words: dict[str, frozenset[str]] = field(default_factory=dict)  # a script's text → its words (pages share scripts)
+    # a script's text → its words (any may be a class it adds) and the words in quotes its calls begin with (any may
+    # name an element it makes); pages share scripts
+    words: dict[str, tuple[frozenset[str], frozenset[str]]] = field(default_factory=dict)
 
 
 def parse_stylesheet(css: str) -> Sheet:
@@ -187,11 +190,12 @@ def parse_stylesheet(css: str) -> Sheet:
     return Sheet(rules, tuple(numbers))
 
 
-def matches(c: Compound, e: Elements, maybe: frozenset[str]) -> bool:
-    """A compound selector, a page's elements and the classes its early scripts may add → whether some element may
-    match it."""
+def matches(c: Compound, e: Elements, maybe: frozenset[str], made: frozenset[str] = frozenset()) -> bool:
+    """A compound selector, a page's elements, the classes its scripts may add and the elements they may make → whether
+    some element may match it."""
     needed = c.classes - maybe
-    if (c.id and c.id not in e.ids) or (c.tag and c.tag not in e.tags) or not c.attributes <= e.attributes:
+    if (c.id and c.id not in e.ids) or (c.tag and c.tag not in e.tags and c.tag not in made) \
+            or not c.attributes <= e.attributes:
         return False
     return not needed or any((not c.tag or tag == c.tag) and needed <= classes and c.attributes <= fixed
                              for tag, classes, fixed in e.by_class.get(min(needed), []))
@@ -242,13 +246,14 @@ def serialize(kept: Kept, read: set[str]) -> str:
 
 
 def critical_css(sheet: Sheet, html: str, elements: Elements, scripts: Iterable[str]) -> str:
-    """Parsed stylesheets, a page, its elements and the text of its synchronous scripts → the CSS its first paint
-    needs (made once for all the pages that match the same selectors)."""
+    """Parsed stylesheets, a page, its elements and the text of its script files → the CSS it needs on screen (made
+    once for all the pages that match the same selectors)."""
     for script in [*elements.inline_scripts, *scripts]:
         if script not in sheet.words:
-            sheet.words[script] = frozenset(WORD.findall(script))
-    maybe = frozenset().union(*(sheet.words[script] for script in [*elements.inline_scripts, *scripts]))
-    key = (bytes(matches(c, elements, maybe) for c in sheet.compounds), frozenset(VARIABLE.findall(html)))
+            sheet.words[script] = frozenset(WORD.findall(script)), frozenset(QUOTED_WORD.findall(script))
+    words = [sheet.words[script] for script in [*elements.inline_scripts, *scripts]]
+    maybe, made = frozenset().union(*(w for w, _ in words)), frozenset().union(*(q for _, q in words))
+    key = (bytes(matches(c, elements, maybe, made) for c in sheet.compounds), frozenset(VARIABLE.findall(html)))
     if key not in sheet.made:
         kept = kept_rules(sheet.rules, key[0])
         sheet.made[key] = serialize(kept, read_variables(kept, key[1]))
@@ -256,19 +261,11 @@ def critical_css(sheet: Sheet, html: str, elements: Elements, scripts: Iterable[
 
 
 LINK = re.compile(r'<link rel="stylesheet" href="([^"]+)">')
-# the whole stylesheets load as print ones (never blocking the screen), then apply to every medium together once all
-# have loaded or failed: one at a time, a later sheet's rules would briefly win over the inlined copy of an earlier
-# sheet's overrides (Material's header height over handbook.css's), and the page would shift
-SWAP = ('<script>(function(){var l=document.querySelectorAll("link[data-hb-rest]"),n=l.length;'
-        'function one(){if(--n===0)l.forEach(function(x){x.media="all"})}'
-        'l.forEach(function(x){if(x.sheet)one();else{x.addEventListener("load",one);x.addEventListener("error",one)}})'
-        '})()</script>')
 
 
 def first_paint_html(html: str, fetch: Callable[[str], str], parsed: dict[str, Sheet]) -> str:
     """A page, a reader of the files it names (URL → text) and parsed stylesheets so far (CSS → rules) → the page with
-    the CSS its first paint needs inlined and its stylesheets loaded without blocking (and, without scripts, as
-    before)."""
+    the CSS it needs on screen inlined and its stylesheets linked for print (and, without scripts, as before)."""
     links = list(LINK.finditer(html, 0, html.find("</head>")))
     if not links:
         return html
@@ -280,7 +277,7 @@ def first_paint_html(html: str, fetch: Callable[[str], str], parsed: dict[str, S
     critical = critical.replace("</", "<\\/")  # cannot end the element (CSS reads the escaped '/' as '/')
     block = (f'<style data-hb-critical>{critical}</style>'
              + "".join(f'<link rel="stylesheet" href="{link[1]}" media="print" data-hb-rest>' for link in links)
-             + SWAP + "<noscript>" + "".join(link[0] for link in links) + "</noscript>")
+             + "<noscript>" + "".join(link[0] for link in links) + "</noscript>")
     start, end = links[0].start(), links[-1].end()
     between = LINK.sub("", html[start:end]).strip()
     return html[:start] + block + between + html[end:]

@@ -25,10 +25,11 @@ def test_a_rule_is_kept_only_when_each_compound_matches_one_element() -> None:
     assert critical(css, html) == "ul.nav li{a:1}.nav .item>p{a:2}#top{a:5}.item:focus{a:7}.nav:not(.gone) li::before{a:8}"
 
 
-def test_hover_and_active_rules_wait_for_the_stylesheets_but_focus_rules_do_not() -> None:
+def test_hover_and_active_rules_are_kept_as_focus_rules_are() -> None:
+    """No stylesheet arrives later to style a pointer over a link: the page's own CSS has those rules too."""
     html = '<body><a class="x" href="#">x</a></body>'
-    css = ".x:hover,.x:focus-visible{a:1}.x:active{a:2}a:is(:hover,.x){a:3}.x:hover-like{a:4}.x:focus{a:5}"
-    assert critical(css, html) == ".x:focus-visible{a:1}a:is(:hover,.x){a:3}.x:hover-like{a:4}.x:focus{a:5}"
+    css = ".x:hover,.x:focus-visible{a:1}.x:active{a:2}a:is(:hover,.x){a:3}.x:hover-like{a:4}.x:focus{a:5}.gone:hover{a:6}"
+    assert critical(css, html) == css.removesuffix(".gone:hover{a:6}")
 
 
 def test_attributes_scripts_switch_count_as_present_and_fixed_ones_must_match() -> None:
@@ -39,12 +40,19 @@ def test_attributes_scripts_switch_count_as_present_and_fixed_ones_must_match() 
                                    "[dir=ltr] p{a:5}p[hidden]{a:6}")
 
 
-def test_classes_the_early_scripts_may_add_count_as_present_but_deferred_ones_do_not() -> None:
+def test_classes_and_elements_any_script_of_the_page_may_add_count_as_present() -> None:
+    """Inline, deferred or not: what a script adds once the page is shown (search results in a list) is styled by the
+    page's own CSS, since no stylesheet comes later to style it."""
     html = ('<html><head><script>document.documentElement.classList.add("hb-large")</script>'
-            '<script src="late.js" defer></script><script src="early.js"></script></head><body><p>x</p></body></html>')
-    css = ".hb-large p{a:1}.hb-early p{a:2}.hb-late p{a:3}"
-    assert page_elements(html).script_sources == ["early.js"]
-    assert critical(css, html, ("el.className = 'hb-early'",)) == ".hb-large p{a:1}.hb-early p{a:2}"
+            '<script src="late.js" defer></script><script src="early.js"></script>'
+            '<script type="application/json">{"class": "hb-data"}</script></head><body><p>x</p></body></html>')
+    css = ".hb-large p{a:1}.hb-early p{a:2}.hb-late ol{a:3}.hb-late table{a:4}.hb-data p{a:5}.hb-gone{a:6}summary{a:7}"
+    assert page_elements(html).script_sources == ["late.js", "early.js"]
+    # an element a script may make is one a call of it names first, in quotes ("ol"), not any word of it (table) nor
+    # a key of its data ("summary")
+    scripts = ("el.className = 'hb-early'",
+               'var table = document.createElement("ol"); table.className = "hb-late"; data = {"summary": "x"}')
+    assert critical(css, html, scripts) == ".hb-large p{a:1}.hb-early p{a:2}.hb-late ol{a:3}"
 
 
 def test_a_file_the_pages_script_loads_once_painted_counts_as_an_early_script() -> None:
@@ -82,6 +90,7 @@ def test_the_page_inlines_its_css_and_loads_the_stylesheets_without_blocking() -
     assert re.findall(r"<noscript>(.*?)</noscript>", head) == ['<link rel="stylesheet" href="a.css">'
                                                               '<link rel="stylesheet" href="b.css">']
     assert head.count('<link rel="stylesheet"') == 4 and "x()" in head
+    assert head.count("<script") == 1  # nothing switches the stylesheets to the screen: the inlined CSS is the screen's
     assert '<link rel="stylesheet" href="c.css">' in page[page.find("<body>"):]  # only the head's links move
 
 

@@ -1,6 +1,6 @@
-"""Material's stylesheets cut to the rules the pages use, and each page's first-paint CSS inlined: (in Chromium) pages
-that look pixel for pixel as they did with the whole stylesheets loaded as usual, in every state the scripts switch,
-and at their first paint, before the stylesheets arrive."""
+"""Material's stylesheets cut to the rules the pages use, and each page's own CSS inlined: (in Chromium) pages that look
+pixel for pixel as they did with the whole stylesheets loaded as usual, in every state the scripts switch, and at their
+first paint, before the stylesheets (linked for print) arrive."""
 from __future__ import annotations
 
 import base64
@@ -15,7 +15,6 @@ import pytest
 from playwright.sync_api import Browser, Page, Route, expect
 from playwright.sync_api import Error as PlaywrightError
 
-from generator.web.criticalcss import SWAP
 from generator.web.unusedcss import reduce_stylesheet, used_names
 
 from ..conftest import LANG_ROOTS, QuietHandler, serve
@@ -54,7 +53,6 @@ def classic_head(html: str) -> str:
     CSS inlined)."""
     html = re.sub(r"<style data-hb-critical>.*?</style>", "", html, count=1, flags=re.DOTALL)
     html = re.sub(r'<link rel="stylesheet" href="[^"]*" media="print" data-hb-rest>', "", html)
-    html = html.replace(SWAP, "", 1)
     return re.sub(r"<noscript>((?:<link [^>]*>)+)</noscript>", r"\1", html, count=1)
 
 
@@ -114,11 +112,17 @@ def search_results(page: Page) -> None:
     page.locator("form.hb-search .hb-results li").first.wait_for()
 
 
+def hovered(page: Page) -> None:
+    """A pointer over the first link shown in the content (its colour) and over the dark-scheme button."""
+    page.locator(".md-content a[href]").filter(visible=True).first.hover()
+    page.locator(".hb-scheme").filter(visible=True).first.hover()
+
+
 def print_media(page: Page) -> None:
     page.emulate_media(media="print")
 
 
-STATES = [light, dark, larger_text, dark_larger, search_results, print_media]
+STATES = [light, dark, larger_text, dark_larger, search_results, hovered, print_media]
 PAGES = {"home": "", "service": "services/legal-aid/", "finder results": "finder/#age=70&residence=rural&status=dibao",
          "chapters": "chapters/"}
 VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
@@ -285,27 +289,30 @@ def test_the_first_paint_looks_as_the_finished_page(page: Page, both_sites: tupl
     assert different == {}, f"screenshots differ (saved in {tmp_path})"
 
 
+SCREEN_SHEETS = """() => [...document.styleSheets].filter(s => s.href && ["", "all"].includes(s.media.mediaText))
+                                       .map(s => s.href.split("/").pop().split(".")[0])"""  # the sheets on screen
+
+
 @pytest.mark.slow
-def test_the_stylesheets_apply_to_every_medium_once_loaded_also_offline(page: Page, served_site: str,
-                                                                        offline_copy: Path) -> None:
-    """Served or opened from the offline copy (file://), each stylesheet loaded as a print one ends up applying to all
-    media."""
+def test_the_stylesheets_stay_print_ones_and_the_inlined_css_styles_the_screen_also_offline(page: Page, served_site: str,
+                                                                                          offline_copy: Path) -> None:
+    """Served or opened from the offline copy (file://): the three stylesheets load, for print only; on screen the
+    page's own CSS is all there is, so nothing styles the whole page again once it is shown."""
     for url in (served_site + "services/legal-aid/", (offline_copy / "services/legal-aid/index.html").as_uri()):
         page.goto(url)
         page.wait_for_load_state("load")
         links = page.locator("link[data-hb-rest]")
         expect(links).to_have_count(3)
         for link in links.all():
-            expect(link).to_have_attribute("media", "all")
-
-
-SCREEN_SHEETS = """() => [...document.styleSheets].filter(s => s.href && ["", "all"].includes(s.media.mediaText))
-                                       .map(s => s.href.split("/").pop().split(".")[0])"""  # the sheets on screen
+            expect(link).to_have_attribute("media", "print")
+        assert page.evaluate("[...document.querySelectorAll('link[data-hb-rest]')].every(l => l.sheet !== null)")
+        assert page.evaluate(SCREEN_SHEETS) == []
 
 
 @pytest.mark.slow
 def test_without_scripts_the_stylesheets_apply_as_usual(browser: Browser, served_site: str) -> None:
-    """Scripts off: the <noscript> links apply the stylesheets to the screen at once, as MkDocs' links did."""
+    """Scripts off: the <noscript> links apply the stylesheets to the screen at once, as MkDocs' links did; with
+    scripts, none does."""
     context = browser.new_context(java_script_enabled=False)
     try:
         page = context.new_page()
@@ -314,11 +321,10 @@ def test_without_scripts_the_stylesheets_apply_as_usual(browser: Browser, served
         assert sorted(page.evaluate(SCREEN_SHEETS)) == ["handbook", "main", "palette"]
     finally:
         context.close()
-    page = browser.new_page()  # with scripts, the same three once loaded (switched from print)
+    page = browser.new_page()
     page.goto(served_site + "services/legal-aid/")
     page.wait_for_load_state("load")
-    expect(page.locator("link[data-hb-rest][media=all]")).to_have_count(3)
-    assert sorted(page.evaluate(SCREEN_SHEETS)) == ["handbook", "main", "palette"]
+    assert page.evaluate(SCREEN_SHEETS) == []
     page.close()
 
 
@@ -328,9 +334,9 @@ SHIFTS = """window.__shift = 0; new PerformanceObserver(list => list.getEntries(
 
 @pytest.mark.slow
 @pytest.mark.parametrize("path", ["services/legal-aid/", "en/finder/#age=70&residence=rural&status=dibao"])
-def test_stylesheets_arriving_one_by_one_never_shift_the_page(page: Page, served_site: str, path: str) -> None:
-    """The stylesheets arrive apart (the second 0.4 s after the first, the third 0.4 s later): the page, first painted
-    with its inlined CSS, never moves (they apply together, once all are in)."""
+def test_stylesheets_arriving_late_never_shift_the_page(page: Page, served_site: str, path: str) -> None:
+    """The stylesheets arrive apart (the second 0.4 s after the first, the third 0.4 s later): the page, painted with
+    its inlined CSS, never moves, and they stay print stylesheets."""
     page.set_viewport_size(VIEWPORTS["phone"])
     page.add_init_script(SHIFTS)
     arrived: list[str] = []
@@ -342,8 +348,9 @@ def test_stylesheets_arriving_one_by_one_never_shift_the_page(page: Page, served
 
     page.route("**/*.css", late)
     page.goto(served_site + path)
-    expect(page.locator("link[data-hb-rest][media=all]")).to_have_count(3)
+    page.wait_for_load_state("load")
     assert len(arrived) == 3
+    expect(page.locator("link[data-hb-rest][media=print]")).to_have_count(3)
     page.wait_for_timeout(200)  # a shift is reported after the frame that made it
     assert page.evaluate("window.__shift") == 0
 
