@@ -282,7 +282,8 @@ def test_appendix_personas_through_the_url(page: Page, served_site: str, offline
     answers = plain(persona.answers)
     for lang, url in (("zh", served_site + "finder/"), ("en", (offline_copy / "en/finder/index.html").as_uri())):
         page.goto(url + ("#" + fragment(answers) if answers else ""))
-        expect(page.locator(".hb-finder__form")).to_be_visible()
+        expect(page.locator(".hb-finder__form")).to_be_visible()  # (shown by finder-load.js, before finder.js runs)
+        expect(page.locator("[data-finder-results]")).to_be_visible()  # finder.js has run and drawn the results
         shown = shown_groups(page)
         groups = {g: {n for n, x in shown.items() if x == g} for g in ("likely", "maybe", "everyone")}
         if not answers:  # nothing answered yet: the finder asks for answers and lists only the services for everyone
