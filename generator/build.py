@@ -557,8 +557,8 @@ def reduce_theme_css(site: Path, config: SiteConfig) -> dict[str, str]:
 
 
 def inline_first_paint_css(site: Path, config: SiteConfig, renamed: dict[str, str] | None = None) -> None:
-    """A built site → each page pointed at the stylesheets `renamed` ({old path: new path}), with the CSS its first
-    paint needs inlined and its stylesheets loaded without blocking."""
+    """A built site → each page pointed at the stylesheets `renamed` ({old path: new path}), with the CSS it needs on
+    screen inlined and its stylesheets linked for print (web/criticalcss.py)."""
     parsed: dict[str, Sheet] = {}
     texts: dict[Path, str] = {}  # every page names the same few stylesheets and scripts: each is read once
     # 404 pages name files from the host's root: under site_url's path (https://example.org/handbook/ → /handbook/)

@@ -5,10 +5,10 @@ just after the first paint: it kept Lighthouse's score under 100 on the home pag
 A rule is kept when every compound selector in it (`li.md-nav__item`, `#hb-q`, `[dir=rtl]`) matches some element of
 the page, ignoring how they nest: more than the page strictly needs, never less. What can change once the page is
 shown is assumed present: pseudo-classes (a pointer over a link, focus, a ticked box), functional selectors,
-attributes scripts switch (the dark scheme), and the classes and elements any of the page's scripts may add (larger
-text, search results, the finder's answers), taken from every word of their text. Left out: custom properties no kept
-rule reads, and print rules: the stylesheets themselves are linked as print stylesheets (and, without scripts, as
-usual)."""
+attributes scripts switch (the dark scheme), and what any of the page's scripts may add (larger text, search
+results, the finder's answers): as classes, every word of their text; as elements, the words in quotes their calls
+begin with (createElement("ol")). Left out: custom properties no kept rule reads, and print rules: the stylesheets
+themselves are linked as print stylesheets (and, without scripts, as usual)."""
 from __future__ import annotations
 
 import functools
@@ -190,7 +190,7 @@ def parse_stylesheet(css: str) -> Sheet:
     return Sheet(rules, tuple(numbers))
 
 
-def matches(c: Compound, e: Elements, maybe: frozenset[str], made: frozenset[str] = frozenset()) -> bool:
+def matches(c: Compound, e: Elements, maybe: frozenset[str], made: frozenset[str]) -> bool:
     """A compound selector, a page's elements, the classes its scripts may add and the elements they may make → whether
     some element may match it."""
     needed = c.classes - maybe
