@@ -10,7 +10,9 @@ manifest records."""
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -63,8 +65,9 @@ SERVICE, AUDIENCE = "leaflet", "audience-leaflet"
 ROOM = {"Hans": 182_000, "Latn": 226_000}
 LINE_ENDS = {"Hans": 15, "Latn": 30}  # characters' room a paragraph loses at its end, and a label takes
 NAME = 4
-# amounts to set in bold in "what you get", by script: CNY and yuan figures, per cent
-AMOUNTS = {"Hans": r"[0-9][0-9.,，]*(万元|元|%|％)", "Latn": r"(CNY|RMB) ?[0-9][0-9.,]*|[0-9][0-9.,]* ?(yuan|per ?cent|%)"}
+# amounts set in bold in "what you get" and "who can get it", by script: CNY and yuan figures, per cent
+AMOUNTS = {"Hans": re.compile(r"[0-9][0-9.,，]*(?:万元|元|%|％)"),
+           "Latn": re.compile(r"(?:CNY|RMB) ?[0-9][0-9.,]*|[0-9][0-9.,]* ?(?:yuan|per ?cent|%)")}
 
 
 @dataclass(frozen=True)
@@ -131,14 +134,42 @@ def service_leaflet_data(leaflet: Leaflet, service: Service, handbook: Handbook,
     steps = SERVICE_STEPS + tight
     kept = [f for f in fields if f["paras"]]
     name = segment(prose(config, lang, service.name[lang]), vocabulary)
+    script = config.language(lang).script
     return {**common(handbook, config, lang, leaflet.title), "steps": steps, "number": number,
-            "guess": first_step(steps, kept, name, config.language(lang).script),
+            "guess": first_step(steps, kept, name, script),
             "name": name,
             "notice": keep_tail(currency(handbook, config, service, lang)),
-            "amount": AMOUNTS[config.language(lang).script],
-            "fields": kept, "url": service_url(config, service, lang),
+            "fields": [bold_amounts(f, AMOUNTS[script]) if f["part"] == "main" else f for f in kept],
+            "url": service_url(config, service, lang),
             "qr_alt": t["qr_alt"].format(number=service.number), "qr_caption": t["leaflet_qr"],
             "contact": [prose(config, lang, line) for line in (number, t["leaflet_no_qr"])]}
+
+
+Marked = str | list[str | dict[str, str]]  # text, or its pieces with the amounts as {"b": amount}
+
+
+def marked(text: str, amounts: re.Pattern[str], cuts: tuple[int, ...] = ()) -> list[Marked]:
+    """Text and places to cut it at → each part as itself if it holds no amount, else its pieces in order, each amount
+    (or the part of one on that side of a cut) as {"b": amount}, which the template sets in bold; no piece is empty."""
+    bold = [False] * len(text)
+    for match in amounts.finditer(text):
+        bold[match.start():match.end()] = [True] * (match.end() - match.start())
+    parts: list[Marked] = []
+    for start, end in zip((0, *cuts), (*cuts, len(text)), strict=True):
+        pieces: list[str | dict[str, str]] = []
+        for is_bold, chars in itertools.groupby(range(start, end), lambda i: bold[i]):
+            piece = "".join(text[i] for i in chars)
+            pieces.append({"b": piece} if is_bold else piece)
+        parts.append(pieces if any(isinstance(p, dict) for p in pieces) else text[start:end])
+    return parts
+
+
+def bold_amounts(field: dict[str, Any], amounts: re.Pattern[str]) -> dict[str, Any]:
+    """A printed field → the same with the amounts in its label and paragraphs marked (see marked); a paragraph is
+    searched whole, so an amount its kept tail cuts is bold on both sides."""
+    [label], [official] = marked(field["label"], amounts), marked(field["official"], amounts)
+    return {**field, "label": label, "official": official,
+            "paras": [marked(head + tail, amounts, (len(head),)) for head, tail in field["paras"]]}
 
 
 def first_step(steps: list[list[float]], fields: list[dict[str, Any]], name: list[str], script: str) -> int:

@@ -24,6 +24,7 @@ def curly_quotes(text: str) -> str:
 BEFORE_PAREN = re.compile(r"([A-Za-z0-9.,;:!?\u2019\u201d])([(\uff08][\u3400-\u9fff])")  # English, then "(中文" or "（中文"
 CLOSING = set("，。、；：？！）》」』”’〉】〕…·,.;:?!)]%")  # never the first character of a line (kinsoku)
 OPENING_MARKS = set("（《「『“‘〈【〔([")  # never the last character of a line
+DIGITS = set("0123456789")
 BREAK_AFTER = set("和与及、的或")  # a Chinese name may break after these function words, and between known words
 
 
@@ -38,7 +39,8 @@ def prose(config: SiteConfig, lang: str, text: str) -> str:
 def keep_tail(text: str) -> list[str]:
     """A title or paragraph → [head, tail], the tail never broken across lines: its last two characters (and the
     punctuation after them) when it ends in Chinese, its last two words when it ends in Latin letters — so no last
-    line holds one character alone, and the tail never begins with closing punctuation."""
+    line holds one character alone, and the tail never begins with closing punctuation nor in a number (每月100元。
+    keeps 100元。 whole, not 0元。)."""
     text = text.strip()
     if text.rstrip("".join(CLOSING))[-1:].isascii():
         words = text.rsplit(" ", 2)
@@ -49,7 +51,15 @@ def keep_tail(text: str) -> list[str]:
     while cut > 0 and (letters < 2 or text[cut - 1] in OPENING_MARKS or text[cut] in CLOSING):
         cut -= 1
         letters += text[cut] not in CLOSING
+    while cut > 0 and (in_number(text, cut) or text[cut - 1] in OPENING_MARKS):
+        cut -= 1
     return [text[:cut], text[cut:]]
+
+
+def in_number(text: str, cut: int) -> bool:
+    """Whether a cut before text[cut] falls right after a digit, or a decimal point or comma after one (1,200)."""
+    before = text[cut - 1]
+    return before in DIGITS or (before in ".," and cut > 1 and text[cut - 2] in DIGITS)
 
 
 def paragraphs(text: str) -> list[list[str]]:

@@ -21,8 +21,8 @@ import pytest
 from pypdf import PdfReader
 
 from generator.data.load import load_project
-from generator.printing.leaflets import render_leaflets
-from generator.printing.printed import data_date
+from generator.printing.leaflets import AMOUNTS, bold_amounts, marked, render_leaflets
+from generator.printing.printed import data_date, keep_tail
 from generator.printing.typesetting import Reuse
 
 from ..conftest import ROOT, TEST_SITE_URL, write_project
@@ -110,6 +110,63 @@ def test_each_leaflet_shows_name_notice_fields_in_order_and_its_qr(built_site: P
         assert [uri for _, uri, _ in links] == [url], entry["file"]
         rect = links[0][2]
         assert rect[2] - rect[0] >= 30 / 25.4 * 72, "the QR code is at least 30 mm wide"
+
+
+def bold_text(path: Path) -> list[str]:
+    """A one-page PDF → the pieces of text it sets in a bold font, in order, each normalised (norm)."""
+    bold: list[str] = []
+
+    def visit(text: str, cm: list[float], tm: list[float], font: Any, size: float) -> None:
+        if text.strip() and font and "Bold" in str(font.get("/BaseFont")):
+            bold.append(norm(text))
+    PdfReader(path).pages[0].extract_text(visitor_text=visit)
+    return bold
+
+
+def test_a_kept_tail_never_begins_inside_a_number() -> None:
+    assert keep_tail("到2020年达到每人每月100元。") == ["到2020年达到每人每月", "100元。"]  # not 0元。 alone
+    assert keep_tail("每年提高1,200元") == ["每年提高", "1,200元"]
+    assert keep_tail("给予护理费用补贴。") == ["给予护理费用", "补贴。"]
+    assert keep_tail("每月（100元）。") == ["每月", "（100元）。"]  # nor after an opening bracket
+
+
+def test_amounts_are_marked_piece_by_piece_and_text_without_one_stays_a_string() -> None:
+    zh, en = AMOUNTS["Hans"], AMOUNTS["Latn"]
+    assert marked("每生每天4元，每年给予补助。", zh) == [["每生每天", {"b": "4元"}, "，每年给予补助。"]]
+    assert marked("1,200元和15%", zh) == [[{"b": "1,200元"}, "和", {"b": "15%"}]]  # no empty piece at either end
+    assert marked("每年一次", zh) == ["每年一次"]
+    assert marked("CNY 4 per student a day, 100 per cent of the fee", en) == [[
+        {"b": "CNY 4"}, " per student a day, ", {"b": "100 per cent"}, " of the fee"]]
+    # a paragraph is searched whole: an amount across the cut before its kept tail is bold on both sides
+    assert marked("每人每月100万元。", zh, (6,)) == [["每人每月", {"b": "10"}], [{"b": "0万元"}, "。"]]
+    field = {"label": "What you get", "official": "", "part": "main", "paras": [["Up to ", "CNY 300"], ["Free", ""]]}
+    assert bold_amounts(field, en) == {**field, "paras": [["Up to ", [{"b": "CNY 300"}]], ["Free", ""]]}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", LANGS)
+def test_amounts_in_what_you_get_and_who_can_get_it_are_bold_and_nothing_else_of_the_text(
+        built_site: Path, leaflets: list[dict[str, Any]], lang: str) -> None:
+    """Every amount (yuan, CNY, per cent) in a service's standard and recipients is printed in bold; the bold text of
+    a leaflet is its name, number, labels, date line and those amounts, nothing else."""
+    from generator.printing.printed import service_fields
+    t = CONFIG.strings[lang]
+    amounts_of = AMOUNTS[CONFIG.language(lang).script]
+    checked = 0
+    for service in HANDBOOK.services:
+        fields = service_fields(HANDBOOK, CONFIG, service, lang)
+        main = " ".join(" ".join(head + tail for head, tail in f["paras"]) for f in fields if f["part"] == "main")
+        amounts = [norm(m[0]) for m in amounts_of.finditer(main)]
+        bold = bold_text(built_site / service_leaflet(leaflets, lang, service.number)["file"])
+        printed = "".join(bold)
+        for amount in amounts:
+            assert amount in printed, (lang, service.number, amount, bold)
+        allowed = [norm(service.name[lang].replace("'", "\u2019")), norm(t["service_label"].format(number=service.number)),
+                   "".join(amounts), *(norm(f["label"]) for f in fields), norm(t["as_of"].split("{")[0])]
+        others = [b for b in bold if not any(b in a for a in allowed) and not b.startswith(allowed[-1])]
+        assert others == [], (lang, service.number, others)
+        checked += bool(amounts)
+    assert checked >= 20  # (32 services name an amount in both languages)
 
 
 @pytest.mark.slow
