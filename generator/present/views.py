@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import functools
 import heapq
+import os
 import posixpath
 import re
+import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -452,7 +454,10 @@ class Views:
 def plain_pinyin(text: str | list[str], errors: str | Callable[[str], str] = "default") -> list[str]:
     """Chinese text (or characters, one by one) → its pinyin syllables without tones (pypinyin's lazy_pinyin in
     Style.NORMAL; `errors` as there). pypinyin is imported at the first call: its phrase tables take 0.17 s to load,
-    which a build's start would otherwise wait for."""
+    which a build's start would otherwise wait for; told that nothing here adds to them (PYPINYIN_NO_DICT_COPY), it
+    uses them as loaded instead of copying them first (0.04 s)."""
+    if "pypinyin" not in sys.modules:
+        os.environ.setdefault("PYPINYIN_NO_DICT_COPY", "1")
     from pypinyin import Style, lazy_pinyin
     return list(lazy_pinyin(text, style=Style.NORMAL, errors=errors))
 
