@@ -10,7 +10,6 @@ manifest records."""
 from __future__ import annotations
 
 import contextlib
-import itertools
 import json
 import re
 from collections.abc import Iterator
@@ -151,16 +150,17 @@ Marked = str | list[str | dict[str, str]]  # text, or its pieces with the amount
 def marked(text: str, amounts: re.Pattern[str], cuts: tuple[int, ...] = ()) -> list[Marked]:
     """Text and places to cut it at → each part as itself if it holds no amount, else its pieces in order, each amount
     (or the part of one on that side of a cut) as {"b": amount}, which the template sets in bold; no piece is empty."""
-    bold = [False] * len(text)
-    for match in amounts.finditer(text):
-        bold[match.start():match.end()] = [True] * (match.end() - match.start())
+    spans = [match.span() for match in amounts.finditer(text)]
     parts: list[Marked] = []
     for start, end in zip((0, *cuts), (*cuts, len(text)), strict=True):
         pieces: list[str | dict[str, str]] = []
-        for is_bold, chars in itertools.groupby(range(start, end), lambda i: bold[i]):
-            piece = "".join(text[i] for i in chars)
-            pieces.append({"b": piece} if is_bold else piece)
-        parts.append(pieces if any(isinstance(p, dict) for p in pieces) else text[start:end])
+        at = start
+        for bold_start, bold_end in ((max(a, start), min(b, end)) for a, b in spans):
+            if bold_start < bold_end:
+                pieces += [text[at:bold_start]] if bold_start > at else []
+                pieces.append({"b": text[bold_start:bold_end]})
+                at = bold_end
+        parts.append(pieces + ([text[at:end]] if at < end else []) if pieces else text[start:end])
     return parts
 
 

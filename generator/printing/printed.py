@@ -48,11 +48,9 @@ def keep_tail(text: str) -> list[str]:
             return ["", text]
         return [words[0] + " ", words[1] + "\u00a0" + words[2]]
     cut, letters = len(text), 0
-    while cut > 0 and (letters < 2 or text[cut - 1] in OPENING_MARKS or text[cut] in CLOSING):
+    while cut > 0 and (letters < 2 or text[cut - 1] in OPENING_MARKS or text[cut] in CLOSING or in_number(text, cut)):
         cut -= 1
         letters += text[cut] not in CLOSING
-    while cut > 0 and (in_number(text, cut) or text[cut - 1] in OPENING_MARKS):
-        cut -= 1
     return [text[:cut], text[cut:]]
 
 
