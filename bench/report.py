@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from . import RESULTS, ROOT
+from .against import measure_against
 from .baseline import measure_plain_mkdocs
 from .firstpaint import measure_first_paint
 from .process import MEMORY_MAX, MEMORY_STOP
@@ -216,12 +217,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="skip the 100× build")
     parser.add_argument("--runs", type=int, default=3, help="runs per median (build, MkDocs, booklets; check runs 5)")
     parser.add_argument("--scale", action="store_true", help="only the scaled builds: 1×, 10× and 100×, once each")
+    parser.add_argument("--against", metavar="COMMIT",
+                        help="only cold builds of COMMIT (as it was) and of this tree, alternating (bench/against.py)")
+    parser.add_argument("--rounds", type=int, default=6, help="rounds of --against (one build of each a round)")
     args = parser.parse_args(argv)
+    if args.against and args.scale:
+        parser.error("--against and --scale each run alone: give one of them")
     sys.path.insert(0, str(ROOT))
     load_before = os.getloadavg()[0]
-    results = measure_scales(Progress()) if args.scale else measure_all(args.quick, args.runs, Progress())
+    if args.against:
+        results = measure_compared(args.against, args.rounds, Progress())
+    else:
+        results = measure_scales(Progress()) if args.scale else measure_all(args.quick, args.runs, Progress())
     load = (load_before, os.getloadavg()[0])
-    rows = [machine_row(load), *scale_rows(results["scale"])] if args.scale else table(results, args.runs, load)
+    if args.against:
+        rows = [machine_row(load), *against_rows(results["against"], args.against)]
+    else:
+        rows = [machine_row(load), *scale_rows(results["scale"])] if args.scale else table(results, args.runs, load)
     results = {"when": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "commit": git_commit(), "machine": {**machine(), "load_avg": load},
                "args": vars(args), **results,
                "table": [dict(zip(("measure", "value", "target", "verdict"), r, strict=True)) for r in rows]}
@@ -280,6 +292,30 @@ def measure_scales(step: Progress) -> dict[str, Any]:
             scales.append(measure_scale(Path(name), factor, SCALE_TIMEOUT))
         step("done")
     return {"scale": scales}
+
+
+def measure_compared(rev: str, rounds: int, step: Progress) -> dict[str, Any]:
+    """Cold builds of another commit and of this tree, alternating, alone → {"against": the comparison}."""
+    with tempfile.TemporaryDirectory(prefix="handbook-bench-") as name:
+        step(f"cold builds of {rev} and of this tree, {rounds} rounds")
+        compared = measure_against(rev, rounds, Path(name), step)
+        step("done")
+    return {"against": compared}
+
+
+def against_rows(a: dict[str, Any], rev: str) -> list[Row]:
+    """The comparison → its rows: both medians and their ratio, each round's ratio, the CPU; this tree's median
+    judged against the cold build's target."""
+    ref, this, ratios = a["reference"], a["this"], a["round_ratios"]
+    return [(f"1. handbook build, cold, with leaflets, wall (this tree, median of {a['rounds']} alternating rounds)",
+             secs(this["wall"]), f"≤ {BUILD_MAX:.0f} s", verdict(this["wall"] <= BUILD_MAX)),
+            (f"   {rev} ({a['commit'][:10]}) in the same rounds", secs(ref["wall"]), "", ""),
+            ("   this tree ÷ reference, wall (ratio of medians; each round's)",
+             f"{a['wall_ratio']:.3f} × (rounds {min(ratios):.3f}–{max(ratios):.3f}, faster in "
+             f"{sum(r < 1 for r in ratios)} of {len(ratios)})", "", ""),
+            ("   CPU of the whole process tree, medians (this tree, reference)",
+             f"{this['cpu']:.1f} s, {ref['cpu']:.1f} s = {a['cpu_ratio']:.3f} ×", "", ""),
+            ("   the reference's own pinned dependencies", ", ".join(a["needed"]) or "none", "", "")]
 
 
 def machine_row(load: tuple[float, float]) -> Row:

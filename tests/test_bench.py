@@ -6,12 +6,14 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import subprocess
 import sys
+import textwrap
 from pathlib import Path
 
 import pytest
 
-from bench import process, report, synthetic, weight
+from bench import against, process, report, synthetic, weight
 from bench.baseline import prepare_mkdocs, run_mkdocs_builds
 from bench.process import parse_stages
 from bench.scale import BESIDE, STAGE_ORDER
@@ -164,6 +166,9 @@ def test_the_readme_quotes_a_committed_results_file() -> None:
     assert cited, "README cites no results file"
     for name in cited:
         results = json.loads((ROOT / "bench" / "results" / name).read_text(encoding="utf-8"))
+        if "against" in results:  # cold builds alternating with another commit's (--against): both medians quoted
+            assert all(f"{results['against'][side]['wall']:.2f} s" in readme for side in ("this", "reference"))
+            continue
         if "build" not in results:  # a run of the scaled builds alone (--scale): the 100× build's time is quoted
             assert f"{results['scale'][-1]['wall']:.0f} s" in readme
             continue
@@ -194,3 +199,123 @@ def test_search_download_rows_judge_1x_and_10x_against_their_own_targets() -> No
     rows = report.search_download_rows({"1": {**found, "largest": 61 * 1024}, "10": {**found, "largest": 61 * 1024}})
     assert [(r[2], r[3]) for r in rows] == [("≤ 60.0 KB", "MISSED"), ("≤ 150.0 KB", "ok")]
     assert "largest 61.0 KB (驾照), median 20.0 KB of 3 queries" in rows[0][1]
+
+
+def test_the_pins_of_a_commit_are_read_and_compared_by_the_names_pip_uses() -> None:
+    """A reference commit's exact pins, by canonical name (extras and markers aside, loose ones left out) → those this
+    environment does not have in that version."""
+    pins = against.pins(textwrap.dedent("""\
+        [project]
+        dependencies = ["PyYAML==6.0.4", "ruamel.yaml == 0.19.1", "typst[cli]==0.15.2", "segno==1.6.6",
+                        "tomli==2.0.1; python_version < '3.11'", "jinja2>=3"]
+        """))
+    assert pins == {"pyyaml": "6.0.4", "ruamel-yaml": "0.19.1", "typst": "0.15.2", "segno": "1.6.6", "tomli": "2.0.1"}
+    installed = {"pyyaml": "6.0.4", "ruamel-yaml": "0.19.1", "typst": "0.14.0"}
+    assert against.differing(pins, lambda name: installed.get(name)) == ["segno==1.6.6", "tomli==2.0.1", "typst==0.15.2"]
+    assert against.installed_version("jinja2") is not None and against.installed_version("no-such-thing-here") is None
+
+
+def test_the_reference_is_the_commits_own_files(tmp_path: Path) -> None:
+    """git archive of the commit named: its files as they were then, none added since; an unknown name stops the
+    benchmark, saying so."""
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    git = ["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@example.org"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    (repo / "services.yaml").write_text("first\n", encoding="utf-8")
+    subprocess.run([*git, "add", "."], check=True)
+    subprocess.run([*git, "commit", "-q", "-m", "one"], check=True)
+    first = subprocess.run([*git, "rev-parse", "HEAD"], check=True, capture_output=True, text=True).stdout.strip()
+    (repo / "services.yaml").write_text("second\n", encoding="utf-8")
+    (repo / "new.txt").write_text("later\n", encoding="utf-8")
+    subprocess.run([*git, "add", "."], check=True)
+    subprocess.run([*git, "commit", "-q", "-m", "two"], check=True)
+    assert against.reference_tree(first[:7], tmp_path / "tree", repo) == first
+    assert (tmp_path / "tree" / "services.yaml").read_text(encoding="utf-8") == "first\n"
+    assert not (tmp_path / "tree" / "new.txt").exists()
+    with pytest.raises(SystemExit, match="no such commit"):
+        against.reference_tree("nonesuch", tmp_path / "other", repo)
+
+
+def test_builds_alternate_round_by_round_and_the_ratios_are_of_the_medians(tmp_path: Path) -> None:
+    """Round 0 builds the reference first, round 1 this tree first, and so on; each build from a removed site folder,
+    its wall time and the CPU counted around it on its side; the ratios are this tree's medians over the
+    reference's; a failed build stops the benchmark."""
+    reference = against.Side("reference", ["ref"], {}, tmp_path / "site-ref", [], [])
+    this = against.Side("this", ["this"], {}, tmp_path / "site-this", [], [])
+    walls = {"ref": iter([10.0, 12.0, 11.0, 9.0]), "this": iter([9.0, 13.0, 10.0, 9.0])}
+    order, clock = [], [0.0]
+
+    def run(command: list[str], log: Path, env: dict[str, str]) -> process.Run:
+        site = reference.site if command == ["ref"] else this.site
+        assert not site.exists()  # removed before each build
+        site.mkdir()
+        order.append(command[0])
+        wall = next(walls[command[0]])
+        clock[0] += 2 * wall  # the build's "CPU": twice its wall time
+        return process.Run(wall, 0, 0, "")
+
+    def cpu() -> float:
+        return clock[0]
+
+    against.alternate((reference, this), 4, tmp_path, run=run, cpu=cpu, reap=lambda: None)
+    assert order == ["ref", "this", "this", "ref", "ref", "this", "this", "ref"]
+    assert reference.walls == [10.0, 12.0, 11.0, 9.0] and this.walls == [9.0, 13.0, 10.0, 9.0]
+    assert reference.cpus == [20.0, 24.0, 22.0, 18.0]
+    figures = against.compared(reference, this)
+    assert figures["wall_ratio"] == pytest.approx(9.5 / 10.5) and figures["cpu_ratio"] == pytest.approx(19 / 21)
+    assert figures["round_ratios"] == pytest.approx([0.9, 13 / 12, 10 / 11, 1.0])
+    rows = report.against_rows({**figures, "commit": "09ffdf5" + "0" * 33, "needed": ["segno==1.6.6"]}, "09ffdf5")
+    assert rows[0][1:] == ("9.50 s", "≤ 10 s", "ok") and rows[1][1] == "10.50 s"
+    assert rows[2][1] == "0.905 × (rounds 0.900–1.083, faster in 2 of 4)" and rows[4][1] == "segno==1.6.6"
+    with pytest.raises(SystemExit, match="the build of reference failed"):
+        against.alternate((reference, this), 1, tmp_path, run=lambda c, log, env: process.Run(1.0, 0, 1, "boom"),
+                          cpu=cpu, reap=lambda: None)
+
+
+def test_the_cpu_of_processes_a_build_leaves_behind_is_counted() -> None:
+    """A command whose own process ends at once, leaving a grandchild that works on (as a build leaves its Typst
+    workers' server): with the benchmark as the reaper of orphans, the grandchild's CPU is in the count; without, it
+    is lost. And a child of the MkDocs server is waited for as it ends (its CPU counted to the server): ignoring
+    SIGCHLD lost it. Each case runs in a process of its own (a subreaper stays one)."""
+    script = textwrap.dedent("""\
+        import os, subprocess, sys, time
+        from bench import against
+        if sys.argv[1] == "reaper":
+            against.become_subreaper()
+        burn = "import time\\nt = time.process_time()\\nwhile time.process_time() - t < 0.3: pass"
+        orphaning = f"import subprocess, sys; subprocess.Popen([sys.executable, '-c', {burn!r}])"
+        before = against.children_cpu()
+        subprocess.run([sys.executable, "-c", orphaning], check=True)  # returns at once: its child works on
+        time.sleep(0.05)
+        against.reap_orphans(within=30)
+        print(against.children_cpu() - before)
+        """)
+    counted = {mode: float(subprocess.run([sys.executable, "-c", script, mode], cwd=ROOT, check=True,
+                                          capture_output=True, text=True).stdout) for mode in ("reaper", "not")}
+    assert counted["reaper"] >= 0.25 and counted["not"] < 0.2, counted
+    server = textwrap.dedent("""\
+        import os, resource, signal, sys, time
+        from generator.web import mkdocs_server
+        signal.signal(signal.SIGCHLD, mkdocs_server.reap if sys.argv[1] == "reap" else signal.SIG_IGN)
+        def counted():
+            usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+            return usage.ru_utime + usage.ru_stime
+        child = os.fork()
+        if child == 0:
+            t = time.process_time()
+            while time.process_time() - t < 0.3:
+                pass
+            os._exit(0)
+        deadline = time.monotonic() + 30  # a hang guard: the child ends after 0.3 s of CPU
+        while counted() < 0.25 and time.monotonic() < deadline:
+            try:
+                os.kill(child, 0)  # (a zombie, ended but not waited for, still counts as there)
+            except ProcessLookupError:
+                break  # gone: reaped by the kernel, uncounted
+            time.sleep(0.01)
+        print(counted())
+        """)
+    counted = {mode: float(subprocess.run([sys.executable, "-c", server, mode], cwd=ROOT, check=True,
+                                          capture_output=True, text=True).stdout) for mode in ("reap", "ignore")}
+    assert counted["reap"] >= 0.25 and counted["ignore"] < 0.1, counted

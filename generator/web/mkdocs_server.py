@@ -12,7 +12,8 @@ The build holds one end of a Unix socket pair, the server the other. A request i
 server answers with the child's process id; the child writes MkDocs' output into the pipe and, last, a line `EXIT_LINE`
 with its exit code (a child killed before has none). The build reading the pipe sees its end when the child exits.
 When the build closes its end, the server exits (a child still running goes on to its end, or is stopped by the
-build). Children are reaped by the kernel (SIGCHLD ignored).
+build). Each child is waited for as it ends (SIGCHLD), so that the CPU it took counts to this process, and so to the
+build's whole process tree as the kernel counts it for whoever waits for the build (bench/against.py does).
 
 Given the theme's own folder (`templates`: the handbook's templates/theme, which each run's theme folder copies over
 Material), the server also compiles the templates every run renders before it forks any (`precompiled_templates`):
@@ -125,7 +126,7 @@ def exit_code(lines: list[str]) -> int:
 
 def serve(channel: socket.socket) -> None:
     """The server's loop: a child forked for each request, until the build closes its end."""
-    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # (children reaped by the kernel)
+    signal.signal(signal.SIGCHLD, reap)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # (Ctrl+C is the build's to handle: it closes its end)
     while True:
         try:
@@ -140,6 +141,14 @@ def serve(channel: socket.socket) -> None:
             run(json.loads(message)["args"], fds[0])
         os.close(fds[0])
         channel.send(str(pid).encode())
+
+
+def reap(signum: int, frame: object) -> None:
+    """SIGCHLD: every child that has ended is waited for. (Ignoring SIGCHLD would have the kernel reap them, and drop
+    the CPU they took from every count of the processes above them.)"""
+    with contextlib.suppress(ChildProcessError):  # (no child left)
+        while os.waitpid(-1, os.WNOHANG)[0]:
+            pass
 
 
 def run(args: list[str], output: int) -> NoReturn:
