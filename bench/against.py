@@ -138,6 +138,7 @@ class Side:
     command: list[str]
     env: dict[str, str]
     site: Path  # the folder its builds write (removed before each)
+    project: Path  # the folder its builds read, and run in: `python -m` looks for the generator there first
     walls: list[float]
     cpus: list[float]
 
@@ -147,23 +148,23 @@ def build_side(label: str, project: Path, path: list[Path], tmp: Path) -> Side:
     site = tmp / f"site-{label}"
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(str(p) for p in path)}
     return Side(label, [str(PYTHON), "-m", "generator", "--root", str(project), "build", "--site-dir", str(site),
-                        "--site-url", BENCH_SITE_URL], env, site, [], [])
+                        "--site-url", BENCH_SITE_URL], env, site, project, [], [])
 
 
 def alternate(sides: tuple[Side, Side], rounds: int, tmp: Path,
-              run: Callable[[list[str], Path, dict[str, str]], Run] | None = None,
+              run: Callable[[Side, Path], Run] | None = None,
               cpu: Callable[[], float] = children_cpu, reap: Callable[[], None] = reap_orphans,
               step: Callable[[str], None] = lambda _: None) -> None:
     """Cold builds of both sides, alternating round by round (the first side first in even rounds), each from a
     removed site folder; each build's wall time and the CPU of its whole process tree recorded on its side."""
-    def measured(command: list[str], log: Path, env: dict[str, str]) -> Run:
-        return run_measured(command, log, env=env)
+    def measured(side: Side, log: Path) -> Run:
+        return run_measured(side.command, log, env=side.env, cwd=side.project)
     run = run or measured
     for r in range(rounds):
         for side in sides if r % 2 == 0 else sides[::-1]:
             shutil.rmtree(side.site, ignore_errors=True)
             before = cpu()
-            done = run(side.command, tmp / f"{side.label}-{r}.log", side.env)
+            done = run(side, tmp / f"{side.label}-{r}.log")
             reap()
             check_build(done, f"the build of {side.label}")
             side.walls.append(done.wall)

@@ -96,15 +96,16 @@ def tree_rss(pid: int) -> int:
 
 
 def run_measured(cmd: list[str], log: Path, timeout: float = float("inf"), memory_stop: int = MEMORY_STOP,
-                 env: dict[str, str] | None = None) -> Run:
-    """Run a command (in `env`, else this environment) in its own process group, sampling the tree's RSS every 50 ms;
-    stop it on timeout or past memory_stop."""
+                 env: dict[str, str] | None = None, cwd: Path | None = None) -> Run:
+    """Run a command (in `env` and `cwd`, else this process's) in its own process group, sampling the tree's RSS every
+    50 ms; stop it on timeout or past memory_stop."""
     peak, ended, peak_at = 0, 0.0, 0.0
     peak_parts: dict[str, int] = {}
     done, too_big, exited = threading.Event(), threading.Event(), threading.Event()
     with log.open("w", encoding="utf-8") as out:
         start = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, start_new_session=True, env=env)
+        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, start_new_session=True, env=env,
+                                cwd=cwd)
 
         def sample() -> None:
             nonlocal peak, peak_parts, peak_at

@@ -241,17 +241,16 @@ def test_builds_alternate_round_by_round_and_the_ratios_are_of_the_medians(tmp_p
     """Round 0 builds the reference first, round 1 this tree first, and so on; each build from a removed site folder,
     its wall time and the CPU counted around it on its side; the ratios are this tree's medians over the
     reference's; a failed build stops the benchmark."""
-    reference = against.Side("reference", ["ref"], {}, tmp_path / "site-ref", [], [])
-    this = against.Side("this", ["this"], {}, tmp_path / "site-this", [], [])
+    reference = against.Side("reference", ["ref"], {}, tmp_path / "site-ref", tmp_path, [], [])
+    this = against.Side("this", ["this"], {}, tmp_path / "site-this", tmp_path, [], [])
     walls = {"ref": iter([10.0, 12.0, 11.0, 9.0]), "this": iter([9.0, 13.0, 10.0, 9.0])}
     order, clock = [], [0.0]
 
-    def run(command: list[str], log: Path, env: dict[str, str]) -> process.Run:
-        site = reference.site if command == ["ref"] else this.site
-        assert not site.exists()  # removed before each build
-        site.mkdir()
-        order.append(command[0])
-        wall = next(walls[command[0]])
+    def run(side: against.Side, log: Path) -> process.Run:
+        assert not side.site.exists()  # removed before each build
+        side.site.mkdir()
+        order.append(side.command[0])
+        wall = next(walls[side.command[0]])
         clock[0] += 2 * wall  # the build's "CPU": twice its wall time
         return process.Run(wall, 0, 0, "")
 
@@ -269,7 +268,7 @@ def test_builds_alternate_round_by_round_and_the_ratios_are_of_the_medians(tmp_p
     assert rows[0][1:] == ("9.50 s", "≤ 10 s", "ok") and rows[1][1] == "10.50 s"
     assert rows[2][1] == "0.905 × (rounds 0.900–1.083, faster in 2 of 4)" and rows[4][1] == "segno==1.6.6"
     with pytest.raises(SystemExit, match="the build of reference failed"):
-        against.alternate((reference, this), 1, tmp_path, run=lambda c, log, env: process.Run(1.0, 0, 1, "boom"),
+        against.alternate((reference, this), 1, tmp_path, run=lambda side, log: process.Run(1.0, 0, 1, "boom"),
                           cpu=cpu, reap=lambda: None)
 
 
