@@ -173,17 +173,20 @@ def alternate(sides: tuple[Side, Side], rounds: int, tmp: Path,
 
 
 def compared(reference: Side, this: Side) -> dict[str, Any]:
-    """Both sides' builds → medians, the ratios of this side's medians to the reference's, and each round's ratio."""
-    rounds = [t / r for t, r in zip(this.walls, reference.walls, strict=True)]
+    """Both sides' builds → medians, and this side's over the reference's: each round's ratio (of wall time, of CPU)
+    and their median, which a machine that speeds up or slows down between rounds moves least (both builds of a round
+    share its hour), and the ratio of the medians."""
+    walls = [t / r for t, r in zip(this.walls, reference.walls, strict=True)]
+    cpus = [t / r for t, r in zip(this.cpus, reference.cpus, strict=True)]
     return {
-        "rounds": len(rounds),
+        "rounds": len(walls),
         "reference": {"wall": statistics.median(reference.walls), "cpu": statistics.median(reference.cpus),
                       "walls": reference.walls, "cpus": reference.cpus},
         "this": {"wall": statistics.median(this.walls), "cpu": statistics.median(this.cpus),
                  "walls": this.walls, "cpus": this.cpus},
-        "wall_ratio": statistics.median(this.walls) / statistics.median(reference.walls),
-        "cpu_ratio": statistics.median(this.cpus) / statistics.median(reference.cpus),
-        "round_ratios": rounds,
+        "round_ratios": walls, "wall_ratio": statistics.median(walls),
+        "cpu_round_ratios": cpus, "cpu_ratio": statistics.median(cpus),
+        "ratio_of_medians": statistics.median(this.walls) / statistics.median(reference.walls),
     }
 
 

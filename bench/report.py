@@ -304,17 +304,18 @@ def measure_compared(rev: str, rounds: int, step: Progress) -> dict[str, Any]:
 
 
 def against_rows(a: dict[str, Any], rev: str) -> list[Row]:
-    """The comparison → its rows: both medians and their ratio, each round's ratio, the CPU; this tree's median
-    judged against the cold build's target."""
+    """The comparison → its rows: both medians, this tree's judged against the cold build's target; the median of the
+    rounds' ratios (wall, then CPU), their spread, and the ratio of the medians."""
     ref, this, ratios = a["reference"], a["this"], a["round_ratios"]
     return [(f"1. handbook build, cold, with leaflets, wall (this tree, median of {a['rounds']} alternating rounds)",
              secs(this["wall"]), f"≤ {BUILD_MAX:.0f} s", verdict(this["wall"] <= BUILD_MAX)),
             (f"   {rev} ({a['commit'][:10]}) in the same rounds", secs(ref["wall"]), "", ""),
-            ("   this tree ÷ reference, wall (ratio of medians; each round's)",
-             f"{a['wall_ratio']:.3f} × (rounds {min(ratios):.3f}–{max(ratios):.3f}, faster in "
-             f"{sum(r < 1 for r in ratios)} of {len(ratios)})", "", ""),
-            ("   CPU of the whole process tree, medians (this tree, reference)",
-             f"{this['cpu']:.1f} s, {ref['cpu']:.1f} s = {a['cpu_ratio']:.3f} ×", "", ""),
+            ("   this tree ÷ reference, wall: the rounds' ratios (median, range)",
+             f"{a['wall_ratio']:.3f} × ({min(ratios):.3f}–{max(ratios):.3f}, faster in {sum(r < 1 for r in ratios)} "
+             f"of {len(ratios)}); ratio of the medians {a['ratio_of_medians']:.3f} ×", "", ""),
+            ("   CPU of the whole process tree: medians (this tree, reference), the rounds' ratios",
+             f"{this['cpu']:.1f} s, {ref['cpu']:.1f} s; {a['cpu_ratio']:.3f} × ({min(a['cpu_round_ratios']):.3f}–"
+             f"{max(a['cpu_round_ratios']):.3f})", "", ""),
             ("   the reference's own pinned dependencies", ", ".join(a["needed"]) or "none", "", "")]
 
 

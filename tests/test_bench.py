@@ -262,11 +262,13 @@ def test_builds_alternate_round_by_round_and_the_ratios_are_of_the_medians(tmp_p
     assert reference.walls == [10.0, 12.0, 11.0, 9.0] and this.walls == [9.0, 13.0, 10.0, 9.0]
     assert reference.cpus == [20.0, 24.0, 22.0, 18.0]
     figures = against.compared(reference, this)
-    assert figures["wall_ratio"] == pytest.approx(9.5 / 10.5) and figures["cpu_ratio"] == pytest.approx(19 / 21)
     assert figures["round_ratios"] == pytest.approx([0.9, 13 / 12, 10 / 11, 1.0])
+    assert figures["wall_ratio"] == pytest.approx((10 / 11 + 1.0) / 2)  # the median of the rounds' ratios
+    assert figures["cpu_ratio"] == pytest.approx((10 / 11 + 1.0) / 2) and figures["ratio_of_medians"] == pytest.approx(9.5 / 10.5)
     rows = report.against_rows({**figures, "commit": "09ffdf5" + "0" * 33, "needed": ["segno==1.6.6"]}, "09ffdf5")
     assert rows[0][1:] == ("9.50 s", "≤ 10 s", "ok") and rows[1][1] == "10.50 s"
-    assert rows[2][1] == "0.905 × (rounds 0.900–1.083, faster in 2 of 4)" and rows[4][1] == "segno==1.6.6"
+    assert rows[2][1] == "0.955 × (0.900–1.083, faster in 2 of 4); ratio of the medians 0.905 ×"
+    assert rows[3][1] == "19.0 s, 21.0 s; 0.955 × (0.900–1.083)" and rows[4][1] == "segno==1.6.6"
     with pytest.raises(SystemExit, match="the build of reference failed"):
         against.alternate((reference, this), 1, tmp_path, run=lambda side, log: process.Run(1.0, 0, 1, "boom"),
                           cpu=cpu, reap=lambda: None)
