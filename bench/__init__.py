@@ -4,6 +4,7 @@
     make bench BENCH_ARGS="--quick"     # skip the 100x build
     make bench BENCH_ARGS="--scale"     # only the 1x, 10x and 100x builds, one after another
     make bench BENCH_ARGS="--runs 5"    # more runs per median
+    make bench BENCH_ARGS="--against 09ffdf5 --rounds 8"   # only cold builds of that commit and of this tree, alternating
 
 Every measurement works on a copy of the project (services.yaml, site_config.yml, content/, templates/) in a
 temporary folder: the repository's site/ is never touched. Nothing is downloaded; the preview server binds
@@ -11,7 +12,8 @@ temporary folder: the repository's site/ is never touched. Nothing is downloaded
 
 The package, by concern: process (running a command, its memory), synthetic (copies of the project, multiplied
 data, edits), timing (build, rebuilds, booklets, check, preview), baseline (plain MkDocs on the same Markdown),
-weight (page weight over the wire), scale (10×, 100×), report (targets, the table, the results file).
+weight (page weight over the wire), scale (10×, 100×), against (another commit's cold builds alternating with this
+tree's), report (targets, the table, the results file).
 
 Peak memory is the largest sum of VmRSS over a process and its descendants, sampled every 50 ms: pages that
 forked workers share with their parent count once per process, so it overstates a little. A scaled build is
