@@ -7,8 +7,10 @@
     make bench BENCH_ARGS="--against 09ffdf5 --rounds 8"   # only cold builds of that commit and of this tree, alternating
 
 Every measurement works on a copy of the project (services.yaml, site_config.yml, content/, templates/) in a
-temporary folder: the repository's site/ is never touched. Nothing is downloaded; the preview server binds
-127.0.0.1 on a free port and is stopped by the script. The results are also written to bench/results/<date>.json.
+temporary folder: the repository's site/ is never touched. Nothing is downloaded but Lighthouse (by npx from the npm
+registry, where Node is installed) and, for --against, the pins of the other commit that this environment lacks (by
+pip from PyPI); the builds themselves download nothing. The preview server binds 127.0.0.1 on a free port and is
+stopped by the script. The results are also written to bench/results/<date>.json.
 
 The package, by concern: process (running a command, its memory), synthetic (copies of the project, multiplied
 data, edits), timing (build, rebuilds, booklets, check, preview), baseline (plain MkDocs on the same Markdown),
