@@ -175,7 +175,7 @@ def alternate(sides: tuple[Side, Side], rounds: int, tmp: Path,
 def compared(reference: Side, this: Side) -> dict[str, Any]:
     """Both sides' builds → medians, and this side's over the reference's: each round's ratio (of wall time, of CPU)
     and their median, which a machine that speeds up or slows down between rounds moves least (both builds of a round
-    share its hour), and the ratio of the medians."""
+    come within the same minute), and the ratio of the medians."""
     walls = [t / r for t, r in zip(this.walls, reference.walls, strict=True)]
     cpus = [t / r for t, r in zip(this.cpus, reference.cpus, strict=True)]
     return {
@@ -194,7 +194,8 @@ def measure_against(rev: str, rounds: int, tmp: Path, step: Callable[[str], None
     """A revision and a number of rounds → the comparison of its cold builds with this tree's (see the module)."""
     tree = tmp / "reference"
     commit = reference_tree(rev, tree)
-    needed = differing(pins((tree / "pyproject.toml").read_text(encoding="utf-8")))
+    pyproject = tree / "pyproject.toml"
+    needed = differing(pins(pyproject.read_text(encoding="utf-8"))) if pyproject.is_file() else []
     step(f"reference {commit[:10]}: {len(needed)} pinned dependencies of its own" + (f" ({', '.join(needed)})"
                                                                                      if needed else ""))
     side_packages(needed, tmp / "reference-packages")

@@ -223,6 +223,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.against and args.scale:
         parser.error("--against and --scale each run alone: give one of them")
+    if args.rounds < 1:
+        parser.error("--rounds: at least 1")
     sys.path.insert(0, str(ROOT))
     load_before = os.getloadavg()[0]
     if args.against:
