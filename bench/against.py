@@ -29,7 +29,7 @@ import tarfile
 import time
 import tomllib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -139,8 +139,8 @@ class Side:
     env: dict[str, str]
     site: Path  # the folder its builds write (removed before each)
     project: Path  # the folder its builds read, and run in: `python -m` looks for the generator there first
-    walls: list[float]
-    cpus: list[float]
+    walls: list[float] = field(default_factory=list)  # each build's wall time, in the order built
+    cpus: list[float] = field(default_factory=list)  # and its process tree's CPU
 
 
 def build_side(label: str, project: Path, path: list[Path], tmp: Path) -> Side:
@@ -148,7 +148,7 @@ def build_side(label: str, project: Path, path: list[Path], tmp: Path) -> Side:
     site = tmp / f"site-{label}"
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(str(p) for p in path)}
     return Side(label, [str(PYTHON), "-m", "generator", "--root", str(project), "build", "--site-dir", str(site),
-                        "--site-url", BENCH_SITE_URL], env, site, project, [], [])
+                        "--site-url", BENCH_SITE_URL], env, site, project)
 
 
 def alternate(sides: tuple[Side, Side], rounds: int, tmp: Path,

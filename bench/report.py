@@ -229,13 +229,17 @@ def main(argv: list[str] | None = None) -> int:
     load_before = os.getloadavg()[0]
     if args.against:
         results = measure_compared(args.against, args.rounds, Progress())
+    elif args.scale:
+        results = measure_scales(Progress())
     else:
-        results = measure_scales(Progress()) if args.scale else measure_all(args.quick, args.runs, Progress())
+        results = measure_all(args.quick, args.runs, Progress())
     load = (load_before, os.getloadavg()[0])
     if args.against:
         rows = [machine_row(load), *against_rows(results["against"], args.against)]
+    elif args.scale:
+        rows = [machine_row(load), *scale_rows(results["scale"])]
     else:
-        rows = [machine_row(load), *scale_rows(results["scale"])] if args.scale else table(results, args.runs, load)
+        rows = table(results, args.runs, load)
     results = {"when": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "commit": git_commit(), "machine": {**machine(), "load_avg": load},
                "args": vars(args), **results,
                "table": [dict(zip(("measure", "value", "target", "verdict"), r, strict=True)) for r in rows]}

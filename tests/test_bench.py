@@ -237,10 +237,10 @@ def test_the_reference_is_the_commits_own_files(tmp_path: Path) -> None:
         against.reference_tree("nonesuch", tmp_path / "other", repo)
 
 
-def test_builds_alternate_round_by_round_and_the_ratios_are_of_the_medians(tmp_path: Path) -> None:
+def test_builds_alternate_round_by_round_and_the_ratio_is_the_median_of_the_rounds(tmp_path: Path) -> None:
     """Round 0 builds the reference first, round 1 this tree first, and so on; each build from a removed site folder,
-    its wall time and the CPU counted around it on its side; the ratios are this tree's medians over the
-    reference's; a failed build stops the benchmark."""
+    its wall time and the CPU counted around it on its side; the ratio reported is the median of the rounds' ratios
+    (wall and CPU), the ratio of the medians beside it; a failed build stops the benchmark."""
     reference = against.Side("reference", ["ref"], {}, tmp_path / "site-ref", tmp_path, [], [])
     this = against.Side("this", ["this"], {}, tmp_path / "site-this", tmp_path, [], [])
     walls = {"ref": iter([10.0, 12.0, 11.0, 9.0]), "this": iter([9.0, 13.0, 10.0, 9.0])}
